@@ -1,0 +1,93 @@
+"""The wire schema of a chat/log event, and its parser (plain JSON or CloudEvents 1.0)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from memoryd.errors import InvalidEventError
+
+MAX_ID_LENGTH = 256
+
+
+class Event(BaseModel):
+    """One chat turn or log line, as apps publish it. ``id``, ``user_id``, ``content`` required."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    user_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    content: str = Field(min_length=1)
+    agent_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    session_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    role: str = "user"
+    speaker: str | None = None
+    time: datetime | None = None
+    kind: str = "message"
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("time")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        # Naive timestamps are read as UTC so that ordering and date resolution never
+        # depend on the daemon's local timezone.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+    def at(self) -> datetime:
+        """The event time; ``parse_event`` fills it with the receive time when absent."""
+        if self.time is None:
+            raise InvalidEventError("no event time", field="time", event_id=self.id)
+        return self.time
+
+
+def _unwrap_cloudevent(obj: dict[str, Any]) -> dict[str, Any]:
+    data = obj.get("data")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise InvalidEventError(f"not JSON: {exc.msg}", field="data") from exc
+    if not isinstance(data, dict):
+        raise InvalidEventError("must be a JSON object", field="data", event_id=obj.get("id"))
+    merged = dict(data)
+    for key in ("id", "time"):
+        if key not in merged and key in obj:
+            merged[key] = obj[key]
+    return merged
+
+
+def parse_event(
+    raw: bytes | str | Mapping[str, Any], *, received_at: datetime | None = None
+) -> Event:
+    """Validate one event; raise :class:`InvalidEventError` naming the first bad field.
+
+    Accepts the plain schema or a CloudEvents structured-mode envelope whose ``data``
+    holds it. A missing ``time`` becomes ``received_at`` (default: now).
+    """
+    if isinstance(raw, bytes | str):
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidEventError(f"body is not valid UTF-8 JSON: {exc}") from exc
+    else:
+        obj = dict(raw)
+    if not isinstance(obj, dict):
+        raise InvalidEventError("body must be a JSON object")
+    if "specversion" in obj and "data" in obj:
+        obj = _unwrap_cloudevent(obj)
+    event_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+    try:
+        event = Event.model_validate(obj)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        raise InvalidEventError(first["msg"], field=field, event_id=event_id) from None
+    if event.time is None:
+        event = event.model_copy(update={"time": received_at or datetime.now(UTC)})
+    return event

@@ -1,0 +1,170 @@
+"""The memory engine: the Python API over the three layers of memory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from memoryd.errors import InvalidEventError, PermanentError
+from memoryd.events import Event, parse_event
+from memoryd.memory import ids
+from memoryd.memory.categorize import Categorizer
+from memoryd.memory.extract import Extractor, OfflineExtractor
+from memoryd.memory.memorize import BatchMemorizer
+from memoryd.memory.models import Category, Item, MemorizeResult, RetrieveResult, UserStats
+from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, VectorPoint, VectorStore
+from memoryd.memory.retrieve import Query, RagRetriever
+from memoryd.memory.schema import (
+    CATEGORIES,
+    ITEMS,
+    RESOURCES,
+    USER_VECTOR,
+    USERS,
+    category_from,
+    collection_specs,
+    item_from,
+    live_items,
+    user_scope,
+)
+from memoryd.memory.settings import MemorySettings
+from memoryd.memory.summaries import CategoryRefresher
+
+log = logging.getLogger(__name__)
+
+
+class MemoryEngine:
+    """Memorise events for users and retrieve what is relevant.
+
+    Synchronous and thread-compatible per user; the daemon runs it in worker threads.
+    Writes are flushed before ``memorize`` returns, so a caller may ack its input then.
+    """
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        *,
+        lexical: LexicalEncoder | None = None,
+        settings: MemorySettings | None = None,
+        extractor: Extractor | None = None,
+    ):
+        self.settings = settings or MemorySettings()
+        self.store = store
+        self.embedder = embedder
+        for spec in collection_specs(embedder.dim):
+            store.ensure_collection(spec)
+        categorizer = Categorizer(embedder, self.settings.categories)
+        self._extractor = extractor or OfflineExtractor(
+            self.settings.extractor_min_score, self.settings.max_items_per_event
+        )
+        self._memorizer = BatchMemorizer(
+            store, embedder, lexical, self._extractor, categorizer, self.settings
+        )
+        self._refresher = CategoryRefresher(store, embedder, categorizer.specs, self.settings)
+        self._retriever = RagRetriever(store, embedder, lexical, self.settings)
+
+    def memorize(self, events: Iterable[Event | Mapping[str, Any]]) -> MemorizeResult:
+        """Memorise a batch. Invalid events are returned in ``rejected`` (each an
+        :class:`InvalidEventError` naming the field) and write nothing; the rest go through.
+        """
+        valid, rejected = _validate(events)
+        per_user: dict[str, list[Event]] = {}
+        for event in valid:
+            per_user.setdefault(event.user_id, []).append(event)
+        result: dict[str, Any] = {
+            "resources": [],
+            "items": [],
+            "new_item_ids": [],
+            "reinforced_item_ids": [],
+            "touched_categories": {},
+            "rejected": rejected,
+        }
+        for user_id, user_events in per_user.items():
+            batch = self._memorizer.memorize_user(user_id, user_events)
+            touched = batch.touched_categories
+            self._refresher.refresh(user_id, touched)
+            self._record_user(user_id, user_events[-1])
+            changed = [d for d in batch.drafts if d.changed]
+            result["resources"] += batch.resources
+            result["items"] += [d.item for d in changed]
+            result["new_item_ids"] += [d.item.id for d in changed if d.is_new]
+            result["reinforced_item_ids"] += [d.item.id for d in changed if not d.is_new]
+            result["touched_categories"][user_id] = touched
+        if per_user:
+            self.store.flush()
+        return MemorizeResult(**result)
+
+    def retrieve(
+        self,
+        user_id: str,
+        query: str,
+        top_k: int = 10,
+        method: str = "rag",
+        *,
+        agent_id: str | None = None,
+    ) -> RetrieveResult:
+        """Find the memory relevant to ``query`` for one user (and optionally one agent)."""
+        if method != "rag":
+            raise PermanentError(f"retrieval method {method!r} is not available: use 'rag'")
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1")
+        return self._retriever.retrieve(Query(user_id, query, top_k, agent_id))
+
+    def categories(self, user_id: str) -> list[Category]:
+        found = [category_from(r) for r in self.store.scroll(CATEGORIES, user_scope(user_id))]
+        return sorted(found, key=lambda c: c.name)
+
+    def items(self, user_id: str, *, category: str | None = None) -> list[Item]:
+        where = live_items(user_id, category=category) if category else live_items(user_id)
+        found = [item_from(r) for r in self.store.scroll(ITEMS, where)]
+        return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def stats(self, user_id: str) -> UserStats:
+        state = self.store.get(USERS, [ids.user_state_id(user_id)])
+        return UserStats(
+            user_id=user_id,
+            events=self.store.count(RESOURCES, user_scope(user_id)),
+            items=self.store.count(ITEMS, live_items(user_id)),
+            categories=self.store.count(CATEGORIES, user_scope(user_id)),
+            last_event_id=state[0].payload.get("last_event_id") if state else None,
+        )
+
+    def delete_user(self, user_id: str) -> UserStats:
+        """Delete everything derived from the user's events; return what was there."""
+        before = self.stats(user_id)
+        for collection in (ITEMS, CATEGORIES, RESOURCES, USERS):
+            self.store.delete(collection, Filter(must={"user_id": user_id}))
+        self.store.flush()
+        log.info("deleted user memory", extra={"user_id": user_id, "items": before.items})
+        return before
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _record_user(self, user_id: str, last: Event) -> None:
+        payload = {
+            "user_id": user_id,
+            "last_event_id": last.id,
+            "last_event_time": last.at().isoformat(),
+        }
+        self.store.upsert(USERS, [VectorPoint(ids.user_state_id(user_id), USER_VECTOR, payload)])
+
+
+def _validate(
+    events: Iterable[Event | Mapping[str, Any]],
+) -> tuple[list[Event], list[InvalidEventError]]:
+    valid: list[Event] = []
+    rejected: list[InvalidEventError] = []
+    received = datetime.now(UTC)
+    for raw in events:
+        if isinstance(raw, Event):
+            valid.append(raw if raw.time else raw.model_copy(update={"time": received}))
+            continue
+        try:
+            valid.append(parse_event(raw, received_at=received))
+        except InvalidEventError as exc:
+            log.warning("rejected event", extra={"event_id": exc.event_id, "reason": str(exc)})
+            rejected.append(exc)
+    return valid, rejected

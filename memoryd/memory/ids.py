@@ -1,0 +1,39 @@
+"""Deterministic point ids: the same input always maps to the same point.
+
+At-least-once delivery plus idempotent writes gives effectively-once memory, so every id
+is a uuid5 of what identifies the thing, never a random uuid4.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+NAMESPACE = uuid.UUID("6f1c1f0e-4d5b-5a57-9c47-6d656d6f7279")
+_SPACES = re.compile(r"\s+")
+
+
+def _uuid(*parts: str) -> str:
+    # The unit separator cannot occur in ids that passed validation, so part boundaries
+    # are unambiguous ("a" + "bc" never collides with "ab" + "c").
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+
+
+def normalize_text(text: str) -> str:
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def resource_id(user_id: str, event_id: str) -> str:
+    return _uuid("resource", user_id, event_id)
+
+
+def item_id(user_id: str, event_id: str, text: str) -> str:
+    return _uuid("item", user_id, event_id, normalize_text(text))
+
+
+def category_id(user_id: str, name: str) -> str:
+    return _uuid("category", user_id, name)
+
+
+def user_state_id(user_id: str) -> str:
+    return _uuid("user", user_id)

@@ -1,0 +1,201 @@
+"""The memorize pipeline for one user's batch: extract → embed → classify → dedup → write.
+
+Everything written is a pure function of the events and what the store already holds,
+so memorising the same batch again rewrites the same points: effectively-once memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from memoryd.events import Event
+from memoryd.memory import ids
+from memoryd.memory.categorize import Categorizer
+from memoryd.memory.extract import Candidate, Extractor
+from memoryd.memory.models import Item, Resource
+from memoryd.memory.ports import Embedder, LexicalEncoder, Vector, VectorPoint, VectorStore
+from memoryd.memory.schema import ITEMS, RESOURCES, item_from, to_payload, user_scope
+from memoryd.memory.settings import MemorySettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class ItemDraft:
+    """An item being written by this batch, with its vector and whether it is new."""
+
+    item: Item
+    vector: Vector
+    is_new: bool
+    changed: bool = True
+
+
+@dataclass(slots=True)
+class UserBatch:
+    """What one user's batch wrote."""
+
+    resources: list[Resource] = field(default_factory=list)
+    drafts: list[ItemDraft] = field(default_factory=list)
+
+    @property
+    def touched_categories(self) -> list[str]:
+        return sorted({d.item.category for d in self.drafts if d.changed})
+
+
+def _reinforce(item: Item, event: Event, happened_at: object) -> Item | None:
+    """Add ``event`` as a source; ``None`` when it already is one (a redelivery)."""
+    if event.id in item.sources:
+        return None
+    when = event.at()
+    return item.model_copy(
+        update={
+            "sources": [*item.sources, event.id],
+            "reinforcement": len(item.sources) + 1,
+            "updated_at": max(item.updated_at, when),
+            "happened_at": item.happened_at or happened_at,
+            # A memory said again is salient again: a re-mention revives an archived item.
+            "archived": False,
+        }
+    )
+
+
+class BatchMemorizer:
+    """Turns one user's events into resources and items in the store."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        lexical: LexicalEncoder | None,
+        extractor: Extractor,
+        categorizer: Categorizer,
+        settings: MemorySettings,
+    ):
+        self.store = store
+        self.embedder = embedder
+        self.lexical = lexical
+        self.extractor = extractor
+        self.categorizer = categorizer
+        self.settings = settings
+
+    def memorize_user(self, user_id: str, events: Sequence[Event]) -> UserBatch:
+        candidates = self.extractor.extract(events)
+        vectors = self.embedder.embed([c.text for c in candidates]) if candidates else None
+        batch = UserBatch(resources=[self._resource(e) for e in events])
+        if vectors is not None:
+            batch.drafts = self._dedup(user_id, candidates, vectors)
+        self._write_resources(batch.resources, events, candidates, vectors)
+        changed = [d for d in batch.drafts if d.changed]
+        if changed:
+            self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
+        return batch
+
+    @staticmethod
+    def _resource(event: Event) -> Resource:
+        return Resource(
+            id=ids.resource_id(event.user_id, event.id),
+            event_id=event.id,
+            user_id=event.user_id,
+            agent_id=event.agent_id,
+            session_id=event.session_id,
+            role=event.role,
+            speaker=event.speaker,
+            content=event.content,
+            time=event.at(),
+            kind=event.kind,
+        )
+
+    def _dedup(
+        self, user_id: str, candidates: Sequence[Candidate], vectors: Vector
+    ) -> list[ItemDraft]:
+        classes = self.categorizer.classify(
+            [c.text for c in candidates], vectors, [c.happened_at is not None for c in candidates]
+        )
+        drafts: list[ItemDraft] = []
+        by_id: dict[str, ItemDraft] = {}
+        threshold = self.settings.dedup_threshold
+        for cand, vector, cls in zip(candidates, vectors, classes, strict=True):
+            match = self._match_in_batch(drafts, vector, threshold)
+            if match is None:
+                match = self._match_in_store(user_id, vector, threshold, by_id)
+                if match is not None and match.item.id not in by_id:
+                    drafts.append(match)
+                    by_id[match.item.id] = match
+            if match is not None:
+                updated = _reinforce(match.item, cand.event, cand.happened_at)
+                if updated is not None:
+                    match.item, match.changed = updated, True
+                continue
+            when = cand.event.at()
+            item = Item(
+                id=ids.item_id(user_id, cand.event.id, cand.text),
+                user_id=user_id,
+                agent_id=cand.event.agent_id,
+                text=cand.text,
+                memory_type=cls.memory_type,
+                category=cls.category,
+                category_score=round(cls.category_score, 6),
+                sources=[cand.event.id],
+                happened_at=cand.happened_at,
+                created_at=when,
+                updated_at=when,
+                valid_from=when,
+            )
+            draft = ItemDraft(item, vector, is_new=True)
+            drafts.append(draft)
+            by_id[item.id] = draft
+        return drafts
+
+    @staticmethod
+    def _match_in_batch(
+        drafts: list[ItemDraft], vector: Vector, threshold: float
+    ) -> ItemDraft | None:
+        if not drafts:
+            return None
+        sims = np.stack([d.vector for d in drafts]) @ vector
+        best = int(np.argmax(sims))
+        return drafts[best] if sims[best] >= threshold else None
+
+    def _match_in_store(
+        self, user_id: str, vector: Vector, threshold: float, seen: dict[str, ItemDraft]
+    ) -> ItemDraft | None:
+        hits = self.store.search(ITEMS, vector.tolist(), user_scope(user_id), 1, with_vectors=True)
+        if not hits or hits[0].score < threshold:
+            return None
+        if hits[0].id in seen:
+            return seen[hits[0].id]
+        stored = np.asarray(hits[0].vector, dtype=np.float32)
+        return ItemDraft(item_from(hits[0]), stored, is_new=False, changed=False)
+
+    def _write_resources(
+        self,
+        resources: Sequence[Resource],
+        events: Sequence[Event],
+        candidates: Sequence[Candidate],
+        vectors: Vector | None,
+    ) -> None:
+        # A resource's vector is the mean of its candidates' vectors: it costs no extra
+        # model call, and only turns with nothing memorable are embedded on their own.
+        per_event: dict[str, list[int]] = {}
+        for i, cand in enumerate(candidates):
+            per_event.setdefault(cand.event.id, []).append(i)
+        bare = [e.content for e in events if e.id not in per_event]
+        bare_vectors: Iterator[Vector] = iter(self.embedder.embed(bare) if bare else [])
+        points = []
+        for resource, event in zip(resources, events, strict=True):
+            if event.id in per_event and vectors is not None:
+                mean = vectors[per_event[event.id]].mean(axis=0)
+                vector = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            else:
+                vector = next(bare_vectors)
+            sparse = self.lexical.encode_document(event.content) if self.lexical else None
+            points.append(VectorPoint(resource.id, vector.tolist(), to_payload(resource), sparse))
+        self.store.upsert(RESOURCES, points)
+
+    def _item_point(self, draft: ItemDraft) -> VectorPoint:
+        sparse = self.lexical.encode_document(draft.item.text) if self.lexical else None
+        return VectorPoint(draft.item.id, draft.vector.tolist(), to_payload(draft.item), sparse)

@@ -1,0 +1,138 @@
+"""The three layers of memory: Resource (raw event) → Item (one memory) → Category (summary)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MemoryType(StrEnum):
+    """What kind of memory an item is (memU's types)."""
+
+    PROFILE = "profile"
+    EVENT = "event"
+    KNOWLEDGE = "knowledge"
+    BEHAVIOR = "behavior"
+    SKILL = "skill"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Resource(_Model):
+    """One raw event as received: the ground truth every item traces back to."""
+
+    id: str
+    event_id: str
+    user_id: str
+    agent_id: str | None = None
+    session_id: str | None = None
+    role: str = "user"
+    speaker: str | None = None
+    content: str
+    time: datetime
+    kind: str = "message"
+
+
+class Item(_Model):
+    """One discrete memory. ``sources`` are the ids of the events it was drawn from.
+
+    ``reinforcement`` counts the distinct events that stated it, so redelivering an event
+    never inflates it. Timestamps come from event times, never the wall clock, which keeps
+    memorising a batch twice byte-for-byte idempotent.
+    """
+
+    id: str
+    user_id: str
+    agent_id: str | None = None
+    text: str
+    memory_type: MemoryType
+    category: str
+    category_score: float = 0.0
+    sources: list[str]
+    happened_at: date | None = None
+    created_at: datetime
+    updated_at: datetime
+    reinforcement: int = 1
+    valid_from: datetime
+    valid_to: datetime | None = None
+    archived: bool = False
+
+
+class CategorySpec(_Model):
+    """A category definition: the name items are filed under and what belongs there."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    description: str
+
+
+class Category(_Model):
+    """A per-user summarised view over the items filed under one category."""
+
+    id: str
+    user_id: str
+    name: str
+    description: str
+    summary: str = ""
+    summary_version: int = 0
+    summary_item_ids: list[str] = Field(default_factory=list)
+    item_count: int = 0
+    updated_at: datetime | None = None
+
+
+class ScoredItem(_Model):
+    """An item returned by retrieval, with its relevance score."""
+
+    item: Item
+    score: float
+
+
+class ScoredCategory(_Model):
+    category: Category
+    score: float
+
+
+class ScoredResource(_Model):
+    resource: Resource
+    score: float
+
+
+class RetrieveResult(_Model):
+    """What a retrieval returns: the best categories, items (with sources) and raw events."""
+
+    query: str
+    method: str
+    categories: list[ScoredCategory] = Field(default_factory=list)
+    items: list[ScoredItem] = Field(default_factory=list)
+    resources: list[ScoredResource] = Field(default_factory=list)
+
+
+class UserStats(_Model):
+    """Counters for one user. ``events`` is the number of events memorised so far."""
+
+    user_id: str
+    events: int
+    items: int
+    categories: int
+    last_event_id: str | None = None
+
+
+class MemorizeResult(_Model):
+    """The outcome of one ``memorize`` call.
+
+    ``items`` holds the items written (new or reinforced); ``rejected`` the invalid events,
+    each with the reason, none of which left anything in the store.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    resources: list[Resource] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+    new_item_ids: list[str] = Field(default_factory=list)
+    reinforced_item_ids: list[str] = Field(default_factory=list)
+    touched_categories: dict[str, list[str]] = Field(default_factory=dict)
+    rejected: list[Any] = Field(default_factory=list)

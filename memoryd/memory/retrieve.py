@@ -1,0 +1,94 @@
+"""RAG retrieval: categories → items → resources, dense similarity fused with BM25.
+
+Fusion is reciprocal-rank (RRF): dense cosine and BM25 scores live on different scales,
+and ranks combine them without per-corpus calibration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from memoryd.memory.models import RetrieveResult, ScoredCategory, ScoredItem, ScoredResource
+from memoryd.memory.ports import Embedder, LexicalEncoder, Record, VectorStore
+from memoryd.memory.schema import (
+    CATEGORIES,
+    ITEMS,
+    RESOURCES,
+    category_from,
+    item_from,
+    live_items,
+    resource_from,
+    user_scope,
+)
+from memoryd.memory.settings import MemorySettings
+
+RRF_K = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    user_id: str
+    text: str
+    top_k: int = 10
+    agent_id: str | None = None
+
+
+def rrf(
+    rankings: list[tuple[list[Record], float]], k: int = RRF_K
+) -> dict[str, tuple[float, Record]]:
+    """Weighted reciprocal-rank fusion of several ranked lists, keyed by point id."""
+    fused: dict[str, tuple[float, Record]] = {}
+    for records, weight in rankings:
+        for rank, record in enumerate(records):
+            score, _ = fused.get(record.id, (0.0, record))
+            fused[record.id] = (score + weight / (k + rank + 1), record)
+    return fused
+
+
+class RagRetriever:
+    """Embedding (and lexical) search scoped to one user, optionally one agent."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        lexical: LexicalEncoder | None,
+        settings: MemorySettings,
+    ):
+        self.store = store
+        self.embedder = embedder
+        self.lexical = lexical if settings.lexical else None
+        self.settings = settings
+
+    def retrieve(self, query: Query) -> RetrieveResult:
+        vector = self.embedder.embed([query.text])[0].tolist()
+        scope = user_scope(query.user_id, query.agent_id)
+        categories = self.store.search(
+            CATEGORIES, vector, user_scope(query.user_id), self.settings.category_top_k
+        )
+        items = self._items(query, vector)
+        resources = self.store.search(RESOURCES, vector, scope, query.top_k)
+        return RetrieveResult(
+            query=query.text,
+            method="rag",
+            categories=[
+                ScoredCategory(category=category_from(r), score=r.score) for r in categories
+            ],
+            items=items,
+            resources=[ScoredResource(resource=resource_from(r), score=r.score) for r in resources],
+        )
+
+    def _items(self, query: Query, vector: list[float]) -> list[ScoredItem]:
+        where = live_items(query.user_id, query.agent_id)
+        limit = max(self.settings.retrieve_candidates, query.top_k)
+        dense = self.store.search(ITEMS, vector, where, limit)
+        if self.lexical is None:
+            return [ScoredItem(item=item_from(r), score=r.score) for r in dense[: query.top_k]]
+        sparse = self.store.search_lexical(
+            ITEMS, self.lexical.encode_query(query.text), where, limit
+        )
+        fused = rrf([(dense, 1.0), (sparse, self.settings.lexical_weight)])
+        ranked = sorted(fused.values(), key=lambda pair: (-pair[0], pair[1].id))[: query.top_k]
+        # Report a score on the 0..1 scale of the best possible fused rank.
+        best = (1.0 + self.settings.lexical_weight) / (RRF_K + 1)
+        return [ScoredItem(item=item_from(r), score=round(s / best, 6)) for s, r in ranked]
