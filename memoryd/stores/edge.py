@@ -1,0 +1,273 @@
+"""``QdrantEdgeStore``: the embedded default ``VectorStore``, one Qdrant Edge shard per collection.
+
+Each collection lives in ``<data_dir>/<collection>/`` (WAL, segments, config) and is
+created on first use or loaded on restart. Every shard call goes through one lock:
+qdrant-edge 0.9 holds the GIL for the whole call, so calls never overlap anyway, and the
+lock also keeps ``ensure_collection`` and ``close`` from racing the worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import qdrant_edge as qe
+
+from memoryd.errors import MemorydError, PermanentError
+from memoryd.memory.ports import (
+    DENSE,
+    LEXICAL,
+    CollectionSpec,
+    Filter,
+    Payload,
+    Record,
+    SparseVector,
+    VectorPoint,
+)
+from memoryd.stores.edge_translation import (
+    classify_edge_error,
+    edge_config,
+    edge_filter,
+    edge_point,
+    edge_record,
+)
+from memoryd.stores.translation import float_list
+
+logger = logging.getLogger(__name__)
+
+# Collection names become directory names: no separators, no "..", nothing hidden.
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenShard:
+    shard: qe.EdgeShard
+    dim: int
+    lexical: bool
+
+
+class QdrantEdgeStore:
+    """A ``VectorStore`` backed by embedded Qdrant Edge shards under ``data_dir``.
+
+    Only one store may hold a collection directory at a time (the shard's WAL is locked);
+    a second opener gets a ``PermanentError``. ``flush`` makes acknowledged writes durable.
+    """
+
+    def __init__(self, data_dir: str | Path, *, page_size: int = 256) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self._data_dir = Path(data_dir)
+        self._page_size = page_size
+        self._shards: dict[str, _OpenShard] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def ensure_collection(self, spec: CollectionSpec) -> None:
+        """Create the collection's shard, or load it after a restart, and its keyword indexes."""
+        if not _COLLECTION_NAME.fullmatch(spec.name):
+            raise PermanentError(f"invalid collection name {spec.name!r}")
+        with self._lock, _edge_errors(f"ensure collection {spec.name!r}"):
+            self._check_open()
+            opened = self._shards.get(spec.name)
+            if opened is None:
+                opened = _OpenShard(self._open_shard(spec), spec.dim, spec.lexical)
+                self._shards[spec.name] = opened
+            elif (opened.dim, opened.lexical) != (spec.dim, spec.lexical):
+                raise PermanentError(
+                    f"collection {spec.name!r} is open with dim={opened.dim}, "
+                    f"lexical={opened.lexical}; dim={spec.dim}, lexical={spec.lexical} requested"
+                )
+            indexed = set(opened.shard.info().payload_schema)
+            for key in spec.keyword_indexes:
+                if key not in indexed:
+                    opened.shard.update(
+                        qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Keyword)
+                    )
+
+    def upsert(self, collection: str, points: Sequence[VectorPoint]) -> None:
+        if not points:
+            return
+        with self._shard(collection, "upsert into") as shard:
+            shard.update(qe.UpdateOperation.upsert_points([edge_point(p) for p in points]))
+
+    def set_payload(self, collection: str, ids: Sequence[str], payload: Payload) -> None:
+        """Merge ``payload`` into each listed point; ids that no longer exist are skipped."""
+        if not ids or not payload:
+            return
+        # By filter rather than by id list: the id form fails the whole call on a missing id.
+        selector = qe.Filter(must=[qe.HasIdCondition(set(ids))])
+        with self._shard(collection, "set payload in") as shard:
+            shard.update(qe.UpdateOperation.set_payload_by_filter(selector, payload))
+
+    def search(
+        self,
+        collection: str,
+        vector: Sequence[float],
+        where: Filter,
+        limit: int,
+        *,
+        with_vectors: bool = False,
+    ) -> list[Record]:
+        query = qe.Query.Nearest(float_list(vector), using=DENSE)
+        return self._query(collection, query, where, limit, with_vectors)
+
+    def search_lexical(
+        self, collection: str, query: SparseVector, where: Filter, limit: int
+    ) -> list[Record]:
+        if not query.indices:
+            return []
+        sparse = qe.SparseVector(list(query.indices), list(query.values))
+        return self._query(collection, qe.Query.Nearest(sparse, using=LEXICAL), where, limit, False)
+
+    def get(
+        self, collection: str, ids: Sequence[str], *, with_vectors: bool = False
+    ) -> list[Record]:
+        """The points that exist among ``ids``, in the order asked for."""
+        if not ids:
+            return []
+        unique = list(dict.fromkeys(ids))
+        wanted: list[qe.PointId] = list(unique)
+        with self._shard(collection, "get from") as shard:
+            found = shard.retrieve(wanted, with_payload=True, with_vector=_vectors(with_vectors))
+        by_id = {record.id: record for record in map(edge_record, found)}
+        return [by_id[key] for key in map(_canonical, unique) if key in by_id]
+
+    def scroll(
+        self, collection: str, where: Filter, *, with_vectors: bool = False
+    ) -> Iterator[Record]:
+        """Every matching point, in id order, fetched a page at a time.
+
+        The lock is held per page, never across a ``yield``.
+        """
+        offset: str | None = None
+        while True:
+            request = qe.ScrollRequest(
+                offset=offset,
+                limit=self._page_size,
+                filter=edge_filter(where),
+                with_payload=True,
+                with_vector=_vectors(with_vectors),
+            )
+            with self._shard(collection, "scroll") as shard:
+                page, next_offset = shard.scroll(request)
+            yield from map(edge_record, page)
+            if next_offset is None:
+                return
+            offset = str(next_offset)
+
+    def count(self, collection: str, where: Filter) -> int:
+        request = qe.CountRequest(exact=True, filter=edge_filter(where))
+        with self._shard(collection, "count") as shard:
+            return shard.count(request)
+
+    def delete(self, collection: str, where: Filter) -> None:
+        """Delete every point matching ``where`` (an empty filter deletes them all)."""
+        selector = edge_filter(where) or qe.Filter()
+        with self._shard(collection, "delete from") as shard:
+            shard.update(qe.UpdateOperation.delete_points_by_filter(selector))
+
+    def flush(self) -> None:
+        """Write every shard's WAL and segments to disk."""
+        with self._lock:
+            self._check_open()
+            for name, opened in self._shards.items():
+                with _edge_errors(f"flush {name!r}"):
+                    opened.shard.flush()
+
+    def close(self) -> None:
+        """Flush and close every shard; idempotent. Later calls raise ``PermanentError``."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            shards, self._shards = self._shards, {}
+        failed = [name for name, opened in shards.items() if not _close_shard(name, opened)]
+        if failed:
+            raise PermanentError(f"failed to close collections {failed}")
+
+    def _query(
+        self, collection: str, query: qe.Query, where: Filter, limit: int, with_vectors: bool
+    ) -> list[Record]:
+        if limit < 1:
+            return []
+        request = qe.QueryRequest(
+            limit=limit,
+            query=query,
+            filter=edge_filter(where),
+            with_payload=True,
+            with_vector=_vectors(with_vectors),
+        )
+        with self._shard(collection, "search") as shard:
+            hits = shard.query(request)
+        return [edge_record(hit, score=hit.score) for hit in hits]
+
+    @contextmanager
+    def _shard(self, collection: str, doing: str) -> Iterator[qe.EdgeShard]:
+        with self._lock, _edge_errors(f"{doing} {collection!r}"):
+            self._check_open()
+            opened = self._shards.get(collection)
+            if opened is None:
+                raise PermanentError(f"unknown collection {collection!r}: ensure_collection first")
+            yield opened.shard
+
+    def _open_shard(self, spec: CollectionSpec) -> qe.EdgeShard:
+        path = self._data_dir / spec.name
+        config = edge_config(spec)
+        if not (path.is_dir() and any(path.iterdir())):
+            logger.info("creating edge collection", extra={"collection": spec.name})
+            self._data_dir.mkdir(parents=True, exist_ok=True)
+            return qe.EdgeShard.create(str(path), config)
+        try:
+            return qe.EdgeShard.load(str(path), config)
+        except Exception as exc:
+            if "incompatible" in str(exc):
+                raise PermanentError(
+                    f"collection {spec.name!r} in {path} does not match the requested "
+                    f"dim={spec.dim}, lexical={spec.lexical}: {exc}"
+                ) from exc
+            if "WouldBlock" in str(exc):
+                raise PermanentError(
+                    f"collection {spec.name!r} in {path} is open in another store or process"
+                ) from exc
+            raise
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise PermanentError("the edge store is closed")
+
+
+@contextmanager
+def _edge_errors(doing: str) -> Iterator[None]:
+    """Re-raise anything the binding throws as a ``MemorydError`` saying what was being done."""
+    try:
+        yield
+    except MemorydError:
+        raise
+    except Exception as exc:
+        raise classify_edge_error(exc)(f"qdrant-edge: {doing}: {exc}") from exc
+
+
+def _close_shard(name: str, opened: _OpenShard) -> bool:
+    try:
+        opened.shard.flush()
+        opened.shard.close()
+    except Exception:
+        logger.exception("closing edge collection failed", extra={"collection": name})
+        return False
+    return True
+
+
+def _vectors(with_vectors: bool) -> list[str] | bool:
+    return [DENSE] if with_vectors else False
+
+
+def _canonical(point_id: str) -> str:
+    # The shard answers with canonical (lower-case, hyphenated) UUIDs whatever form was
+    # sent; the ids were already validated by ``retrieve``.
+    return str(uuid.UUID(point_id))
