@@ -1,0 +1,143 @@
+"""Dense embeddings from fastembed (ONNX Runtime), by default the bundled int8 MiniLM.
+
+The bundled model ships inside the wheel (``models/all-MiniLM-L6-v2-int8``, made by
+``scripts/export_minilm_onnx.py``), so the default needs no network and no model cache.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from memoryd.errors import PermanentError
+from memoryd.memory.ports import Vector
+
+if TYPE_CHECKING:
+    from fastembed import TextEmbedding
+
+logger = logging.getLogger(__name__)
+
+BUNDLED_MODEL_DIR = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2-int8"
+#: The name the bundled model is registered under in fastembed's custom-model registry.
+BUNDLED_MODEL_NAME = "memoryd/all-MiniLM-L6-v2-int8"
+_MODEL_FILE = "model.onnx"
+
+
+class FastEmbedEmbedder:
+    """An :class:`~memoryd.memory.ports.Embedder` over ``fastembed.TextEmbedding``.
+
+    - neither ``model_name`` nor ``model_path``: the bundled MiniLM, loaded from the package.
+    - ``model_path`` only: a local mean-pooled ONNX model directory laid out like the bundled
+      one (``model.onnx``, tokenizer files, ``config.json`` with ``hidden_size``).
+    - ``model_name``: a model from fastembed's registry, downloaded into fastembed's cache
+      (or read from ``model_path`` when given). Without network this fails at construction.
+
+    ``threads`` caps ONNX Runtime's threads (default: its own choice, one per core).
+    """
+
+    def __init__(
+        self,
+        model_name: str | None = None,
+        model_path: str | Path | None = None,
+        threads: int | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._batch_size = batch_size
+        self._model, self._dim = _load(model_name, model_path, threads)
+
+    @property
+    def dim(self) -> int:
+        """The size of every vector :meth:`embed` returns."""
+        return self._dim
+
+    @property
+    def model_name(self) -> str:
+        """The fastembed model name (the registry name for local models)."""
+        name: str = self._model.model_name
+        return name
+
+    def embed(self, texts: Sequence[str]) -> Vector:
+        """Embed ``texts``: float32, L2-normalised rows in input order."""
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        # Batches pad to their longest text, so grouping texts of similar length saves
+        # most of the padding work; rows are put back in input order afterwards.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        rows = self._model.embed([texts[i] for i in order], batch_size=self._batch_size)
+        out = np.empty((len(texts), self._dim), dtype=np.float32)
+        out[order] = np.asarray(list(rows), dtype=np.float32)
+        # Registry models are not all normalised by fastembed; a no-op for the bundled one.
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+
+def _load(
+    model_name: str | None, model_path: str | Path | None, threads: int | None
+) -> tuple[TextEmbedding, int]:
+    # Imported here: fastembed pulls in onnxruntime and huggingface_hub (~0.4 s), which
+    # only processes that actually embed should pay for.
+    from fastembed import TextEmbedding
+
+    path = Path(model_path) if model_path is not None else None
+    if model_name is None:
+        path = path or BUNDLED_MODEL_DIR
+        name = _register_local(path)
+    elif not _is_registered(model_name):
+        raise PermanentError(f"{model_name!r} is not a fastembed model (see fastembed's list)")
+    else:
+        name = model_name
+    where = f"from {path}" if path is not None else "(download needs network on first use)"
+    try:
+        model = TextEmbedding(
+            name, threads=threads, specific_model_path=str(path) if path is not None else None
+        )
+    except (ValueError, OSError) as exc:
+        raise PermanentError(f"cannot load fastembed model {name!r} {where}: {exc}") from exc
+    dim = int(model.embedding_size)
+    logger.info("loaded fastembed model %s (dim %d)", name, dim)
+    return model, dim
+
+
+def _register_local(path: Path) -> str:
+    """Register a local mean-pooled model directory with fastembed; return its name."""
+    from fastembed import TextEmbedding
+    from fastembed.common.model_description import ModelSource, PoolingType
+
+    path = path.resolve()
+    name = BUNDLED_MODEL_NAME if path == BUNDLED_MODEL_DIR else f"memoryd-local/{path}"
+    # fastembed's registry is process-wide and refuses a second registration of a name.
+    if _is_registered(name):
+        return name
+    if not (path / _MODEL_FILE).is_file():
+        raise PermanentError(f"no {_MODEL_FILE} in model directory {path}")
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        dim = int(config["hidden_size"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PermanentError(f"no usable config.json (hidden_size) in {path}: {exc}") from exc
+    TextEmbedding.add_custom_model(
+        name,
+        pooling=PoolingType.MEAN,
+        normalization=True,
+        # Never consulted: specific_model_path short-circuits every download.
+        sources=ModelSource(hf=name),
+        dim=dim,
+        model_file=_MODEL_FILE,
+        description=f"local mean-pooled ONNX model at {path}",
+    )
+    return name
+
+
+def _is_registered(name: str) -> bool:
+    from fastembed import TextEmbedding
+
+    # Case-insensitive, as fastembed's own lookup is.
+    return any(m["model"].lower() == name.lower() for m in TextEmbedding.list_supported_models())
