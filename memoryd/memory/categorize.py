@@ -42,6 +42,13 @@ class Categorizer:
         self._types = list(MEMORY_TYPE_DESCRIPTIONS)
         self._type_vectors = embedder.embed([MEMORY_TYPE_DESCRIPTIONS[t] for t in self._types])
 
+    def description_vector(self, name: str) -> Vector | None:
+        """The embedding of a configured category's description (None for others)."""
+        if name not in self.specs:
+            return None
+        vector: Vector = self._category_vectors[self._names.index(name)]
+        return vector
+
     def classify(
         self, texts: Sequence[str], vectors: Vector, dated: Sequence[bool]
     ) -> list[Classification]:

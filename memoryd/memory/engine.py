@@ -62,7 +62,7 @@ class MemoryEngine:
         self._memorizer = BatchMemorizer(
             store, embedder, lexical, self._extractor, categorizer, self.settings
         )
-        self._refresher = CategoryRefresher(store, embedder, categorizer.specs, self.settings)
+        self._refresher = CategoryRefresher(store, categorizer, self.settings)
         self._retriever = RagRetriever(store, embedder, lexical, self.settings)
 
     def memorize(self, events: Iterable[Event | Mapping[str, Any]]) -> MemorizeResult:

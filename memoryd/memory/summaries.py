@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from memoryd.memory import ids
+from memoryd.memory.categorize import Categorizer
 from memoryd.memory.models import Category, CategorySpec, Item
-from memoryd.memory.ports import Embedder, VectorPoint, VectorStore
+from memoryd.memory.ports import Vector, VectorPoint, VectorStore
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -21,10 +22,16 @@ from memoryd.memory.settings import MemorySettings
 from memoryd.memory.summarize import extractive_summary
 
 
-def category_text(category: Category) -> str:
-    """What a category's vector embeds: its purpose and what it currently says."""
-    head = f"{category.name.replace('_', ' ')}: {category.description}"
-    return f"{head}\n{category.summary}" if category.summary else head
+def category_vector(description: Vector | None, summary_items: Vector) -> Vector:
+    """A category points at its purpose and at what it currently says: the normalised sum
+    of its description's embedding and the centroid of its summary items. No model call,
+    which keeps refreshing categories off the embedder's hot path."""
+    parts = [v for v in (description,) if v is not None]
+    if len(summary_items):
+        centroid = summary_items.mean(axis=0)
+        parts.append(centroid / max(float(np.linalg.norm(centroid)), 1e-12))
+    total: Vector = np.sum(parts, axis=0).astype(np.float32)
+    return total / max(float(np.linalg.norm(total)), 1e-12)
 
 
 class CategoryRefresher:
@@ -33,34 +40,27 @@ class CategoryRefresher:
     def __init__(
         self,
         store: VectorStore,
-        embedder: Embedder,
-        specs: dict[str, CategorySpec],
+        categorizer: Categorizer,
         settings: MemorySettings,
     ):
         self.store = store
-        self.embedder = embedder
-        self.specs = specs
+        self.categorizer = categorizer
         self.settings = settings
 
     def refresh(self, user_id: str, names: Sequence[str]) -> list[Category]:
         """Rewrite the named categories; ``summary_version`` moves only if the summary did."""
+        points: list[VectorPoint] = []
         updated: list[Category] = []
         for name in names:
-            category = self._recompute(user_id, name)
-            if category is not None:
+            refreshed = self._recompute(user_id, name)
+            if refreshed is not None:
+                category, vector = refreshed
                 updated.append(category)
-        if updated:
-            vectors = self.embedder.embed([category_text(c) for c in updated])
-            self.store.upsert(
-                CATEGORIES,
-                [
-                    VectorPoint(c.id, v.tolist(), to_payload(c))
-                    for c, v in zip(updated, vectors, strict=True)
-                ],
-            )
+                points.append(VectorPoint(category.id, vector.tolist(), to_payload(category)))
+        self.store.upsert(CATEGORIES, points)
         return updated
 
-    def _recompute(self, user_id: str, name: str) -> Category | None:
+    def _recompute(self, user_id: str, name: str) -> tuple[Category, Vector] | None:
         records = list(
             self.store.scroll(ITEMS, live_items(user_id, category=name), with_vectors=True)
         )
@@ -68,8 +68,8 @@ class CategoryRefresher:
         cid = ids.category_id(user_id, name)
         existing = self.store.get(CATEGORIES, [cid])
         previous = category_from(existing[0]) if existing else None
+        vectors = np.asarray([r.vector for r in records], dtype=np.float32)
         if items:
-            vectors = np.asarray([r.vector for r in records], dtype=np.float32)
             draft = extractive_summary(
                 items,
                 vectors,
@@ -83,7 +83,9 @@ class CategoryRefresher:
         version = previous.summary_version if previous else 0
         if previous is None or previous.summary != summary:
             version += 1
-        spec = self.specs.get(name) or CategorySpec(name=name, description=name.replace("_", " "))
+        spec = self.categorizer.specs.get(name) or CategorySpec(
+            name=name, description=name.replace("_", " ")
+        )
         category = Category(
             id=cid,
             user_id=user_id,
@@ -95,4 +97,7 @@ class CategoryRefresher:
             item_count=len(items),
             updated_at=max((i.updated_at for i in items), default=None),
         )
-        return None if previous == category else category
+        if previous == category:
+            return None
+        chosen = [i for i, item in enumerate(items) if item.id in set(item_ids)]
+        return category, category_vector(self.categorizer.description_vector(name), vectors[chosen])

@@ -67,6 +67,9 @@ class QdrantEdgeStore:
         self._shards: dict[str, _OpenShard] = {}
         self._lock = threading.Lock()
         self._closed = False
+        # Only shards written since the last flush are flushed: a flush costs a few ms
+        # per shard even when there is nothing to write.
+        self._dirty: set[str] = set()
 
     def ensure_collection(self, spec: CollectionSpec) -> None:
         """Create the collection's shard, or load it after a restart, and its keyword indexes."""
@@ -93,7 +96,7 @@ class QdrantEdgeStore:
     def upsert(self, collection: str, points: Sequence[VectorPoint]) -> None:
         if not points:
             return
-        with self._shard(collection, "upsert into") as shard:
+        with self._shard(collection, "upsert into", write=True) as shard:
             shard.update(qe.UpdateOperation.upsert_points([edge_point(p) for p in points]))
 
     def set_payload(self, collection: str, ids: Sequence[str], payload: Payload) -> None:
@@ -102,7 +105,7 @@ class QdrantEdgeStore:
             return
         # By filter rather than by id list: the id form fails the whole call on a missing id.
         selector = qe.Filter(must=[qe.HasIdCondition(set(ids))])
-        with self._shard(collection, "set payload in") as shard:
+        with self._shard(collection, "set payload in", write=True) as shard:
             shard.update(qe.UpdateOperation.set_payload_by_filter(selector, payload))
 
     def search(
@@ -169,16 +172,17 @@ class QdrantEdgeStore:
     def delete(self, collection: str, where: Filter) -> None:
         """Delete every point matching ``where`` (an empty filter deletes them all)."""
         selector = edge_filter(where) or qe.Filter()
-        with self._shard(collection, "delete from") as shard:
+        with self._shard(collection, "delete from", write=True) as shard:
             shard.update(qe.UpdateOperation.delete_points_by_filter(selector))
 
     def flush(self) -> None:
         """Write every shard's WAL and segments to disk."""
         with self._lock:
             self._check_open()
-            for name, opened in self._shards.items():
+            for name in sorted(self._dirty):
                 with _edge_errors(f"flush {name!r}"):
-                    opened.shard.flush()
+                    self._shards[name].shard.flush()
+                self._dirty.discard(name)
 
     def close(self) -> None:
         """Flush and close every shard; idempotent. Later calls raise ``PermanentError``."""
@@ -208,12 +212,14 @@ class QdrantEdgeStore:
         return [edge_record(hit, score=hit.score) for hit in hits]
 
     @contextmanager
-    def _shard(self, collection: str, doing: str) -> Iterator[qe.EdgeShard]:
+    def _shard(self, collection: str, doing: str, *, write: bool = False) -> Iterator[qe.EdgeShard]:
         with self._lock, _edge_errors(f"{doing} {collection!r}"):
             self._check_open()
             opened = self._shards.get(collection)
             if opened is None:
                 raise PermanentError(f"unknown collection {collection!r}: ensure_collection first")
+            if write:
+                self._dirty.add(collection)
             yield opened.shard
 
     def _open_shard(self, spec: CollectionSpec) -> qe.EdgeShard:
