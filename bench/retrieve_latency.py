@@ -1,0 +1,140 @@
+"""Retrieve latency at 10k and 100k items in the embedded store, and memorize throughput
+beside the raw embedder's sentences/s measured in the same run.
+
+    .venv/bin/python bench/retrieve_latency.py [--sizes 10000 100000] [--queries 200]
+
+Latency is end to end through ``MemoryEngine.retrieve`` (query embedding, category, dense
+and BM25 item search, resource search) on Qdrant Edge, filtered to one of 100 users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memoryd.embedders.fastembed import FastEmbedEmbedder
+from memoryd.embedders.lexical import Bm25Encoder
+from memoryd.memory import ids
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.extract import split_sentences
+from memoryd.memory.models import Item, MemoryType, Resource
+from memoryd.memory.ports import VectorPoint
+from memoryd.memory.schema import ITEMS, RESOURCES, to_payload
+from memoryd.stores.edge import QdrantEdgeStore
+
+from locomo import load
+
+USERS = 100
+WORDS = (
+    "lisbon berlin painting hiking nurse sister music jazz bakery dog cat garden "
+    "running marathon camping beach guitar novel pottery yoga coffee tea football "
+    "school teacher doctor startup wedding birthday trip mountains ocean"
+).split()
+
+
+def populate(
+    engine: MemoryEngine, lexical: Bm25Encoder, size: int, rng: np.random.Generator
+) -> None:
+    t0 = datetime(2023, 1, 1, tzinfo=UTC)
+    for start in range(0, size, 2000):
+        n = min(2000, size - start)
+        vectors = rng.standard_normal((n, engine.embedder.dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        items, resources = [], []
+        for j in range(n):
+            k = start + j
+            user = f"user-{k % USERS}"
+            text = "Sam " + " ".join(rng.choice(WORDS, size=8))
+            when = t0 + timedelta(minutes=k)
+            item = Item(
+                id=ids.item_id(user, f"e{k}", text),
+                user_id=user,
+                text=text,
+                memory_type=MemoryType.PROFILE,
+                category=f"c{k % 10}",
+                sources=[f"e{k}"],
+                created_at=when,
+                updated_at=when,
+                valid_from=when,
+            )
+            items.append(
+                VectorPoint(
+                    item.id, vectors[j].tolist(), to_payload(item), lexical.encode_document(text)
+                )
+            )
+            if k % 2 == 0:
+                res = Resource(
+                    id=ids.resource_id(user, f"e{k}"),
+                    event_id=f"e{k}",
+                    user_id=user,
+                    content=text,
+                    time=when,
+                )
+                resources.append(VectorPoint(res.id, vectors[j].tolist(), to_payload(res)))
+        engine.store.upsert(ITEMS, items)
+        engine.store.upsert(RESOURCES, resources)
+    engine.store.flush()
+
+
+def latency(engine: MemoryEngine, queries: int, rng: np.random.Generator) -> tuple[float, float]:
+    samples = []
+    for i in range(queries):
+        query = " ".join(rng.choice(WORDS, size=4))
+        started = time.perf_counter()
+        engine.retrieve(f"user-{i % USERS}", query, top_k=10)
+        samples.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49], cuts[94]
+
+
+def throughput(embedder: FastEmbedEmbedder, batch: int) -> tuple[float, float, float]:
+    events, _ = load()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = MemoryEngine(QdrantEdgeStore(tmp), embedder, lexical=Bm25Encoder())
+        started = time.perf_counter()
+        for i in range(0, len(events), batch):
+            engine.memorize(events[i : i + batch])
+        events_per_s = len(events) / (time.perf_counter() - started)
+        engine.close()
+    sentences = [s for e in events for s in split_sentences(str(e["content"]))]
+    started = time.perf_counter()
+    for i in range(0, len(sentences), 64):
+        embedder.embed(sentences[i : i + 64])
+    sentences_per_s = len(sentences) / (time.perf_counter() - started)
+    return events_per_s, sentences_per_s, len(sentences) / len(events)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=32)
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    embedder = FastEmbedEmbedder()
+    lexical = Bm25Encoder()
+    print(f"{'items':>8} {'p50 ms':>8} {'p95 ms':>8}  (retrieve top-10, {USERS} users)")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = MemoryEngine(QdrantEdgeStore(tmp), embedder, lexical=lexical)
+            populate(engine, lexical, size, rng)
+            latency(engine, 20, rng)  # warm up
+            p50, p95 = latency(engine, args.queries, rng)
+            print(f"{size:>8} {p50:>8.2f} {p95:>8.2f}")
+            engine.close()
+    events_s, sentences_s, per_event = throughput(embedder, args.batch)
+    print(f"\nmemorize: {events_s:.0f} events/s (batches of {args.batch}, LoCoMo dev turns)")
+    print(f"raw embedder: {sentences_s:.0f} sentences/s ({per_event:.2f} sentences per event)")
+    print(f"ratio memorize events/s ÷ embedder sentences/s: {events_s / sentences_s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
