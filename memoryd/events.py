@@ -91,3 +91,45 @@ def parse_event(
     if event.time is None:
         event = event.model_copy(update={"time": received_at or datetime.now(UTC)})
     return event
+
+
+class SnapshotTrigger(BaseModel):
+    """Why a snapshot was built: new events (with their ids), an evolution run, a request."""
+
+    kind: str = "event"
+    event_ids: list[str] = Field(default_factory=list)
+
+
+class SnapshotCategory(BaseModel):
+    name: str
+    summary: str
+    summary_version: int
+    item_count: int
+
+
+class SnapshotItem(BaseModel):
+    id: str
+    text: str
+    category: str
+    memory_type: str
+    score: float
+    sources: list[str]
+    happened_at: str | None = None
+
+
+class ContextSnapshot(BaseModel):
+    """What subscribed agents receive: the user's memory, ready to put in a prompt.
+
+    ``version`` increases by one per published snapshot of a user; ``token_estimate``
+    stays within the configured budget.
+    """
+
+    user_id: str
+    agent_id: str | None = None
+    version: int
+    generated_at: datetime
+    trigger: SnapshotTrigger = Field(default_factory=SnapshotTrigger)
+    categories: list[SnapshotCategory] = Field(default_factory=list)
+    items: list[SnapshotItem] = Field(default_factory=list)
+    token_estimate: int = 0
+    traceparent: str | None = None

@@ -1,0 +1,1 @@
+"""Consuming events from a transport: validation, dead letters, per-user micro-batches."""

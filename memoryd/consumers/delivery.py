@@ -1,0 +1,52 @@
+"""The transport-independent view of one received message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from memoryd.events import Event
+
+
+class Delivery(Protocol):
+    """A message as received from a broker, with the acknowledgement verbs we need."""
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def attempt(self) -> int:
+        """1 for the first delivery, 2 for the first redelivery, ..."""
+        ...
+
+    @property
+    def origin(self) -> str:
+        """Where it came from (subject or topic/partition), for dead letters and logs."""
+        ...
+
+    async def ack(self) -> None:
+        """Done with it: never deliver again."""
+        ...
+
+    async def retry(self, delay: float) -> None:
+        """Deliver it again after ``delay`` seconds (not acknowledged)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A valid event waiting in a user's micro-batch."""
+
+    event: Event
+    delivery: Delivery
+    size: int
+    received_at: datetime
+
+    @property
+    def traceparent(self) -> str | None:
+        return self.delivery.headers.get("traceparent")

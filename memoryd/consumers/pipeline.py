@@ -1,0 +1,150 @@
+"""From received message to durable memory: validate, dead-letter, batch, memorise, ack.
+
+The acknowledgement rule: a message is acked only after its event is durably in the
+store (``MemoryEngine.memorize`` flushes before returning) or durably in the dead-letter
+destination. Transient failures leave it unacked and ask for a delayed redelivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from memoryd.config import BatchSettings
+from memoryd.consumers.backoff import compute_backoff
+from memoryd.consumers.batcher import UserBatcher
+from memoryd.consumers.delivery import Delivery, Pending
+from memoryd.daemon.metrics import Metrics
+from memoryd.errors import InvalidEventError, PermanentError, TransientError
+from memoryd.events import parse_event
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.models import MemorizeResult
+
+log = logging.getLogger(__name__)
+
+#: Unexpected errors are retried this many deliveries before the event is dead-lettered,
+#: so a poison message cannot block its user forever.
+MAX_ATTEMPTS_UNEXPECTED = 5
+
+
+class DeadLetterSink(Protocol):
+    async def dead_letter(
+        self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
+    ) -> None:
+        """Durably publish the original message with the reason; raise if it could not."""
+        ...
+
+
+MemorizedHook = Callable[[str, Sequence[Pending], MemorizeResult], Awaitable[None]]
+
+
+class IngestPipeline:
+    """Validates deliveries and memorises them per user in micro-batches."""
+
+    def __init__(
+        self,
+        engine: MemoryEngine,
+        settings: BatchSettings,
+        metrics: Metrics,
+        *,
+        transport: str,
+        dead_letters: DeadLetterSink,
+        on_memorized: MemorizedHook | None = None,
+    ):
+        self.engine = engine
+        self.settings = settings
+        self.metrics = metrics
+        self.transport = transport
+        self.dead_letters = dead_letters
+        self.on_memorized = on_memorized
+        self.batcher = UserBatcher(self._memorize, settings)
+        self.counts = {"memorized": 0, "dead_lettered": 0, "retried": 0}
+
+    async def submit(self, delivery: Delivery) -> None:
+        """Take one delivery: dead-letter it if it is bad, else buffer it for its user."""
+        self.metrics.inflight_events.inc()
+        if len(delivery.body) > self.settings.max_event_bytes:
+            detail = f"{len(delivery.body)} bytes > limit {self.settings.max_event_bytes}"
+            await self._dead_letter(delivery, "oversized", detail, None)
+            return
+        try:
+            event = parse_event(delivery.body, received_at=datetime.now(UTC))
+        except InvalidEventError as exc:
+            await self._dead_letter(delivery, "invalid", str(exc), None)
+            return
+        pending = Pending(event, delivery, len(delivery.body), datetime.now(UTC))
+        self.batcher.add(event.user_id, pending)
+
+    async def drain(self) -> None:
+        """Memorise everything buffered; used on shutdown after consumption stopped."""
+        await self.batcher.drain()
+
+    async def _memorize(self, user_id: str, batch: list[Pending]) -> None:
+        started = asyncio.get_running_loop().time()
+        try:
+            result = await asyncio.to_thread(self.engine.memorize, [p.event for p in batch])
+        except TransientError as exc:
+            await self._retry(batch, exc)
+            return
+        except PermanentError as exc:
+            for p in batch:
+                await self._dead_letter(p.delivery, "failed", str(exc), user_id)
+            return
+        except Exception as exc:
+            log.exception("unexpected memorize failure", extra={"user_id": user_id})
+            if max(p.delivery.attempt for p in batch) >= MAX_ATTEMPTS_UNEXPECTED:
+                for p in batch:
+                    detail = f"failed after {p.delivery.attempt} attempts: {exc!r}"
+                    await self._dead_letter(p.delivery, "failed", detail, user_id)
+            else:
+                await self._retry(batch, exc)
+            return
+        self.metrics.memorize_batch_seconds.observe(asyncio.get_running_loop().time() - started)
+        self.metrics.batch_events.observe(len(batch))
+        self.metrics.items_written.labels("new").inc(len(result.new_item_ids))
+        self.metrics.items_written.labels("reinforced").inc(len(result.reinforced_item_ids))
+        # Durable in the store: now, and only now, the broker may forget them.
+        await asyncio.gather(*(p.delivery.ack() for p in batch))
+        self._count("memorized", len(batch))
+        if self.on_memorized is not None:
+            await self.on_memorized(user_id, batch, result)
+
+    async def _retry(self, batch: Sequence[Pending], exc: BaseException) -> None:
+        log.warning(
+            "transient failure, retrying batch",
+            extra={"events": len(batch), "error": type(exc).__name__},
+        )
+        for p in batch:
+            delay = compute_backoff(
+                p.delivery.attempt,
+                base=self.settings.retry_base_seconds,
+                cap=self.settings.retry_max_seconds,
+            )
+            await p.delivery.retry(delay)
+        self._count("retried", len(batch))
+
+    async def _dead_letter(
+        self, delivery: Delivery, reason: str, detail: str, user_id: str | None
+    ) -> None:
+        log.warning("dead-lettering event", extra={"reason": reason, "origin": delivery.origin})
+        try:
+            await self.dead_letters.dead_letter(
+                delivery, reason=reason, detail=detail, user_id=user_id
+            )
+        except Exception:
+            # Not durably dead-lettered: leave it unacked so the broker delivers it again.
+            log.exception("dead-letter publish failed", extra={"origin": delivery.origin})
+            await delivery.retry(self.settings.retry_base_seconds)
+            self._count("retried", 1)
+            return
+        await delivery.ack()
+        self.metrics.dead_letters.labels(reason).inc()
+        self._count("dead_lettered", 1)
+
+    def _count(self, outcome: str, n: int) -> None:
+        self.counts[outcome] += n
+        self.metrics.events_consumed.labels(self.transport, outcome).inc(n)
+        self.metrics.inflight_events.dec(n)

@@ -1,0 +1,1 @@
+"""Building context snapshots and pushing them to subscribed agents."""

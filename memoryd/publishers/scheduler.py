@@ -1,0 +1,166 @@
+"""Coalesces snapshot rebuilds: a user's snapshot is rebuilt at most once per interval,
+right away when the user has been quiet, and covering every event since the last one.
+
+``version`` is monotonic per user: the first publish after a start continues from the
+latest snapshot the sink holds, so restarts never go back in versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from memoryd.config import SnapshotSettings
+from memoryd.daemon.metrics import Metrics
+from memoryd.events import ContextSnapshot, SnapshotTrigger
+from memoryd.publishers.snapshot import SnapshotBuilder
+
+log = logging.getLogger(__name__)
+_RETRY_SECONDS = 1.0
+
+
+class SnapshotSink(Protocol):
+    async def publish(self, snapshot: ContextSnapshot) -> None: ...
+
+    async def latest(self, user_id: str) -> ContextSnapshot | None: ...
+
+
+@dataclass
+class _UserState:
+    user_id: str
+    recent: deque[str]
+    version: int | None = None
+    last_publish: float = float("-inf")
+    dirty: bool = False
+    kind: str = "event"
+    event_ids: list[str] = field(default_factory=list)
+    oldest_event: datetime | None = None
+    traceparent: str | None = None
+    timer: asyncio.TimerHandle | None = None
+    task: asyncio.Task[None] | None = None
+
+
+class SnapshotScheduler:
+    """Decides when to rebuild and publish each user's snapshot."""
+
+    def __init__(
+        self,
+        builder: SnapshotBuilder,
+        sink: SnapshotSink,
+        settings: SnapshotSettings,
+        metrics: Metrics,
+    ):
+        self.builder = builder
+        self.sink = sink
+        self.settings = settings
+        self.metrics = metrics
+        self.published = 0
+        self._users: dict[str, _UserState] = {}
+
+    def notify(
+        self,
+        user_id: str,
+        *,
+        event_ids: Sequence[str] = (),
+        turns: Sequence[str] = (),
+        event_time: datetime | None = None,
+        traceparent: str | None = None,
+        kind: str = "event",
+    ) -> None:
+        """Something changed for the user: make sure a snapshot follows."""
+        if not self.settings.enabled:
+            return
+        state = self._users.get(user_id)
+        if state is None:
+            state = _UserState(user_id, deque(maxlen=self.settings.recent_turns))
+            self._users[user_id] = state
+        state.dirty = True
+        state.kind = kind
+        state.event_ids.extend(event_ids)
+        state.recent.extend(turns)
+        if event_time and (state.oldest_event is None or event_time < state.oldest_event):
+            state.oldest_event = event_time
+        state.traceparent = traceparent or state.traceparent
+        self._schedule(state)
+
+    async def flush(self) -> None:
+        """Publish every pending snapshot now (shutdown): the interval is not waited for."""
+        for state in self._users.values():
+            state.last_publish = float("-inf")
+            if state.timer:
+                state.timer.cancel()
+                state.timer = None
+            if state.dirty and state.task is None:
+                state.task = asyncio.create_task(self._run_for(state))
+        tasks = [s.task for s in self._users.values() if s.task]
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def forget(self, user_id: str) -> None:
+        state = self._users.pop(user_id, None)
+        if state and state.timer:
+            state.timer.cancel()
+        if state and state.task:
+            state.task.cancel()
+
+    def _schedule(self, state: _UserState) -> None:
+        if state.task is not None or state.timer is not None:
+            return  # the running build or the armed timer will pick the change up
+        loop = asyncio.get_running_loop()
+        wait = state.last_publish + self.settings.min_interval_ms / 1000 - loop.time()
+        if wait <= 0:
+            state.task = asyncio.create_task(self._run_for(state))
+        else:
+            state.timer = loop.call_later(wait, self._fire, state)
+
+    def _fire(self, state: _UserState) -> None:
+        state.timer = None
+        if self._users.get(state.user_id) is state and state.task is None:
+            state.task = asyncio.create_task(self._run_for(state))
+
+    async def _run_for(self, state: _UserState) -> None:
+        user_id = state.user_id
+        try:
+            await self._publish(state)
+        except Exception:
+            log.exception("snapshot publish failed; will retry", extra={"user_id": user_id})
+            state.dirty = True
+            state.task = None
+            if self._users.get(user_id) is state:
+                state.timer = asyncio.get_running_loop().call_later(
+                    _RETRY_SECONDS, self._fire, state
+                )
+            return
+        state.task = None
+        if state.dirty and self._users.get(user_id) is state:
+            self._schedule(state)
+
+    async def _publish(self, state: _UserState) -> None:
+        user_id = state.user_id
+        state.dirty = False
+        trigger = SnapshotTrigger(kind=state.kind, event_ids=state.event_ids)
+        oldest, traceparent = state.oldest_event, state.traceparent
+        state.event_ids, state.oldest_event, state.traceparent = [], None, None
+        if state.version is None:
+            latest = await self.sink.latest(user_id)
+            state.version = latest.version if latest else 0
+        snapshot = await asyncio.to_thread(
+            self.builder.build,
+            user_id,
+            version=state.version + 1,
+            recent_turns=list(state.recent),
+            trigger=trigger,
+            traceparent=traceparent,
+        )
+        await self.sink.publish(snapshot)
+        state.version = snapshot.version
+        state.last_publish = asyncio.get_running_loop().time()
+        self.published += 1
+        self.metrics.snapshots_published.inc()
+        if oldest is not None:
+            lag = (datetime.now(UTC) - oldest).total_seconds()
+            self.metrics.snapshot_freshness_seconds.observe(max(lag, 0.0))

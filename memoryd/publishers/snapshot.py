@@ -1,0 +1,106 @@
+"""Builds a user's context snapshot: category summaries plus the items most relevant to
+the recent turns, within a token budget. Every item carries its ``sources``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from memoryd.config import SnapshotSettings
+from memoryd.events import ContextSnapshot, SnapshotCategory, SnapshotItem, SnapshotTrigger
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.models import ScoredItem
+
+#: Share of the budget reserved for the items before summaries are added.
+ITEM_SHARE = 0.5
+_OVERHEAD_TOKENS = 8
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters per token for English text with a BPE tokenizer."""
+    return math.ceil(len(text) / 4)
+
+
+def _item(scored: ScoredItem) -> SnapshotItem:
+    item = scored.item
+    return SnapshotItem(
+        id=item.id,
+        text=item.text,
+        category=item.category,
+        memory_type=item.memory_type.value,
+        score=round(scored.score, 4),
+        sources=list(item.sources),
+        happened_at=item.happened_at.isoformat() if item.happened_at else None,
+    )
+
+
+class SnapshotBuilder:
+    """Synchronous (it reads the store); run it off the event loop."""
+
+    def __init__(self, engine: MemoryEngine, settings: SnapshotSettings):
+        self.engine = engine
+        self.settings = settings
+
+    def build(
+        self,
+        user_id: str,
+        *,
+        version: int,
+        recent_turns: Sequence[str],
+        trigger: SnapshotTrigger,
+        traceparent: str | None = None,
+    ) -> ContextSnapshot:
+        budget = self.settings.token_budget
+        candidates = self._candidates(user_id, recent_turns)
+        items: list[SnapshotItem] = []
+        used = 0
+        rest: list[ScoredItem] = []
+        for scored in candidates:
+            cost = estimate_tokens(scored.item.text) + _OVERHEAD_TOKENS
+            if used + cost <= budget * ITEM_SHARE:
+                items.append(_item(scored))
+                used += cost
+            else:
+                rest.append(scored)
+        categories: list[SnapshotCategory] = []
+        for category in sorted(self.engine.categories(user_id), key=lambda c: -c.item_count):
+            cost = estimate_tokens(category.summary) + _OVERHEAD_TOKENS
+            if category.summary and used + cost <= budget:
+                categories.append(
+                    SnapshotCategory(
+                        name=category.name,
+                        summary=category.summary,
+                        summary_version=category.summary_version,
+                        item_count=category.item_count,
+                    )
+                )
+                used += cost
+        for scored in rest:  # what the summaries left of the budget goes to more items
+            cost = estimate_tokens(scored.item.text) + _OVERHEAD_TOKENS
+            if used + cost <= budget:
+                items.append(_item(scored))
+                used += cost
+        return ContextSnapshot(
+            user_id=user_id,
+            version=version,
+            generated_at=datetime.now(UTC),
+            trigger=trigger,
+            categories=categories,
+            items=items,
+            token_estimate=used,
+            traceparent=traceparent,
+        )
+
+    def _candidates(self, user_id: str, recent_turns: Sequence[str]) -> list[ScoredItem]:
+        limit = self.settings.max_items
+        if limit == 0:
+            return []
+        query = " ".join(recent_turns[-self.settings.recent_turns :]).strip()
+        if query:
+            return self.engine.retrieve(user_id, query, top_k=limit).items
+        # No conversation to be relevant to (e.g. after an evolution run): the most
+        # reinforced, then most recent, memories.
+        items = self.engine.items(user_id)
+        items.sort(key=lambda i: (i.reinforcement, i.updated_at), reverse=True)
+        return [ScoredItem(item=i, score=0.0) for i in items[:limit]]

@@ -1,0 +1,32 @@
+"""An in-memory :class:`~memoryd.consumers.delivery.Delivery` for unit tests of the pipeline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FakeDelivery:
+    """Records what the pipeline did with it: ``acked`` / ``retried`` (with delays)."""
+
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    attempt: int = 1
+    origin: str = "test"
+    acked: bool = False
+    retries: list[float] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any], **kwargs: Any) -> FakeDelivery:
+        return cls(json.dumps(event).encode(), **kwargs)
+
+    async def ack(self) -> None:
+        if self.acked:
+            raise RuntimeError("acked twice")
+        self.acked = True
+
+    async def retry(self, delay: float) -> None:
+        self.retries.append(delay)

@@ -1,0 +1,154 @@
+"""The ingest pipeline over in-memory fakes: ack rules, dead letters, retries, batching."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from memoryd.config import BatchSettings
+from memoryd.consumers.delivery import Delivery
+from memoryd.consumers.pipeline import IngestPipeline
+from memoryd.daemon.metrics import Metrics
+from memoryd.errors import TransientError
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.settings import MemorySettings
+from memoryd.testing.delivery import FakeDelivery
+from memoryd.testing.embedder import HashEmbedder
+from memoryd.testing.memory_store import InMemoryStore
+
+
+class DeadLetters:
+    def __init__(self) -> None:
+        self.letters: list[tuple[bytes, str, str]] = []
+        self.fail = False
+
+    async def dead_letter(
+        self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
+    ) -> None:
+        if self.fail:
+            raise ConnectionError("broker down")
+        self.letters.append((delivery.body, reason, detail))
+
+
+class FlakyStore(InMemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 0
+
+    def flush(self) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise TransientError("store unavailable")
+        super().flush()
+
+
+def event(
+    eid: str, user: str = "u1", content: str = "I love hiking in the Alps."
+) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "user_id": user,
+        "content": content,
+        "speaker": "Ann",
+        "time": "2024-01-01T10:00:00Z",
+    }
+
+
+@pytest.fixture
+def store() -> FlakyStore:
+    return FlakyStore()
+
+
+def make(store: FlakyStore, dlq: DeadLetters, **batch: Any) -> tuple[IngestPipeline, list[str]]:
+    engine = MemoryEngine(store, HashEmbedder(), settings=MemorySettings(lexical=False))
+    memorized: list[str] = []
+
+    async def hook(user_id: str, pending: Any, result: Any) -> None:
+        memorized.extend(p.event.id for p in pending)
+
+    settings = BatchSettings(**{"max_wait_ms": 10, "retry_base_seconds": 0.1, **batch})
+    pipeline = IngestPipeline(
+        engine, settings, Metrics(), transport="test", dead_letters=dlq, on_memorized=hook
+    )
+    return pipeline, memorized
+
+
+def test_valid_events_are_acked_only_after_memorize(store: FlakyStore) -> None:
+    async def scenario() -> None:
+        pipeline, memorized = make(store, DeadLetters())
+        deliveries = [FakeDelivery.of(event(f"e{i}")) for i in range(3)]
+        for d in deliveries:
+            await pipeline.submit(d)
+        assert not any(d.acked for d in deliveries), "buffered, not yet durable"
+        await pipeline.drain()
+        assert all(d.acked for d in deliveries)
+        assert memorized == ["e0", "e1", "e2"]
+        assert pipeline.engine.stats("u1").events == 3
+
+    asyncio.run(scenario())
+
+
+def test_bad_events_are_dead_lettered_and_the_stream_flows(store: FlakyStore) -> None:
+    async def scenario() -> None:
+        dlq = DeadLetters()
+        pipeline, memorized = make(store, dlq, max_event_bytes=300)
+        invalid = FakeDelivery.of({"id": "bad", "user_id": "u1"})
+        oversized = FakeDelivery.of(event("big", content="x " * 400))
+        valid = FakeDelivery.of(event("ok"))
+        for d in (invalid, oversized, valid):
+            await pipeline.submit(d)
+        await pipeline.drain()
+        assert invalid.acked and oversized.acked and valid.acked
+        reasons = {reason: detail for _, reason, detail in dlq.letters}
+        assert "content" in reasons["invalid"]
+        assert "limit 300" in reasons["oversized"]
+        assert memorized == ["ok"]
+
+    asyncio.run(scenario())
+
+
+def test_transient_store_failure_retries_without_ack(store: FlakyStore) -> None:
+    async def scenario() -> None:
+        pipeline, memorized = make(store, DeadLetters())
+        store.failures = 1
+        first = FakeDelivery.of(event("e1"))
+        await pipeline.submit(first)
+        await pipeline.drain()
+        assert not first.acked and len(first.retries) == 1
+        assert 0.05 <= first.retries[0] <= 0.1
+        # The broker redelivers it; this time the store is back.
+        again = FakeDelivery.of(event("e1"), attempt=2)
+        await pipeline.submit(again)
+        await pipeline.drain()
+        assert again.acked and memorized == ["e1"]
+        assert pipeline.counts == {"memorized": 1, "dead_lettered": 0, "retried": 1}
+
+    asyncio.run(scenario())
+
+
+def test_dead_letter_failure_leaves_the_event_unacked(store: FlakyStore) -> None:
+    async def scenario() -> None:
+        dlq = DeadLetters()
+        dlq.fail = True
+        pipeline, _ = make(store, dlq)
+        bad = FakeDelivery(b"not json")
+        await pipeline.submit(bad)
+        assert not bad.acked and bad.retries
+
+    asyncio.run(scenario())
+
+
+def test_batches_are_per_user_and_bounded(store: FlakyStore) -> None:
+    async def scenario() -> None:
+        pipeline, memorized = make(store, DeadLetters(), max_count=2, max_wait_ms=10_000)
+        for i in range(5):
+            await pipeline.submit(FakeDelivery.of(event(f"a{i}", user="alice")))
+        await pipeline.submit(FakeDelivery.of(event("b0", user="bob")))
+        await asyncio.sleep(0.05)  # full batches go without waiting for max_wait
+        assert memorized == ["a0", "a1", "a2", "a3"]
+        await pipeline.drain()
+        assert sorted(memorized[4:]) == ["a4", "b0"]
+
+    asyncio.run(scenario())

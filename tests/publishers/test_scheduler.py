@@ -1,0 +1,105 @@
+"""Snapshot building and coalescing over in-memory fakes."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from memoryd.config import SnapshotSettings
+from memoryd.daemon.metrics import Metrics
+from memoryd.events import ContextSnapshot, SnapshotTrigger
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.settings import MemorySettings
+from memoryd.publishers.scheduler import SnapshotScheduler
+from memoryd.publishers.snapshot import SnapshotBuilder, estimate_tokens
+from memoryd.testing.embedder import HashEmbedder
+from memoryd.testing.memory_store import InMemoryStore
+
+
+class Sink:
+    def __init__(self, start: ContextSnapshot | None = None) -> None:
+        self.published: list[ContextSnapshot] = []
+        self.start = start
+
+    async def publish(self, snapshot: ContextSnapshot) -> None:
+        self.published.append(snapshot)
+
+    async def latest(self, user_id: str) -> ContextSnapshot | None:
+        return self.published[-1] if self.published else self.start
+
+
+def engine_with_memory() -> MemoryEngine:
+    engine = MemoryEngine(InMemoryStore(), HashEmbedder(), settings=MemorySettings(lexical=False))
+    facts = [
+        "I love hiking in the Alps.",
+        "My sister Anna is a nurse.",
+        "I work as a baker in Lyon.",
+        "I play the violin every evening.",
+    ]
+    engine.memorize(
+        [
+            {
+                "id": f"e{i}",
+                "user_id": "u1",
+                "speaker": "Ann",
+                "content": text,
+                "time": "2024-01-01T10:00:00Z",
+            }
+            for i, text in enumerate(facts)
+        ]
+    )
+    return engine
+
+
+def test_snapshot_has_summaries_and_relevant_items_within_budget() -> None:
+    builder = SnapshotBuilder(engine_with_memory(), SnapshotSettings(token_budget=64))
+    snap = builder.build(
+        "u1",
+        version=1,
+        recent_turns=["Ann: is your sister Anna still a nurse?"],
+        trigger=SnapshotTrigger(event_ids=["e9"]),
+    )
+    assert snap.items and all(item.sources for item in snap.items)
+    assert "Anna" in snap.items[0].text
+    assert snap.token_estimate <= 64
+    text = [i.text for i in snap.items] + [c.summary for c in snap.categories]
+    assert sum(estimate_tokens(t) for t in text) <= snap.token_estimate
+
+
+def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
+    async def scenario() -> None:
+        previous = ContextSnapshot(user_id="u1", version=41, generated_at=datetime.now(UTC))
+        sink = Sink(start=previous)
+        scheduler = SnapshotScheduler(
+            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
+            sink,
+            SnapshotSettings(min_interval_ms=200),
+            Metrics(),
+        )
+        for i in range(10):  # a burst: the first goes out at once, the rest coalesce
+            scheduler.notify("u1", event_ids=[f"e{i}"], turns=["Ann: hiking"])
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.4)
+        assert [s.version for s in sink.published] == [42, 43]
+        covered = [eid for s in sink.published for eid in s.trigger.event_ids]
+        assert covered == [f"e{i}" for i in range(10)]
+
+    asyncio.run(scenario())
+
+
+def test_flush_publishes_pending_without_waiting() -> None:
+    async def scenario() -> None:
+        sink = Sink()
+        scheduler = SnapshotScheduler(
+            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
+            sink,
+            SnapshotSettings(min_interval_ms=60_000),
+            Metrics(),
+        )
+        scheduler.notify("u1", event_ids=["a"])
+        await asyncio.sleep(0.05)
+        scheduler.notify("u1", event_ids=["b"])
+        await scheduler.flush()
+        assert [s.trigger.event_ids for s in sink.published] == [["a"], ["b"]]
+
+    asyncio.run(scenario())
