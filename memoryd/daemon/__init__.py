@@ -1,0 +1,1 @@
+"""The daemon: wiring, lifespan, HTTP API, metrics, tracing and the ``memoryd`` CLI."""

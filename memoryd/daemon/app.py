@@ -1,0 +1,188 @@
+"""The daemon: wires engine, transport, pipeline, snapshots and the HTTP API, and runs
+them until SIGTERM/SIGINT, then drains in order within the grace period:
+stop fetching → memorise and ack what is buffered → publish pending snapshots → close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+from contextlib import suppress
+
+from memoryd.bootstrap import build_engine
+from memoryd.config import Settings
+from memoryd.consumers.delivery import Pending
+from memoryd.consumers.nats import NatsTransport
+from memoryd.consumers.pipeline import IngestPipeline
+from memoryd.daemon.http import create_app
+from memoryd.daemon.metrics import Metrics
+from memoryd.daemon.server import HttpServer
+from memoryd.events import ContextSnapshot, Event
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.models import MemorizeResult
+from memoryd.memory.ports import Filter
+from memoryd.memory.schema import USERS
+from memoryd.publishers.nats_sink import NatsSnapshotSink
+from memoryd.publishers.scheduler import SnapshotScheduler
+from memoryd.publishers.snapshot import SnapshotBuilder
+from memoryd.subjects import events_subject, user_token
+
+log = logging.getLogger(__name__)
+_LAG_POLL_SECONDS = 5.0
+
+
+class Daemon:
+    """One memoryd replica. Implements :class:`memoryd.daemon.ports.ApiBackend`."""
+
+    def __init__(self, settings: Settings, engine: MemoryEngine, metrics: Metrics | None = None):
+        self.settings = settings
+        self._engine = engine
+        self._metrics = metrics or Metrics()
+        self.transport = NatsTransport(
+            settings.nats, graceful_timeout=settings.shutdown_grace_seconds
+        )
+        self.sink = NatsSnapshotSink(
+            settings.nats, lambda: self.transport.js, lambda: self.transport.broker.connection
+        )
+        self.scheduler = SnapshotScheduler(
+            SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
+        )
+        self.pipeline = IngestPipeline(
+            engine,
+            settings.batch,
+            self._metrics,
+            transport=self.transport.name,
+            dead_letters=self.transport,
+            on_memorized=self._memorized,
+        )
+        self.http = HttpServer(
+            create_app(self, api_token=_secret(settings)), settings.http.host, settings.http.port
+        )
+        self._draining = False
+        self._lag_task: asyncio.Task[None] | None = None
+
+    @property
+    def engine(self) -> MemoryEngine:
+        return self._engine
+
+    @property
+    def metrics(self) -> Metrics:
+        return self._metrics
+
+    async def start(self) -> None:
+        self.transport.consume(self.pipeline.submit)
+        await self.transport.start()
+        await self.sink.start()
+        await self.http.start()
+        self._lag_task = asyncio.create_task(self._poll_lag())
+        log.info("memoryd started", extra={"http": self.http.url, "nats": self.settings.nats.url})
+
+    async def stop(self) -> None:
+        """Drain in order; whatever misses the grace period stays unacked and is redelivered."""
+        self._draining = True
+        if self._lag_task:
+            self._lag_task.cancel()
+        try:
+            async with asyncio.timeout(self.settings.shutdown_grace_seconds):
+                await self.transport.stop_consuming()
+                await self.pipeline.drain()
+                await self.scheduler.flush()
+        except TimeoutError:
+            log.warning(
+                "drain exceeded the grace period; unacked events will be redelivered",
+                extra={"buffered": self.pipeline.batcher.buffered},
+            )
+        await self.transport.close()
+        await self.http.stop()
+        await asyncio.to_thread(self._engine.close)
+        log.info(
+            "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.scheduler.published}
+        )
+
+    async def memorize_now(self, events: Sequence[Event]) -> MemorizeResult:
+        result = await asyncio.to_thread(self._engine.memorize, list(events))
+        by_user: dict[str, list[Event]] = {}
+        for event in events:
+            by_user.setdefault(event.user_id, []).append(event)
+        for user_id, user_events in by_user.items():
+            self._notify(user_id, user_events, None)
+        return result
+
+    async def enqueue(self, events: Sequence[Event]) -> None:
+        s = self.settings.nats
+        for event in events:
+            await self.transport.js.publish(
+                events_subject(s.events_subject, event.user_id),
+                event.model_dump_json().encode(),
+                headers={"Nats-Msg-Id": f"{user_token(event.user_id)}:{event.id}"},
+            )
+
+    async def latest_snapshot(self, user_id: str) -> ContextSnapshot | None:
+        return await self.sink.latest(user_id)
+
+    async def forget_user(self, user_id: str) -> None:
+        self.scheduler.forget(user_id)
+        await self.sink.delete(user_id)
+
+    async def readiness(self) -> dict[str, bool]:
+        return {
+            "broker": await self.transport.connected(),
+            "store": await asyncio.to_thread(self._store_reachable),
+            "accepting": not self._draining,
+        }
+
+    def _store_reachable(self) -> bool:
+        try:
+            self._engine.store.count(USERS, Filter())
+        except Exception:
+            log.warning("store not reachable", exc_info=True)
+            return False
+        return True
+
+    async def _memorized(
+        self, user_id: str, batch: Sequence[Pending], result: MemorizeResult
+    ) -> None:
+        traceparent = next((p.traceparent for p in reversed(batch) if p.traceparent), None)
+        self._notify(user_id, [p.event for p in batch], traceparent)
+
+    def _notify(self, user_id: str, events: Sequence[Event], traceparent: str | None) -> None:
+        self.scheduler.notify(
+            user_id,
+            event_ids=[e.id for e in events],
+            turns=[f"{e.speaker}: {e.content}" if e.speaker else e.content for e in events],
+            event_time=min(e.at() for e in events),
+            traceparent=traceparent,
+        )
+
+    async def _poll_lag(self) -> None:
+        while True:
+            with suppress(Exception):
+                self._metrics.consumer_pending.set(await self.transport.pending())
+            await asyncio.sleep(_LAG_POLL_SECONDS)
+
+
+def _secret(settings: Settings) -> str | None:
+    return settings.api_token.get_secret_value() if settings.api_token else None
+
+
+async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Run one replica until SIGTERM/SIGINT (or ``stop`` is set), then drain and return."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    engine = await asyncio.to_thread(build_engine, settings)
+    daemon = Daemon(settings, engine)
+    try:
+        await daemon.start()
+        await stop.wait()
+        log.info("shutdown requested; draining")
+    finally:
+        await daemon.stop()
+        for sig in installed:
+            loop.remove_signal_handler(sig)

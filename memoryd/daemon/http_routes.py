@@ -1,0 +1,202 @@
+"""The ``/v1`` routes: events in, retrieval, and per-user memory management.
+
+The engine is synchronous, so every engine call runs in the thread pool; the event loop
+only parses, dispatches and serialises.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from memoryd.daemon.http_models import (
+    DeletedCounts,
+    ErrorBody,
+    EventsAccepted,
+    EventsMemorized,
+    EventsRejected,
+    RejectedEvent,
+    RetrieveRequest,
+    RetrieveResponse,
+    UserCategories,
+    UserDeleted,
+    UserItems,
+    UserStatsResponse,
+    retrieve_response,
+)
+from memoryd.daemon.ports import ApiBackend
+from memoryd.errors import InvalidEventError
+from memoryd.events import MAX_ID_LENGTH, ContextSnapshot, Event, parse_event
+
+# ``:path`` lets a URL-encoded "/" through: user ids are opaque and may contain anything.
+USER_PATH = "/users/{user_id:path}"
+UserId = Annotated[str, Path(min_length=1, max_length=MAX_ID_LENGTH)]
+
+_EVENT_SCHEMA = Event.model_json_schema()
+# Declared by hand: the route reads the raw body to validate each event on its own.
+_EVENTS_BODY_SCHEMA = {
+    "anyOf": [{"type": "array", "items": _EVENT_SCHEMA, "minItems": 1}, _EVENT_SCHEMA]
+}
+
+
+def v1_router(backend: ApiBackend, *, dependencies: Sequence[Any] = ()) -> APIRouter:
+    """The ``/v1`` API over ``backend``; ``dependencies`` (e.g. authentication) guard it all."""
+    router = APIRouter(prefix="/v1", dependencies=list(dependencies))
+    _add_event_routes(router, backend)
+    _add_retrieve_route(router, backend)
+    _add_user_routes(router, backend)
+    return router
+
+
+def split_events(payload: Any, received_at: datetime) -> tuple[list[Event], list[RejectedEvent]]:
+    """Validate each event of a request body on its own, so one bad event rejects only itself."""
+    raws = payload if isinstance(payload, list) else [payload]
+    valid: list[Event] = []
+    rejected: list[RejectedEvent] = []
+    for index, raw in enumerate(raws):
+        if not isinstance(raw, dict):
+            rejected.append(RejectedEvent(index=index, reason="an event must be a JSON object"))
+            continue
+        try:
+            valid.append(parse_event(raw, received_at=received_at))
+        except InvalidEventError as exc:
+            event_id = exc.event_id if exc.event_id is not None else raw.get("id")
+            rejected.append(
+                RejectedEvent(
+                    index=index,
+                    id=event_id if isinstance(event_id, str) else None,
+                    field=exc.field,
+                    reason=exc.reason,
+                )
+            )
+    return valid, rejected
+
+
+def _json_body(body: bytes) -> Any:
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"request body is not valid UTF-8 JSON: {exc}"
+        ) from None
+    if payload == []:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "expected at least one event")
+    return payload
+
+
+def _add_event_routes(router: APIRouter, backend: ApiBackend) -> None:
+    @router.post(
+        "/events",
+        response_model=EventsMemorized,
+        responses={
+            202: {"model": EventsAccepted, "description": "Enqueued (`wait=false`)."},
+            413: {"model": ErrorBody},
+            422: {"model": EventsRejected, "description": "No event of the request was valid."},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _EVENTS_BODY_SCHEMA}},
+            }
+        },
+        tags=["events"],
+    )
+    async def post_events(
+        request: Request,
+        wait: Annotated[
+            bool, Query(description="Memorise before answering (200) or only enqueue (202).")
+        ] = True,
+    ) -> JSONResponse:
+        """Memorise events now, or enqueue them for the consumer. A list or one event.
+
+        Each event is validated on its own: invalid ones are listed in ``rejected`` with
+        the offending field and the rest go through. Only if none is valid is it a 422.
+        """
+        payload = _json_body(await request.body())
+        valid, rejected = split_events(payload, datetime.now(UTC))
+        if not valid:
+            body = EventsRejected(detail="no valid event in the request", rejected=rejected)
+            return JSONResponse(body.model_dump(mode="json"), status.HTTP_422_UNPROCESSABLE_CONTENT)
+        accepted = [event.id for event in valid]
+        if not wait:
+            await backend.enqueue(valid)
+            queued = EventsAccepted(accepted=accepted, rejected=rejected)
+            return JSONResponse(queued.model_dump(mode="json"), status.HTTP_202_ACCEPTED)
+        result = await backend.memorize_now(valid)
+        done = EventsMemorized(
+            accepted=accepted,
+            rejected=rejected,
+            items_written=len(result.items),
+            touched_categories=result.touched_categories,
+        )
+        return JSONResponse(done.model_dump(mode="json"))
+
+
+def _add_retrieve_route(router: APIRouter, backend: ApiBackend) -> None:
+    @router.post("/retrieve", responses={400: {"model": ErrorBody}}, tags=["retrieval"])
+    async def retrieve(request: RetrieveRequest) -> RetrieveResponse:
+        """The memory relevant to ``query`` for one user (optionally one agent)."""
+        started = time.perf_counter()
+        result = await run_in_threadpool(
+            backend.engine.retrieve,
+            request.user_id,
+            request.query,
+            request.top_k,
+            request.method,
+            agent_id=request.agent_id,
+        )
+        elapsed = time.perf_counter() - started
+        backend.metrics.retrieve_seconds.labels(method=request.method).observe(elapsed)
+        return retrieve_response(result)
+
+
+def _add_user_routes(router: APIRouter, backend: ApiBackend) -> None:
+    @router.get(f"{USER_PATH}/categories", tags=["users"])
+    async def user_categories(user_id: UserId) -> UserCategories:
+        """The user's categories with their summaries (empty for an unknown user)."""
+        found = await run_in_threadpool(backend.engine.categories, user_id)
+        return UserCategories(user_id=user_id, categories=found)
+
+    @router.get(f"{USER_PATH}/items", tags=["users"])
+    async def user_items(
+        user_id: UserId,
+        category: Annotated[str | None, Query(description="Only items of this category.")] = None,
+    ) -> UserItems:
+        """The user's live (not archived) items, oldest first."""
+        found = await run_in_threadpool(backend.engine.items, user_id, category=category)
+        return UserItems(user_id=user_id, items=found)
+
+    @router.get(f"{USER_PATH}/snapshot", responses={404: {"model": ErrorBody}}, tags=["users"])
+    async def user_snapshot(user_id: UserId) -> ContextSnapshot:
+        """The last context snapshot published for the user."""
+        snapshot = await backend.latest_snapshot(user_id)
+        if snapshot is None:
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND, "no snapshot has been published for this user yet"
+            )
+        return snapshot
+
+    @router.get(f"{USER_PATH}/stats", tags=["users"])
+    async def user_stats(user_id: UserId) -> UserStatsResponse:
+        """Counters for the user; ``events`` is the number of events memorised so far."""
+        stats = await run_in_threadpool(backend.engine.stats, user_id)
+        return UserStatsResponse.of(stats)
+
+    @router.delete(USER_PATH, tags=["users"])
+    async def delete_user(user_id: UserId) -> UserDeleted:
+        """Delete the user's events, items, categories and daemon state; idempotent."""
+        before = await run_in_threadpool(backend.engine.delete_user, user_id)
+        # Memory goes first: if forgetting daemon state fails, none of the user's memory is
+        # left behind, and a retried DELETE (idempotent) finishes the job.
+        await backend.forget_user(user_id)
+        counts = DeletedCounts(
+            events=before.events, items=before.items, categories=before.categories
+        )
+        return UserDeleted(user_id=user_id, deleted=counts)
