@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint typecheck pytest bench bench-recall bench-latency clean
+.PHONY: install run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The embedded default: memoryd with its own nats-server and Qdrant Edge under ./.memoryd,
+# the HTTP API on 127.0.0.1:8787 and NATS on 127.0.0.1:4222. Ctrl-C stops it cleanly.
+run: $(STAMP)
+	$(VENV)/bin/memoryd up --data-dir .memoryd
 
 test: lint typecheck pytest
 
@@ -25,13 +30,19 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest
 
-bench: bench-recall bench-latency
+bench: bench-recall bench-latency bench-stream bench-freshness
 
 bench-recall: $(STAMP)
 	$(PY) bench/locomo_recall.py
 
 bench-latency: $(STAMP)
 	$(PY) bench/retrieve_latency.py
+
+bench-stream: $(STAMP)
+	$(PY) bench/stream_throughput.py
+
+bench-freshness: $(STAMP)
+	$(PY) bench/snapshot_freshness.py
 
 clean:
 	rm -rf $(VENV) .memoryd .pytest_cache .mypy_cache .ruff_cache

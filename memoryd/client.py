@@ -175,7 +175,9 @@ def _decode(entry: KeyValue.Entry) -> ContextSnapshot | None:
     except ValidationError as exc:
         logger.warning(
             "skipping undecodable snapshot key=%s revision=%s: %s",
-            entry.key, entry.revision, exc.errors()[0]["msg"],
+            entry.key,
+            entry.revision,
+            exc.errors()[0]["msg"],
         )
         return None
 

@@ -61,9 +61,13 @@ async def bucket(nc: NatsClient) -> AsyncIterator[tuple[str, KeyValue]]:
 
 
 def snapshot(version: int, user_id: str = ALICE) -> bytes:
-    return ContextSnapshot(
-        user_id=user_id, version=version, generated_at=datetime(2024, 1, 1, tzinfo=UTC)
-    ).model_dump_json().encode()
+    return (
+        ContextSnapshot(
+            user_id=user_id, version=version, generated_at=datetime(2024, 1, 1, tzinfo=UTC)
+        )
+        .model_dump_json()
+        .encode()
+    )
 
 
 def test_defaults_match_the_daemon_settings() -> None:
@@ -78,13 +82,21 @@ async def test_publishing_the_same_event_twice_stores_it_once(
     nc: NatsClient, events_stream: EventsStream
 ) -> None:
     # Given an event of a user whose id is not a subject token
-    event = {"id": "evt-1", "user_id": ALICE, "content": "I moved to Lisbon.",
-             "time": "2023-05-08T13:56:00Z"}
+    event = {
+        "id": "evt-1",
+        "user_id": ALICE,
+        "content": "I moved to Lisbon.",
+        "time": "2023-05-08T13:56:00Z",
+    }
 
     # When it is published twice (a retry)
     for _ in range(2):
-        await publish_event(event, nats_url=events_stream.url,
-                            subject_prefix=events_stream.prefix, traceparent=TRACEPARENT)
+        await publish_event(
+            event,
+            nats_url=events_stream.url,
+            subject_prefix=events_stream.prefix,
+            traceparent=TRACEPARENT,
+        )
 
     # Then the stream holds it once, on the user's subject, with the dedup id and trace
     js = nc.jetstream()
@@ -102,8 +114,9 @@ async def test_publishing_the_same_event_twice_stores_it_once(
 async def test_publisher_reports_duplicates_and_fills_the_time(
     nc: NatsClient, events_stream: EventsStream
 ) -> None:
-    async with EventPublisher(nats_url=events_stream.url,
-                              subject_prefix=events_stream.prefix) as publisher:
+    async with EventPublisher(
+        nats_url=events_stream.url, subject_prefix=events_stream.prefix
+    ) as publisher:
         first = await publisher.publish({"id": "e1", "user_id": "u-42", "content": "hi there"})
         again = await publisher.publish({"id": "e1", "user_id": "u-42", "content": "hi there"})
         other = await publisher.publish({"id": "e2", "user_id": "u-42", "content": "bye now"})
@@ -122,8 +135,9 @@ async def test_an_invalid_event_raises_before_connecting() -> None:
 
 
 async def test_an_event_id_with_a_line_break_is_rejected(events_stream: EventsStream) -> None:
-    async with EventPublisher(nats_url=events_stream.url,
-                              subject_prefix=events_stream.prefix) as publisher:
+    async with EventPublisher(
+        nats_url=events_stream.url, subject_prefix=events_stream.prefix
+    ) as publisher:
         with pytest.raises(InvalidEventError, match="line breaks"):
             await publisher.publish({"id": "a\r\nb", "user_id": "u", "content": "x"})
 

@@ -13,11 +13,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
+from opentelemetry import trace
+
 from memoryd.config import BatchSettings
 from memoryd.consumers.backoff import compute_backoff
 from memoryd.consumers.batcher import UserBatcher
 from memoryd.consumers.delivery import Delivery, Pending
 from memoryd.daemon.metrics import Metrics
+from memoryd.daemon.tracing import parent_context
 from memoryd.errors import InvalidEventError, PermanentError, TransientError
 from memoryd.events import parse_event
 from memoryd.memory.engine import MemoryEngine
@@ -83,8 +86,18 @@ class IngestPipeline:
         await self.batcher.drain()
 
     async def _memorize(self, user_id: str, batch: list[Pending]) -> None:
+        parent = parent_context(next((p.delivery.headers for p in batch if p.traceparent), None))
+        with trace.get_tracer(__name__).start_as_current_span(
+            "memoryd.consume",
+            context=parent,
+            attributes={"memoryd.transport": self.transport, "memoryd.events": len(batch)},
+        ):
+            await self._memorize_in_span(user_id, batch)
+
+    async def _memorize_in_span(self, user_id: str, batch: list[Pending]) -> None:
         started = asyncio.get_running_loop().time()
         try:
+            # to_thread copies the context, so the engine's spans nest under this one.
             result = await asyncio.to_thread(self.engine.memorize, [p.event for p in batch])
         except TransientError as exc:
             await self._retry(batch, exc)

@@ -46,7 +46,10 @@ class _LineFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
         # color_message: uvicorn's ANSI copy of the message.
         self._standard = set(vars(logging.makeLogRecord({}))) | {
-            "message", "asctime", "color_message"}
+            "message",
+            "asctime",
+            "color_message",
+        }
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
@@ -147,8 +150,12 @@ async def _publish(args: argparse.Namespace) -> int:
         nats_url=args.nats_url, subject_prefix=args.subject_prefix, **args.connect
     ) as publisher:
         if args.file is None:
-            event = {"id": args.id or str(uuid.uuid4()), "user_id": args.user,
-                     "content": args.text, "speaker": args.speaker}
+            event = {
+                "id": args.id or str(uuid.uuid4()),
+                "user_id": args.user,
+                "content": args.text,
+                "speaker": args.speaker,
+            }
             await publisher.publish(event)
             print(event["id"])
             return 0
@@ -237,8 +244,12 @@ def _http(args: argparse.Namespace) -> int:
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
     calls: dict[str, tuple[str, str, Any]] = {}
     if args.command == "retrieve":
-        body = {"user_id": args.user, "query": args.query, "top_k": args.top_k,
-                "method": args.method}
+        body = {
+            "user_id": args.user,
+            "query": args.query,
+            "top_k": args.top_k,
+            "method": args.method,
+        }
         calls["result"] = ("POST", "/v1/retrieve", body)
     elif args.command == "status":
         calls["ready"] = ("GET", "/readyz", None)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from opentelemetry import trace
 
 from memoryd.events import Event
 from memoryd.memory import ids
@@ -83,15 +84,22 @@ class BatchMemorizer:
         self.settings = settings
 
     def memorize_user(self, user_id: str, events: Sequence[Event]) -> UserBatch:
-        candidates = self.extractor.extract(events)
-        vectors = self.embedder.embed([c.text for c in candidates]) if candidates else None
+        tracer = trace.get_tracer(__name__)
+        with tracer.start_as_current_span("memoryd.extract") as span:
+            candidates = self.extractor.extract(events)
+            span.set_attribute("memoryd.candidates", len(candidates))
+        with tracer.start_as_current_span("memoryd.embed") as span:
+            vectors = self.embedder.embed([c.text for c in candidates]) if candidates else None
+            span.set_attribute("memoryd.texts", len(candidates))
         batch = UserBatch(resources=[self._resource(e) for e in events])
-        if vectors is not None:
-            batch.drafts = self._dedup(user_id, candidates, vectors)
-        self._write_resources(batch.resources, events, candidates, vectors)
-        changed = [d for d in batch.drafts if d.changed]
-        if changed:
-            self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
+        with tracer.start_as_current_span("memoryd.store") as span:
+            if vectors is not None:
+                batch.drafts = self._dedup(user_id, candidates, vectors)
+            self._write_resources(batch.resources, events, candidates, vectors)
+            changed = [d for d in batch.drafts if d.changed]
+            if changed:
+                self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
+            span.set_attribute("memoryd.items_written", len(changed))
         return batch
 
     @staticmethod

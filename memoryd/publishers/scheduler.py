@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from opentelemetry import trace
+
 from memoryd.config import SnapshotSettings
 from memoryd.daemon.metrics import Metrics
+from memoryd.daemon.tracing import current_traceparent, parent_context
 from memoryd.events import ContextSnapshot, SnapshotTrigger
 from memoryd.publishers.snapshot import SnapshotBuilder
 
@@ -140,11 +143,26 @@ class SnapshotScheduler:
             self._schedule(state)
 
     async def _publish(self, state: _UserState) -> None:
-        user_id = state.user_id
         state.dirty = False
         trigger = SnapshotTrigger(kind=state.kind, event_ids=state.event_ids)
         oldest, traceparent = state.oldest_event, state.traceparent
         state.event_ids, state.oldest_event, state.traceparent = [], None, None
+        with trace.get_tracer(__name__).start_as_current_span(
+            "memoryd.publish",
+            context=parent_context({"traceparent": traceparent} if traceparent else None),
+        ):
+            # The snapshot carries the publish span's context (the event's own when
+            # tracing is off), so the agent's work continues the same trace.
+            await self._build_and_publish(state, trigger, oldest, current_traceparent())
+
+    async def _build_and_publish(
+        self,
+        state: _UserState,
+        trigger: SnapshotTrigger,
+        oldest: datetime | None,
+        traceparent: str | None,
+    ) -> None:
+        user_id = state.user_id
         if state.version is None:
             latest = await self.sink.latest(user_id)
             state.version = latest.version if latest else 0

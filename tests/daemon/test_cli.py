@@ -32,15 +32,18 @@ async def stored_events(stream: EventsStream) -> list[dict[str, Any]]:
     try:
         js = nc.jetstream()
         count = (await js.stream_info(stream.name)).state.messages
-        return [json.loads((await js.get_msg(stream.name, seq)).data or b"")
-                for seq in range(1, count + 1)]
+        return [
+            json.loads((await js.get_msg(stream.name, seq)).data or b"")
+            for seq in range(1, count + 1)
+        ]
     finally:
         await nc.close()
 
 
 def event_line(eid: str, user: str = "alice@example.com") -> str:
-    return json.dumps({"id": eid, "user_id": user, "content": f"note {eid}",
-                       "time": "2024-01-01T00:00:00Z"})
+    return json.dumps(
+        {"id": eid, "user_id": user, "content": f"note {eid}", "time": "2024-01-01T00:00:00Z"}
+    )
 
 
 def publish_args(stream: EventsStream, *rest: str) -> list[str]:
@@ -68,7 +71,8 @@ def test_publish_jsonl_reports_invalid_lines_and_publishes_the_rest(
 
 
 def test_publish_from_stdin_twice_is_deduplicated(
-    events_stream: EventsStream, monkeypatch: pytest.MonkeyPatch,
+    events_stream: EventsStream,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     lines = event_line("e1") + "\n" + event_line("e2", user="bob") + "\n"
@@ -83,8 +87,9 @@ def test_publish_from_stdin_twice_is_deduplicated(
 def test_publish_one_event_from_flags(
     events_stream: EventsStream, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(publish_args(events_stream, "--user", "u-7", "--text", "I like tea.",
-                             "--speaker", "Jon"))
+    code = main(
+        publish_args(events_stream, "--user", "u-7", "--text", "I like tea.", "--speaker", "Jon")
+    )
 
     assert code == 0
     event_id = capsys.readouterr().out.strip()
@@ -98,8 +103,19 @@ def test_publish_without_a_stream_explains_why(
     nats_server: EmbeddedNats, capsys: pytest.CaptureFixture[str]
 ) -> None:
     prefix = f"nostream{uuid.uuid4().hex[:8]}"
-    code = main(["publish", "--nats-url", nats_server.url, "--subject-prefix", prefix,
-                 "--user", "u", "--text", "hello"])
+    code = main(
+        [
+            "publish",
+            "--nats-url",
+            nats_server.url,
+            "--subject-prefix",
+            prefix,
+            "--user",
+            "u",
+            "--text",
+            "hello",
+        ]
+    )
 
     assert code == 1
     assert f"no JetStream stream stores {prefix}.*" in capsys.readouterr().err
@@ -125,12 +141,23 @@ def test_subscribe_once_prints_the_current_snapshot(
     nats_server: EmbeddedNats, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bucket = f"ctx_{uuid.uuid4().hex[:12]}"
-    snapshot = ContextSnapshot(user_id="alice@example.com", version=3,
-                               generated_at=datetime(2024, 1, 1, tzinfo=UTC))
+    snapshot = ContextSnapshot(
+        user_id="alice@example.com", version=3, generated_at=datetime(2024, 1, 1, tzinfo=UTC)
+    )
     asyncio.run(_put_snapshot(nats_server.url, bucket, snapshot))
 
-    code = main(["subscribe", "--nats-url", nats_server.url, "--user", "alice@example.com",
-                 "--bucket", bucket, "--once"])
+    code = main(
+        [
+            "subscribe",
+            "--nats-url",
+            nats_server.url,
+            "--user",
+            "alice@example.com",
+            "--bucket",
+            bucket,
+            "--once",
+        ]
+    )
 
     assert code == 0
     [line] = capsys.readouterr().out.splitlines()
@@ -142,11 +169,23 @@ def test_subscribe_once_as_a_process_waits_for_the_first_snapshot(
 ) -> None:
     # Given a subscriber started before the bucket exists
     bucket = f"ctx_{uuid.uuid4().hex[:12]}"
-    command = [sys.executable, "-m", "memoryd.daemon.cli", "subscribe", "--nats-url",
-               nats_server.url, "--user", "u-9", "--bucket", bucket, "--once"]
+    command = [
+        sys.executable,
+        "-m",
+        "memoryd.daemon.cli",
+        "subscribe",
+        "--nats-url",
+        nats_server.url,
+        "--user",
+        "u-9",
+        "--bucket",
+        bucket,
+        "--once",
+    ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
-        snapshot = ContextSnapshot(user_id="u-9", version=1,
-                                   generated_at=datetime(2024, 1, 1, tzinfo=UTC))
+        snapshot = ContextSnapshot(
+            user_id="u-9", version=1, generated_at=datetime(2024, 1, 1, tzinfo=UTC)
+        )
         # When the daemon creates it and publishes a snapshot
         asyncio.run(_put_snapshot(nats_server.url, bucket, snapshot))
         out, err = proc.communicate(timeout=30)
@@ -198,7 +237,8 @@ def api() -> Iterator[tuple[str, list[tuple[str, str, str | None, Any]]]]:
 
 
 def test_retrieve_sends_the_token_from_the_environment(
-    api: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch,
+    api: tuple[str, list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url, recorded = api
@@ -220,7 +260,9 @@ def test_status_with_a_user_url_encodes_the_id(
     assert main(["status", "--api", url, "--user", "alice@example.com/x"]) == 0
 
     assert [path for _, path, _, _ in recorded] == [
-        "/readyz", "/v1/users/alice%40example.com%2Fx/stats"]
+        "/readyz",
+        "/v1/users/alice%40example.com%2Fx/stats",
+    ]
     output = json.loads(capsys.readouterr().out)
     assert output["ready"] == {"broker": True, "store": True}
 
