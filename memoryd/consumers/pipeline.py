@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
@@ -64,6 +65,11 @@ class IngestPipeline:
         self.dead_letters = dead_letters
         self.on_memorized = on_memorized
         self.batcher = UserBatcher(self._memorize, settings)
+        # One writer per user at a time, whether the batch came from the broker or the
+        # HTTP API: dedup/reinforce reads then writes the user's items.
+        self._user_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self.counts = {"memorized": 0, "dead_lettered": 0, "retried": 0}
 
     async def submit(self, delivery: Delivery) -> None:
@@ -80,6 +86,13 @@ class IngestPipeline:
             return
         pending = Pending(event, delivery, len(delivery.body), datetime.now(UTC))
         self.batcher.add(event.user_id, pending)
+
+    def user_lock(self, user_id: str) -> asyncio.Lock:
+        lock = self._user_locks.get(user_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._user_locks[user_id] = lock
+        return lock
 
     async def drain(self) -> None:
         """Memorise everything buffered; used on shutdown after consumption stopped."""
@@ -98,7 +111,8 @@ class IngestPipeline:
         started = asyncio.get_running_loop().time()
         try:
             # to_thread copies the context, so the engine's spans nest under this one.
-            result = await asyncio.to_thread(self.engine.memorize, [p.event for p in batch])
+            async with self.user_lock(user_id):
+                result = await asyncio.to_thread(self.engine.memorize, [p.event for p in batch])
         except TransientError as exc:
             await self._retry(batch, exc)
             return

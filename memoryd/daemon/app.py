@@ -102,13 +102,15 @@ class Daemon:
         )
 
     async def memorize_now(self, events: Sequence[Event]) -> MemorizeResult:
-        result = await asyncio.to_thread(self._engine.memorize, list(events))
         by_user: dict[str, list[Event]] = {}
         for event in events:
             by_user.setdefault(event.user_id, []).append(event)
+        results = []
         for user_id, user_events in by_user.items():
+            async with self.pipeline.user_lock(user_id):
+                results.append(await asyncio.to_thread(self._engine.memorize, user_events))
             self._notify(user_id, user_events, None)
-        return result
+        return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
         s = self.settings.nats

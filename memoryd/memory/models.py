@@ -136,3 +136,17 @@ class MemorizeResult(_Model):
     reinforced_item_ids: list[str] = Field(default_factory=list)
     touched_categories: dict[str, list[str]] = Field(default_factory=dict)
     rejected: list[Any] = Field(default_factory=list)
+
+    @classmethod
+    def merge(cls, results: list[MemorizeResult]) -> MemorizeResult:
+        """One result for several ``memorize`` calls (e.g. one per user)."""
+        fields: dict[str, Any] = {name: [] for name in cls.model_fields}
+        fields["touched_categories"] = {}
+        for result in results:
+            for name in cls.model_fields:
+                value = getattr(result, name)
+                if isinstance(value, dict):
+                    fields[name].update(value)
+                else:
+                    fields[name].extend(value)
+        return cls(**fields)

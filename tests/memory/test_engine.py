@@ -184,3 +184,15 @@ def test_delete_user_cascades_and_spares_others(engine: MemoryEngine) -> None:
 def test_unknown_method_is_a_clear_error(engine: MemoryEngine) -> None:
     with pytest.raises(Exception, match="rag"):
         engine.retrieve("u-1", "x", method="llm")
+
+
+def test_results_of_several_calls_merge(engine: MemoryEngine) -> None:
+    from memoryd.memory.models import MemorizeResult
+
+    a = engine.memorize([event("m1", "I love jazz concerts.", user="ann")])
+    b = engine.memorize([event("m2", "I collect vinyl records.", user="ben"), {"id": "bad"}])
+    merged = MemorizeResult.merge([a, b])
+    assert [r.event_id for r in merged.resources] == ["m1", "m2"]
+    assert set(merged.touched_categories) == {"ann", "ben"}
+    assert len(merged.rejected) == 1
+    assert merged.new_item_ids == a.new_item_ids + b.new_item_ids
