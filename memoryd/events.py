@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from memoryd.errors import InvalidEventError
 
 MAX_ID_LENGTH = 256
+#: Ids are printable: control characters have no business in them, and excluding them
+#: keeps the separator used in deterministic point ids unambiguous.
+ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
 class Event(BaseModel):
@@ -19,10 +22,10 @@ class Event(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
-    id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
-    user_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    id: str = Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN)
+    user_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN)
     content: str = Field(min_length=1)
-    agent_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    agent_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN)
     session_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
     role: str = "user"
     speaker: str | None = None

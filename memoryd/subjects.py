@@ -43,5 +43,6 @@ def context_subject(prefix: str, user_id: str) -> str:
 
 
 def dead_letter_subject(prefix: str, user_id: str | None) -> str:
-    """Dead letters of a user (``<prefix>.<token>``) or of unparseable events (``._invalid``)."""
-    return f"{prefix}.{user_token(user_id) if user_id else '_invalid'}"
+    """Dead letters of a user (``<prefix>.<token>``) or of events whose user is unknown
+    (``<prefix>.=``: the encoding of the empty id, which no user can have)."""
+    return f"{prefix}.{user_token(user_id) if user_id else _ENCODED}"

@@ -140,8 +140,12 @@ class NatsTransport:
     async def dead_letter(
         self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
     ) -> None:
-        headers = dict(delivery.headers)
-        headers.pop("Nats-Msg-Id", None)  # the dead-letter stream must not dedup it away
+        # NATS control headers (Nats-Msg-Id, Nats-Expected-Stream, Nats-TTL, ...) would act
+        # on the dead-letter stream and could make the publish fail: keep them renamed.
+        headers = {
+            (f"Memoryd-Original-{k}" if k.lower().startswith("nats-") else k): v
+            for k, v in delivery.headers.items()
+        }
         headers.update({DLQ_REASON: reason, DLQ_DETAIL: detail[:1024], DLQ_ORIGIN: delivery.origin})
         subject = dead_letter_subject(self.settings.dead_letter_subject, user_id)
         await self.js.publish(subject, delivery.body, headers=headers)

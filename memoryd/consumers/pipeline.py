@@ -117,15 +117,13 @@ class IngestPipeline:
             await self._retry(batch, exc)
             return
         except PermanentError as exc:
-            for p in batch:
-                await self._dead_letter(p.delivery, "failed", str(exc), user_id)
+            await self._isolate(user_id, batch, "failed", str(exc))
             return
         except Exception as exc:
             log.exception("unexpected memorize failure", extra={"user_id": user_id})
             if max(p.delivery.attempt for p in batch) >= MAX_ATTEMPTS_UNEXPECTED:
-                for p in batch:
-                    detail = f"failed after {p.delivery.attempt} attempts: {exc!r}"
-                    await self._dead_letter(p.delivery, "failed", detail, user_id)
+                detail = f"failed after {max(p.delivery.attempt for p in batch)} attempts: {exc!r}"
+                await self._isolate(user_id, batch, "failed", detail)
             else:
                 await self._retry(batch, exc)
             return
@@ -138,6 +136,19 @@ class IngestPipeline:
         self._count("memorized", len(batch))
         if self.on_memorized is not None:
             await self.on_memorized(user_id, batch, result)
+
+    async def _isolate(self, user_id: str, batch: list[Pending], reason: str, detail: str) -> None:
+        """A batch failed for good: retry its events one by one so only the culprit is
+        dead-lettered, not the events that happened to share its batch."""
+        if len(batch) == 1:
+            await self._dead_letter(batch[0].delivery, reason, detail, user_id)
+            return
+        log.warning(
+            "batch failed permanently; isolating the culprit",
+            extra={"user_id": user_id, "events": len(batch)},
+        )
+        for pending in batch:
+            await self._memorize_in_span(user_id, [pending])
 
     async def _retry(self, batch: Sequence[Pending], exc: BaseException) -> None:
         log.warning(
@@ -164,7 +175,12 @@ class IngestPipeline:
         except Exception:
             # Not durably dead-lettered: leave it unacked so the broker delivers it again.
             log.exception("dead-letter publish failed", extra={"origin": delivery.origin})
-            await delivery.retry(self.settings.retry_base_seconds)
+            delay = compute_backoff(
+                delivery.attempt,
+                base=self.settings.retry_base_seconds,
+                cap=self.settings.retry_max_seconds,
+            )
+            await delivery.retry(delay)
             self._count("retried", 1)
             return
         await delivery.ack()

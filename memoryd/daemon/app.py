@@ -21,7 +21,7 @@ from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import MemorizeResult
+from memoryd.memory.models import MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import USERS
 from memoryd.publishers.nats_sink import NatsSnapshotSink
@@ -124,9 +124,14 @@ class Daemon:
     async def latest_snapshot(self, user_id: str) -> ContextSnapshot | None:
         return await self.sink.latest(user_id)
 
-    async def forget_user(self, user_id: str) -> None:
-        self.scheduler.forget(user_id)
-        await self.sink.delete(user_id)
+    async def delete_user(self, user_id: str) -> UserStats:
+        # Under the user's lock no batch of theirs is between its reads and its writes,
+        # so nothing deleted here can be written back by a batch already in flight.
+        async with self.pipeline.user_lock(user_id):
+            before = await asyncio.to_thread(self._engine.delete_user, user_id)
+            self.scheduler.forget(user_id)
+            await self.sink.clear(user_id)
+        return before
 
     async def readiness(self) -> dict[str, bool]:
         return {
@@ -166,7 +171,9 @@ class Daemon:
 
 
 def _secret(settings: Settings) -> str | None:
-    return settings.api_token.get_secret_value() if settings.api_token else None
+    # An empty token is passed on, not treated as "no auth": the API refuses to start with
+    # it, because an empty secret file means a misconfiguration, not an open API.
+    return None if settings.api_token is None else settings.api_token.get_secret_value()
 
 
 async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -> None:

@@ -192,10 +192,7 @@ def _add_user_routes(router: APIRouter, backend: ApiBackend) -> None:
     @router.delete(USER_PATH, tags=["users"])
     async def delete_user(user_id: UserId) -> UserDeleted:
         """Delete the user's events, items, categories and daemon state; idempotent."""
-        before = await run_in_threadpool(backend.engine.delete_user, user_id)
-        # Memory goes first: if forgetting daemon state fails, none of the user's memory is
-        # left behind, and a retried DELETE (idempotent) finishes the job.
-        await backend.forget_user(user_id)
+        before = await backend.delete_user(user_id)
         counts = DeletedCounts(
             events=before.events, items=before.items, categories=before.categories
         )

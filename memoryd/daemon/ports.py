@@ -8,7 +8,7 @@ from typing import Protocol
 from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import MemorizeResult
+from memoryd.memory.models import MemorizeResult, UserStats
 
 
 class ApiBackend(Protocol):
@@ -32,8 +32,9 @@ class ApiBackend(Protocol):
         """The last snapshot published for the user, or ``None`` if there is none yet."""
         ...
 
-    async def forget_user(self, user_id: str) -> None:
-        """Drop per-user daemon state (snapshot versions, pending batches) after a delete."""
+    async def delete_user(self, user_id: str) -> UserStats:
+        """Delete the user's memory (cascade) and daemon state, with no batch of theirs in
+        flight meanwhile; return what was there."""
         ...
 
     async def readiness(self) -> dict[str, bool]:

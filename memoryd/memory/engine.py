@@ -85,7 +85,7 @@ class MemoryEngine:
             batch = self._memorizer.memorize_user(user_id, user_events)
             touched = batch.touched_categories
             self._refresher.refresh(user_id, touched)
-            self._record_user(user_id, user_events[-1])
+            self._record_user(user_id, max(user_events, key=lambda e: (e.at(), e.id)))
             changed = [d for d in batch.drafts if d.changed]
             result["resources"] += batch.resources
             result["items"] += [d.item for d in changed]
@@ -144,6 +144,16 @@ class MemoryEngine:
         self.store.close()
 
     def _record_user(self, user_id: str, last: Event) -> None:
+        """Remember the newest event (by time, then id): a redelivered old event must not
+        move ``last_event_id`` backwards."""
+        state = self.store.get(USERS, [ids.user_state_id(user_id)])
+        if state:
+            previous = (
+                str(state[0].payload["last_event_time"]),
+                str(state[0].payload["last_event_id"]),
+            )
+            if previous >= (last.at().isoformat(), last.id):
+                return
         payload = {
             "user_id": user_id,
             "last_event_id": last.id,

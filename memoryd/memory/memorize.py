@@ -18,7 +18,14 @@ from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.extract import Candidate, Extractor
 from memoryd.memory.models import Item, Resource
-from memoryd.memory.ports import Embedder, LexicalEncoder, Vector, VectorPoint, VectorStore
+from memoryd.memory.ports import (
+    Embedder,
+    Filter,
+    LexicalEncoder,
+    Vector,
+    VectorPoint,
+    VectorStore,
+)
 from memoryd.memory.schema import ITEMS, RESOURCES, item_from, to_payload, user_scope
 from memoryd.memory.settings import MemorySettings
 
@@ -37,14 +44,15 @@ class ItemDraft:
 
 @dataclass(slots=True)
 class UserBatch:
-    """What one user's batch wrote."""
+    """What one user's batch wrote, and the categories whose summaries it may change."""
 
     resources: list[Resource] = field(default_factory=list)
     drafts: list[ItemDraft] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)
 
     @property
     def touched_categories(self) -> list[str]:
-        return sorted({d.item.category for d in self.drafts if d.changed})
+        return sorted(self.touched)
 
 
 def _reinforce(item: Item, event: Event, happened_at: object) -> Item | None:
@@ -84,23 +92,51 @@ class BatchMemorizer:
         self.settings = settings
 
     def memorize_user(self, user_id: str, events: Sequence[Event]) -> UserBatch:
+        """Memorise one user's events. Events whose resource is already stored are
+        redeliveries: they add nothing, but their categories are refreshed again in case
+        the previous attempt stopped before doing so."""
         tracer = trace.get_tracer(__name__)
+        fresh, known = self._split_redelivered(user_id, events)
         with tracer.start_as_current_span("memoryd.extract") as span:
-            candidates = self.extractor.extract(events)
+            candidates = self.extractor.extract(fresh)
             span.set_attribute("memoryd.candidates", len(candidates))
         with tracer.start_as_current_span("memoryd.embed") as span:
             vectors = self.embedder.embed([c.text for c in candidates]) if candidates else None
             span.set_attribute("memoryd.texts", len(candidates))
-        batch = UserBatch(resources=[self._resource(e) for e in events])
+        batch = UserBatch(resources=[self._resource(e) for e in fresh])
         with tracer.start_as_current_span("memoryd.store") as span:
             if vectors is not None:
                 batch.drafts = self._dedup(user_id, candidates, vectors)
-            self._write_resources(batch.resources, events, candidates, vectors)
             changed = [d for d in batch.drafts if d.changed]
+            # Items before resources: a stored resource marks its event as done, so it
+            # must only exist once everything derived from the event does.
             if changed:
                 self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
+            self._write_resources(batch.resources, fresh, candidates, vectors)
             span.set_attribute("memoryd.items_written", len(changed))
+        batch.touched = {d.item.category for d in batch.drafts} | self._categories_of(
+            user_id, known
+        )
         return batch
+
+    def _split_redelivered(
+        self, user_id: str, events: Sequence[Event]
+    ) -> tuple[list[Event], list[str]]:
+        stored = self.store.get(RESOURCES, [ids.resource_id(user_id, e.id) for e in events])
+        known = {str(r.payload["event_id"]) for r in stored}
+        fresh: list[Event] = []
+        seen: set[str] = set()
+        for event in events:
+            if event.id not in known and event.id not in seen:
+                fresh.append(event)
+                seen.add(event.id)
+        return fresh, sorted(known)
+
+    def _categories_of(self, user_id: str, event_ids: Sequence[str]) -> set[str]:
+        if not event_ids:
+            return set()
+        where = Filter(must={"user_id": user_id, "sources": list(event_ids)})
+        return {str(r.payload["category"]) for r in self.store.scroll(ITEMS, where)}
 
     @staticmethod
     def _resource(event: Event) -> Resource:
@@ -127,9 +163,10 @@ class BatchMemorizer:
         by_id: dict[str, ItemDraft] = {}
         threshold = self.settings.dedup_threshold
         for cand, vector, cls in zip(candidates, vectors, classes, strict=True):
-            match = self._match_in_batch(drafts, vector, threshold)
+            agent = cand.event.agent_id
+            match = self._match_in_batch(drafts, vector, threshold, agent)
             if match is None:
-                match = self._match_in_store(user_id, vector, threshold, by_id)
+                match = self._match_in_store(user_id, agent, vector, threshold, by_id)
                 if match is not None and match.item.id not in by_id:
                     drafts.append(match)
                     by_id[match.item.id] = match
@@ -160,8 +197,9 @@ class BatchMemorizer:
 
     @staticmethod
     def _match_in_batch(
-        drafts: list[ItemDraft], vector: Vector, threshold: float
+        drafts: list[ItemDraft], vector: Vector, threshold: float, agent_id: str | None
     ) -> ItemDraft | None:
+        drafts = [d for d in drafts if d.item.agent_id == agent_id]
         if not drafts:
             return None
         sims = np.stack([d.vector for d in drafts]) @ vector
@@ -169,9 +207,20 @@ class BatchMemorizer:
         return drafts[best] if sims[best] >= threshold else None
 
     def _match_in_store(
-        self, user_id: str, vector: Vector, threshold: float, seen: dict[str, ItemDraft]
+        self,
+        user_id: str,
+        agent_id: str | None,
+        vector: Vector,
+        threshold: float,
+        seen: dict[str, ItemDraft],
     ) -> ItemDraft | None:
-        hits = self.store.search(ITEMS, vector.tolist(), user_scope(user_id), 1, with_vectors=True)
+        # An agent's memory only reinforces that agent's items, so agent scoping holds.
+        where = (
+            user_scope(user_id, agent_id)
+            if agent_id is not None
+            else Filter(must={"user_id": user_id}, is_null=("agent_id",))
+        )
+        hits = self.store.search(ITEMS, vector.tolist(), where, 1, with_vectors=True)
         if not hits or hits[0].score < threshold:
             return None
         if hits[0].id in seen:
@@ -191,6 +240,8 @@ class BatchMemorizer:
         per_event: dict[str, list[int]] = {}
         for i, cand in enumerate(candidates):
             per_event.setdefault(cand.event.id, []).append(i)
+        if not events:
+            return
         bare = [e.content for e in events if e.id not in per_event]
         bare_vectors: Iterator[Vector] = iter(self.embedder.embed(bare) if bare else [])
         points = []

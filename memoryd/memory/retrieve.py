@@ -63,8 +63,13 @@ class RagRetriever:
     def retrieve(self, query: Query) -> RetrieveResult:
         vector = self.embedder.embed([query.text])[0].tolist()
         scope = user_scope(query.user_id, query.agent_id)
-        categories = self.store.search(
-            CATEGORIES, vector, user_scope(query.user_id), self.settings.category_top_k
+        # Summaries are per user across agents: an agent-scoped read must not see them.
+        categories = (
+            []
+            if query.agent_id is not None
+            else self.store.search(
+                CATEGORIES, vector, user_scope(query.user_id), self.settings.category_top_k
+            )
         )
         items = self._items(query, vector)
         resources = self.store.search(RESOURCES, vector, scope, query.top_k)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -12,7 +13,7 @@ from nats.js.errors import BucketNotFoundError, KeyDeletedError, KeyNotFoundErro
 from nats.js.kv import KeyValue
 
 from memoryd.config import NatsSettings
-from memoryd.events import ContextSnapshot
+from memoryd.events import ContextSnapshot, SnapshotTrigger
 from memoryd.subjects import context_subject, user_token
 
 log = logging.getLogger(__name__)
@@ -58,12 +59,19 @@ class NatsSnapshotSink:
             return None
         return ContextSnapshot.model_validate_json(entry.value)
 
-    async def delete(self, user_id: str) -> None:
-        """Remove the user's snapshot (after their memory was deleted)."""
-        try:
-            await self._bucket().purge(user_token(user_id))
-        except (KeyNotFoundError, KeyDeletedError):
-            return
+    async def clear(self, user_id: str) -> None:
+        """After the user's memory was deleted: publish an empty snapshot (trigger kind
+        ``deleted``) rather than purging the key, so subscribers learn of it and the next
+        snapshot's version still continues from the last one."""
+        latest = await self.latest(user_id)
+        await self.publish(
+            ContextSnapshot(
+                user_id=user_id,
+                version=latest.version + 1 if latest else 1,
+                generated_at=datetime.now(UTC),
+                trigger=SnapshotTrigger(kind="deleted"),
+            )
+        )
 
     def _bucket(self) -> KeyValue:
         if self._kv is None:

@@ -64,6 +64,7 @@ class SnapshotScheduler:
         self.metrics = metrics
         self.published = 0
         self._users: dict[str, _UserState] = {}
+        self._closing = False
 
     def notify(
         self,
@@ -91,17 +92,25 @@ class SnapshotScheduler:
         state.traceparent = traceparent or state.traceparent
         self._schedule(state)
 
-    async def flush(self) -> None:
-        """Publish every pending snapshot now (shutdown): the interval is not waited for."""
-        for state in self._users.values():
-            state.last_publish = float("-inf")
-            if state.timer:
-                state.timer.cancel()
-                state.timer = None
-            if state.dirty and state.task is None:
-                state.task = asyncio.create_task(self._run_for(state))
-        tasks = [s.task for s in self._users.values() if s.task]
-        await asyncio.gather(*tasks, return_exceptions=True)
+    async def flush(self, rounds: int = 3) -> None:
+        """Publish every pending snapshot now (shutdown), without waiting for intervals.
+
+        From here on every change is published at once, including changes that arrive
+        while a snapshot is being built. A sink that keeps failing is given ``rounds``
+        tries; the caller's grace period bounds the rest.
+        """
+        self._closing = True
+        for _ in range(rounds):
+            for state in self._users.values():
+                if state.timer:
+                    state.timer.cancel()
+                    state.timer = None
+                if state.dirty and state.task is None:
+                    state.task = asyncio.create_task(self._run_for(state))
+            tasks = [s.task for s in self._users.values() if s.task]
+            if not tasks:
+                return
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def forget(self, user_id: str) -> None:
         state = self._users.pop(user_id, None)
@@ -115,7 +124,7 @@ class SnapshotScheduler:
             return  # the running build or the armed timer will pick the change up
         loop = asyncio.get_running_loop()
         wait = state.last_publish + self.settings.min_interval_ms / 1000 - loop.time()
-        if wait <= 0:
+        if wait <= 0 or self._closing:
             state.task = asyncio.create_task(self._run_for(state))
         else:
             state.timer = loop.call_later(wait, self._fire, state)
@@ -133,7 +142,7 @@ class SnapshotScheduler:
             log.exception("snapshot publish failed; will retry", extra={"user_id": user_id})
             state.dirty = True
             state.task = None
-            if self._users.get(user_id) is state:
+            if self._users.get(user_id) is state and not self._closing:
                 state.timer = asyncio.get_running_loop().call_later(
                     _RETRY_SECONDS, self._fire, state
                 )

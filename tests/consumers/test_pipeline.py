@@ -152,3 +152,31 @@ def test_batches_are_per_user_and_bounded(store: FlakyStore) -> None:
         assert sorted(memorized[4:]) == ["a4", "b0"]
 
     asyncio.run(scenario())
+
+
+class PoisonStore(FlakyStore):
+    """Refuses any write carrying the word 'poison', as a store rejecting one bad record."""
+
+    def upsert(self, collection: str, points: Any) -> None:
+        if any("poison" in str(p.payload) for p in points):
+            from memoryd.errors import PermanentError
+
+            raise PermanentError("store refused the record")
+        super().upsert(collection, points)
+
+
+def test_only_the_culprit_of_a_failed_batch_is_dead_lettered() -> None:
+    async def scenario() -> None:
+        dlq = DeadLetters()
+        pipeline, memorized = make(PoisonStore(), dlq, max_wait_ms=50)
+        good = [FakeDelivery.of(event(f"g{i}")) for i in range(3)]
+        bad = FakeDelivery.of(event("bad", content="I love poison ivy gardens."))
+        for d in (good[0], bad, good[1], good[2]):
+            await pipeline.submit(d)
+        await pipeline.drain()
+        assert all(d.acked for d in (*good, bad))
+        assert [reason for _, reason, _ in dlq.letters] == ["failed"]
+        assert dlq.letters[0][0] == bad.body
+        assert sorted(memorized) == ["g0", "g1", "g2"]
+
+    asyncio.run(scenario())

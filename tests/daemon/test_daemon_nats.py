@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -92,7 +93,9 @@ def event(eid: str, content: str, user: str = "alice@example.com") -> dict[str, 
 async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        value = await check() if asyncio.iscoroutinefunction(check) else check()
+        value = check()
+        if inspect.isawaitable(value):
+            value = await value
         if value:
             return value
         if asyncio.get_running_loop().time() > deadline:
@@ -195,3 +198,24 @@ async def test_publishing_the_same_event_twice_is_deduplicated(
     await eventually(lambda: daemon.engine.stats("dave").events == 2)
     await asyncio.sleep(0.2)
     assert daemon.pipeline.counts["memorized"] == 2
+
+
+async def test_delete_user_publishes_an_empty_snapshot_and_versions_go_on(
+    daemon: Daemon, settings: Settings
+) -> None:
+    await publish(settings, event("x1", "I keep bees in my garden.", user="erin"))
+    first = await eventually(lambda: daemon.latest_snapshot("erin"))
+    deleted = await daemon.delete_user("erin")
+    assert deleted.events == 1
+    tomb = await daemon.latest_snapshot("erin")
+    assert tomb is not None and tomb.trigger.kind == "deleted"
+    assert tomb.items == [] and tomb.version == first.version + 1
+    assert daemon.engine.stats("erin").events == 0
+    await publish(settings, event("x2", "I started a pottery class.", user="erin"))
+
+    async def next_version() -> ContextSnapshot | None:
+        snap = await daemon.latest_snapshot("erin")
+        return snap if snap and snap.version > tomb.version else None
+
+    again = await eventually(next_version)
+    assert {s for i in again.items for s in i.sources} == {"x2"}

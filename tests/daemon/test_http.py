@@ -21,7 +21,7 @@ from memoryd.daemon.metrics import Metrics
 from memoryd.errors import TransientError
 from memoryd.events import ContextSnapshot, Event, SnapshotItem
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import MemorizeResult
+from memoryd.memory.models import MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
@@ -65,8 +65,10 @@ class RecordingBackend:
     async def latest_snapshot(self, user_id: str) -> ContextSnapshot | None:
         return self.snapshots.get(user_id)
 
-    async def forget_user(self, user_id: str) -> None:
+    async def delete_user(self, user_id: str) -> UserStats:
+        before = await run_in_threadpool(self._engine.delete_user, user_id)
         self.forgotten.append(user_id)
+        return before
 
     async def readiness(self) -> dict[str, bool]:
         if self.broken:

@@ -82,3 +82,9 @@ def test_cloudevents_with_bad_data_names_data() -> None:
     with pytest.raises(InvalidEventError) as info:
         parse_event({"specversion": "1.0", "id": "x", "data": [1, 2]})
     assert info.value.field == "data"
+
+
+def test_control_characters_in_ids_are_rejected() -> None:
+    with pytest.raises(InvalidEventError) as info:
+        parse_event({**VALID, "user_id": "a\x1fb"})
+    assert info.value.field == "user_id"

@@ -103,3 +103,28 @@ def test_flush_publishes_pending_without_waiting() -> None:
         assert [s.trigger.event_ids for s in sink.published] == [["a"], ["b"]]
 
     asyncio.run(scenario())
+
+
+def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
+    async def scenario() -> None:
+        class SlowSink(Sink):
+            async def publish(self, snapshot: ContextSnapshot) -> None:
+                await asyncio.sleep(0.05)
+                await super().publish(snapshot)
+
+        sink = SlowSink()
+        scheduler = SnapshotScheduler(
+            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
+            sink,
+            SnapshotSettings(min_interval_ms=60_000),
+            Metrics(),
+        )
+        scheduler.notify("u1", event_ids=["e1"])
+        await asyncio.sleep(0.01)  # e1's snapshot is being published
+        flushing = asyncio.create_task(scheduler.flush())
+        await asyncio.sleep(0.01)
+        scheduler.notify("u1", event_ids=["e2"])  # arrives mid-flush
+        await flushing
+        assert [s.trigger.event_ids for s in sink.published] == [["e1"], ["e2"]]
+
+    asyncio.run(scenario())
