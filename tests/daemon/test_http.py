@@ -88,7 +88,7 @@ def serve(app: FastAPI) -> Iterator[httpx.Client]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        for _ in range(500):
+        for _ in range(3000):  # up to 30 s: the suite shares two cores with brokers
             if server.started or not thread.is_alive():
                 break
             threading.Event().wait(0.01)
@@ -100,7 +100,7 @@ def serve(app: FastAPI) -> Iterator[httpx.Client]:
             yield client
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=30)
         sock.close()
         if thread.is_alive():
             raise RuntimeError("uvicorn did not stop")
