@@ -63,7 +63,7 @@ class NatsSettings(BaseModel):
         30.0, gt=0, description="seconds before an unacked event is redelivered"
     )
     max_ack_pending: int = Field(
-        1024, ge=1, description="unacked events held at once (bounds the drain on SIGTERM)"
+        4096, ge=1, description="unacked events held at once (bounds the drain on SIGTERM)"
     )
     fetch_batch: int = Field(256, ge=1, description="messages per pull request")
     fetch_timeout: float = Field(0.05, gt=0, description="seconds a pull waits to fill a batch")

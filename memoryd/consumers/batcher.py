@@ -102,18 +102,13 @@ class UserBatcher:
         try:
             while user_id in self._due:
                 self._due.discard(user_id)
-                batch = self._take(user_id)
-                if user_id in self._buffers:
-                    # What is left waits for its own trigger: full now, or the timer.
-                    if self._full(user_id):
-                        self._due.add(user_id)
-                    elif user_id not in self._timers:
-                        self._timers[user_id] = asyncio.get_running_loop().call_later(
-                            self._settings.max_wait_ms / 1000, self._make_due, user_id
-                        )
-                if not batch:
-                    continue
+                # The batch is taken once a slot is free, so events that arrived while
+                # waiting for it join this batch instead of waiting for the next one.
                 async with self._slots:
+                    batch = self._take(user_id)
+                    self._rearm(user_id)
+                    if not batch:
+                        continue
                     try:
                         await self._flush(user_id, batch)
                     except Exception:
@@ -121,3 +116,14 @@ class UserBatcher:
                         log.exception("batch flush failed", extra={"user_id": user_id})
         finally:
             self._running.pop(user_id, None)
+
+    def _rearm(self, user_id: str) -> None:
+        """What is left after taking a batch waits for its own trigger: full, or the timer."""
+        if user_id not in self._buffers:
+            return
+        if self._full(user_id):
+            self._due.add(user_id)
+        elif user_id not in self._timers:
+            self._timers[user_id] = asyncio.get_running_loop().call_later(
+                self._settings.max_wait_ms / 1000, self._make_due, user_id
+            )

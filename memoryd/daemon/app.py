@@ -41,10 +41,10 @@ class Daemon:
         self._engine = engine
         self._metrics = metrics or Metrics()
         self.transport = NatsTransport(
-            settings.nats, graceful_timeout=settings.shutdown_grace_seconds
+            settings.nats, graceful_timeout=min(5.0, settings.shutdown_grace_seconds)
         )
         self.sink = NatsSnapshotSink(
-            settings.nats, lambda: self.transport.js, lambda: self.transport.broker.connection
+            settings.nats, lambda: self.transport.js, lambda: self.transport.client
         )
         self.scheduler = SnapshotScheduler(
             SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
