@@ -1,7 +1,8 @@
-"""Per-user micro-batching: group a user's events by count, bytes and waiting time.
+"""Per-user micro-batching: group a user's events by count, bytes and waiting time, and
+memorise the batches of all users that are due together (one store flush for all).
 
-A user has at most one batch being memorised at a time, so a user's events are memorised
-in the order they were received; different users' batches run concurrently up to a limit.
+A user is in at most one group in flight at a time, so a user's events are memorised in
+the order they were received; ``concurrency`` groups run at once.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from memoryd.consumers.delivery import Pending
 
 log = logging.getLogger(__name__)
 
-FlushFn = Callable[[str, list[Pending]], Awaitable[None]]
+#: A group of per-user batches handed to the flush function together.
+Group = dict[str, list[Pending]]
+FlushFn = Callable[[Group], Awaitable[None]]
+#: Users per group: bounds a group's latency and what one failure puts on hold.
+MAX_USERS_PER_GROUP = 64
 
 
 class UserBatcher:
-    """Buffers pending events per user and hands out batches to ``flush``."""
+    """Buffers pending events per user and hands groups of due batches to ``flush``."""
 
     def __init__(self, flush: FlushFn, settings: BatchSettings):
         self._flush = flush
@@ -27,9 +32,10 @@ class UserBatcher:
         self._buffers: dict[str, list[Pending]] = {}
         self._bytes: dict[str, int] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._due: set[str] = set()
-        self._running: dict[str, asyncio.Task[None]] = {}
-        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._due: dict[str, None] = {}  # insertion-ordered set: oldest due first
+        self._inflight: set[str] = set()
+        self._wakeup = asyncio.Event()
+        self._workers: list[asyncio.Task[None]] = []
 
     @property
     def buffered(self) -> int:
@@ -37,33 +43,24 @@ class UserBatcher:
         return sum(len(buffer) for buffer in self._buffers.values())
 
     def add(self, user_id: str, pending: Pending) -> None:
-        buffer = self._buffers.setdefault(user_id, [])
-        buffer.append(pending)
+        self._buffers.setdefault(user_id, []).append(pending)
         self._bytes[user_id] = self._bytes.get(user_id, 0) + pending.size
         if self._full(user_id):
             self._make_due(user_id)
-        elif user_id not in self._timers:
-            delay = self._settings.max_wait_ms / 1000
-            self._timers[user_id] = asyncio.get_running_loop().call_later(
-                delay, self._make_due, user_id
-            )
+        else:
+            self._arm(user_id)
 
     async def drain(self) -> None:
-        """Flush every buffer now and wait until nothing is buffered or being flushed."""
-        while self._buffers or self._running:
+        """Flush every buffer now, wait until nothing is buffered or in flight, then stop
+        the workers (they start again on the next ``add``)."""
+        while self._buffers or self._inflight:
             for user_id in list(self._buffers):
                 self._make_due(user_id)
-            if self._running:
-                await asyncio.gather(*self._running.values(), return_exceptions=True)
-
-    def drop(self, user_id: str) -> list[Pending]:
-        """Forget a user's buffered events (not acknowledged: they will be redelivered)."""
-        timer = self._timers.pop(user_id, None)
-        if timer:
-            timer.cancel()
-        self._bytes.pop(user_id, None)
-        self._due.discard(user_id)
-        return self._buffers.pop(user_id, [])
+            await asyncio.sleep(0.005)
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
 
     def _full(self, user_id: str) -> bool:
         return (
@@ -71,15 +68,24 @@ class UserBatcher:
             or self._bytes.get(user_id, 0) >= self._settings.max_bytes
         )
 
+    def _arm(self, user_id: str) -> None:
+        if user_id not in self._timers and user_id not in self._due:
+            self._timers[user_id] = asyncio.get_running_loop().call_later(
+                self._settings.max_wait_ms / 1000, self._make_due, user_id
+            )
+
     def _make_due(self, user_id: str) -> None:
         timer = self._timers.pop(user_id, None)
         if timer:
             timer.cancel()
         if user_id not in self._buffers:
             return
-        self._due.add(user_id)
-        if user_id not in self._running:
-            self._running[user_id] = asyncio.create_task(self._run(user_id))
+        self._due[user_id] = None
+        self._wakeup.set()
+        if not self._workers:
+            self._workers = [
+                asyncio.create_task(self._work()) for _ in range(self._settings.concurrency)
+            ]
 
     def _take(self, user_id: str) -> list[Pending]:
         buffer = self._buffers.get(user_id, [])
@@ -98,32 +104,35 @@ class UserBatcher:
             self._bytes.pop(user_id, None)
         return batch
 
-    async def _run(self, user_id: str) -> None:
-        try:
-            while user_id in self._due:
-                self._due.discard(user_id)
-                # The batch is taken once a slot is free, so events that arrived while
-                # waiting for it join this batch instead of waiting for the next one.
-                async with self._slots:
-                    batch = self._take(user_id)
-                    self._rearm(user_id)
-                    if not batch:
-                        continue
-                    try:
-                        await self._flush(user_id, batch)
-                    except Exception:
-                        # The batch stays unacknowledged and is redelivered by the broker.
-                        log.exception("batch flush failed", extra={"user_id": user_id})
-        finally:
-            self._running.pop(user_id, None)
+    def _next_group(self) -> Group:
+        users = [u for u in self._due if u not in self._inflight][:MAX_USERS_PER_GROUP]
+        group: Group = {}
+        for user_id in users:
+            del self._due[user_id]
+            batch = self._take(user_id)
+            if batch:
+                group[user_id] = batch
+            if user_id in self._buffers:  # what is left waits for its own trigger
+                if self._full(user_id):
+                    self._due[user_id] = None
+                else:
+                    self._arm(user_id)
+        return group
 
-    def _rearm(self, user_id: str) -> None:
-        """What is left after taking a batch waits for its own trigger: full, or the timer."""
-        if user_id not in self._buffers:
-            return
-        if self._full(user_id):
-            self._due.add(user_id)
-        elif user_id not in self._timers:
-            self._timers[user_id] = asyncio.get_running_loop().call_later(
-                self._settings.max_wait_ms / 1000, self._make_due, user_id
-            )
+    async def _work(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            group = self._next_group()
+            if not group:
+                self._wakeup.clear()
+                continue
+            self._inflight.update(group)
+            try:
+                await self._flush(group)
+            except Exception:
+                # The events stay unacknowledged and are redelivered by the broker.
+                log.exception("group flush failed", extra={"users": len(group)})
+            finally:
+                self._inflight.difference_update(group)
+                if any(u in self._due for u in group):
+                    self._wakeup.set()

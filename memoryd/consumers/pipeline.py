@@ -8,6 +8,7 @@ destination. Transient failures leave it unacked and ask for a delayed redeliver
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,7 +19,7 @@ from opentelemetry import trace
 
 from memoryd.config import BatchSettings
 from memoryd.consumers.backoff import compute_backoff
-from memoryd.consumers.batcher import UserBatcher
+from memoryd.consumers.batcher import Group, UserBatcher
 from memoryd.consumers.delivery import Delivery, Pending
 from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.tracing import parent_context
@@ -98,57 +99,73 @@ class IngestPipeline:
         """Memorise everything buffered; used on shutdown after consumption stopped."""
         await self.batcher.drain()
 
-    async def _memorize(self, user_id: str, batch: list[Pending]) -> None:
-        parent = parent_context(next((p.delivery.headers for p in batch if p.traceparent), None))
+    async def _memorize(self, group: Group) -> None:
+        pendings = [p for batch in group.values() for p in batch]
+        headers = next((p.delivery.headers for p in pendings if p.traceparent), None)
         with trace.get_tracer(__name__).start_as_current_span(
             "memoryd.consume",
-            context=parent,
-            attributes={"memoryd.transport": self.transport, "memoryd.events": len(batch)},
+            context=parent_context(headers),
+            attributes={
+                "memoryd.transport": self.transport,
+                "memoryd.events": len(pendings),
+                "memoryd.users": len(group),
+            },
         ):
-            await self._memorize_in_span(user_id, batch)
+            await self._memorize_in_span(group)
 
-    async def _memorize_in_span(self, user_id: str, batch: list[Pending]) -> None:
+    async def _memorize_in_span(self, group: Group) -> None:
+        """Memorise a group of user batches in one engine call (one store flush)."""
+        pendings = [p for batch in group.values() for p in batch]
         started = asyncio.get_running_loop().time()
         try:
-            # to_thread copies the context, so the engine's spans nest under this one.
-            async with self.user_lock(user_id):
-                result = await asyncio.to_thread(self.engine.memorize, [p.event for p in batch])
+            async with contextlib.AsyncExitStack() as locks:
+                for user_id in sorted(group):  # one order everywhere: no lock cycles
+                    await locks.enter_async_context(self.user_lock(user_id))
+                # to_thread copies the context, so the engine's spans nest under this one.
+                result = await asyncio.to_thread(self.engine.memorize, [p.event for p in pendings])
         except TransientError as exc:
-            await self._retry(batch, exc)
+            await self._retry(pendings, exc)
             return
         except PermanentError as exc:
-            await self._isolate(user_id, batch, "failed", str(exc))
+            await self._isolate(group, str(exc))
             return
         except Exception as exc:
-            log.exception("unexpected memorize failure", extra={"user_id": user_id})
-            if max(p.delivery.attempt for p in batch) >= MAX_ATTEMPTS_UNEXPECTED:
-                detail = f"failed after {max(p.delivery.attempt for p in batch)} attempts: {exc!r}"
-                await self._isolate(user_id, batch, "failed", detail)
+            log.exception("unexpected memorize failure", extra={"events": len(pendings)})
+            attempts = max(p.delivery.attempt for p in pendings)
+            if attempts >= MAX_ATTEMPTS_UNEXPECTED:
+                await self._isolate(group, f"failed after {attempts} attempts: {exc!r}")
             else:
-                await self._retry(batch, exc)
+                await self._retry(pendings, exc)
             return
         self.metrics.memorize_batch_seconds.observe(asyncio.get_running_loop().time() - started)
-        self.metrics.batch_events.observe(len(batch))
+        for batch in group.values():
+            self.metrics.batch_events.observe(len(batch))
         self.metrics.items_written.labels("new").inc(len(result.new_item_ids))
         self.metrics.items_written.labels("reinforced").inc(len(result.reinforced_item_ids))
         # Durable in the store: now, and only now, the broker may forget them.
-        await asyncio.gather(*(p.delivery.ack() for p in batch))
-        self._count("memorized", len(batch))
+        await asyncio.gather(*(p.delivery.ack() for p in pendings))
+        self._count("memorized", len(pendings))
         if self.on_memorized is not None:
-            await self.on_memorized(user_id, batch, result)
+            for user_id, batch in group.items():
+                await self.on_memorized(user_id, batch, result)
 
-    async def _isolate(self, user_id: str, batch: list[Pending], reason: str, detail: str) -> None:
-        """A batch failed for good: retry its events one by one so only the culprit is
-        dead-lettered, not the events that happened to share its batch."""
-        if len(batch) == 1:
-            await self._dead_letter(batch[0].delivery, reason, detail, user_id)
+    async def _isolate(self, group: Group, detail: str) -> None:
+        """A group failed for good: retry it user by user, then event by event, so only
+        the culprit is dead-lettered, not the events that happened to share its group."""
+        if len(group) > 1:
+            for user_id, batch in group.items():
+                await self._memorize_in_span({user_id: batch})
             return
-        log.warning(
-            "batch failed permanently; isolating the culprit",
-            extra={"user_id": user_id, "events": len(batch)},
-        )
-        for pending in batch:
-            await self._memorize_in_span(user_id, [pending])
+        ((user_id, batch),) = group.items()
+        if len(batch) > 1:
+            log.warning(
+                "batch failed permanently; isolating the culprit",
+                extra={"user_id": user_id, "events": len(batch)},
+            )
+            for pending in batch:
+                await self._memorize_in_span({user_id: [pending]})
+            return
+        await self._dead_letter(batch[0].delivery, "failed", detail, user_id)
 
     async def _retry(self, batch: Sequence[Pending], exc: BaseException) -> None:
         log.warning(

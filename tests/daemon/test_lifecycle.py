@@ -115,6 +115,7 @@ def test_sigterm_mid_stream_loses_nothing(nats_server: Any, tmp_path: Path) -> N
         # Then a restarted daemon finishes the rest (redelivered or never fetched)
         proc = start(["run"], env, log)
         try:
+            await wait_for(lambda: _started_twice(log), 60)
             await wait_for(lambda: _all_acked(nats_server.url, s, d), 90)
         finally:
             assert stop(proc) == 0, log.read_text()[-3000:]
@@ -132,6 +133,10 @@ def test_sigterm_mid_stream_loses_nothing(nats_server: Any, tmp_path: Path) -> N
     finally:
         engine.close()
     assert "memoryd stopped" in log.read_text()
+
+
+async def _started_twice(log: Path) -> bool:
+    return log.read_text().count("memoryd started") >= 2
 
 
 async def _delivered_some(url: str, stream: str, durable: str) -> bool:
