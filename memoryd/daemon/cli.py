@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import sys
@@ -17,9 +16,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-import httpx
 import nats.errors
 import nats.js.errors
 from tqdm import tqdm  # type: ignore[import-untyped]
@@ -33,40 +30,12 @@ from memoryd.client import (
     subscribe_context,
 )
 from memoryd.config import Settings, load_settings
+from memoryd.daemon.cli_api import call_api
 from memoryd.daemon.embedded import EmbeddedNats
+from memoryd.daemon.logs import configure_logging
 from memoryd.errors import InvalidEventError, MemorydError
 
 logger = logging.getLogger("memoryd.cli")
-
-
-class _LineFormatter(logging.Formatter):
-    """``time level logger: message key=value…`` — extra fields appended as key=value."""
-
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
-        # color_message: uvicorn's ANSI copy of the message.
-        self._standard = set(vars(logging.makeLogRecord({}))) | {
-            "message",
-            "asctime",
-            "color_message",
-        }
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        extras = {k: v for k, v in vars(record).items() if k not in self._standard}
-        return " ".join([line, *(f"{k}={v}" for k, v in extras.items())])
-
-
-def _configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if root.handlers:  # embedded in a host (or pytest) that owns logging
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LineFormatter())
-    root.addHandler(handler)
-    root.setLevel(level.upper())
-    if root.level > logging.DEBUG:  # one line per HTTP request is noise in a CLI
-        logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @contextlib.contextmanager
@@ -223,59 +192,6 @@ def _connect_options(args: argparse.Namespace, env: Mapping[str, str]) -> Connec
 # --- the HTTP API ---------------------------------------------------------------------
 
 
-def _call(client: httpx.Client, method: str, path: str, body: Any = None) -> tuple[bool, Any]:
-    """One API call: (2xx?, decoded body). Errors are reported on stderr."""
-    response = client.request(method, path, json=body)
-    try:
-        payload: Any = response.json()
-    except ValueError:
-        payload = response.text
-    if response.is_success:
-        return True, payload
-    print(f"HTTP {response.status_code} {method} {path}: {response.text}", file=sys.stderr)
-    return False, payload
-
-
-def _user_path(user_id: str, suffix: str) -> str:
-    return f"/v1/users/{quote(user_id, safe='')}/{suffix}"
-
-
-def _http(args: argparse.Namespace) -> int:
-    headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
-    calls: dict[str, tuple[str, str, Any]] = {}
-    if args.command == "retrieve":
-        body = {
-            "user_id": args.user,
-            "query": args.query,
-            "top_k": args.top_k,
-            "method": args.method,
-        }
-        calls["result"] = ("POST", "/v1/retrieve", body)
-    elif args.command == "status":
-        calls["ready"] = ("GET", "/readyz", None)
-        if args.user:
-            calls["stats"] = ("GET", _user_path(args.user, "stats"), None)
-    else:  # evolve
-        path = _user_path(args.user, "evolve") if args.user else "/v1/evolve"
-        calls["result"] = ("POST", path, {"job": args.job} if args.job else {})
-    results: dict[str, Any] = {}
-    ok = True
-    try:
-        with httpx.Client(base_url=args.api, headers=headers, timeout=args.timeout) as client:
-            for name, (method, path, body) in calls.items():
-                call_ok, results[name] = _call(client, method, path, body)
-                ok = ok and call_ok
-    except httpx.HTTPError as exc:
-        print(f"memoryd: cannot reach {args.api}: {exc}", file=sys.stderr)
-        return 1
-    output = results["result"] if set(results) == {"result"} else results
-    print(json.dumps(output, indent=2, ensure_ascii=False))
-    return 0 if ok else 1
-
-
-# --- wiring ---------------------------------------------------------------------------
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="memoryd",
@@ -328,7 +244,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("retrieve", "status", "evolve"):
-        return _http(args)
+        return call_api(args)
     handlers = {"up": _up, "run": _run, "publish": _publish, "subscribe": _subscribe}
     return asyncio.run(handlers[args.command](args))
 
@@ -347,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.connect = _connect_options(args, env)
     if args.command in ("retrieve", "status", "evolve"):
         args.token = args.token or env.get("MEMORYD_API_TOKEN")
-    _configure_logging(args.log_level or "INFO")
+    configure_logging(args.log_level or "INFO")
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
