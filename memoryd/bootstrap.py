@@ -12,7 +12,7 @@ def build_store(settings: Settings) -> VectorStore:
     if store.kind == "edge":
         from memoryd.stores.edge import QdrantEdgeStore
 
-        return QdrantEdgeStore(settings.edge_path())
+        return QdrantEdgeStore(settings.edge_path(), flush_interval=store.flush_interval_seconds)
     from memoryd.stores.qdrant import QdrantServerStore
 
     if not store.url:

@@ -28,6 +28,12 @@ class StoreSettings(BaseModel):
 
     kind: Literal["edge", "qdrant"] = "edge"
     path: Path | None = Field(None, description="Edge files; default <data_dir>/qdrant")
+    flush_interval_seconds: float = Field(
+        1.0,
+        ge=0,
+        description="Edge: writes are in the WAL at once (survive a process crash); shards "
+        "are flushed to disk at most this often (for a machine crash). 0 = every batch",
+    )
     url: str | None = Field(None, description="Qdrant server URL, e.g. http://qdrant:6333")
     api_key: SecretStr | None = None
     prefix: str = Field("memoryd_", description="Qdrant server collection name prefix")

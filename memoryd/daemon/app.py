@@ -167,6 +167,10 @@ class Daemon:
         while True:
             with suppress(Exception):
                 self._metrics.consumer_pending.set(await self.transport.pending())
+            # Writes a busy period left unflushed (see store.flush_interval_seconds)
+            # reach the disk even when no batch follows.
+            with suppress(Exception):
+                await asyncio.to_thread(self._engine.store.flush)
             await asyncio.sleep(_LAG_POLL_SECONDS)
 
 

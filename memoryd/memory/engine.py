@@ -104,13 +104,15 @@ class MemoryEngine:
         method: str = "rag",
         *,
         agent_id: str | None = None,
+        items_only: bool = False,
     ) -> RetrieveResult:
-        """Find the memory relevant to ``query`` for one user (and optionally one agent)."""
+        """Find the memory relevant to ``query`` for one user (and optionally one agent);
+        ``items_only`` skips the category and resource layers."""
         if method != "rag":
             raise PermanentError(f"retrieval method {method!r} is not available: use 'rag'")
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        return self._retriever.retrieve(Query(user_id, query, top_k, agent_id))
+        return self._retriever.retrieve(Query(user_id, query, top_k, agent_id, items_only))
 
     def categories(self, user_id: str) -> list[Category]:
         found = [category_from(r) for r in self.store.scroll(CATEGORIES, user_scope(user_id))]

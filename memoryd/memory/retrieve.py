@@ -31,6 +31,8 @@ class Query:
     text: str
     top_k: int = 10
     agent_id: str | None = None
+    #: Only the items layer (no category or resource search), e.g. for snapshots.
+    items_only: bool = False
 
 
 def rrf(
@@ -66,13 +68,15 @@ class RagRetriever:
         # Summaries are per user across agents: an agent-scoped read must not see them.
         categories = (
             []
-            if query.agent_id is not None
+            if query.agent_id is not None or query.items_only
             else self.store.search(
                 CATEGORIES, vector, user_scope(query.user_id), self.settings.category_top_k
             )
         )
         items = self._items(query, vector)
-        resources = self.store.search(RESOURCES, vector, scope, query.top_k)
+        resources = (
+            [] if query.items_only else self.store.search(RESOURCES, vector, scope, query.top_k)
+        )
         return RetrieveResult(
             query=query.text,
             method="rag",

@@ -98,7 +98,7 @@ class SnapshotBuilder:
             return []
         query = " ".join(recent_turns[-self.settings.recent_turns :]).strip()
         if query:
-            return self.engine.retrieve(user_id, query, top_k=limit).items
+            return self.engine.retrieve(user_id, query, top_k=limit, items_only=True).items
         # No conversation to be relevant to (e.g. after an evolution run): the most
         # reinforced, then most recent, memories.
         items = self.engine.items(user_id)

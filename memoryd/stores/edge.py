@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -59,9 +60,18 @@ class QdrantEdgeStore:
     a second opener gets a ``PermanentError``. ``flush`` makes acknowledged writes durable.
     """
 
-    def __init__(self, data_dir: str | Path, *, page_size: int = 256) -> None:
+    def __init__(
+        self, data_dir: str | Path, *, page_size: int = 256, flush_interval: float = 0.0
+    ) -> None:
+        """``flush_interval``: seconds between flushes of the shards to disk. Every write is in
+        the shard's write-ahead log when ``upsert`` returns, which survives a crash of the
+        process; a flush is what guards against a crash of the machine. 0 flushes on every call."""
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
+        if flush_interval < 0:
+            raise ValueError("flush_interval must not be negative")
+        self._flush_interval = flush_interval
+        self._last_flush = float("-inf")
         self._data_dir = Path(data_dir)
         self._page_size = page_size
         self._shards: dict[str, _OpenShard] = {}
@@ -176,9 +186,14 @@ class QdrantEdgeStore:
             shard.update(qe.UpdateOperation.delete_points_by_filter(selector))
 
     def flush(self) -> None:
-        """Write every shard's WAL and segments to disk."""
+        """Write the written shards' WAL and segments to disk, at most once per
+        ``flush_interval`` (call it again later, or close, to flush what was skipped)."""
         with self._lock:
             self._check_open()
+            now = time.monotonic()
+            if now - self._last_flush < self._flush_interval:
+                return
+            self._last_flush = now
             for name in sorted(self._dirty):
                 with _edge_errors(f"flush {name!r}"):
                     self._shards[name].shard.flush()

@@ -196,3 +196,9 @@ def test_results_of_several_calls_merge(engine: MemoryEngine) -> None:
     assert set(merged.touched_categories) == {"ann", "ben"}
     assert len(merged.rejected) == 1
     assert merged.new_item_ids == a.new_item_ids + b.new_item_ids
+
+
+def test_items_only_retrieval_skips_the_other_layers(engine: MemoryEngine) -> None:
+    engine.memorize(CONVERSATION)
+    result = engine.retrieve("u-1", "sister Anna nurse", top_k=3, items_only=True)
+    assert result.items and result.categories == [] and result.resources == []

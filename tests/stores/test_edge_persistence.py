@@ -109,3 +109,31 @@ def test_collection_names_cannot_escape_the_data_dir(tmp_path: Path) -> None:
             store.ensure_collection(CollectionSpec(name, dim=3))
     assert not (tmp_path / "outside").exists()
     store.close()
+
+
+def test_writes_survive_a_killed_process_without_flush(tmp_path: Path) -> None:
+    """The daemon acks after ``upsert`` returns and flushes only every
+    ``flush_interval``: that is safe because the write-ahead log already holds the write."""
+    import signal
+    import subprocess
+    import sys
+
+    script = f"""
+import os, signal
+from memoryd.memory.ports import CollectionSpec, VectorPoint
+from memoryd.stores.edge import QdrantEdgeStore
+store = QdrantEdgeStore({str(tmp_path)!r}, flush_interval=3600)
+store.ensure_collection(CollectionSpec("c", 2, ("user_id",)))
+store.upsert("c", [VectorPoint("00000000-0000-0000-0000-{{:012d}}".format(i), [1.0, float(i)],
+                               {{"user_id": "u"}}) for i in range(200)])
+store.flush()  # within the interval: skipped
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    reopened = QdrantEdgeStore(tmp_path)
+    try:
+        reopened.ensure_collection(CollectionSpec("c", 2, ("user_id",)))
+        assert reopened.count("c", Filter()) == 200
+    finally:
+        reopened.close()
