@@ -14,10 +14,16 @@ Usage::
 
     asyncio.run(main())
 
-Events go to JetStream on ``<subject_prefix>.<user token>`` with ``Nats-Msg-Id`` =
-``<user token>:<event id>``, so a retried publish within the stream's duplicate window is
-stored once. Snapshots are read from the KV bucket the daemon keeps (key = user token).
-Connection options (auth, TLS, name) are passed to ``nats.connect`` and never logged.
+Over NATS (the default), events go to JetStream on ``<subject_prefix>.<user token>`` with
+``Nats-Msg-Id`` = ``<user token>:<event id>``, so a retried publish within the stream's
+duplicate window is stored once. Snapshots are read from the KV bucket the daemon keeps
+(key = user token). Connection options (auth, TLS, name) are passed to ``nats.connect``
+and never logged.
+
+Over Kafka, pass ``kafka=KafkaOptions("broker:9092")`` (or
+``KafkaOptions.from_settings(settings.kafka)``): events are produced keyed by user id with
+an idempotent, ``acks=all`` producer, and snapshots are read from the compacted context
+topic (see :mod:`memoryd.client_kafka`).
 """
 
 from __future__ import annotations
@@ -39,9 +45,19 @@ from nats.js.errors import BucketNotFoundError
 from nats.js.kv import KeyValue
 from pydantic import ValidationError
 
+from memoryd.client_kafka import KafkaAck, KafkaEventProducer, KafkaOptions, kafka_snapshots
 from memoryd.errors import InvalidEventError
 from memoryd.events import ContextSnapshot, Event, parse_event
 from memoryd.subjects import events_subject, user_token
+
+__all__ = [
+    "ConnectOptions",
+    "EventPublisher",
+    "KafkaAck",
+    "KafkaOptions",
+    "publish_event",
+    "subscribe_context",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +97,9 @@ def _headers(event: Event, traceparent: str | None) -> dict[str, str]:
 
 
 class EventPublisher:
-    """One NATS connection for many events::
+    """One broker connection for many events::
 
-    async with EventPublisher(nats_url=url) as publisher:
+    async with EventPublisher(nats_url=url) as publisher:  # or kafka=KafkaOptions(...)
         for event in events:
             await publisher.publish(event)
     """
@@ -93,6 +109,7 @@ class EventPublisher:
         *,
         nats_url: str = DEFAULT_NATS_URL,
         subject_prefix: str = DEFAULT_EVENTS_PREFIX,
+        kafka: KafkaOptions | None = None,
         timeout: float = 5.0,
         **connect: Unpack[ConnectOptions],
     ) -> None:
@@ -102,8 +119,12 @@ class EventPublisher:
         self._connect = connect
         self._nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
+        self._kafka = KafkaEventProducer(kafka, timeout=timeout) if kafka else None
 
     async def __aenter__(self) -> Self:
+        if self._kafka is not None:
+            await self._kafka.start()
+            return self
         self._nc = await nats.connect(self._url, **self._connect)
         self._js = self._nc.jetstream(timeout=self._timeout)
         return self
@@ -114,26 +135,31 @@ class EventPublisher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._kafka is not None:
+            await self._kafka.stop()
         nc, self._nc, self._js = self._nc, None, None
         if nc is not None:
             await nc.close()
 
     async def publish(
         self, event: Event | Mapping[str, Any] | str | bytes, *, traceparent: str | None = None
-    ) -> PubAck:
-        """Validate and publish one event; wait for the stream's ack.
+    ) -> PubAck | KafkaAck:
+        """Validate and publish one event; wait for the broker's ack.
 
         Raises :class:`~memoryd.errors.InvalidEventError` (nothing published) for an invalid
-        event, and nats-py errors (e.g. ``NoStreamResponseError`` when no stream listens on
-        the subject) for broker failures. ``ack.duplicate`` is true for a deduplicated retry.
+        event, and nats-py/aiokafka errors (e.g. ``NoStreamResponseError`` when no stream
+        listens on the subject) for broker failures. ``ack.duplicate`` is true for a retry
+        NATS deduplicated (Kafka leaves that to memoryd, which skips known event ids).
         """
-        if self._js is None:
-            raise RuntimeError("use EventPublisher as `async with EventPublisher(...) as pub`")
         if not isinstance(event, Event):
             event = parse_event(event)
         elif event.time is None:
             event = event.model_copy(update={"time": datetime.now(UTC)})
         headers = _headers(event, traceparent)
+        if self._kafka is not None:
+            return await self._kafka.send(event, traceparent)
+        if self._js is None:
+            raise RuntimeError("use EventPublisher as `async with EventPublisher(...) as pub`")
         subject = events_subject(self._prefix, event.user_id)
         body = event.model_dump_json(exclude_none=True).encode()
         return await self._js.publish(subject, body, headers=headers)
@@ -144,6 +170,7 @@ async def publish_event(
     *,
     nats_url: str = DEFAULT_NATS_URL,
     subject_prefix: str = DEFAULT_EVENTS_PREFIX,
+    kafka: KafkaOptions | None = None,
     traceparent: str | None = None,
     timeout: float = 5.0,
     **connect: Unpack[ConnectOptions],
@@ -151,7 +178,7 @@ async def publish_event(
     """Publish one event on a connection of its own (use :class:`EventPublisher` for many)."""
     parsed = event if isinstance(event, Event) else parse_event(event)
     publisher = EventPublisher(
-        nats_url=nats_url, subject_prefix=subject_prefix, timeout=timeout, **connect
+        nats_url=nats_url, subject_prefix=subject_prefix, kafka=kafka, timeout=timeout, **connect
     )
     async with publisher:
         await publisher.publish(parsed, traceparent=traceparent)
@@ -202,39 +229,61 @@ async def subscribe_context(
     *,
     nats_url: str = DEFAULT_NATS_URL,
     bucket: str = DEFAULT_BUCKET,
+    kafka: KafkaOptions | None = None,
     poll_interval: float = 0.5,
     **connect: Unpack[ConnectOptions],
 ) -> AsyncGenerator[ContextSnapshot, None]:
     """Yield the user's current snapshot (if any) at once, then every newer one.
 
-    Waits for the bucket if the daemon has not created it yet. Deletes are skipped, and so
-    is any snapshot whose ``version`` is not above the last one yielded; after a delete
-    (the user was forgotten) versions may start again from 1. The connection is closed when
-    the iteration ends — use ``contextlib.aclosing`` to close it as soon as you break out.
-    Raises ``nats.errors.ConnectionClosedError`` once nats-py stops reconnecting (after
-    ``max_reconnect_attempts``).
+    Waits for the bucket (or topic) if the daemon has not created it yet. Any snapshot
+    whose ``version`` is not above the last one yielded is skipped; after a NATS key was
+    deleted or purged, versions may start again from 1. The connection is closed when the
+    iteration ends — use ``contextlib.aclosing`` to close it as soon as you break out.
+    Over NATS, raises ``nats.errors.ConnectionClosedError`` once nats-py stops
+    reconnecting (after ``max_reconnect_attempts``).
     """
+    if kafka is not None:
+        source = kafka_snapshots(user_id, kafka, poll_interval=poll_interval)
+    else:
+        source = _nats_snapshots(user_id, nats_url, bucket, poll_interval, connect)
+    last_version: int | None = None
+    try:
+        async for snapshot in source:
+            if snapshot is None:  # none yet, or the key was deleted: start afresh
+                last_version = None
+                continue
+            if last_version is not None and snapshot.version <= last_version:
+                continue
+            last_version = snapshot.version
+            yield snapshot
+    finally:
+        await source.aclose()
+
+
+async def _nats_snapshots(
+    user_id: str,
+    nats_url: str,
+    bucket: str,
+    poll_interval: float,
+    connect: ConnectOptions,
+) -> AsyncGenerator[ContextSnapshot | None, None]:
+    """The KV entries of the user's key: snapshots, and None for a DEL or PURGE."""
     key = user_token(user_id)
     nc = await nats.connect(nats_url, **connect)
     try:
         kv = await _wait_for_bucket(nc.jetstream(), bucket, poll_interval)
         watcher = await kv.watch(key)
         try:
-            last_version: int | None = None
             while True:
                 entry = await _next_entry(nc, watcher)
                 if entry is None:  # end of the initial values
                     continue
                 if entry.operation is not None:  # DEL / PURGE
-                    last_version = None
+                    yield None
                     continue
                 snapshot = _decode(entry)
-                if snapshot is None:
-                    continue
-                if last_version is not None and snapshot.version <= last_version:
-                    continue
-                last_version = snapshot.version
-                yield snapshot
+                if snapshot is not None:
+                    yield snapshot
         finally:
             try:
                 await watcher.stop()  # type: ignore[no-untyped-call]

@@ -8,10 +8,12 @@ secrets directory (one file per key, e.g. ``store__api_key``, as Kubernetes moun
 from __future__ import annotations
 
 import os
+import socket
+import ssl
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     NestedSecretsSettingsSource,
@@ -23,7 +25,13 @@ from pydantic_settings import (
 from memoryd.memory.settings import MemorySettings
 
 
-class StoreSettings(BaseModel):
+class Section(BaseModel):
+    """A settings section. Inputs are left out of validation errors: they may be secrets."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+
+class StoreSettings(Section):
     """Where memory lives: embedded Qdrant Edge (default) or a Qdrant server."""
 
     kind: Literal["edge", "qdrant"] = "edge"
@@ -40,7 +48,7 @@ class StoreSettings(BaseModel):
     timeout: float = Field(10.0, gt=0)
 
 
-class EmbedderSettings(BaseModel):
+class EmbedderSettings(Section):
     """Dense embeddings: fastembed (bundled MiniLM by default) or an OpenAI-compatible API."""
 
     kind: Literal["fastembed", "openai"] = "fastembed"
@@ -54,10 +62,45 @@ class EmbedderSettings(BaseModel):
     timeout: float = Field(30.0, gt=0)
 
 
-class NatsSettings(BaseModel):
+class TlsSettings(Section):
+    """TLS towards a broker. Files are PEM; the key password is a secret."""
+
+    enabled: bool = False
+    ca_file: Path | None = Field(None, description="CA bundle; default: the system's")
+    cert_file: Path | None = Field(None, description="client certificate (mutual TLS)")
+    key_file: Path | None = Field(None, description="client key (mutual TLS)")
+    key_password: SecretStr | None = None
+    check_hostname: bool = True
+
+    def context(self) -> ssl.SSLContext | None:
+        """The client-side SSL context, or None when TLS is off."""
+        if not self.enabled:
+            return None
+        context = ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        context.check_hostname = self.check_hostname
+        if self.cert_file:
+            password = self.key_password.get_secret_value() if self.key_password else None
+            context.load_cert_chain(
+                str(self.cert_file), str(self.key_file) if self.key_file else None, password
+            )
+        return context
+
+
+def default_replica_id() -> str:
+    """This process's name among replicas: the host (a pod's name) and the pid."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class NatsSettings(Section):
     """The NATS JetStream transport: where events come from and snapshots go."""
 
     url: str = "nats://127.0.0.1:4222"
+    user: str | None = None
+    password: SecretStr | None = None
+    token: SecretStr | None = None
+    creds_file: Path | None = Field(None, description="NATS .creds file (JWT + NKey seed)")
+    nkey_seed_file: Path | None = Field(None, description="NKey seed file")
+    tls: TlsSettings = Field(default_factory=TlsSettings)
     stream: str = Field("MEMORYD_EVENTS", description="JetStream stream holding events")
     events_subject: str = Field("memoryd.events", description="events on <this>.<user>")
     durable: str = Field("memoryd", description="durable consumer name (shared by replicas)")
@@ -75,9 +118,72 @@ class NatsSettings(BaseModel):
     fetch_timeout: float = Field(0.05, gt=0, description="seconds a pull waits to fill a batch")
     duplicate_window: float = Field(120.0, gt=0, description="Nats-Msg-Id dedup window, seconds")
     create_stream: bool = Field(True, description="declare the streams and KV bucket on start")
+    shards: int = Field(
+        1,
+        ge=1,
+        le=1024,
+        description="user shards; each is consumed by one replica at a time (fixed per stream)",
+    )
+    lease_bucket: str = Field("memoryd_leases", description="KV bucket of shard leases")
+    lease_ttl: float = Field(
+        10.0, ge=1.0, description="seconds a replica that stopped renewing keeps its shards"
+    )
+
+    @model_validator(mode="after")
+    def _one_auth(self) -> NatsSettings:
+        given = [self.user, self.token, self.creds_file, self.nkey_seed_file]
+        if sum(x is not None for x in given) > 1:
+            raise ValueError("NATS auth: set one of user, token, creds_file, nkey_seed_file")
+        return self
 
 
-class BatchSettings(BaseModel):
+class KafkaSettings(Section):
+    """The Kafka transport: events topic (key = user id), dead letters, compacted snapshots."""
+
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="comma-separated host:port")
+    client_id: str = "memoryd"
+    events_topic: str = "memoryd.events"
+    dead_letter_topic: str = "memoryd.events.dlq"
+    context_topic: str = Field("memoryd.context", description="log-compacted, key = user id")
+    group_id: str = Field("memoryd", description="consumer group shared by replicas")
+    group_instance_id: str | None = Field(
+        None, description="static membership (e.g. the pod name): restarts skip a rebalance"
+    )
+    create_topics: bool = Field(True, description="create missing topics on start")
+    partitions: int = Field(12, ge=1, description="partitions of topics memoryd creates")
+    replication_factor: int = Field(1, ge=1, description="replicas of topics memoryd creates")
+    enable_idempotence: bool = Field(
+        True, description="idempotent producer (acks=all is always used)"
+    )
+    session_timeout_ms: int = Field(10_000, ge=1000)
+    heartbeat_interval_ms: int = Field(3_000, ge=100)
+    max_poll_interval_ms: int = Field(300_000, ge=1000)
+    max_poll_records: int = Field(500, ge=1)
+    fetch_max_wait_ms: int = Field(100, ge=0)
+    max_pending: int = Field(
+        4096, ge=1, description="records held uncommitted at once (bounds a rebalance)"
+    )
+    commit_interval_ms: int = Field(200, ge=0, description="how often stored offsets commit")
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    tls: TlsSettings = Field(default_factory=TlsSettings)
+
+    @model_validator(mode="after")
+    def _check_security(self) -> KafkaSettings:
+        sasl = self.security_protocol.startswith("SASL")
+        if sasl and not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
+            raise ValueError(
+                f"security_protocol {self.security_protocol} needs sasl_mechanism, "
+                "sasl_username and sasl_password"
+            )
+        if self.security_protocol.endswith("SSL") and not self.tls.enabled:
+            self.tls = self.tls.model_copy(update={"enabled": True})
+        return self
+
+
+class BatchSettings(Section):
     """Per-user micro-batching of consumed events."""
 
     max_count: int = Field(64, ge=1, description="events per batch")
@@ -89,7 +195,7 @@ class BatchSettings(BaseModel):
     retry_max_seconds: float = Field(30.0, gt=0, description="retry delay cap")
 
 
-class SnapshotSettings(BaseModel):
+class SnapshotSettings(Section):
     """Context snapshots pushed to agents after each memorised batch."""
 
     enabled: bool = True
@@ -101,7 +207,7 @@ class SnapshotSettings(BaseModel):
     recent_turns: int = Field(5, ge=1, description="recent turns the items are chosen for")
 
 
-class HttpSettings(BaseModel):
+class HttpSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8787, ge=0, le=65535)
 
@@ -114,14 +220,19 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         extra="forbid",
         nested_model_default_partial_update=True,
+        hide_input_in_errors=True,
     )
 
     data_dir: Path = Field(Path(".memoryd"), description="embedded state (Qdrant Edge files)")
     store: StoreSettings = Field(default_factory=StoreSettings)
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
-    transport: Literal["nats"] = "nats"
+    transport: Literal["nats", "kafka"] = "nats"
+    replica_id: str = Field(
+        default_factory=default_replica_id, description="this replica's name (leases, logs)"
+    )
     nats: NatsSettings = Field(default_factory=NatsSettings)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
     snapshot: SnapshotSettings = Field(default_factory=SnapshotSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)

@@ -10,6 +10,7 @@ import pytest
 
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.testing.embedder import HashEmbedder
+from memoryd.testing.tansu import TansuBroker
 
 
 @pytest.fixture
@@ -26,6 +27,13 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNa
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_server() -> Iterator[TansuBroker]:
+    """A real Kafka-protocol broker (tansu, memory storage) on a free port for the session."""
+    with TansuBroker() as broker:
+        yield broker
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class UserBatcher:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._due: dict[str, None] = {}  # insertion-ordered set: oldest due first
         self._inflight: set[str] = set()
+        self._running: list[Group] = []
         self._wakeup = asyncio.Event()
         self._workers: list[asyncio.Task[None]] = []
 
@@ -61,6 +62,28 @@ class UserBatcher:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
+
+    def discard(self, match: Callable[[Pending], bool]) -> list[Pending]:
+        """Take the matching events out of the buffers (never out of a group in flight)."""
+        dropped: list[Pending] = []
+        for user_id in list(self._buffers):
+            keep = [p for p in self._buffers[user_id] if not match(p)]
+            dropped.extend(p for p in self._buffers[user_id] if match(p))
+            if keep:
+                self._buffers[user_id] = keep
+                self._bytes[user_id] = sum(p.size for p in keep)
+                continue
+            del self._buffers[user_id], self._bytes[user_id]
+            self._due.pop(user_id, None)
+            timer = self._timers.pop(user_id, None)
+            if timer:
+                timer.cancel()
+        return dropped
+
+    async def wait_for(self, match: Callable[[Pending], bool]) -> None:
+        """Return once no group in flight holds a matching event."""
+        while any(match(p) for group in self._running for b in group.values() for p in b):
+            await asyncio.sleep(0.005)
 
     def _full(self, user_id: str) -> bool:
         return (
@@ -127,6 +150,7 @@ class UserBatcher:
                 self._wakeup.clear()
                 continue
             self._inflight.update(group)
+            self._running.append(group)
             try:
                 await self._flush(group)
             except Exception:
@@ -134,5 +158,6 @@ class UserBatcher:
                 log.exception("group flush failed", extra={"users": len(group)})
             finally:
                 self._inflight.difference_update(group)
+                self._running.remove(group)
                 if any(u in self._due for u in group):
                     self._wakeup.set()

@@ -9,6 +9,10 @@ from typing import Protocol
 
 from memoryd.events import Event
 
+#: Headers every dead letter carries, on every transport (the original headers are kept).
+DLQ_REASON = "Memoryd-Dead-Letter-Reason"  # invalid | oversized | failed
+DLQ_DETAIL = "Memoryd-Dead-Letter-Detail"
+
 
 class Delivery(Protocol):
     """A message as received from a broker, with the acknowledgement verbs we need."""

@@ -17,9 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from faststream.nats import NatsBroker
+from faststream.nats.security import (
+    NatsCredentials,
+    NatsNKey,
+    NatsSecurity,
+    NatsToken,
+    NatsUserPassword,
+)
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -28,18 +35,32 @@ from nats.js.errors import BadRequestError
 
 from memoryd.config import NatsSettings
 from memoryd.consumers.backoff import compute_backoff
-from memoryd.consumers.delivery import Delivery
+from memoryd.consumers.delivery import DLQ_DETAIL, DLQ_REASON, Delivery
+from memoryd.consumers.transport import Revoked, Submit
 from memoryd.errors import TransientError
-from memoryd.subjects import dead_letter_subject
+from memoryd.events import Event
+from memoryd.subjects import dead_letter_subject, events_subject, user_token
 
 log = logging.getLogger(__name__)
 
-Submit = Callable[[Delivery], Awaitable[None]]
-
-#: Header names added to dead letters (the original headers are kept).
-DLQ_REASON = "Memoryd-Dead-Letter-Reason"
-DLQ_DETAIL = "Memoryd-Dead-Letter-Detail"
 DLQ_ORIGIN = "Memoryd-Original-Subject"
+
+
+def nats_security(settings: NatsSettings) -> NatsSecurity | None:
+    """The FastStream security object for the settings' auth and TLS (None for neither)."""
+    tls = settings.tls.context()
+    if settings.creds_file:
+        return NatsCredentials(str(settings.creds_file), ssl_context=tls)
+    if settings.nkey_seed_file:
+        return NatsNKey(settings.nkey_seed_file, ssl_context=tls)
+    if settings.user:
+        password = settings.password.get_secret_value() if settings.password else ""
+        return NatsUserPassword(settings.user, password, ssl_context=tls)
+    if settings.token:
+        return NatsToken(settings.token.get_secret_value(), ssl_context=tls)
+    if tls is not None:
+        return NatsSecurity(ssl_context=tls)
+    return None
 
 
 class NatsDelivery:
@@ -78,8 +99,14 @@ class NatsTransport:
 
     def __init__(self, settings: NatsSettings, *, graceful_timeout: float = 15.0):
         self.settings = settings
-        self.broker = NatsBroker(settings.url, graceful_timeout=graceful_timeout, logger=None)
+        self.broker = NatsBroker(
+            settings.url,
+            security=nats_security(settings),
+            graceful_timeout=graceful_timeout,
+            logger=None,
+        )
         self._submit: Submit | None = None
+        self._revoked: Revoked | None = None
         self._pull: JetStreamContext.PullSubscription | None = None
         self._loop: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -98,9 +125,19 @@ class NatsTransport:
             raise TransientError("not connected to NATS")
         return connection
 
-    def consume(self, submit: Submit) -> None:
+    def consume(self, submit: Submit, revoked: Revoked) -> None:
         """Where consumed messages go; they flow once :meth:`start` runs."""
-        self._submit = submit
+        self._submit, self._revoked = submit, revoked
+
+    def owns(self, user_id: str) -> bool:
+        return self._pull is not None
+
+    async def publish_event(self, event: Event) -> None:
+        await self.js.publish(
+            events_subject(self.settings.events_subject, event.user_id),
+            event.model_dump_json(exclude_none=True).encode(),
+            headers={"Nats-Msg-Id": f"{user_token(event.user_id)}:{event.id}"},
+        )
 
     async def start(self) -> None:
         await self.broker.connect()

@@ -71,7 +71,7 @@ class IngestPipeline:
         self._user_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self.counts = {"memorized": 0, "dead_lettered": 0, "retried": 0}
+        self.counts = {"memorized": 0, "dead_lettered": 0, "retried": 0, "released": 0}
 
     async def submit(self, delivery: Delivery) -> None:
         """Take one delivery: dead-letter it if it is bad, else buffer it for its user."""
@@ -94,6 +94,16 @@ class IngestPipeline:
             lock = asyncio.Lock()
             self._user_locks[user_id] = lock
         return lock
+
+    async def revoke(self, lost: Callable[[Delivery], bool]) -> None:
+        """Part of the stream moves to another replica: finish the groups in flight that
+        hold its events (their acks count), and give back the buffered ones unacknowledged
+        (NATS redelivers them at once; Kafka's next owner reads them from the last commit)."""
+        dropped = self.batcher.discard(lambda p: lost(p.delivery))
+        for pending in dropped:
+            await pending.delivery.retry(0)
+        self._count("released", len(dropped))
+        await self.batcher.wait_for(lambda p: lost(p.delivery))
 
     async def drain(self) -> None:
         """Memorise everything buffered; used on shutdown after consumption stopped."""

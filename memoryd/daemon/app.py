@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 
 from memoryd.bootstrap import build_engine
 from memoryd.config import Settings
-from memoryd.consumers.delivery import Pending
+from memoryd.consumers.delivery import Delivery, Pending
+from memoryd.consumers.kafka import KafkaTransport
 from memoryd.consumers.nats import NatsTransport
 from memoryd.consumers.pipeline import IngestPipeline
+from memoryd.consumers.transport import Transport
 from memoryd.daemon.http import create_app
 from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
@@ -24,10 +26,10 @@ from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import USERS
+from memoryd.publishers.kafka_sink import KafkaSnapshotSink
 from memoryd.publishers.nats_sink import NatsSnapshotSink
-from memoryd.publishers.scheduler import SnapshotScheduler
+from memoryd.publishers.scheduler import SnapshotScheduler, SnapshotSink
 from memoryd.publishers.snapshot import SnapshotBuilder
-from memoryd.subjects import events_subject, user_token
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0
@@ -36,16 +38,19 @@ _LAG_POLL_SECONDS = 5.0
 class Daemon:
     """One memoryd replica. Implements :class:`memoryd.daemon.ports.ApiBackend`."""
 
-    def __init__(self, settings: Settings, engine: MemoryEngine, metrics: Metrics | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        engine: MemoryEngine,
+        metrics: Metrics | None = None,
+        *,
+        close_engine: bool = True,
+    ):
         self.settings = settings
         self._engine = engine
+        self._close_engine = close_engine
         self._metrics = metrics or Metrics()
-        self.transport = NatsTransport(
-            settings.nats, graceful_timeout=min(5.0, settings.shutdown_grace_seconds)
-        )
-        self.sink = NatsSnapshotSink(
-            settings.nats, lambda: self.transport.js, lambda: self.transport.client
-        )
+        self.transport, self.sink = _transport(settings)
         self.scheduler = SnapshotScheduler(
             SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
         )
@@ -72,12 +77,24 @@ class Daemon:
         return self._metrics
 
     async def start(self) -> None:
-        self.transport.consume(self.pipeline.submit)
+        self.transport.consume(self.pipeline.submit, self._revoked)
         await self.transport.start()
         await self.sink.start()
         await self.http.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
-        log.info("memoryd started", extra={"http": self.http.url, "nats": self.settings.nats.url})
+        log.info(
+            "memoryd started",
+            extra={
+                "http": self.http.url,
+                "transport": self.transport.name,
+                "replica": self.settings.replica_id,
+            },
+        )
+
+    def owns(self, user_id: str) -> bool:
+        """Whether this replica processes ``user_id`` right now (scheduled per-user work
+        runs only where this is true)."""
+        return self.transport.owns(user_id)
 
     async def stop(self) -> None:
         """Drain in order; whatever misses the grace period stays unacked and is redelivered."""
@@ -95,8 +112,10 @@ class Daemon:
                 extra={"buffered": self.pipeline.batcher.buffered},
             )
         await self.transport.close()
+        await self.sink.close()
         await self.http.stop()
-        await asyncio.to_thread(self._engine.close)
+        if self._close_engine:
+            await asyncio.to_thread(self._engine.close)
         log.info(
             "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.scheduler.published}
         )
@@ -113,13 +132,8 @@ class Daemon:
         return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
-        s = self.settings.nats
         for event in events:
-            await self.transport.js.publish(
-                events_subject(s.events_subject, event.user_id),
-                event.model_dump_json().encode(),
-                headers={"Nats-Msg-Id": f"{user_token(event.user_id)}:{event.id}"},
-            )
+            await self.transport.publish_event(event)
 
     async def latest_snapshot(self, user_id: str) -> ContextSnapshot | None:
         return await self.sink.latest(user_id)
@@ -148,6 +162,12 @@ class Daemon:
             return False
         return True
 
+    async def _revoked(self, lost: Callable[[Delivery], bool]) -> None:
+        """Users are moving to another replica: finish their batches in flight, publish
+        their pending snapshots, then drop what this replica kept about them."""
+        await self.pipeline.revoke(lost)
+        await self.scheduler.release(lambda user_id: not self.transport.owns(user_id))
+
     async def _memorized(
         self, user_id: str, batch: Sequence[Pending], result: MemorizeResult
     ) -> None:
@@ -172,6 +192,24 @@ class Daemon:
             with suppress(Exception):
                 await asyncio.to_thread(self._engine.store.flush)
             await asyncio.sleep(_LAG_POLL_SECONDS)
+
+
+def _transport(settings: Settings) -> tuple[Transport, SnapshotSink]:
+    graceful = min(5.0, settings.shutdown_grace_seconds)
+    if settings.transport == "kafka":
+        sink: KafkaSnapshotSink | None = None
+
+        async def caught_up() -> None:
+            # A replica taking users over continues their snapshot versions: first read
+            # what the previous owner published.
+            if sink is not None:
+                await sink.catch_up()
+
+        kafka = KafkaTransport(settings.kafka, graceful_timeout=graceful, on_assigned=caught_up)
+        sink = KafkaSnapshotSink(settings.kafka, kafka.broker)
+        return kafka, sink
+    nats = NatsTransport(settings.nats, graceful_timeout=graceful)
+    return nats, NatsSnapshotSink(settings.nats, lambda: nats.js, lambda: nats.client)
 
 
 def _secret(settings: Settings) -> str | None:

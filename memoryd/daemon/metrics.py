@@ -18,7 +18,8 @@ class Metrics:
         r = self.registry
         self.events_consumed = Counter(
             "memoryd_events_consumed_total",
-            "Events taken from the transport, by outcome (memorized, dead_lettered, retried).",
+            "Events taken from the transport, by outcome (memorized, dead_lettered, retried, "
+            "released: handed back unprocessed when another replica took the user over).",
             ["transport", "outcome"],
             registry=r,
         )

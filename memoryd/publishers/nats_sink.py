@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -13,7 +12,8 @@ from nats.js.errors import BucketNotFoundError, KeyDeletedError, KeyNotFoundErro
 from nats.js.kv import KeyValue
 
 from memoryd.config import NatsSettings
-from memoryd.events import ContextSnapshot, SnapshotTrigger
+from memoryd.events import ContextSnapshot
+from memoryd.publishers.snapshot import deleted_snapshot
 from memoryd.subjects import context_subject, user_token
 
 log = logging.getLogger(__name__)
@@ -60,18 +60,11 @@ class NatsSnapshotSink:
         return ContextSnapshot.model_validate_json(entry.value)
 
     async def clear(self, user_id: str) -> None:
-        """After the user's memory was deleted: publish an empty snapshot (trigger kind
-        ``deleted``) rather than purging the key, so subscribers learn of it and the next
-        snapshot's version still continues from the last one."""
-        latest = await self.latest(user_id)
-        await self.publish(
-            ContextSnapshot(
-                user_id=user_id,
-                version=latest.version + 1 if latest else 1,
-                generated_at=datetime.now(UTC),
-                trigger=SnapshotTrigger(kind="deleted"),
-            )
-        )
+        """Publish an empty snapshot (kind ``deleted``) rather than purging the key."""
+        await self.publish(deleted_snapshot(user_id, await self.latest(user_id)))
+
+    async def close(self) -> None:
+        """Nothing of its own to close: the transport owns the connection."""
 
     def _bucket(self) -> KeyValue:
         if self._kv is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -28,9 +28,20 @@ _RETRY_SECONDS = 1.0
 
 
 class SnapshotSink(Protocol):
+    """Where snapshots go (NATS KV + subject, or a compacted Kafka topic)."""
+
+    async def start(self) -> None: ...
+
     async def publish(self, snapshot: ContextSnapshot) -> None: ...
 
     async def latest(self, user_id: str) -> ContextSnapshot | None: ...
+
+    async def clear(self, user_id: str) -> None:
+        """The user's memory was deleted: publish an empty snapshot saying so (kind
+        ``deleted``), so subscribers learn of it and versions continue from the last."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass
@@ -111,6 +122,21 @@ class SnapshotScheduler:
             if not tasks:
                 return
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def release(self, gone: Callable[[str], bool]) -> None:
+        """Users another replica owns now: publish what is pending for them, then forget
+        them (their next owner continues their versions from the sink)."""
+        states = [state for user_id, state in self._users.items() if gone(user_id)]
+        for state in states:
+            if state.timer:
+                state.timer.cancel()
+                state.timer = None
+            if state.dirty and state.task is None:
+                state.task = asyncio.create_task(self._run_for(state))
+        await asyncio.gather(*(s.task for s in states if s.task), return_exceptions=True)
+        for state in states:
+            if self._users.get(state.user_id) is state:
+                self.forget(state.user_id)
 
     def forget(self, user_id: str) -> None:
         state = self._users.pop(user_id, None)

@@ -1,0 +1,407 @@
+"""The Kafka transport: a consumer group on the events topic feeding the ingest pipeline,
+dead letters on their own topic, and events published with the user id as key.
+
+Events are keyed by user id, so a user's events are in one partition, in order, and
+the replica that owns the partition owns the user. The consumer is aiokafka's, driven by
+our own loop: the pipeline finishes batches out of order across users, so offsets are
+tracked per record and a partition's offset is committed only up to the first record not
+yet stored (or dead-lettered). FastStream's Kafka acknowledgement commits the consumer's
+whole position, which would commit records of batches still in flight; FastStream's
+``KafkaBroker`` is used for what it fits: the producer (idempotent, ``acks=all``) and
+its security objects, which give the consumer and admin client the same settings.
+
+Rebalances: before partitions are given up, the batches in flight that hold their
+records are finished and committed (or, past the budget, left uncommitted for the next
+owner); their buffered records are dropped without a commit, so the next owner reads
+them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+
+from memoryd.config import KafkaSettings
+from memoryd.consumers.backoff import compute_backoff
+from memoryd.consumers.delivery import DLQ_DETAIL, DLQ_REASON, Delivery
+from memoryd.consumers.transport import Revoked, Submit
+from memoryd.errors import TransientError
+from memoryd.events import Event
+from memoryd.kafka_options import connection_kwargs, kafka_security, partition_for
+
+log = logging.getLogger(__name__)
+
+DLQ_TOPIC = "Memoryd-Original-Topic"
+DLQ_PARTITION = "Memoryd-Original-Partition"
+DLQ_OFFSET = "Memoryd-Original-Offset"
+
+
+async def create_topics(settings: KafkaSettings) -> None:
+    """Create the events, dead-letter and (compacted) context topics if missing."""
+    admin = AIOKafkaAdminClient(**connection_kwargs(settings))
+    await admin.start()
+    try:
+        n, rf = settings.partitions, settings.replication_factor
+        topics = [
+            NewTopic(settings.events_topic, n, rf),
+            NewTopic(settings.dead_letter_topic, n, rf),
+            NewTopic(settings.context_topic, n, rf, topic_configs={"cleanup.policy": "compact"}),
+        ]
+        response = await admin.create_topics(topics)
+        for topic, code, message in _topic_errors(response):
+            if code == TopicAlreadyExistsError.errno:
+                continue  # kept as the operator configured it
+            if code:
+                raise TransientError(f"could not create Kafka topic {topic}: {message} ({code})")
+            log.info("created Kafka topic", extra={"topic": topic})
+    finally:
+        await admin.close()
+
+
+def _topic_errors(response: Any) -> Iterable[tuple[str, int, str | None]]:
+    for error in response.topic_errors:
+        yield error[0], error[1], error[2] if len(error) > 2 else None
+
+
+class OffsetTracker:
+    """The records of one partition handed to the pipeline, in order, and which are done.
+
+    The committable offset is the first record not done yet — or, when all are, the one
+    after the last record seen.
+    """
+
+    def __init__(self) -> None:
+        self._order: deque[int] = deque()
+        self._done: set[int] = set()
+        self._next: int | None = None
+
+    def add(self, offset: int) -> bool:
+        """Track a fetched record; False if it was seen already (a re-fetch)."""
+        if self._next is not None and offset < self._next:
+            return False
+        self._order.append(offset)
+        self._next = offset + 1
+        return True
+
+    def done(self, offset: int) -> None:
+        self._done.add(offset)
+
+    @property
+    def outstanding(self) -> int:
+        return len(self._order) - len(self._done)
+
+    def committable(self) -> int | None:
+        while self._order and self._order[0] in self._done:
+            self._done.discard(self._order.popleft())
+        return self._order[0] if self._order else self._next
+
+
+class KafkaDelivery:
+    """A consumed record as a :class:`~memoryd.consumers.delivery.Delivery`."""
+
+    def __init__(
+        self, transport: KafkaTransport, record: ConsumerRecord[bytes, bytes], attempt: int = 1
+    ):
+        self._transport = transport
+        self.record = record
+        self.tp = TopicPartition(record.topic, record.partition)
+        self._attempt = attempt
+        self._headers = {k: v.decode("utf-8", "replace") for k, v in record.headers or ()}
+
+    @property
+    def body(self) -> bytes:
+        return self.record.value or b""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._headers
+
+    @property
+    def attempt(self) -> int:
+        return self._attempt
+
+    @property
+    def origin(self) -> str:
+        return f"{self.record.topic}/{self.record.partition}@{self.record.offset}"
+
+    async def ack(self) -> None:
+        self._transport._done(self)
+
+    async def retry(self, delay: float) -> None:
+        self._transport._retry_later(self, delay)
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, transport: KafkaTransport):
+        self._transport = transport
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        await self._transport._revoke(revoked)
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        await self._transport._assign(assigned)
+
+
+class KafkaTransport:
+    """Owns the Kafka clients: consumes events, publishes events and dead letters."""
+
+    name = "kafka"
+
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        *,
+        graceful_timeout: float = 15.0,
+        on_assigned: Callable[[], Awaitable[None]] | None = None,
+    ):
+        self.settings = settings
+        self.broker = KafkaBroker(
+            settings.bootstrap_servers.split(","),
+            client_id=settings.client_id,
+            enable_idempotence=settings.enable_idempotence,
+            acks="all",
+            security=kafka_security(settings),
+            graceful_timeout=graceful_timeout,
+            logger=None,
+        )
+        self._revoke_budget = graceful_timeout
+        self._on_assigned = on_assigned
+        self._submit: Submit | None = None
+        self._revoked: Revoked | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._trackers: dict[TopicPartition, OffsetTracker] = {}
+        self._assigned: set[TopicPartition] = set()
+        self._committed: dict[TopicPartition, int] = {}
+        self._retries: set[asyncio.TimerHandle] = set()
+        self._room = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._loop: asyncio.Task[None] | None = None
+        self._committer: asyncio.Task[None] | None = None
+        self.assigned = asyncio.Event()  # set once partitions were first assigned
+
+    def consume(self, submit: Submit, revoked: Revoked) -> None:
+        self._submit, self._revoked = submit, revoked
+
+    async def start(self) -> None:
+        await self.broker.connect()
+        if self.settings.create_topics:
+            await create_topics(self.settings)
+        if self._submit is None:
+            return
+        s = self.settings
+        self._consumer = AIOKafkaConsumer(
+            group_id=s.group_id,
+            group_instance_id=s.group_instance_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=s.session_timeout_ms,
+            heartbeat_interval_ms=s.heartbeat_interval_ms,
+            max_poll_interval_ms=s.max_poll_interval_ms,
+            max_poll_records=s.max_poll_records,
+            fetch_max_wait_ms=s.fetch_max_wait_ms,
+            **connection_kwargs(s),
+        )
+        self._consumer.subscribe([s.events_topic], listener=_Rebalance(self))
+        await self._consumer.start()
+        self._loop = asyncio.create_task(self._fetch_loop(self._consumer, self._submit))
+        self._committer = asyncio.create_task(self._commit_loop())
+
+    async def _fetch_loop(self, consumer: AIOKafkaConsumer, submit: Submit) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            await self._wait_for_room()
+            try:
+                batches = await consumer.getmany(
+                    timeout_ms=200, max_records=self.settings.max_poll_records
+                )
+            except KafkaError as exc:
+                failures += 1
+                delay = compute_backoff(failures, base=0.1, cap=5.0)
+                log.warning("fetch failed; retrying", extra={"error": repr(exc), "delay": delay})
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            for tp, records in batches.items():
+                tracker = self._trackers.get(tp)
+                if tracker is None or tp not in self._assigned:
+                    continue  # given up meanwhile: the next owner reads these again
+                for record in records:
+                    if tracker.add(record.offset):
+                        await submit(KafkaDelivery(self, record))
+
+    async def _wait_for_room(self) -> None:
+        while sum(t.outstanding for t in self._trackers.values()) >= self.settings.max_pending:
+            self._room.clear()
+            await self._room.wait()
+
+    def _done(self, delivery: KafkaDelivery) -> None:
+        tracker = self._trackers.get(delivery.tp)
+        if tracker is not None:
+            tracker.done(delivery.record.offset)
+            self._room.set()
+
+    def _retry_later(self, delivery: KafkaDelivery, delay: float) -> None:
+        """Kafka has no per-record redelivery: hand the record to the pipeline again after
+        ``delay``, unless its partition has moved on. It stays uncommitted meanwhile."""
+        tracker = self._trackers.get(delivery.tp)
+
+        async def submit(again: KafkaDelivery) -> None:
+            if self._submit is not None:
+                await self._submit(again)
+
+        def resubmit() -> None:
+            self._retries.discard(handle)
+            if self._stopping.is_set():
+                return
+            if delivery.tp not in self._assigned or self._trackers.get(delivery.tp) is not tracker:
+                return  # the partition was given up: its next owner reads the record again
+            task = asyncio.create_task(
+                submit(KafkaDelivery(self, delivery.record, delivery.attempt + 1))
+            )
+            task.add_done_callback(_log_failure)
+
+        handle = asyncio.get_running_loop().call_later(max(delay, 0.0), resubmit)
+        self._retries.add(handle)
+
+    async def _commit_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.commit_interval_ms / 1000)
+            await self._commit(self._assigned)
+
+    async def _commit(self, partitions: Iterable[TopicPartition]) -> None:
+        """Commit, for each partition, the offset up to which everything is stored."""
+        if self._consumer is None:
+            return
+        offsets = {}
+        for tp in partitions:
+            tracker = self._trackers.get(tp)
+            offset = tracker.committable() if tracker else None
+            if offset is not None and offset > self._committed.get(tp, -1):
+                offsets[tp] = offset
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit(offsets)
+        except KafkaError as exc:
+            # Not committed: these records are read again by whoever owns the partition
+            # next, and the memory core recognises events it has already stored.
+            log.info("offset commit failed", extra={"error": repr(exc)})
+            return
+        self._committed.update(offsets)
+
+    async def _revoke(self, revoked: Iterable[TopicPartition]) -> None:
+        lost = {tp for tp in revoked if tp in self._assigned}
+        self._assigned -= lost  # from here owns() is false for their users
+        if not lost:
+            return
+        log.info("partitions revoked", extra={"partitions": sorted(tp.partition for tp in lost)})
+        if self._revoked is not None:
+            try:
+                async with asyncio.timeout(self._revoke_budget):
+                    await self._revoked(lambda d: isinstance(d, KafkaDelivery) and d.tp in lost)
+            except TimeoutError:
+                log.warning("in-flight batches outlived the rebalance budget; not committed")
+        await self._commit(lost)
+        for tp in lost:
+            self._trackers.pop(tp, None)
+            self._committed.pop(tp, None)
+        self._room.set()
+
+    async def _assign(self, assigned: Iterable[TopicPartition]) -> None:
+        for tp in assigned:
+            self._trackers[tp] = OffsetTracker()
+            self._assigned.add(tp)
+        log.info(
+            "partitions assigned",
+            extra={"partitions": sorted(tp.partition for tp in self._assigned)},
+        )
+        if self._on_assigned is not None:
+            await self._on_assigned()
+        self.assigned.set()
+
+    def owns(self, user_id: str) -> bool:
+        if self._consumer is None:
+            return False
+        partitions = self._consumer.partitions_for_topic(self.settings.events_topic)
+        if not partitions:
+            return False
+        tp = TopicPartition(self.settings.events_topic, partition_for(user_id, partitions))
+        return tp in self._assigned
+
+    async def stop_consuming(self) -> None:
+        """Stop fetching; the group is left in :meth:`close`, after the pipeline drained
+        and the last offsets were committed."""
+        self._stopping.set()
+        self._room.set()
+        if self._loop is not None:
+            await self._loop
+        for handle in self._retries:
+            handle.cancel()
+        self._retries.clear()
+
+    async def close(self) -> None:
+        if self._committer is not None:
+            self._committer.cancel()
+        if self._consumer is not None:
+            await self._commit(self._assigned)
+            try:
+                await self._consumer.stop()  # leaves the group (revoking what is left)
+            except KafkaError as exc:
+                log.warning("leaving the consumer group failed", extra={"error": repr(exc)})
+            self._consumer = None
+        await self.broker.stop()
+
+    async def connected(self) -> bool:
+        return await self.broker.ping(timeout=2.0)
+
+    async def pending(self) -> int:
+        """Records in this replica's partitions not yet fetched (its share of the lag)."""
+        if self._consumer is None:
+            return 0
+        lag = 0
+        for tp in list(self._assigned):
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None:
+                lag += max(highwater - await self._consumer.position(tp), 0)
+        return lag
+
+    async def publish_event(self, event: Event) -> None:
+        await self.broker.publish(
+            event.model_dump_json(exclude_none=True).encode(),
+            self.settings.events_topic,
+            key=event.user_id.encode(),
+        )
+
+    async def dead_letter(
+        self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
+    ) -> None:
+        headers = dict(delivery.headers)
+        headers.update({DLQ_REASON: reason, DLQ_DETAIL: detail[:1024]})
+        key: bytes | None = user_id.encode() if user_id else None
+        if isinstance(delivery, KafkaDelivery):
+            record = delivery.record
+            key = record.key or key
+            headers.update(
+                {
+                    DLQ_TOPIC: record.topic,
+                    DLQ_PARTITION: str(record.partition),
+                    DLQ_OFFSET: str(record.offset),
+                }
+            )
+        await self.broker.publish(
+            delivery.body, self.settings.dead_letter_topic, key=key, headers=headers
+        )
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("resubmitting a record failed", exc_info=task.exception())

@@ -1,0 +1,56 @@
+"""The transport port: what the daemon needs from a broker, whichever it is.
+
+A transport consumes events and hands each message to ``submit``; it publishes dead
+letters and events; it tells which users this replica owns right now. Ownership moves
+between replicas (Kafka partitions, NATS shard leases): before a transport gives up a
+part of the stream it awaits ``revoked`` with a predicate matching the deliveries it is
+losing, so the work in flight for them is finished (or left unacknowledged) first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from memoryd.consumers.delivery import Delivery
+from memoryd.events import Event
+
+Submit = Callable[[Delivery], Awaitable[None]]
+#: Called with "is this delivery in the part being lost?" before ownership moves.
+Revoked = Callable[[Callable[[Delivery], bool]], Awaitable[None]]
+
+
+class Transport(Protocol):
+    name: str
+
+    def consume(self, submit: Submit, revoked: Revoked) -> None:
+        """Where consumed messages go; they flow once :meth:`start` runs."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop_consuming(self) -> None:
+        """Stop fetching and give up ownership; what was handed over stays handed over."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def connected(self) -> bool: ...
+
+    async def pending(self) -> int:
+        """Events not yet delivered to this consumer group (lag)."""
+        ...
+
+    def owns(self, user_id: str) -> bool:
+        """Whether this replica processes ``user_id``'s events right now."""
+        ...
+
+    async def publish_event(self, event: Event) -> None:
+        """Append an event to the events stream/topic, as a producer would."""
+        ...
+
+    async def dead_letter(
+        self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
+    ) -> None:
+        """Durably publish the original message with the reason; raise if it could not."""
+        ...
