@@ -328,6 +328,11 @@ class KafkaTransport:
             await self._on_assigned()
         self.assigned.set()
 
+    @property
+    def partitions(self) -> set[int]:
+        """The events topic's partitions this replica owns now."""
+        return {tp.partition for tp in self._assigned}
+
     def owns(self, user_id: str) -> bool:
         if self._consumer is None:
             return False
