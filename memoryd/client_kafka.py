@@ -113,7 +113,9 @@ async def kafka_snapshots(
         await consumer.seek_to_beginning(tp)
         end = (await consumer.end_offsets([tp]))[tp]
         latest: ContextSnapshot | None = None
-        while await consumer.position(tp) < end:
+        # Read to the end (the fetch's high watermark too: tansu's ListOffsets can answer
+        # below it), then yield what is the latest.
+        while await consumer.position(tp) < max(end, consumer.highwater(tp) or 0):
             for record in (await consumer.getmany(tp, timeout_ms=500)).get(tp, []):
                 if record.key == key:
                     latest = _decode(record.value) or latest

@@ -19,6 +19,8 @@ from typing import Any
 
 import nats.errors
 import nats.js.errors
+from aiokafka.errors import KafkaError
+from pydantic import ValidationError
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from memoryd.client import (
@@ -27,6 +29,7 @@ from memoryd.client import (
     DEFAULT_NATS_URL,
     ConnectOptions,
     EventPublisher,
+    KafkaOptions,
     subscribe_context,
 )
 from memoryd.config import Settings, load_settings
@@ -77,6 +80,11 @@ async def _up(args: argparse.Namespace) -> int:
     if args.http_port is not None:
         overrides["http"] = {"port": args.http_port}
     settings = _settings(args, **overrides)
+    if settings.transport != "nats":
+        raise MemorydError(
+            "memoryd up embeds NATS; to run on Kafka use `memoryd run` with "
+            "MEMORYD_TRANSPORT=kafka and MEMORYD_KAFKA__BOOTSTRAP_SERVERS"
+        )
     async with EmbeddedNats(settings.data_dir, port=args.nats_port) as server:
         nats_settings = settings.nats.model_copy(update={"url": server.url})
         settings = settings.model_copy(update={"nats": nats_settings})
@@ -116,7 +124,7 @@ def _count_lines(source: str) -> int | None:
 
 async def _publish(args: argparse.Namespace) -> int:
     async with EventPublisher(
-        nats_url=args.nats_url, subject_prefix=args.subject_prefix, **args.connect
+        nats_url=args.nats_url, subject_prefix=args.subject_prefix, kafka=args.kafka, **args.connect
     ) as publisher:
         if args.file is None:
             event = {
@@ -145,8 +153,9 @@ async def _publish_lines(publisher: EventPublisher, source: str) -> int:
                 invalid += 1
                 tqdm.write(f"line {number}: {exc}", file=sys.stderr)
                 continue
-            except (nats.errors.Error, OSError):
-                # Publishing is idempotent (Nats-Msg-Id), so the whole file can be re-sent.
+            except (nats.errors.Error, KafkaError, OSError):
+                # Publishing is idempotent (NATS: Nats-Msg-Id; Kafka: memoryd skips event ids
+                # it has stored), so the whole file can be re-sent.
                 tqdm.write(f"line {number}: not published; stopping", file=sys.stderr)
                 raise
             published += 1
@@ -157,7 +166,7 @@ async def _publish_lines(publisher: EventPublisher, source: str) -> int:
 
 async def _subscribe(args: argparse.Namespace) -> int:
     snapshots = subscribe_context(
-        args.user, nats_url=args.nats_url, bucket=args.bucket, **args.connect
+        args.user, nats_url=args.nats_url, bucket=args.bucket, kafka=args.kafka, **args.connect
     )
     async with contextlib.aclosing(snapshots):
         async for snapshot in snapshots:
@@ -166,6 +175,18 @@ async def _subscribe(args: argparse.Namespace) -> int:
             if args.once:
                 break
     return 0
+
+
+def _kafka_options(args: argparse.Namespace) -> KafkaOptions | None:
+    """Kafka client options when the transport is Kafka (from --transport or the settings:
+    MEMORYD_TRANSPORT, MEMORYD_KAFKA__*, --config, the secrets directory)."""
+    settings = _settings(args)
+    if (args.transport or settings.transport) != "kafka":
+        return None
+    kafka = settings.kafka
+    if args.kafka_bootstrap_servers:
+        kafka = kafka.model_copy(update={"bootstrap_servers": args.kafka_bootstrap_servers})
+    return KafkaOptions.from_settings(kafka)
 
 
 def _connect_options(args: argparse.Namespace, env: Mapping[str, str]) -> ConnectOptions:
@@ -209,10 +230,17 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--nats-port", type=int, default=4222, help="embedded NATS port; 0 = any")
     commands.add_parser("run", parents=[config], help="run against the configured NATS")
 
-    nats_opts = argparse.ArgumentParser(add_help=False)
+    nats_opts = argparse.ArgumentParser(add_help=False, parents=[config])
+    nats_opts.add_argument(
+        "--transport", choices=["nats", "kafka"], help="default: settings (MEMORYD_TRANSPORT)"
+    )
     nats_opts.add_argument("--nats-url", help=f"default: $NATS_URL or {DEFAULT_NATS_URL}")
     for flag in ("user", "password", "token", "creds"):
         nats_opts.add_argument(f"--nats-{flag}", help=f"default: $NATS_{flag.upper()}")
+    nats_opts.add_argument(
+        "--kafka-bootstrap-servers",
+        help="host:port,... (default: settings; topics and security come from the settings)",
+    )
     publish = commands.add_parser("publish", parents=[nats_opts], help="publish events")
     publish.add_argument("file", nargs="?", help="JSONL file of events, or - for stdin")
     publish.add_argument("--subject-prefix", default=DEFAULT_EVENTS_PREFIX)
@@ -245,6 +273,8 @@ def _parser() -> argparse.ArgumentParser:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("retrieve", "status", "evolve"):
         return call_api(args)
+    if args.command in ("publish", "subscribe"):
+        args.kafka = _kafka_options(args)
     handlers = {"up": _up, "run": _run, "publish": _publish, "subscribe": _subscribe}
     return asyncio.run(handlers[args.command](args))
 
@@ -275,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (MemorydError, OSError, nats.errors.Error) as exc:
+    except (MemorydError, OSError, nats.errors.Error, KafkaError, ValidationError) as exc:
         print(f"memoryd {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 

@@ -66,7 +66,8 @@ class KafkaSnapshotSink:
             return
         ends = await reader.end_offsets(self._partitions)
         for tp, end in ends.items():
-            while await reader.position(tp) < end:
+            # The fetch's high watermark too: tansu's ListOffsets can answer below it.
+            while await reader.position(tp) < max(end, reader.highwater(tp) or 0):
                 if self._task is not None and self._task.done():
                     raise TransientError("the context topic reader stopped")
                 await asyncio.sleep(0.01)

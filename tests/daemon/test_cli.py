@@ -17,11 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 import nats
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from memoryd.config import KafkaSettings, Settings
+from memoryd.consumers.kafka import create_topics
 from memoryd.daemon.cli import main
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.events import ContextSnapshot
 from memoryd.subjects import user_token
+from memoryd.testing.tansu import TansuBroker
 
 if TYPE_CHECKING:
     from conftest import EventsStream
@@ -282,3 +286,97 @@ def test_evolve_reports_an_http_error(
 def test_an_unreachable_api_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["status", "--api", "http://127.0.0.1:1", "--timeout", "2"]) == 1
     assert "cannot reach http://127.0.0.1:1" in capsys.readouterr().err
+
+
+# --- over Kafka ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kafka_env(kafka_server: TansuBroker, monkeypatch: pytest.MonkeyPatch) -> KafkaSettings:
+    """Topics unique to the test, created as the daemon creates them; the CLI reads them
+    from the environment like any setting."""
+    suffix = uuid.uuid4().hex[:8]
+    env = {
+        "MEMORYD_TRANSPORT": "kafka",
+        "MEMORYD_KAFKA__BOOTSTRAP_SERVERS": kafka_server.bootstrap_servers,
+        "MEMORYD_KAFKA__EVENTS_TOPIC": f"cli{suffix}.events",
+        "MEMORYD_KAFKA__CONTEXT_TOPIC": f"cli{suffix}.context",
+        "MEMORYD_KAFKA__DEAD_LETTER_TOPIC": f"cli{suffix}.dlq",
+        "MEMORYD_KAFKA__ENABLE_IDEMPOTENCE": "false",  # tansu has no producer ids
+        "MEMORYD_KAFKA__PARTITIONS": "3",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings().kafka
+    asyncio.run(create_topics(settings))
+    return settings
+
+
+async def _records(settings: KafkaSettings, topic: str, count: int) -> list[tuple[bytes, bytes]]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=settings.bootstrap_servers, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        records: list[tuple[bytes, bytes]] = []
+        async with asyncio.timeout(20):
+            while len(records) < count:
+                for batch in (await consumer.getmany(timeout_ms=500)).values():
+                    records += [(r.key, r.value) for r in batch]
+        return records
+    finally:
+        await consumer.stop()
+
+
+def test_publish_over_kafka_keys_events_by_user(
+    tmp_path: Path, kafka_env: KafkaSettings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "events.jsonl"
+    bad = json.dumps({"id": "e-bad", "user_id": "u-1"})
+    path.write_text("\n".join([event_line("e1"), bad, event_line("e2", user="bob")]) + "\n")
+
+    code = main(["publish", str(path)])
+
+    assert code == 1
+    assert "published=2 duplicates=0 invalid=1" in capsys.readouterr().err
+    records = asyncio.run(_records(kafka_env, kafka_env.events_topic, 2))
+    assert sorted((key, json.loads(value)["id"]) for key, value in records) == [
+        (b"alice@example.com", "e1"),
+        (b"bob", "e2"),
+    ]
+
+
+def test_subscribe_once_over_kafka_prints_the_latest_snapshot(
+    kafka_env: KafkaSettings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async def publish_snapshots() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_env.bootstrap_servers)
+        await producer.start()
+        try:
+            for user, version in (("alice@example.com", 1), ("bob", 5), ("alice@example.com", 2)):
+                snapshot = ContextSnapshot(
+                    user_id=user, version=version, generated_at=datetime(2024, 1, 1, tzinfo=UTC)
+                )
+                await producer.send_and_wait(
+                    kafka_env.context_topic,
+                    snapshot.model_dump_json().encode(),
+                    key=user.encode(),
+                )
+        finally:
+            await producer.stop()
+
+    asyncio.run(publish_snapshots())
+
+    code = main(["subscribe", "--user", "alice@example.com", "--once"])
+
+    assert code == 0
+    [line] = capsys.readouterr().out.splitlines()
+    latest = ContextSnapshot.model_validate_json(line)
+    assert (latest.user_id, latest.version) == ("alice@example.com", 2)
+
+
+def test_up_refuses_kafka_and_says_what_to_run(
+    kafka_env: KafkaSettings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["up", "--data-dir", str(tmp_path)]) == 1
+    assert "memoryd run" in capsys.readouterr().err
