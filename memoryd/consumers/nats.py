@@ -1,9 +1,12 @@
 """The NATS JetStream transport: a durable pull consumer feeding the ingest pipeline, and
 the dead-letter stream.
 
-Events are published to ``<events_subject>.<user token>``; one durable consumer pulls
-them in batches. Messages are acked by the pipeline, only once durable; an unacked
-message is redelivered after ``ack_wait`` (or the retry delay).
+Events are published to ``<events_subject>.<user token>``. With ``shards > 1`` the stream
+rewrites that to ``<events_subject>.<shard>.<user token>`` and each shard has its own
+durable consumer; a replica pulls only the shards it holds a lease on
+(:mod:`memoryd.consumers.nats_shards`), so one user's events are processed by one replica
+at a time. Messages are acked by the pipeline, only once durable; an unacked message is
+redelivered after ``ack_wait`` (or the retry delay).
 
 FastStream's ``NatsBroker`` owns the connection (connect, reconnect, drain on stop) and
 publishing. The pull loop is our own on nats-py: FastStream 0.7's batch pull loop only
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from faststream.nats import NatsBroker
 from faststream.nats.security import (
@@ -36,8 +40,9 @@ from nats.js.errors import BadRequestError
 from memoryd.config import NatsSettings
 from memoryd.consumers.backoff import compute_backoff
 from memoryd.consumers.delivery import DLQ_DETAIL, DLQ_REASON, Delivery
+from memoryd.consumers.nats_shards import ShardLeases, shard_of, stream_transform
 from memoryd.consumers.transport import Revoked, Submit
-from memoryd.errors import TransientError
+from memoryd.errors import PermanentError, TransientError
 from memoryd.events import Event
 from memoryd.subjects import dead_letter_subject, events_subject, user_token
 
@@ -66,8 +71,9 @@ def nats_security(settings: NatsSettings) -> NatsSecurity | None:
 class NatsDelivery:
     """A JetStream message as a :class:`~memoryd.consumers.delivery.Delivery`."""
 
-    def __init__(self, msg: Msg):
+    def __init__(self, msg: Msg, shard: int = 0):
         self._msg = msg
+        self.shard = shard
 
     @property
     def body(self) -> bytes:
@@ -92,13 +98,26 @@ class NatsDelivery:
         await self._msg.nak(delay=delay)
 
 
+@dataclass
+class _ShardConsumer:
+    """The pull loop of one shard this replica holds the lease of."""
+
+    pull: JetStreamContext.PullSubscription
+    stop: asyncio.Event
+    task: asyncio.Task[None] | None = None
+
+
 class NatsTransport:
-    """Owns the broker connection: consumes events, publishes dead letters."""
+    """Owns the broker connection: consumes the shards it holds leases on, publishes
+    events and dead letters."""
 
     name = "nats"
 
-    def __init__(self, settings: NatsSettings, *, graceful_timeout: float = 15.0):
+    def __init__(
+        self, settings: NatsSettings, *, replica_id: str = "memoryd", graceful_timeout: float = 15.0
+    ):
         self.settings = settings
+        self.replica_id = replica_id
         self.broker = NatsBroker(
             settings.url,
             security=nats_security(settings),
@@ -107,8 +126,8 @@ class NatsTransport:
         )
         self._submit: Submit | None = None
         self._revoked: Revoked | None = None
-        self._pull: JetStreamContext.PullSubscription | None = None
-        self._loop: asyncio.Task[None] | None = None
+        self._leases: ShardLeases | None = None
+        self._shards: dict[int, _ShardConsumer] = {}
         self._stopping = asyncio.Event()
 
     @property
@@ -125,12 +144,19 @@ class NatsTransport:
             raise TransientError("not connected to NATS")
         return connection
 
+    @property
+    def shards(self) -> frozenset[int]:
+        """The shards this replica consumes now."""
+        return frozenset(self._shards)
+
     def consume(self, submit: Submit, revoked: Revoked) -> None:
         """Where consumed messages go; they flow once :meth:`start` runs."""
         self._submit, self._revoked = submit, revoked
 
     def owns(self, user_id: str) -> bool:
-        return self._pull is not None
+        if self._leases is None:
+            return False
+        return self._leases.owns(shard_of(user_token(user_id), self.settings.shards))
 
     async def publish_event(self, event: Event) -> None:
         await self.js.publish(
@@ -148,6 +174,7 @@ class NatsTransport:
                     name=s.stream,
                     subjects=[f"{s.events_subject}.>"],
                     duplicate_window=s.duplicate_window,
+                    subject_transform=stream_transform(s.events_subject, s.shards),
                 )
             )
             await self._declare(
@@ -155,25 +182,76 @@ class NatsTransport:
             )
         if self._submit is None:
             return
+        await self._check_shards()
+        self._leases = ShardLeases(
+            self.js,
+            bucket=s.lease_bucket,
+            replica_id=self.replica_id,
+            shards=s.shards,
+            ttl=s.lease_ttl,
+            on_acquired=self._consume_shard,
+            on_lost=self._give_up_shard,
+            create_bucket=s.create_stream,
+        )
+        await self._leases.start()
+
+    async def _check_shards(self) -> None:
+        """The stream's partitioning is fixed when it is created: refuse to consume a
+        stream partitioned differently from ``shards`` (nothing would match)."""
+        s = self.settings
+        info = await self.js.stream_info(s.stream)
+        expected = stream_transform(s.events_subject, s.shards)
+        actual = info.config.subject_transform
+        if (expected and expected.dest) != (actual and actual.dest):
+            raise PermanentError(
+                f"stream {s.stream} is partitioned as {actual and actual.dest!r}, but "
+                f"nats.shards={s.shards} needs {expected and expected.dest!r}; shards are "
+                "fixed per stream (drain it and create a new one to change them)"
+            )
+
+    def _consumer_for(self, shard: int) -> tuple[str, str]:
+        """The durable consumer of a shard and the subjects it filters."""
+        s = self.settings
+        if s.shards == 1:
+            return s.durable, f"{s.events_subject}.>"
+        return f"{s.durable}-{shard}", f"{s.events_subject}.{shard}.>"
+
+    async def _consume_shard(self, shard: int) -> None:
+        """Lease acquired: start pulling the shard."""
+        if self._stopping.is_set() or self._submit is None or shard in self._shards:
+            return
+        s = self.settings
+        durable, subject = self._consumer_for(shard)
         config = ConsumerConfig(
-            durable_name=s.durable,
+            durable_name=durable,
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=s.ack_wait,
             max_ack_pending=s.max_ack_pending,
             deliver_policy=DeliverPolicy.ALL,
-            filter_subject=f"{s.events_subject}.>",
+            filter_subject=subject,
         )
-        self._pull = await self.js.pull_subscribe(
-            f"{s.events_subject}.>", durable=s.durable, stream=s.stream, config=config
+        pull = await self.js.pull_subscribe(
+            subject, durable=durable, stream=s.stream, config=config
         )
-        self._loop = asyncio.create_task(self._pull_loop(self._submit, self._pull))
+        consumer = _ShardConsumer(pull, asyncio.Event())
+        consumer.task = asyncio.create_task(self._pull_loop(self._submit, shard, consumer))
+        self._shards[shard] = consumer
+        log.info("consuming shard", extra={"shard": shard, "replica": self.replica_id})
 
-    async def _pull_loop(self, submit: Submit, pull: JetStreamContext.PullSubscription) -> None:
+    async def _give_up_shard(self, shard: int) -> None:
+        """Lease lost or handed back: stop pulling, then finish the shard's batches in
+        flight and hand its buffered events back (nak), so the next owner starts clean."""
+        await self._stop_shard(shard)
+        if self._revoked is not None:
+            await self._revoked(lambda d: isinstance(d, NatsDelivery) and d.shard == shard)
+        log.info("gave up shard", extra={"shard": shard, "replica": self.replica_id})
+
+    async def _pull_loop(self, submit: Submit, shard: int, consumer: _ShardConsumer) -> None:
         s = self.settings
         failures = 0
-        while not self._stopping.is_set():
+        while not consumer.stop.is_set():
             try:
-                messages = await pull.fetch(batch=s.fetch_batch, timeout=s.fetch_timeout)
+                messages = await consumer.pull.fetch(batch=s.fetch_batch, timeout=s.fetch_timeout)
             except TimeoutError:  # nothing to fetch (nats' own TimeoutError subclasses it)
                 continue
             except Exception as exc:
@@ -184,25 +262,33 @@ class NatsTransport:
                 continue
             failures = 0
             for msg in messages:
-                await submit(NatsDelivery(msg))
+                await submit(NatsDelivery(msg, shard))
+
+    async def _stop_shard(self, shard: int) -> None:
+        consumer = self._shards.pop(shard, None)
+        if consumer is None:
+            return
+        consumer.stop.set()
+        if consumer.task is not None:
+            await consumer.task
+        # Messages the server sent for a pull still open are handed over too, so a stop
+        # leaves nothing fetched-but-unprocessed behind.
+        for msg in await self._drain_pending(consumer.pull):
+            if self._submit is not None:
+                await self._submit(NatsDelivery(msg, shard))
+        # Unsubscribed now, the connection's drain on close has nothing to wait for.
+        try:
+            await consumer.pull.unsubscribe()
+        except Exception as exc:
+            log.info("pull subscription already closed", extra={"error": repr(exc)})
 
     async def stop_consuming(self) -> None:
-        """Stop fetching; what was already handed to the pipeline stays there."""
+        """Stop fetching; what was already handed to the pipeline stays there. The leases
+        are kept until :meth:`close`, so no other replica takes a user over while this
+        one still drains its batches."""
         self._stopping.set()
-        if self._loop is not None:
-            await self._loop
-        if self._pull is not None:
-            # Messages the server sent for a pull still open are handed over too, so a
-            # stop leaves nothing fetched-but-unprocessed behind.
-            for msg in await self._drain_pending(self._pull):
-                if self._submit is not None:
-                    await self._submit(NatsDelivery(msg))
-            # Unsubscribed now, the connection's drain on close has nothing to wait for.
-            try:
-                await self._pull.unsubscribe()
-            except Exception as exc:
-                log.info("pull subscription already closed", extra={"error": repr(exc)})
-            self._pull = None
+        for shard in list(self._shards):
+            await self._stop_shard(shard)
 
     @staticmethod
     async def _drain_pending(pull: JetStreamContext.PullSubscription) -> list[Msg]:
@@ -212,6 +298,8 @@ class NatsTransport:
             return []
 
     async def close(self) -> None:
+        if self._leases is not None:
+            await self._leases.stop()  # hands the shards to the other replicas at once
         await self.broker.stop()
 
     async def connected(self) -> bool:
@@ -221,9 +309,12 @@ class NatsTransport:
             return False
 
     async def pending(self) -> int:
-        """Events in the stream not yet delivered to the durable consumer (lag)."""
-        info = await self.js.consumer_info(self.settings.stream, self.settings.durable)
-        return int(info.num_pending or 0)
+        """Events not yet delivered to the consumers of this replica's shards (lag)."""
+        lag = 0
+        for shard in list(self._shards):
+            info = await self.js.consumer_info(self.settings.stream, self._consumer_for(shard)[0])
+            lag += int(info.num_pending or 0)
+        return lag
 
     async def dead_letter(
         self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None

@@ -101,7 +101,10 @@ class IngestPipeline:
         (NATS redelivers them at once; Kafka's next owner reads them from the last commit)."""
         dropped = self.batcher.discard(lambda p: lost(p.delivery))
         for pending in dropped:
-            await pending.delivery.retry(0)
+            try:
+                await pending.delivery.retry(0)
+            except Exception as exc:  # e.g. the connection is gone: ack_wait redelivers it
+                log.info("could not hand an event back", extra={"error": repr(exc)})
         self._count("released", len(dropped))
         await self.batcher.wait_for(lambda p: lost(p.delivery))
 

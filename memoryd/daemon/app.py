@@ -208,7 +208,7 @@ def _transport(settings: Settings) -> tuple[Transport, SnapshotSink]:
         kafka = KafkaTransport(settings.kafka, graceful_timeout=graceful, on_assigned=caught_up)
         sink = KafkaSnapshotSink(settings.kafka, kafka.broker)
         return kafka, sink
-    nats = NatsTransport(settings.nats, graceful_timeout=graceful)
+    nats = NatsTransport(settings.nats, replica_id=settings.replica_id, graceful_timeout=graceful)
     return nats, NatsSnapshotSink(settings.nats, lambda: nats.js, lambda: nats.client)
 
 

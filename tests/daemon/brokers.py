@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import inspect
 import itertools
+import json
 from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 import nats
+import nats.errors
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from memoryd.client import KafkaOptions, publish_event, subscribe_context
@@ -19,6 +21,7 @@ from memoryd.daemon.app import Daemon
 from memoryd.events import ContextSnapshot
 from memoryd.memory.engine import MemoryEngine
 from memoryd.stores.edge import QdrantEdgeStore
+from memoryd.subjects import user_token
 from memoryd.testing.embedder import HashEmbedder
 
 _ids = itertools.count()
@@ -41,6 +44,14 @@ class Broker(Protocol):
     async def dead_letters(self, settings: Settings, count: int) -> list[DeadLetter]: ...
 
     def subscribe(self, settings: Settings, user_id: str) -> AsyncGenerator[ContextSnapshot]: ...
+
+    async def record_snapshots(self, settings: Settings) -> None:
+        """From now on keep every snapshot published (for :meth:`snapshot_versions`)."""
+        ...
+
+    async def snapshot_versions(self, settings: Settings, user_id: str) -> list[int]:
+        """The versions of every snapshot of the user published since recording began."""
+        ...
 
 
 def _common(data_dir: Path, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +129,33 @@ class NatsBroker:
             user_id, nats_url=settings.nats.url, bucket=settings.nats.kv_bucket
         )
 
+    async def record_snapshots(self, settings: Settings) -> None:
+        # Live snapshots are plain NATS messages: a stream keeps them for the test.
+        nc = await nats.connect(settings.nats.url)
+        try:
+            await nc.jetstream().add_stream(
+                name=f"REC_{settings.nats.stream}", subjects=[f"{settings.nats.context_subject}.>"]
+            )
+        finally:
+            await nc.close()
+
+    async def snapshot_versions(self, settings: Settings, user_id: str) -> list[int]:
+        nc = await nats.connect(settings.nats.url)
+        try:
+            js = nc.jetstream()
+            stream = f"REC_{settings.nats.stream}"
+            subject = f"{settings.nats.context_subject}.{user_token(user_id)}"
+            sub = await js.pull_subscribe(subject, stream=stream)
+            versions: list[int] = []
+            while True:
+                try:
+                    messages = await sub.fetch(100, timeout=1)
+                except nats.errors.TimeoutError:
+                    return versions
+                versions += [json.loads(m.data)["version"] for m in messages]
+        finally:
+            await nc.close()
+
 
 class KafkaBroker:
     name = "kafka"
@@ -186,6 +224,28 @@ class KafkaBroker:
 
     def subscribe(self, settings: Settings, user_id: str) -> AsyncGenerator[ContextSnapshot]:
         return subscribe_context(user_id, kafka=self.options(settings))
+
+    async def record_snapshots(self, settings: Settings) -> None:
+        return None  # the context topic keeps them
+
+    async def snapshot_versions(self, settings: Settings, user_id: str) -> list[int]:
+        consumer = AIOKafkaConsumer(
+            settings.kafka.context_topic,
+            bootstrap_servers=self.bootstrap_servers,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            versions: list[int] = []
+            while batches := await consumer.getmany(timeout_ms=1000):
+                for records in batches.values():
+                    versions += [
+                        json.loads(r.value)["version"] for r in records if r.key == user_id.encode()
+                    ]
+            return versions
+        finally:
+            await consumer.stop()
 
 
 async def start_daemon(

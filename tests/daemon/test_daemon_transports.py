@@ -4,7 +4,7 @@ transports: a real nats-server and a real Kafka-protocol broker (tansu)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,8 @@ from memoryd.events import ContextSnapshot
 from memoryd.memory.engine import MemoryEngine
 from memoryd.stores.edge import QdrantEdgeStore
 from memoryd.testing.embedder import HashEmbedder
-from memoryd.testing.tansu import TansuBroker
 
-from .brokers import Broker, KafkaBroker, NatsBroker, event, eventually, start_daemon
+from .brokers import Broker, event, eventually, start_daemon
 
 pytestmark = pytest.mark.anyio
 
@@ -26,15 +25,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@pytest.fixture(params=["nats", "kafka"])
-def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
-    if request.param == "nats":
-        yield NatsBroker(request.getfixturevalue("nats_server").url)
-    else:
-        tansu: TansuBroker = request.getfixturevalue("kafka_server")
-        yield KafkaBroker(tansu.bootstrap_servers)
 
 
 @pytest.fixture
