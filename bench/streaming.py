@@ -209,9 +209,14 @@ class KafkaBench:
     async def subscribe_snapshots(
         self, on_snapshot: OnSnapshot, users: Sequence[str], *, per_user: bool
     ) -> None:
-        # A Kafka consumer reads partitions, not per-user streams: one reader for all.
+        # A Kafka consumer reads partitions, not per-user streams: one reader for all,
+        # on the topic as the daemon will create it.
+        await self.declare()
         reader = AIOKafkaConsumer(
-            bootstrap_servers=self.broker.bootstrap_servers, enable_auto_commit=False
+            bootstrap_servers=self.broker.bootstrap_servers,
+            enable_auto_commit=False,
+            # as the daemon's own fetches: tansu holds an empty fetch for the whole wait
+            fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
         )
         await reader.start()
         topic = self.settings.context_topic

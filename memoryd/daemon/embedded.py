@@ -73,6 +73,7 @@ class EmbeddedNats:
         port: int = 4222,
         monitor_port: int | None = None,
         binary: Path | None = None,
+        config_file: Path | None = None,
         start_timeout: float = 15.0,
         stop_timeout: float = 10.0,
     ) -> None:
@@ -82,6 +83,7 @@ class EmbeddedNats:
         self.port = port
         self.monitor_port = monitor_port
         self.binary = binary
+        self.config_file = config_file
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
         self._proc: subprocess.Popen[bytes] | None = None
@@ -110,6 +112,8 @@ class EmbeddedNats:
             raise EmbeddedNatsError("the embedded nats-server is already running")
         self.store_dir.mkdir(parents=True, exist_ok=True)
         args = [str(self.binary or find_nats_server()), "-js", "-sd", str(self.store_dir)]
+        if self.config_file is not None:  # e.g. authorization or TLS; flags below win
+            args += ["-c", str(self.config_file)]
         args += ["-a", self.host, "-p", str(self.port or -1), "-l", str(self.log_path)]
         args += ["--ports_file_dir", str(self.store_dir)]
         if self.monitor_port is not None:
