@@ -163,7 +163,7 @@ class KafkaSettings(Section):
     max_pending: int = Field(
         4096, ge=1, description="records held uncommitted at once (bounds a rebalance)"
     )
-    commit_interval_ms: int = Field(200, ge=0, description="how often stored offsets commit")
+    commit_interval_ms: int = Field(200, gt=0, description="how often stored offsets commit")
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
@@ -180,6 +180,11 @@ class KafkaSettings(Section):
             )
         if self.security_protocol.endswith("SSL") and not self.tls.enabled:
             self.tls = self.tls.model_copy(update={"enabled": True})
+        if self.tls.enabled and not self.security_protocol.endswith("SSL"):
+            raise ValueError(
+                f"kafka.tls is enabled but security_protocol is {self.security_protocol}: "
+                "use SSL or SASL_SSL"
+            )
         return self
 
 

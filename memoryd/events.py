@@ -78,6 +78,8 @@ def parse_event(
             obj = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InvalidEventError(f"body is not valid UTF-8 JSON: {exc}") from exc
+        except RecursionError:
+            raise InvalidEventError("body is JSON nested too deeply") from None
     else:
         obj = dict(raw)
     if not isinstance(obj, dict):

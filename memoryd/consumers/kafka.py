@@ -19,6 +19,7 @@ them again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -173,7 +174,6 @@ class KafkaTransport:
             graceful_timeout=graceful_timeout,
             logger=None,
         )
-        self._revoke_budget = graceful_timeout
         self._on_assigned = on_assigned
         self._submit: Submit | None = None
         self._revoked: Revoked | None = None
@@ -195,6 +195,8 @@ class KafkaTransport:
         await self.broker.connect()
         if self.settings.create_topics:
             await create_topics(self.settings)
+
+    async def start_consuming(self) -> None:
         if self._submit is None:
             return
         s = self.settings
@@ -219,6 +221,8 @@ class KafkaTransport:
         failures = 0
         while not self._stopping.is_set():
             await self._wait_for_room()
+            if self._stopping.is_set():
+                return
             try:
                 batches = await consumer.getmany(
                     timeout_ms=200, max_records=self.settings.max_poll_records
@@ -231,15 +235,32 @@ class KafkaTransport:
                 continue
             failures = 0
             for tp, records in batches.items():
-                tracker = self._trackers.get(tp)
-                if tracker is None or tp not in self._assigned:
-                    continue  # given up meanwhile: the next owner reads these again
-                for record in records:
-                    if tracker.add(record.offset):
-                        await submit(KafkaDelivery(self, record))
+                await self._hand_over(consumer, submit, tp, records)
+
+    async def _hand_over(
+        self,
+        consumer: AIOKafkaConsumer,
+        submit: Submit,
+        tp: TopicPartition,
+        records: list[ConsumerRecord[bytes, bytes]],
+    ) -> None:
+        tracker = self._trackers.get(tp)
+        for i, record in enumerate(records):
+            # Checked per record: a rebalance can run while a submit awaits.
+            if tp not in self._assigned or self._trackers.get(tp) is not tracker:
+                if tp in consumer.assignment():
+                    # Assigned, but not (or no longer) handed to us: read these again
+                    # once we own the partition, instead of skipping past them.
+                    consumer.seek(tp, records[i].offset)
+                return
+            assert tracker is not None
+            if tracker.add(record.offset):
+                await submit(KafkaDelivery(self, record))
 
     async def _wait_for_room(self) -> None:
         while sum(t.outstanding for t in self._trackers.values()) >= self.settings.max_pending:
+            if self._stopping.is_set():
+                return
             self._room.clear()
             await self._room.wait()
 
@@ -305,11 +326,8 @@ class KafkaTransport:
             return
         log.info("partitions revoked", extra={"partitions": sorted(tp.partition for tp in lost)})
         if self._revoked is not None:
-            try:
-                async with asyncio.timeout(self._revoke_budget):
-                    await self._revoked(lambda d: isinstance(d, KafkaDelivery) and d.tp in lost)
-            except TimeoutError:
-                log.warning("in-flight batches outlived the rebalance budget; not committed")
+            # Bounded by the callback (the daemon gives in-flight batches a budget).
+            await self._revoked(lambda d: isinstance(d, KafkaDelivery) and d.tp in lost)
         await self._commit(lost)
         for tp in lost:
             self._trackers.pop(tp, None)
@@ -317,15 +335,25 @@ class KafkaTransport:
         self._room.set()
 
     async def _assign(self, assigned: Iterable[TopicPartition]) -> None:
-        for tp in assigned:
-            self._trackers[tp] = OffsetTracker()
-            self._assigned.add(tp)
+        assigned = list(assigned)
+        consumer = self._consumer
+        # Nothing of the new partitions is handed out until the hook has run (e.g. the
+        # snapshot table caught up with the previous owner's last snapshots).
+        if consumer is not None:
+            consumer.pause(*assigned)
+        try:
+            if self._on_assigned is not None:
+                await self._on_assigned()
+        finally:
+            for tp in assigned:
+                self._trackers[tp] = OffsetTracker()
+                self._assigned.add(tp)
+            if consumer is not None:
+                consumer.resume(*assigned)
         log.info(
             "partitions assigned",
             extra={"partitions": sorted(tp.partition for tp in self._assigned)},
         )
-        if self._on_assigned is not None:
-            await self._on_assigned()
         self.assigned.set()
 
     @property
@@ -348,7 +376,13 @@ class KafkaTransport:
         self._stopping.set()
         self._room.set()
         if self._loop is not None:
-            await self._loop
+            # getmany can wait out a rebalance regardless of its timeout: don't wait for
+            # it. Records fetched but not handed over are untracked, so never committed.
+            done, _ = await asyncio.wait({self._loop}, timeout=1.0)
+            if not done:
+                self._loop.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._loop
         for handle in self._retries:
             handle.cancel()
         self._retries.clear()
@@ -356,10 +390,17 @@ class KafkaTransport:
     async def close(self) -> None:
         if self._committer is not None:
             self._committer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._committer
         if self._consumer is not None:
-            await self._commit(self._assigned)
             try:
-                await self._consumer.stop()  # leaves the group (revoking what is left)
+                # aiokafka retries a commit until the coordinator answers: bounded here.
+                async with asyncio.timeout(5.0):
+                    await self._commit(self._assigned)
+            except TimeoutError:
+                log.warning("last offset commit timed out; those records will be re-read")
+            try:
+                await self._consumer.stop()  # leaves the group
             except KafkaError as exc:
                 log.warning("leaving the consumer group failed", extra={"error": repr(exc)})
             self._consumer = None

@@ -19,6 +19,7 @@ late in ``bench/snapshot_freshness.py``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -180,8 +181,11 @@ class NatsTransport:
             await self._declare(
                 StreamConfig(name=s.dead_letter_stream, subjects=[f"{s.dead_letter_subject}.>"])
             )
+
+    async def start_consuming(self) -> None:
         if self._submit is None:
             return
+        s = self.settings
         await self._check_shards()
         self._leases = ShardLeases(
             self.js,
@@ -243,7 +247,14 @@ class NatsTransport:
         flight and hand its buffered events back (nak), so the next owner starts clean."""
         await self._stop_shard(shard)
         if self._revoked is not None:
-            await self._revoked(lambda d: isinstance(d, NatsDelivery) and d.shard == shard)
+            try:
+                # A lease that could not be renewed has ttl/6 left before another replica
+                # may take the shard: batches still running after that are abandoned
+                # (their events are acked or redelivered as usual).
+                async with asyncio.timeout(self.settings.lease_ttl / 6):
+                    await self._revoked(lambda d: isinstance(d, NatsDelivery) and d.shard == shard)
+            except TimeoutError:
+                log.warning("batches of a given-up shard still running", extra={"shard": shard})
         log.info("gave up shard", extra={"shard": shard, "replica": self.replica_id})
 
     async def _pull_loop(self, submit: Submit, shard: int, consumer: _ShardConsumer) -> None:
@@ -258,7 +269,8 @@ class NatsTransport:
                 failures += 1
                 delay = compute_backoff(failures, base=0.1, cap=5.0)
                 log.warning("fetch failed; retrying", extra={"error": repr(exc), "delay": delay})
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):  # a stop cuts the wait short
+                    await asyncio.wait_for(consumer.stop.wait(), delay)
                 continue
             failures = 0
             for msg in messages:

@@ -85,6 +85,10 @@ class IngestPipeline:
         except InvalidEventError as exc:
             await self._dead_letter(delivery, "invalid", str(exc), None)
             return
+        except Exception as exc:  # a parser failure must not stop the consume loop
+            log.exception("unexpected error validating an event", extra={"origin": delivery.origin})
+            await self._dead_letter(delivery, "invalid", f"could not be parsed: {exc!r}", None)
+            return
         pending = Pending(event, delivery, len(delivery.body), datetime.now(UTC))
         self.batcher.add(event.user_id, pending)
 
@@ -156,7 +160,10 @@ class IngestPipeline:
         self.metrics.items_written.labels("new").inc(len(result.new_item_ids))
         self.metrics.items_written.labels("reinforced").inc(len(result.reinforced_item_ids))
         # Durable in the store: now, and only now, the broker may forget them.
-        await asyncio.gather(*(p.delivery.ack() for p in pendings))
+        acks = await asyncio.gather(*(p.delivery.ack() for p in pendings), return_exceptions=True)
+        if failed := [a for a in acks if isinstance(a, BaseException)]:
+            # Stored but not acked: redelivered, and recognised as stored when it comes back.
+            log.warning("acks failed", extra={"events": len(failed), "error": repr(failed[0])})
         self._count("memorized", len(pendings))
         if self.on_memorized is not None:
             for user_id, batch in group.items():
@@ -191,7 +198,10 @@ class IngestPipeline:
                 base=self.settings.retry_base_seconds,
                 cap=self.settings.retry_max_seconds,
             )
-            await p.delivery.retry(delay)
+            try:
+                await p.delivery.retry(delay)
+            except Exception as exc:  # the broker redelivers it after its ack timeout
+                log.warning("retry request failed", extra={"error": repr(exc)})
         self._count("retried", len(batch))
 
     async def _dead_letter(

@@ -27,7 +27,13 @@ class Transport(Protocol):
         """Where consumed messages go; they flow once :meth:`start` runs."""
         ...
 
-    async def start(self) -> None: ...
+    async def start(self) -> None:
+        """Connect, and declare streams/topics when allowed."""
+        ...
+
+    async def start_consuming(self) -> None:
+        """Begin taking ownership (partitions, shard leases) and fetching."""
+        ...
 
     async def stop_consuming(self) -> None:
         """Stop fetching and give up ownership; what was handed over stays handed over."""

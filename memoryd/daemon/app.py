@@ -33,6 +33,8 @@ from memoryd.publishers.snapshot import SnapshotBuilder
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0
+_CATCH_UP_SECONDS = 30.0
+_HANDOVER_SECONDS = 5.0
 
 
 class Daemon:
@@ -66,6 +68,7 @@ class Daemon:
             create_app(self, api_token=_secret(settings)), settings.http.host, settings.http.port
         )
         self._draining = False
+        self._revoking = 0
         self._lag_task: asyncio.Task[None] | None = None
 
     @property
@@ -79,7 +82,8 @@ class Daemon:
     async def start(self) -> None:
         self.transport.consume(self.pipeline.submit, self._revoked)
         await self.transport.start()
-        await self.sink.start()
+        await self.sink.start()  # before consuming: snapshot versions continue from it
+        await self.transport.start_consuming()
         await self.http.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
         log.info(
@@ -101,6 +105,8 @@ class Daemon:
         self._draining = True
         if self._lag_task:
             self._lag_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._lag_task
         try:
             async with asyncio.timeout(self.settings.shutdown_grace_seconds):
                 await self.transport.stop_consuming()
@@ -111,9 +117,14 @@ class Daemon:
                 "drain exceeded the grace period; unacked events will be redelivered",
                 extra={"buffered": self.pipeline.batcher.buffered},
             )
-        await self.transport.close()
-        await self.sink.close()
-        await self.http.stop()
+        except Exception:
+            log.exception("drain failed; unacked events will be redelivered")
+        # Each step runs even when one before it failed: nothing is left open.
+        for step in (self.transport.close, self.sink.close, self.http.stop):
+            try:
+                await step()
+            except Exception:
+                log.exception("shutdown step failed", extra={"step": step.__qualname__})
         if self._close_engine:
             await asyncio.to_thread(self._engine.close)
         log.info(
@@ -164,9 +175,22 @@ class Daemon:
 
     async def _revoked(self, lost: Callable[[Delivery], bool]) -> None:
         """Users are moving to another replica: finish their batches in flight, publish
-        their pending snapshots, then drop what this replica kept about them."""
-        await self.pipeline.revoke(lost)
-        await self.scheduler.release(lambda user_id: not self.transport.owns(user_id))
+        their pending snapshots, then drop what this replica kept about them. Each step
+        has the handover budget; batches still running after it are left unacknowledged
+        for the next owner."""
+        budget = min(_HANDOVER_SECONDS, self.settings.shutdown_grace_seconds)
+        self._revoking += 1
+        try:
+            try:
+                async with asyncio.timeout(budget):
+                    await self.pipeline.revoke(lost)
+            except TimeoutError:
+                log.warning("batches outlived the handover budget; left for the next owner")
+            await self.scheduler.release(
+                lambda user_id: not self.transport.owns(user_id), timeout=budget
+            )
+        finally:
+            self._revoking -= 1
 
     async def _memorized(
         self, user_id: str, batch: Sequence[Pending], result: MemorizeResult
@@ -175,6 +199,10 @@ class Daemon:
         self._notify(user_id, [p.event for p in batch], traceparent)
 
     def _notify(self, user_id: str, events: Sequence[Event], traceparent: str | None) -> None:
+        if not self._revoking and not self.transport.owns(user_id):
+            # Another replica owns the user: its snapshots are that replica's to publish
+            # (two publishers would hand out the same versions).
+            return
         self.scheduler.notify(
             user_id,
             event_ids=[e.id for e in events],
@@ -201,9 +229,15 @@ def _transport(settings: Settings) -> tuple[Transport, SnapshotSink]:
 
         async def caught_up() -> None:
             # A replica taking users over continues their snapshot versions: first read
-            # what the previous owner published.
-            if sink is not None:
-                await sink.catch_up()
+            # what the previous owner published. Bounded: a context topic that cannot be
+            # read must not hold up consuming (subscribers skip a repeated version).
+            if sink is None:
+                return
+            try:
+                async with asyncio.timeout(_CATCH_UP_SECONDS):
+                    await sink.catch_up()
+            except TimeoutError:
+                log.warning("context topic not caught up; snapshot versions may repeat")
 
         kafka = KafkaTransport(settings.kafka, graceful_timeout=graceful, on_assigned=caught_up)
         sink = KafkaSnapshotSink(settings.kafka, kafka.broker)

@@ -60,7 +60,8 @@ class Metrics:
         )
         self.consumer_pending = Gauge(
             "memoryd_consumer_pending",
-            "Events in the broker not yet delivered to this consumer (consumer lag).",
+            "Events not yet delivered from the shards (NATS) or partitions (Kafka) this "
+            "replica owns: its share of the consumer lag.",
             registry=r,
         )
         self.inflight_events = Gauge(

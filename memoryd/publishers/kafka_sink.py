@@ -95,7 +95,11 @@ class KafkaSnapshotSink:
         except ValidationError:
             log.warning("skipping an undecodable snapshot on the context topic")
             return
-        user_id = key.decode()
+        try:
+            user_id = key.decode()
+        except UnicodeDecodeError:
+            log.warning("skipping a snapshot whose key is not UTF-8")
+            return
         known = self._latest.get(user_id)
         if known is None or snapshot.version >= known[0]:
             self._latest[user_id] = (snapshot.version, value)

@@ -123,20 +123,35 @@ class SnapshotScheduler:
                 return
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def release(self, gone: Callable[[str], bool]) -> None:
-        """Users another replica owns now: publish what is pending for them, then forget
-        them (their next owner continues their versions from the sink)."""
+    async def release(
+        self, gone: Callable[[str], bool], *, timeout: float, rounds: int = 3
+    ) -> None:
+        """Users another replica owns now: publish what is pending for them (changes that
+        arrive meanwhile too), within ``timeout``, then forget them (their next owner
+        continues their versions from the sink)."""
         states = [state for user_id, state in self._users.items() if gone(user_id)]
-        for state in states:
-            if state.timer:
-                state.timer.cancel()
-                state.timer = None
-            if state.dirty and state.task is None:
-                state.task = asyncio.create_task(self._run_for(state))
-        await asyncio.gather(*(s.task for s in states if s.task), return_exceptions=True)
-        for state in states:
-            if self._users.get(state.user_id) is state:
-                self.forget(state.user_id)
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            for _ in range(rounds):  # a sink that keeps failing gets a few tries
+                busy = [s for s in states if s.dirty or (s.task and not s.task.done())]
+                left = deadline - asyncio.get_running_loop().time()
+                if not busy or left <= 0:
+                    break
+                for state in busy:
+                    if state.timer:  # no waiting for the interval: publish now
+                        state.timer.cancel()
+                        state.timer = None
+                    if state.task is None or state.task.done():
+                        state.task = asyncio.create_task(self._run_for(state))
+                await asyncio.wait([s.task for s in busy if s.task], timeout=left)
+            if unpublished := [s for s in states if s.dirty]:
+                log.warning(
+                    "snapshots not published before handover", extra={"users": len(unpublished)}
+                )
+        finally:
+            for state in states:
+                if self._users.get(state.user_id) is state:
+                    self.forget(state.user_id)
 
     def forget(self, user_id: str) -> None:
         state = self._users.pop(user_id, None)
@@ -198,9 +213,10 @@ class SnapshotScheduler:
         traceparent: str | None,
     ) -> None:
         user_id = state.user_id
-        if state.version is None:
-            latest = await self.sink.latest(user_id)
-            state.version = latest.version if latest else 0
+        # From the sink every time, not only the first: another replica may have
+        # published for the user meanwhile (a DELETE it served, a handover).
+        latest = await self.sink.latest(user_id)
+        state.version = max(state.version or 0, latest.version if latest else 0)
         snapshot = await asyncio.to_thread(
             self.builder.build,
             user_id,

@@ -180,3 +180,21 @@ def test_only_the_culprit_of_a_failed_batch_is_dead_lettered() -> None:
         assert sorted(memorized) == ["g0", "g1", "g2"]
 
     asyncio.run(scenario())
+
+
+def test_json_nested_too_deeply_is_dead_lettered_not_raised(store: FlakyStore) -> None:
+    # json.loads raises RecursionError on it: not a JSONDecodeError, and under the size limit
+    async def scenario() -> None:
+        dlq = DeadLetters()
+        pipeline, memorized = make(store, dlq)
+        deep = FakeDelivery(b"[" * 100_000)
+        valid = FakeDelivery.of(event("ok"))
+        await pipeline.submit(deep)
+        await pipeline.submit(valid)
+        await pipeline.drain()
+        assert deep.acked and valid.acked
+        [(_, reason, detail)] = dlq.letters
+        assert reason == "invalid" and "nested too deeply" in detail
+        assert memorized == ["ok"]
+
+    asyncio.run(scenario())

@@ -128,3 +128,57 @@ def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
         assert [s.trigger.event_ids for s in sink.published] == [["e1"], ["e2"]]
 
     asyncio.run(scenario())
+
+
+def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_them() -> None:
+    async def scenario() -> None:
+        class SlowSink(Sink):
+            async def publish(self, snapshot: ContextSnapshot) -> None:
+                await asyncio.sleep(0.05)
+                await super().publish(snapshot)
+
+        sink = SlowSink()
+        scheduler = SnapshotScheduler(
+            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
+            sink,
+            SnapshotSettings(min_interval_ms=60_000),
+            Metrics(),
+        )
+        scheduler.notify("u1", event_ids=["e1"])
+        scheduler.notify("u2", event_ids=["x1"])  # stays here
+        await asyncio.sleep(0.01)  # e1's snapshot is being published
+        scheduler.notify("u1", event_ids=["e2"])  # would wait a minute for its turn
+        await scheduler.release(lambda user_id: user_id == "u1", timeout=5)
+        u1 = [s.trigger.event_ids for s in sink.published if s.user_id == "u1"]
+        assert u1 == [["e1"], ["e2"]], "nothing pending is left behind"
+        # The new owner continues the versions from the sink, not from here
+        sink.start = ContextSnapshot(user_id="u1", version=90, generated_at=datetime.now(UTC))
+        await scheduler.flush()
+        sink.published = []  # (this fake sink keeps one history for all users)
+        scheduler.notify("u1", event_ids=["e3"])
+        await scheduler.flush()
+        assert [s.version for s in sink.published] == [91]
+
+    asyncio.run(scenario())
+
+
+def test_versions_follow_the_sink_when_another_publisher_moved_them_on() -> None:
+    async def scenario() -> None:
+        sink = Sink()
+        scheduler = SnapshotScheduler(
+            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
+            sink,
+            SnapshotSettings(min_interval_ms=0),
+            Metrics(),
+        )
+        scheduler.notify("u1", event_ids=["e1"])
+        await scheduler.flush()
+        # e.g. a DELETE served by another replica published version 2
+        sink.published.append(
+            ContextSnapshot(user_id="u1", version=2, generated_at=datetime.now(UTC))
+        )
+        scheduler.notify("u1", event_ids=["e2"])
+        await scheduler.flush()
+        assert [s.version for s in sink.published] == [1, 2, 3]
+
+    asyncio.run(scenario())
