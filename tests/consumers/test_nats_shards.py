@@ -85,6 +85,23 @@ def tokens() -> list[str]:
     return plain + encoded
 
 
+@contextlib.asynccontextmanager
+async def partitioned_stream(js: JetStreamContext) -> AsyncIterator[tuple[str, str]]:
+    """A stream partitioning ``<prefix>.<token>`` into SHARDS shards: (name, prefix)."""
+    stream, prefix = unique_prefix()
+    await js.add_stream(
+        StreamConfig(
+            name=stream,
+            subjects=[f"{prefix}.*"],
+            subject_transform=stream_transform(prefix, SHARDS),
+        )
+    )
+    try:
+        yield stream, prefix
+    finally:
+        await js.delete_stream(stream)
+
+
 def unique_prefix() -> tuple[str, str]:
     suffix = uuid.uuid4().hex[:12]
     return f"SHARDS_{suffix}", f"s{suffix}.events"
@@ -159,24 +176,13 @@ def test_stream_transform_partitions_on_the_user_token() -> None:
 
 async def test_shard_of_matches_the_server_partition_function(connect: Connect) -> None:
     # Given a stream that partitions <prefix>.<token> into 8 shards
-    nc = await connect()
-    js = nc.jetstream()
-    stream, prefix = unique_prefix()
-    await js.add_stream(
-        StreamConfig(
-            name=stream,
-            subjects=[f"{prefix}.*"],
-            subject_transform=stream_transform(prefix, SHARDS),
-        )
-    )
-    try:
+    js = (await connect()).jetstream()
+    async with partitioned_stream(js) as (stream, prefix):
         # When an event is published for each token
         stored = {}
         for token in tokens():
             ack = await js.publish(f"{prefix}.{token}", b"{}")
             stored[token] = (await js.get_msg(stream, ack.seq)).subject
-    finally:
-        await js.delete_stream(stream)
 
     # Then the server stored it under the shard shard_of computes
     assert stored == {t: f"{prefix}.{shard_of(t, SHARDS)}.{t}" for t in tokens()}
@@ -185,17 +191,8 @@ async def test_shard_of_matches_the_server_partition_function(connect: Connect) 
 
 async def test_a_shard_consumer_sees_exactly_its_users(connect: Connect) -> None:
     # Given a partitioned stream with two events per token
-    nc = await connect()
-    js = nc.jetstream()
-    stream, prefix = unique_prefix()
-    await js.add_stream(
-        StreamConfig(
-            name=stream,
-            subjects=[f"{prefix}.*"],
-            subject_transform=stream_transform(prefix, SHARDS),
-        )
-    )
-    try:
+    js = (await connect()).jetstream()
+    async with partitioned_stream(js) as (stream, prefix):
         for token in tokens() * 2:
             await js.publish(f"{prefix}.{token}", b"{}")
 
@@ -208,8 +205,6 @@ async def test_a_shard_consumer_sees_exactly_its_users(connect: Connect) -> None
                 filter_subject=f"{prefix}.{shard}.>",
             )
             pending[shard] = (await js.add_consumer(stream, config)).num_pending
-    finally:
-        await js.delete_stream(stream)
 
     # Then it has exactly the events of the tokens shard_of assigns to it
     expected = {k: 2 * sum(shard_of(t, SHARDS) == k for t in tokens()) for k in range(SHARDS)}

@@ -28,6 +28,21 @@ class Sink:
         return self.published[-1] if self.published else self.start
 
 
+class SlowSink(Sink):
+    async def publish(self, snapshot: ContextSnapshot) -> None:
+        await asyncio.sleep(0.05)
+        await super().publish(snapshot)
+
+
+def scheduler_for(sink: Sink, *, min_interval_ms: int) -> SnapshotScheduler:
+    return SnapshotScheduler(
+        SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
+        sink,
+        SnapshotSettings(min_interval_ms=min_interval_ms),
+        Metrics(),
+    )
+
+
 def engine_with_memory() -> MemoryEngine:
     engine = MemoryEngine(InMemoryStore(), HashEmbedder(), settings=MemorySettings(lexical=False))
     facts = [
@@ -70,12 +85,7 @@ def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
     async def scenario() -> None:
         previous = ContextSnapshot(user_id="u1", version=41, generated_at=datetime.now(UTC))
         sink = Sink(start=previous)
-        scheduler = SnapshotScheduler(
-            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
-            sink,
-            SnapshotSettings(min_interval_ms=200),
-            Metrics(),
-        )
+        scheduler = scheduler_for(sink, min_interval_ms=200)
         for i in range(10):  # a burst: the first goes out at once, the rest coalesce
             scheduler.notify("u1", event_ids=[f"e{i}"], turns=["Ann: hiking"])
             await asyncio.sleep(0.005)
@@ -90,12 +100,7 @@ def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
 def test_flush_publishes_pending_without_waiting() -> None:
     async def scenario() -> None:
         sink = Sink()
-        scheduler = SnapshotScheduler(
-            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
-            sink,
-            SnapshotSettings(min_interval_ms=60_000),
-            Metrics(),
-        )
+        scheduler = scheduler_for(sink, min_interval_ms=60_000)
         scheduler.notify("u1", event_ids=["a"])
         await asyncio.sleep(0.05)
         scheduler.notify("u1", event_ids=["b"])
@@ -107,18 +112,8 @@ def test_flush_publishes_pending_without_waiting() -> None:
 
 def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
     async def scenario() -> None:
-        class SlowSink(Sink):
-            async def publish(self, snapshot: ContextSnapshot) -> None:
-                await asyncio.sleep(0.05)
-                await super().publish(snapshot)
-
         sink = SlowSink()
-        scheduler = SnapshotScheduler(
-            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
-            sink,
-            SnapshotSettings(min_interval_ms=60_000),
-            Metrics(),
-        )
+        scheduler = scheduler_for(sink, min_interval_ms=60_000)
         scheduler.notify("u1", event_ids=["e1"])
         await asyncio.sleep(0.01)  # e1's snapshot is being published
         flushing = asyncio.create_task(scheduler.flush())
@@ -132,18 +127,8 @@ def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
 
 def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_them() -> None:
     async def scenario() -> None:
-        class SlowSink(Sink):
-            async def publish(self, snapshot: ContextSnapshot) -> None:
-                await asyncio.sleep(0.05)
-                await super().publish(snapshot)
-
         sink = SlowSink()
-        scheduler = SnapshotScheduler(
-            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
-            sink,
-            SnapshotSettings(min_interval_ms=60_000),
-            Metrics(),
-        )
+        scheduler = scheduler_for(sink, min_interval_ms=60_000)
         scheduler.notify("u1", event_ids=["e1"])
         scheduler.notify("u2", event_ids=["x1"])  # stays here
         await asyncio.sleep(0.01)  # e1's snapshot is being published
@@ -165,12 +150,7 @@ def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_the
 def test_versions_follow_the_sink_when_another_publisher_moved_them_on() -> None:
     async def scenario() -> None:
         sink = Sink()
-        scheduler = SnapshotScheduler(
-            SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
-            sink,
-            SnapshotSettings(min_interval_ms=0),
-            Metrics(),
-        )
+        scheduler = scheduler_for(sink, min_interval_ms=0)
         scheduler.notify("u1", event_ids=["e1"])
         await scheduler.flush()
         # e.g. a DELETE served by another replica published version 2
