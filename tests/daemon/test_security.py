@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from faststream.nats.security import parse_security
 from pydantic import ValidationError
 
 from memoryd.client import publish_event
 from memoryd.config import KafkaSettings, Settings
+from memoryd.consumers.nats import nats_security
 from memoryd.daemon.app import Daemon
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.kafka_options import connection_kwargs
@@ -130,3 +132,18 @@ def test_plaintext_kafka_has_no_security_arguments() -> None:
     kwargs = connection_kwargs(KafkaSettings())
     assert kwargs["security_protocol"] == "PLAINTEXT" if "security_protocol" in kwargs else True
     assert "sasl_plain_password" not in kwargs
+
+
+def test_nats_token_and_tls_settings_map_to_the_client(tmp_path: Path) -> None:
+    settings = Settings(
+        nats={"token": PASSWORD, "tls": {"enabled": True, "check_hostname": False}}
+    ).nats
+    options = parse_security(nats_security(settings))
+    assert options["token"] == PASSWORD
+    assert isinstance(options["tls"], ssl.SSLContext)
+    assert options["tls"].check_hostname is False
+    assert PASSWORD not in repr(settings)
+    seed = tmp_path / "memoryd.nk"
+    seed.write_text("SUAMK2FG4MI6UE3ACF3FK3OIQBCEIEZV7NSWFFEW63UXMRLFM2XLAXK4GY\n")
+    nkey = parse_security(nats_security(Settings(nats={"nkey_seed_file": seed}).nats))
+    assert nkey["nkeys_seed"] == str(seed), "the seed file is read by nats-py at connect"
