@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from memoryd.config import EmbedderSettings, Settings, StoreSettings
+from memoryd.llm.metrics import LlmMetrics
 from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.ports import Embedder, VectorStore
 
 
@@ -49,16 +51,39 @@ def build_embedder(settings: EmbedderSettings) -> Embedder:
     )
 
 
-def build_engine(settings: Settings) -> MemoryEngine:
+def build_extractor(
+    settings: Settings, store: VectorStore, embedder: Embedder, llm_metrics: LlmMetrics | None
+) -> Extractor:
+    """The offline extractor, or with ``llm.base_url`` and ``llm.model`` set, the LLM one
+    (which falls back to the offline one per batch)."""
+    memory = settings.memory
+    offline = OfflineExtractor(memory.extractor_min_score, memory.max_items_per_event)
+    if not settings.llm.enabled:
+        return offline
+    from memoryd.llm.client import ChatClient
+    from memoryd.llm.extract import LlmExtractor, related_items
+
+    return LlmExtractor(
+        ChatClient(settings.llm, llm_metrics),
+        offline,
+        [c.name for c in memory.categories],
+        related_items(store, embedder, settings.llm.related_items),
+    )
+
+
+def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:
     """The engine the settings describe; the caller owns it and must ``close()`` it."""
     lexical = None
     if settings.memory.lexical:
         from memoryd.embedders.lexical import Bm25Encoder
 
         lexical = Bm25Encoder()
+    store = build_store(settings)
+    embedder = build_embedder(settings.embedder)
     return MemoryEngine(
-        build_store(settings),
-        build_embedder(settings.embedder),
+        store,
+        embedder,
         lexical=lexical,
         settings=settings.memory,
+        extractor=build_extractor(settings, store, embedder, llm_metrics),
     )

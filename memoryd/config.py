@@ -22,6 +22,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from memoryd.llm.settings import LlmSettings
 from memoryd.memory.settings import MemorySettings
 
 
@@ -232,6 +233,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
     transport: Literal["nats", "kafka"] = "nats"
     replica_id: str = Field(
         default_factory=default_replica_id, description="this replica's name (leases, logs)"

@@ -10,6 +10,7 @@ import logging
 import signal
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from functools import partial
 
 from memoryd.bootstrap import build_engine
 from memoryd.config import Settings
@@ -261,8 +262,9 @@ async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -
         with suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
-    engine = await asyncio.to_thread(build_engine, settings)
-    daemon = Daemon(settings, engine)
+    metrics = Metrics()
+    engine = await asyncio.to_thread(partial(build_engine, settings, llm_metrics=metrics.llm))
+    daemon = Daemon(settings, engine, metrics)
     try:
         await daemon.start()
         await stop.wait()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from memoryd.llm.metrics import LlmMetrics
+
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -16,6 +18,7 @@ class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None):
         self.registry = registry or CollectorRegistry()
         r = self.registry
+        self.llm = LlmMetrics(r)
         self.events_consumed = Counter(
             "memoryd_events_consumed_total",
             "Events taken from the transport, by outcome (memorized, dead_lettered, retried, "

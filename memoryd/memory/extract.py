@@ -72,12 +72,21 @@ _ME = re.compile(r"\bme\b", re.I)
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A memory extracted from one event, before classification and dedup."""
+    """A memory extracted from an event, before classification and dedup.
+
+    An LLM extractor may also say where it goes (``category``, ``memory_type``; else
+    they are classified by embedding), which other events it comes from, and which
+    existing items it replaces (``supersedes``: item ids).
+    """
 
     text: str
     event: Event
     happened_at: date | None
     signal: float
+    category: str | None = None
+    memory_type: str | None = None
+    other_sources: tuple[str, ...] = ()
+    supersedes: tuple[str, ...] = ()
 
 
 class Extractor(Protocol):

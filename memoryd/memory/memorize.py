@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from opentelemetry import trace
@@ -17,7 +18,7 @@ from memoryd.events import Event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.extract import Candidate, Extractor
-from memoryd.memory.models import Item, Resource
+from memoryd.memory.models import Item, MemoryType, Resource
 from memoryd.memory.ports import (
     Embedder,
     Filter,
@@ -112,12 +113,37 @@ class BatchMemorizer:
             # must only exist once everything derived from the event does.
             if changed:
                 self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
+            superseded = self._supersede(user_id, candidates, {d.item.id for d in batch.drafts})
             self._write_resources(batch.resources, fresh, candidates, vectors)
             span.set_attribute("memoryd.items_written", len(changed))
-        batch.touched = {d.item.category for d in batch.drafts} | self._categories_of(
-            user_id, known
+        batch.touched = (
+            {d.item.category for d in batch.drafts}
+            | self._categories_of(user_id, known)
+            | superseded
         )
         return batch
+
+    def _supersede(self, user_id: str, candidates: Sequence[Candidate], kept: set[str]) -> set[str]:
+        """Archive the items the extractor said new ones replace (an updated fact); their
+        ``valid_to`` is the time of the event that replaced them. Returns their categories."""
+        replaced: dict[str, datetime] = {}
+        for cand in candidates:
+            for item_id in cand.supersedes:
+                if item_id not in kept:
+                    replaced[item_id] = min(replaced.get(item_id, cand.event.at()), cand.event.at())
+        if not replaced:
+            return set()
+        points = []
+        for record in self.store.get(ITEMS, list(replaced), with_vectors=True):
+            item = item_from(record)
+            if item.user_id != user_id or item.archived or record.vector is None:
+                continue  # never another user's memory
+            old = item.model_copy(update={"archived": True, "valid_to": replaced[item.id]})
+            draft = ItemDraft(old, np.asarray(record.vector, dtype=np.float32), is_new=False)
+            points.append(self._item_point(draft))
+        if points:
+            self.store.upsert(ITEMS, points)
+        return {str(p.payload["category"]) for p in points}
 
     def _split_redelivered(
         self, user_id: str, events: Sequence[Event]
@@ -181,10 +207,12 @@ class BatchMemorizer:
                 user_id=user_id,
                 agent_id=cand.event.agent_id,
                 text=cand.text,
-                memory_type=cls.memory_type,
-                category=cls.category,
-                category_score=round(cls.category_score, 6),
-                sources=[cand.event.id],
+                memory_type=MemoryType(cand.memory_type) if cand.memory_type else cls.memory_type,
+                category=cand.category if cand.category in self.categorizer.specs else cls.category,
+                category_score=1.0
+                if cand.category in self.categorizer.specs
+                else round(cls.category_score, 6),
+                sources=[cand.event.id, *(s for s in cand.other_sources if s != cand.event.id)],
                 happened_at=cand.happened_at,
                 created_at=when,
                 updated_at=when,

@@ -1,8 +1,10 @@
-"""A real, scriptable OpenAI-compatible embeddings server for tests (stdlib only).
+"""A real, scriptable OpenAI-compatible server for tests (stdlib only).
 
 It listens on a free 127.0.0.1 port in a background thread and answers
 ``POST /v1/embeddings`` with deterministic, deliberately *unnormalised* vectors and a
-``usage`` block. Faults are scripted per request: queue replies with :meth:`enqueue`
+``usage`` block, and ``POST /v1/chat/completions`` with what :attr:`chat` (a function of
+the request body) returns as the assistant message, with ``usage`` counted in words.
+Faults are scripted per request: queue replies with :meth:`enqueue`
 (429 with ``Retry-After``, 500, 401, malformed bodies, slow answers) and they are served
 in order before normal answers resume. With ``api_key`` set, a request with another key
 gets a 401 whose message echoes the key it was sent, as some providers do.
@@ -20,6 +22,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -30,6 +33,8 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 EMBEDDINGS_PATH = "/v1/embeddings"
+CHAT_PATH = "/v1/chat/completions"
+ChatResponder = Callable[[dict[str, Any]], str]
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class OpenAIEmbeddingsServer:
         self.dim = dim
         self.api_key = api_key
         self.requests: list[RecordedRequest] = []
+        #: The assistant's answer to a chat request (the request body is passed in).
+        self.chat: ChatResponder = lambda body: "{}"
         self._script: deque[ScriptedReply] = deque()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -127,12 +134,47 @@ class OpenAIEmbeddingsServer:
             self.requests.append(RecordedRequest(path, headers, body))
             if self._script:
                 return self._script.popleft()
-        if path != EMBEDDINGS_PATH:
+        if path not in (EMBEDDINGS_PATH, CHAT_PATH):
             return ScriptedReply.error(404, f"no route for {path}")
         sent = headers.get("authorization", "").removeprefix("Bearer ")
         if self.api_key is not None and sent != self.api_key:
             return ScriptedReply.error(401, f"Incorrect API key provided: {sent}")
+        if path == CHAT_PATH:
+            return self.chat_completion(body, self.chat(body))
         return self._embeddings(body)
+
+    def chat_requests(self) -> list[dict[str, Any]]:
+        """The bodies of the chat requests received so far."""
+        with self._lock:
+            return [r.body for r in self.requests if r.path == CHAT_PATH]
+
+    @staticmethod
+    def chat_completion(body: Any, content: str) -> ScriptedReply:
+        """A chat.completion answer carrying ``content``; tokens are counted as words."""
+        messages = body.get("messages", []) if isinstance(body, dict) else []
+        prompt = sum(len(str(m.get("content", "")).split()) for m in messages)
+        completion = len(content.split())
+        return ScriptedReply(
+            200,
+            {
+                "id": "chatcmpl-test",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model") if isinstance(body, dict) else None,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                },
+            },
+        )
 
     def _embeddings(self, body: Any) -> ScriptedReply:
         texts = body.get("input") if isinstance(body, dict) else None

@@ -1,0 +1,1 @@
+"""LLM mode: extraction through any OpenAI-compatible chat endpoint, with cost control."""

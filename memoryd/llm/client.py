@@ -1,0 +1,251 @@
+"""One JSON-answering chat call, with what a team paying for tokens expects around it:
+bounded concurrency, timeouts, retries of 429/5xx/timeouts with capped jittered backoff
+that honours ``Retry-After``, token accounting per call and per tenant, an hourly
+per-tenant budget, and a tolerant parser with one repair request.
+
+The ``openai`` client is used with its own retries off, so that every attempt is counted
+and the backoff is ours. It is synchronous: the memory core runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import openai
+from pydantic import BaseModel, ValidationError
+
+from memoryd.consumers.backoff import compute_backoff
+from memoryd.llm.metrics import LlmMetrics
+from memoryd.llm.settings import LlmSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+Message = dict[str, str]
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
+_HOUR = 3600.0
+
+
+class LlmUnavailable(Exception):
+    """The endpoint failed (after retries) or refused the request."""
+
+
+class LlmMalformed(Exception):
+    """The answer was not the JSON asked for, even after the repair request."""
+
+
+class BudgetExceeded(Exception):
+    """The tenant used its tokens for this hour."""
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.requests += other.requests
+
+
+class TokenBudget:
+    """Tokens per tenant over the last hour (a sliding window)."""
+
+    def __init__(self, per_hour: int | None, clock: Any = time.monotonic):
+        self.per_hour = per_hour
+        self._clock = clock
+        self._spent: defaultdict[str, deque[tuple[float, int]]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def used(self, tenant: str) -> int:
+        with self._lock:
+            window = self._spent[tenant]
+            horizon = self._clock() - _HOUR
+            while window and window[0][0] < horizon:
+                window.popleft()
+            return sum(tokens for _, tokens in window)
+
+    def allows(self, tenant: str) -> bool:
+        return self.per_hour is None or self.used(tenant) < self.per_hour
+
+    def charge(self, tenant: str, tokens: int) -> None:
+        with self._lock:
+            self._spent[tenant].append((self._clock(), tokens))
+
+
+class ChatClient:
+    """JSON answers from an OpenAI-compatible chat endpoint."""
+
+    def __init__(self, settings: LlmSettings, metrics: LlmMetrics | None = None):
+        if not settings.enabled:
+            raise ValueError("LLM mode needs llm.base_url and llm.model")
+        self.settings = settings
+        self.metrics = metrics or LlmMetrics()
+        self.budget = TokenBudget(settings.tenant_tokens_per_hour)
+        self.usage = Usage()
+        self._client = openai.OpenAI(
+            base_url=settings.base_url,
+            # Servers without auth (vLLM, Ollama) still need a non-empty value here.
+            api_key=settings.api_key.get_secret_value() if settings.api_key else "unused",
+            timeout=settings.timeout,
+            max_retries=0,
+        )
+        self._slots = threading.Semaphore(settings.concurrency)
+        self._schema_supported = settings.structured_output != "off"
+
+    def close(self) -> None:
+        self._client.close()
+
+    def ask(
+        self,
+        operation: str,
+        tenant: str,
+        messages: Sequence[Message],
+        answer: type[T],
+    ) -> tuple[T, Usage]:
+        """The model's answer parsed as ``answer``; one repair request if it is not.
+
+        Raises :class:`BudgetExceeded` before calling when the tenant has no tokens left,
+        :class:`LlmUnavailable` when the endpoint keeps failing, :class:`LlmMalformed`
+        when even the repaired answer does not parse.
+        """
+        if not self.budget.allows(tenant):
+            raise BudgetExceeded(tenant)
+        usage = Usage()
+        conversation = list(messages)
+        content = self._complete(operation, tenant, conversation, answer, usage)
+        try:
+            return _parse(content, answer), usage
+        except (ValueError, ValidationError) as exc:
+            problem = _problem(exc)
+        self.metrics.requests.labels(operation, "malformed").inc()
+        log.info("malformed LLM answer; asking once to repair it", extra={"operation": operation})
+        conversation += [
+            {"role": "assistant", "content": content[:4000]},
+            {
+                "role": "user",
+                "content": f"That was not valid: {problem}. Answer again with only the JSON "
+                "object, following the schema exactly.",
+            },
+        ]
+        content = self._complete(operation, tenant, conversation, answer, usage)
+        try:
+            return _parse(content, answer), usage
+        except (ValueError, ValidationError) as exc:
+            self.metrics.requests.labels(operation, "malformed").inc()
+            raise LlmMalformed(_problem(exc)) from None
+
+    def _complete(
+        self,
+        operation: str,
+        tenant: str,
+        messages: list[Message],
+        answer: type[BaseModel],
+        usage: Usage,
+    ) -> str:
+        s = self.settings
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                with self._slots:
+                    response = self._client.chat.completions.create(
+                        **self._request(messages, answer)
+                    )
+            except openai.BadRequestError as exc:
+                if self._schema_supported and "response_format" in str(exc).lower():
+                    # A server without structured output: ask in the prompt alone.
+                    log.warning("endpoint refuses response_format; using prompt-only JSON")
+                    self._schema_supported = False
+                    continue
+                self.metrics.requests.labels(operation, "failed").inc()
+                raise LlmUnavailable(f"request refused: {exc.status_code}") from None
+            except (
+                openai.RateLimitError,
+                openai.InternalServerError,
+                openai.APITimeoutError,
+                openai.APIConnectionError,
+            ) as exc:
+                self.metrics.seconds.labels(operation).observe(time.perf_counter() - started)
+                if attempt > s.max_retries:
+                    self.metrics.requests.labels(operation, "failed").inc()
+                    raise LlmUnavailable(type(exc).__name__) from None
+                self.metrics.requests.labels(operation, "retried").inc()
+                delay = _retry_after(exc) or compute_backoff(
+                    attempt, base=s.retry_base_seconds, cap=s.retry_max_seconds
+                )
+                delay = min(delay, s.retry_max_seconds)
+                log.info(
+                    "LLM request failed; retrying",
+                    extra={"operation": operation, "error": type(exc).__name__, "delay": delay},
+                )
+                time.sleep(delay)
+                continue
+            except openai.APIStatusError as exc:  # 401, 403, 404…: retrying will not help
+                self.metrics.requests.labels(operation, "failed").inc()
+                raise LlmUnavailable(f"status {exc.status_code}") from None
+            self.metrics.seconds.labels(operation).observe(time.perf_counter() - started)
+            self.metrics.requests.labels(operation, "ok").inc()
+            self._account(operation, tenant, response, usage)
+            return response.choices[0].message.content or "" if response.choices else ""
+
+    def _request(self, messages: list[Message], answer: type[BaseModel]) -> dict[str, Any]:
+        s = self.settings
+        request: dict[str, Any] = {
+            "model": s.model,
+            "messages": messages,
+            "temperature": s.temperature,
+            "max_tokens": s.max_output_tokens,
+        }
+        if self._schema_supported:
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": answer.__name__, "schema": answer.model_json_schema()},
+            }
+        return request
+
+    def _account(self, operation: str, tenant: str, response: Any, usage: Usage) -> None:
+        used = getattr(response, "usage", None)
+        prompt = int(getattr(used, "prompt_tokens", 0) or 0)
+        completion = int(getattr(used, "completion_tokens", 0) or 0)
+        self.metrics.tokens.labels(operation, "prompt").inc(prompt)
+        self.metrics.tokens.labels(operation, "completion").inc(completion)
+        call = Usage(prompt, completion, 1)
+        usage.add(call)
+        self.usage.add(call)
+        self.budget.charge(tenant, prompt + completion)
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+
+
+def _parse(content: str, answer: type[T]) -> T:
+    """Tolerant: code fences and text around the JSON object are ignored."""
+    text = _FENCE.sub("", content.strip())
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("no JSON object in the answer")
+    return answer.model_validate(json.loads(text[start : end + 1]))
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(exc)[:200]

@@ -1,0 +1,124 @@
+"""Extraction by an LLM: one request per user micro-batch.
+
+The request carries the batch's turns (ids, times, speakers), the category names and the
+user's existing memories most related to the batch, so the model updates rather than
+repeats. Whatever goes wrong — no budget left, an endpoint that keeps failing, an answer
+that does not parse even after the repair request — the batch is extracted offline
+instead: events are never dropped because the model misbehaved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from memoryd.events import Event
+from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnavailable
+from memoryd.llm.prompts import EXTRACTION_VERSION, ExtractedItem, ExtractionAnswer
+from memoryd.llm.prompts import extraction_messages as build_messages
+from memoryd.memory.extract import Candidate, Extractor
+from memoryd.memory.models import Item
+from memoryd.memory.ports import Embedder, VectorStore
+from memoryd.memory.schema import ITEMS, item_from, live_items
+
+log = logging.getLogger(__name__)
+
+#: The user's existing items most related to a batch of events.
+RelatedItems = Callable[[str, Sequence[Event]], list[Item]]
+
+
+class LlmExtractor:
+    """An :class:`~memoryd.memory.extract.Extractor` backed by a chat model."""
+
+    def __init__(
+        self,
+        client: ChatClient,
+        fallback: Extractor,
+        categories: Sequence[str],
+        related: RelatedItems,
+    ):
+        self.client = client
+        self.fallback = fallback
+        self.categories = list(categories)
+        self.related = related
+
+    def extract(self, events: Sequence[Event]) -> list[Candidate]:
+        if not events:
+            return []
+        user_id = events[0].user_id
+        related = self.related(user_id, events)
+        messages = build_messages(events, self.categories, related)
+        try:
+            answer, usage = self.client.ask("extract", user_id, messages, ExtractionAnswer)
+        except BudgetExceeded:
+            return self._offline(events, "budget")
+        except LlmMalformed as exc:
+            return self._offline(events, "malformed", str(exc))
+        except LlmUnavailable as exc:
+            return self._offline(events, "unavailable", str(exc))
+        log.debug(
+            "extracted",
+            extra={
+                "prompt": EXTRACTION_VERSION,
+                "items": len(answer.items),
+                "prompt_tokens": usage.prompt_tokens,
+                "completion_tokens": usage.completion_tokens,
+            },
+        )
+        by_id = {e.id: e for e in events}
+        known = {i.id for i in related}
+        candidates = []
+        for item in answer.items:
+            candidate = self._candidate(item, by_id, known)
+            if candidate is not None:
+                candidates.append(candidate)
+        return candidates
+
+    def _candidate(
+        self, item: ExtractedItem, events: dict[str, Event], known: set[str]
+    ) -> Candidate | None:
+        sources = [s for s in dict.fromkeys(item.sources) if s in events]
+        if not sources:
+            # Lineage is not invented: an item must come from a turn of this batch.
+            log.info("dropping an extracted item without a source in the batch")
+            return None
+        return Candidate(
+            text=item.text.strip(),
+            event=events[sources[0]],
+            happened_at=_date(item.happened_at),
+            signal=1.0,
+            category=item.category if item.category in self.categories else None,
+            memory_type=item.memory_type,
+            other_sources=tuple(sources[1:]),
+            supersedes=tuple(i for i in item.supersedes if i in known),
+        )
+
+    def _offline(self, events: Sequence[Event], reason: str, detail: str = "") -> list[Candidate]:
+        self.client.metrics.fallbacks.labels(reason).inc()
+        log.warning(
+            "LLM extraction unavailable; extracting this batch offline",
+            extra={"reason": reason, "detail": detail, "events": len(events)},
+        )
+        return self.fallback.extract(events)
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def related_items(store: VectorStore, embedder: Embedder, limit: int) -> RelatedItems:
+    """The user's live items nearest to the batch's turns (one embedding of the batch)."""
+
+    def related(user_id: str, events: Sequence[Event]) -> list[Item]:
+        if limit <= 0:
+            return []
+        vector = embedder.embed(["\n".join(e.content for e in events)])[0].tolist()
+        return [item_from(r) for r in store.search(ITEMS, vector, live_items(user_id), limit)]
+
+    return related

@@ -1,0 +1,64 @@
+"""Prompts of LLM mode, versioned: a change of wording is a new version
+(:data:`EXTRACTION_VERSION`, logged with every call), so outputs can be traced to it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from memoryd.events import Event
+from memoryd.memory.models import Item
+
+EXTRACTION_VERSION = "extract-v1"
+
+EXTRACTION_SYSTEM = """You maintain the long-term memory of an assistant about one user.
+From the conversation turns given, extract the memories worth keeping: facts about the
+user and the people they mention, preferences, events (with their date), habits and skills.
+Rules:
+- One self-contained statement per item, in the third person, naming the speaker
+  ("Caroline moved to Lisbon", not "I moved to Lisbon"); no greetings, no questions.
+- Resolve relative dates against the turn's time; put the day in happened_at (YYYY-MM-DD).
+- sources: the ids of the turns the item comes from (only ids given below).
+- memory_type: profile, event, knowledge, behavior or skill.
+- category: one of the category names given.
+- If an item updates or contradicts an existing memory listed below, list that memory's
+  id in supersedes; if it only repeats one, leave it out.
+Answer with a JSON object {"items": [...]} and nothing else."""
+
+
+class ExtractedItem(BaseModel):
+    text: str = Field(min_length=1, max_length=1000)
+    memory_type: Literal["profile", "event", "knowledge", "behavior", "skill"] | None = None
+    category: str | None = None
+    happened_at: str | None = Field(None, description="YYYY-MM-DD")
+    sources: list[str] = Field(min_length=1)
+    supersedes: list[str] = Field(default_factory=list)
+
+
+class ExtractionAnswer(BaseModel):
+    items: list[ExtractedItem]
+
+
+def extraction_messages(
+    events: Sequence[Event], categories: Sequence[str], related: Sequence[Item]
+) -> list[dict[str, str]]:
+    """One request for a user's whole micro-batch."""
+    turns = [
+        {
+            "id": e.id,
+            "time": e.at().isoformat(),
+            "speaker": e.speaker or e.role,
+            "content": e.content,
+        }
+        for e in events
+    ]
+    existing = [{"id": i.id, "text": i.text, "category": i.category} for i in related]
+    user = (
+        f"Categories: {json.dumps(list(categories))}\n"
+        f"Existing memories: {json.dumps(existing, ensure_ascii=False)}\n"
+        f"Turns: {json.dumps(turns, ensure_ascii=False)}"
+    )
+    return [{"role": "system", "content": EXTRACTION_SYSTEM}, {"role": "user", "content": user}]
