@@ -7,6 +7,7 @@ from memoryd.llm.metrics import LlmMetrics
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.ports import Embedder, VectorStore
+from memoryd.memory.summarize import Summarizer
 
 
 def build_store(settings: Settings) -> VectorStore:
@@ -51,24 +52,27 @@ def build_embedder(settings: EmbedderSettings) -> Embedder:
     )
 
 
-def build_extractor(
+def build_llm_parts(
     settings: Settings, store: VectorStore, embedder: Embedder, llm_metrics: LlmMetrics | None
-) -> Extractor:
-    """The offline extractor, or with ``llm.base_url`` and ``llm.model`` set, the LLM one
-    (which falls back to the offline one per batch)."""
+) -> tuple[Extractor, Summarizer | None]:
+    """The offline extractor (and extractive summaries), or with ``llm.base_url`` and
+    ``llm.model`` set, the LLM ones, which fall back to those per batch."""
     memory = settings.memory
     offline = OfflineExtractor(memory.extractor_min_score, memory.max_items_per_event)
     if not settings.llm.enabled:
-        return offline
+        return offline, None
     from memoryd.llm.client import ChatClient
     from memoryd.llm.extract import LlmExtractor, related_items
+    from memoryd.llm.summarize import LlmSummarizer
 
-    return LlmExtractor(
-        ChatClient(settings.llm, llm_metrics),
+    client = ChatClient(settings.llm, llm_metrics)
+    extractor = LlmExtractor(
+        client,
         offline,
         [c.name for c in memory.categories],
         related_items(store, embedder, settings.llm.related_items),
     )
+    return extractor, LlmSummarizer(client)
 
 
 def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:
@@ -80,10 +84,12 @@ def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -
         lexical = Bm25Encoder()
     store = build_store(settings)
     embedder = build_embedder(settings.embedder)
+    extractor, summarizer = build_llm_parts(settings, store, embedder, llm_metrics)
     return MemoryEngine(
         store,
         embedder,
         lexical=lexical,
         settings=settings.memory,
-        extractor=build_extractor(settings, store, embedder, llm_metrics),
+        extractor=extractor,
+        summarizer=summarizer,
     )

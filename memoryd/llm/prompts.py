@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from memoryd.events import Event
 from memoryd.memory.models import Item
+from memoryd.memory.summarize import SummaryRequest
 
 EXTRACTION_VERSION = "extract-v1"
 
@@ -62,3 +63,43 @@ def extraction_messages(
         f"Turns: {json.dumps(turns, ensure_ascii=False)}"
     )
     return [{"role": "system", "content": EXTRACTION_SYSTEM}, {"role": "user", "content": user}]
+
+
+SUMMARY_VERSION = "summary-v1"
+
+SUMMARY_SYSTEM = """You keep category summaries of what an assistant knows about one user.
+For each category given, rewrite its summary from the previous summary and the new or
+changed memories: keep what still holds, fold in what is new, drop what a newer memory
+contradicts. Plain sentences or short "- " bullet lines, about the target length in
+characters, no preamble. item_ids: the ids of the memories the summary draws on (only ids
+given). Answer with a JSON object {"categories": [{"name", "summary", "item_ids"}]} and
+nothing else."""
+
+
+class RewrittenSummary(BaseModel):
+    name: str
+    summary: str
+    item_ids: list[str] = Field(default_factory=list)
+
+
+class SummaryAnswer(BaseModel):
+    categories: list[RewrittenSummary]
+
+
+def summary_messages(requests: Sequence[SummaryRequest]) -> list[dict[str, str]]:
+    """One request for every category a batch touched."""
+    payload = [
+        {
+            "name": r.name,
+            "description": r.description,
+            "target_chars": r.target_chars,
+            "previous_summary": r.previous,
+            "memories_in_summary": [{"id": i.id, "text": i.text} for i in r.kept],
+            "new_or_changed": [{"id": i.id, "text": i.text} for i in r.changed],
+        }
+        for r in requests
+    ]
+    return [
+        {"role": "system", "content": SUMMARY_SYSTEM},
+        {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
+    ]

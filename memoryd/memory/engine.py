@@ -30,6 +30,7 @@ from memoryd.memory.schema import (
 )
 from memoryd.memory.settings import MemorySettings
 from memoryd.memory.summaries import CategoryRefresher
+from memoryd.memory.summarize import Summarizer
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class MemoryEngine:
         lexical: LexicalEncoder | None = None,
         settings: MemorySettings | None = None,
         extractor: Extractor | None = None,
+        summarizer: Summarizer | None = None,
     ):
         self.settings = settings or MemorySettings()
         self.store = store
@@ -62,7 +64,7 @@ class MemoryEngine:
         self._memorizer = BatchMemorizer(
             store, embedder, lexical, self._extractor, categorizer, self.settings
         )
-        self._refresher = CategoryRefresher(store, categorizer, self.settings)
+        self._refresher = CategoryRefresher(store, categorizer, self.settings, summarizer)
         self._retriever = RagRetriever(store, embedder, lexical, self.settings)
 
     def memorize(self, events: Iterable[Event | Mapping[str, Any]]) -> MemorizeResult:

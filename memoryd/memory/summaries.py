@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,7 +20,21 @@ from memoryd.memory.schema import (
     to_payload,
 )
 from memoryd.memory.settings import MemorySettings
-from memoryd.memory.summarize import extractive_summary
+from memoryd.memory.summarize import (
+    Summarizer,
+    SummaryDraft,
+    SummaryRequest,
+    extractive_summary,
+)
+
+
+@dataclass
+class _State:
+    user_id: str
+    name: str
+    items: list[Item]
+    vectors: Vector
+    previous: Category | None
 
 
 def category_vector(description: Vector | None, summary_items: Vector) -> Vector:
@@ -42,17 +57,22 @@ class CategoryRefresher:
         store: VectorStore,
         categorizer: Categorizer,
         settings: MemorySettings,
+        summarizer: Summarizer | None = None,
     ):
         self.store = store
         self.categorizer = categorizer
         self.settings = settings
+        self.summarizer = summarizer
 
     def refresh(self, user_id: str, names: Sequence[str]) -> list[Category]:
-        """Rewrite the named categories; ``summary_version`` moves only if the summary did."""
+        """Rewrite the named categories; ``summary_version`` moves only if the summary did.
+        With a summarizer, all of them are rewritten in one request."""
+        states = [self._load(user_id, name) for name in names]
+        rewritten = self._rewrite(user_id, states) if self.summarizer else {}
         points: list[VectorPoint] = []
         updated: list[Category] = []
-        for name in names:
-            refreshed = self._recompute(user_id, name)
+        for state in states:
+            refreshed = self._recompute(state, rewritten.get(state.name))
             if refreshed is not None:
                 category, vector = refreshed
                 updated.append(category)
@@ -60,16 +80,66 @@ class CategoryRefresher:
         self.store.upsert(CATEGORIES, points)
         return updated
 
-    def _recompute(self, user_id: str, name: str) -> tuple[Category, Vector] | None:
+    def _load(self, user_id: str, name: str) -> _State:
         records = list(
             self.store.scroll(ITEMS, live_items(user_id, category=name), with_vectors=True)
         )
-        items: list[Item] = [item_from(r) for r in records]
+        existing = self.store.get(CATEGORIES, [ids.category_id(user_id, name)])
+        return _State(
+            user_id,
+            name,
+            [item_from(r) for r in records],
+            np.asarray([r.vector for r in records], dtype=np.float32),
+            category_from(existing[0]) if existing else None,
+        )
+
+    def _rewrite(self, user_id: str, states: Sequence[_State]) -> dict[str, SummaryDraft]:
+        """Ask the summarizer for the categories whose items changed since their summary."""
+        assert self.summarizer is not None
+        requests: list[SummaryRequest] = []
+        unchanged: dict[str, SummaryDraft] = {}
+        for state in states:
+            previous = state.previous
+            since = previous.updated_at if previous else None
+            drawn = set(previous.summary_item_ids) if previous else set()
+            changed = [i for i in state.items if since is None or i.updated_at > since]
+            if (
+                not changed
+                and previous is not None
+                and len(drawn) == len(drawn & {i.id for i in state.items})
+            ):
+                # Nothing new, nothing gone: the summary stands, with no model call.
+                unchanged[state.name] = SummaryDraft(previous.summary, previous.summary_item_ids)
+                continue
+            spec = self.categorizer.specs.get(state.name)
+            requests.append(
+                SummaryRequest(
+                    name=state.name,
+                    description=spec.description if spec else state.name,
+                    previous=previous.summary if previous else "",
+                    changed=changed,
+                    kept=[i for i in state.items if i.id in drawn],
+                    target_chars=self.settings.summary_target_chars,
+                )
+            )
+        if requests:
+            unchanged.update(self.summarizer.rewrite(user_id, requests))
+        return unchanged
+
+    def _recompute(
+        self, state: _State, rewritten: SummaryDraft | None
+    ) -> tuple[Category, Vector] | None:
+        user_id, name, items, vectors, previous = (
+            state.user_id,
+            state.name,
+            state.items,
+            state.vectors,
+            state.previous,
+        )
         cid = ids.category_id(user_id, name)
-        existing = self.store.get(CATEGORIES, [cid])
-        previous = category_from(existing[0]) if existing else None
-        vectors = np.asarray([r.vector for r in records], dtype=np.float32)
-        if items:
+        if rewritten is not None and items:
+            summary, item_ids = rewritten.text, rewritten.item_ids
+        elif items:
             draft = extractive_summary(
                 items,
                 vectors,

@@ -1,4 +1,5 @@
-"""Extractive category summaries: the most salient items, kept diverse by MMR."""
+"""Category summaries: extractive (the most salient items, kept diverse by MMR) by
+default, and the port an LLM rewriter plugs into."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import numpy as np
 
@@ -65,3 +67,24 @@ def extractive_summary(
         text="\n".join(f"- {items[i].text}" for i in chosen),
         item_ids=[items[i].id for i in chosen],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRequest:
+    """One category to rewrite: its previous summary and the items new or changed since."""
+
+    name: str
+    description: str
+    previous: str
+    changed: Sequence[Item]
+    kept: Sequence[Item]  # the items the previous summary drew on, still live
+    target_chars: int
+
+
+class Summarizer(Protocol):
+    """Rewrites category summaries (an LLM, in LLM mode). Categories it leaves out of its
+    answer get the extractive summary."""
+
+    def rewrite(
+        self, user_id: str, requests: Sequence[SummaryRequest]
+    ) -> dict[str, SummaryDraft]: ...

@@ -5,15 +5,16 @@ fallback, the budget."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from memoryd.bootstrap import build_extractor
+from memoryd.bootstrap import build_llm_parts
 from memoryd.config import Settings
 from memoryd.llm.extract import LlmExtractor
 from memoryd.llm.metrics import LlmMetrics
+from memoryd.llm.prompts import SUMMARY_SYSTEM
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
 from memoryd.testing.embedder import HashEmbedder
@@ -33,10 +34,42 @@ def server() -> Iterator[OpenAIEmbeddingsServer]:
         yield running
 
 
+class Model:
+    """Answers per kind of request; the summaries just list the memories given."""
+
+    def __init__(self) -> None:
+        self.extract: Callable[[dict[str, Any]], str] = lambda body: answer()
+        self.summarize: Callable[[dict[str, Any]], str] = summarize_all
+
+    def __call__(self, body: dict[str, Any]) -> str:
+        return self.summarize(body) if is_summary(body) else self.extract(body)
+
+
+def is_summary(body: dict[str, Any]) -> bool:
+    return bool(body["messages"][0]["content"] == SUMMARY_SYSTEM)
+
+
+def summarize_all(body: dict[str, Any]) -> str:
+    categories = []
+    for c in json.loads(body["messages"][-1]["content"]):
+        memories = c["memories_in_summary"] + c["new_or_changed"]
+        summary = " ".join(m["text"] for m in memories)
+        categories.append(
+            {"name": c["name"], "summary": summary, "item_ids": [m["id"] for m in memories]}
+        )
+    return json.dumps({"categories": categories})
+
+
 @pytest.fixture(autouse=True)
-def fresh(server: OpenAIEmbeddingsServer) -> None:
+def model(server: OpenAIEmbeddingsServer) -> Model:
     server.reset()
-    server.chat = lambda body: json.dumps({"items": []})
+    server.chat = Model()
+    assert isinstance(server.chat, Model)
+    return server.chat
+
+
+def extractions(server: OpenAIEmbeddingsServer) -> list[dict[str, Any]]:
+    return [b for b in server.chat_requests() if not is_summary(b)]
 
 
 def events(user: str = "u1") -> list[dict[str, Any]]:
@@ -69,10 +102,14 @@ def engine_for(server: OpenAIEmbeddingsServer, **llm: Any) -> tuple[MemoryEngine
         memory={"lexical": False},
     )
     store, embedder, metrics = InMemoryStore(), HashEmbedder(), LlmMetrics()
-    extractor = build_extractor(settings, store, embedder, metrics)
+    extractor, summarizer = build_llm_parts(settings, store, embedder, metrics)
     assert isinstance(extractor, LlmExtractor)
     engine = MemoryEngine(
-        store, embedder, settings=MemorySettings(lexical=False), extractor=extractor
+        store,
+        embedder,
+        settings=MemorySettings(lexical=False),
+        extractor=extractor,
+        summarizer=summarizer,
     )
     return engine, metrics
 
@@ -97,14 +134,14 @@ def value(metric: Any, *labels: str) -> float:
 
 
 def test_one_call_per_batch_and_items_keep_model_fields_and_lineage(
-    server: OpenAIEmbeddingsServer,
+    server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    server.chat = lambda body: answer(LISBON, ANNA)
+    model.extract = lambda body: answer(LISBON, ANNA)
     engine, metrics = engine_for(server)
 
     engine.memorize(events())
 
-    [request] = server.chat_requests()  # one request for the whole user batch
+    [request] = extractions(server)  # one request for the whole user batch
     assert request["model"] == "test-model"
     assert request["response_format"]["type"] == "json_schema"
     prompt = request["messages"][-1]["content"]
@@ -124,9 +161,9 @@ def test_one_call_per_batch_and_items_keep_model_fields_and_lineage(
 
 
 def test_the_model_sees_related_memories_and_can_supersede_one(
-    server: OpenAIEmbeddingsServer,
+    server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    server.chat = lambda body: answer(LISBON)
+    model.extract = lambda body: answer(LISBON)
     engine, _ = engine_for(server)
     engine.memorize(events()[:1])
     [old] = engine.items("u1")
@@ -137,7 +174,7 @@ def test_the_model_sees_related_memories_and_can_supersede_one(
         "sources": ["t9"],
         "supersedes": [old.id, "not-an-item-shown"],
     }
-    server.chat = lambda body: answer(moved)
+    model.extract = lambda body: answer(moved)
     engine.memorize(
         [
             {
@@ -150,43 +187,47 @@ def test_the_model_sees_related_memories_and_can_supersede_one(
         ]
     )
 
-    second_prompt = server.chat_requests()[-1]["messages"][-1]["content"]
+    second_prompt = extractions(server)[-1]["messages"][-1]["content"]
     assert old.id in second_prompt, "existing related items are in the prompt"
     assert [i.text for i in engine.items("u1")] == [moved["text"]]
 
 
 def test_an_item_citing_no_turn_of_the_batch_is_not_stored(
-    server: OpenAIEmbeddingsServer,
+    server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    server.chat = lambda body: answer({**LISBON, "sources": ["made-up"]}, ANNA)
+    model.extract = lambda body: answer({**LISBON, "sources": ["made-up"]}, ANNA)
     engine, _ = engine_for(server)
     engine.memorize(events())
     assert [i.text for i in engine.items("u1")] == [ANNA["text"]]
 
 
-def test_429_with_retry_after_is_retried_and_counted(server: OpenAIEmbeddingsServer) -> None:
+def test_429_with_retry_after_is_retried_and_counted(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
     server.enqueue(ScriptedReply.rate_limited(retry_after=0))
-    server.chat = lambda body: answer(LISBON)
+    model.extract = lambda body: answer(LISBON)
     engine, metrics = engine_for(server)
     engine.memorize(events())
-    assert len(server.chat_requests()) == 2
+    assert len(extractions(server)) == 2
     assert value(metrics.requests, "extract", "retried") == 1
     assert [i.text for i in engine.items("u1")] == [LISBON["text"]]
 
 
 def test_a_failing_endpoint_falls_back_to_offline_extraction(
-    server: OpenAIEmbeddingsServer,
+    server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
     server.enqueue(*[ScriptedReply.server_error()] * 3)
     engine, metrics = engine_for(server, max_retries=2)
     engine.memorize(events())
-    assert len(server.chat_requests()) == 3
+    assert len(extractions(server)) == 3
     assert value(metrics.fallbacks, "unavailable") == 1
     texts = [i.text for i in engine.items("u1")]
     assert any("Lisbon" in t for t in texts), "the offline extractor took the batch"
 
 
-def test_a_request_hanging_past_the_timeout_falls_back(server: OpenAIEmbeddingsServer) -> None:
+def test_a_request_hanging_past_the_timeout_falls_back(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
     slow = ScriptedReply(200, {}, delay=1.5)
     server.enqueue(slow, slow)
     engine, metrics = engine_for(server, timeout=0.3, max_retries=1)
@@ -195,50 +236,56 @@ def test_a_request_hanging_past_the_timeout_falls_back(server: OpenAIEmbeddingsS
     assert engine.stats("u1").events == 3
 
 
-def test_a_malformed_answer_is_repaired_once(server: OpenAIEmbeddingsServer) -> None:
+def test_a_malformed_answer_is_repaired_once(server: OpenAIEmbeddingsServer, model: Model) -> None:
     replies = iter(["Sure! Here are the items: {not json", "```json\n" + answer(LISBON) + "\n```"])
-    server.chat = lambda body: next(replies)
+    model.extract = lambda body: next(replies)
     engine, metrics = engine_for(server)
     engine.memorize(events())
-    requests = server.chat_requests()
+    requests = extractions(server)
     assert len(requests) == 2
     assert "not valid" in requests[1]["messages"][-1]["content"]
     assert value(metrics.requests, "extract", "malformed") == 1
     assert [i.text for i in engine.items("u1")] == [LISBON["text"]]
 
 
-def test_malformed_twice_falls_back_to_offline(server: OpenAIEmbeddingsServer) -> None:
-    server.chat = lambda body: json.dumps({"items": [{"text": "no sources"}]})
+def test_malformed_twice_falls_back_to_offline(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: json.dumps({"items": [{"text": "no sources"}]})
     engine, metrics = engine_for(server)
     engine.memorize(events())
-    assert len(server.chat_requests()) == 2
+    assert len(extractions(server)) == 2
     assert value(metrics.fallbacks, "malformed") == 1
     assert any("Lisbon" in i.text for i in engine.items("u1"))
 
 
 def test_a_server_without_structured_output_is_asked_in_the_prompt_only(
-    server: OpenAIEmbeddingsServer,
+    server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
     server.enqueue(ScriptedReply.error(400, "response_format json_schema is not supported"))
-    server.chat = lambda body: answer(LISBON)
+    model.extract = lambda body: answer(LISBON)
     engine, _ = engine_for(server)
     engine.memorize(events())
     engine.memorize(events("u2"))
-    first, second, third = server.chat_requests()
+    first, second, third = extractions(server)
     assert "response_format" in first and "response_format" not in second
     assert "response_format" not in third, "remembered for the next batches"
 
 
 def test_a_tenant_over_its_hourly_budget_is_extracted_offline(
-    server: OpenAIEmbeddingsServer,
+    server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    server.chat = lambda body: answer(LISBON)
+    model.extract = lambda body: answer(LISBON)
     engine, metrics = engine_for(server, tenant_tokens_per_hour=50)
     engine.memorize(events())  # the prompt alone is over 50 words
     engine.memorize([{**e, "id": e["id"] + "b"} for e in events()])
     engine.memorize(events("u2"))  # another tenant still has its budget
-    assert len(server.chat_requests()) == 2
-    assert value(metrics.fallbacks, "budget") == 1
+    assert len(extractions(server)) == 2, "u1's second batch made no request"
+    # Every call after the first of each tenant is over budget (summaries too), and
+    # u1's second batch was extracted offline instead of dropped.
+    assert value(metrics.fallbacks, "budget") >= 2
+    assert engine.stats("u1").events == 6
+    assert len(server.chat_requests()) == 2, "no request was made past a budget"
 
 
 def test_the_api_key_is_sent_and_not_logged(
@@ -251,3 +298,75 @@ def test_the_api_key_is_sent_and_not_logged(
     assert server.requests[-1].headers["authorization"] == "Bearer sk-secret-123"
     assert value(metrics.fallbacks, "unavailable") == 1
     assert "sk-secret-123" not in caplog.text
+
+
+def summaries(server: OpenAIEmbeddingsServer) -> list[dict[str, Any]]:
+    return [b for b in server.chat_requests() if is_summary(b)]
+
+
+def test_one_summary_request_rewrites_every_touched_category(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON, ANNA)
+    engine, metrics = engine_for(server)
+    engine.memorize(events())
+
+    [request] = summaries(server)  # two categories touched, one request
+    asked = json.loads(request["messages"][-1]["content"])
+    assert sorted(c["name"] for c in asked) == ["personal_info", "relationships"]
+    categories = {c.name: c for c in engine.categories("u1")}
+    assert categories["relationships"].summary == ANNA["text"]
+    [anna] = [i for i in engine.items("u1") if i.text == ANNA["text"]]
+    assert categories["relationships"].summary_item_ids == [anna.id]
+    assert value(metrics.requests, "summarize", "ok") == 1
+
+
+def test_the_previous_summary_and_only_new_items_are_sent_and_unknown_ids_dropped(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON)
+    engine, _ = engine_for(server)
+    engine.memorize(events()[:1])
+    porto = {**LISBON, "text": "Caroline visited Porto in June 2023.", "sources": ["t9"]}
+    model.extract = lambda body: answer(porto)
+    model.summarize = lambda body: json.dumps(
+        {
+            "categories": [
+                {
+                    "name": "personal_info",
+                    "summary": "Lisbon, then Porto.",
+                    "item_ids": ["invented-id"],
+                }
+            ]
+        }
+    )
+    engine.memorize(
+        [
+            {
+                "id": "t9",
+                "user_id": "u1",
+                "speaker": "Caroline",
+                "content": "I visited Porto.",
+                "time": "2023-06-01T10:00:00Z",
+            }
+        ]
+    )
+
+    [sent] = json.loads(summaries(server)[-1]["messages"][-1]["content"])
+    assert sent["previous_summary"] == LISBON["text"]
+    assert [m["text"] for m in sent["new_or_changed"]] == [porto["text"]]
+    [category] = engine.categories("u1")
+    assert (category.summary, category.summary_item_ids) == ("Lisbon, then Porto.", [])
+    assert category.summary_version == 2
+
+
+def test_a_failing_summary_request_leaves_the_extractive_summary(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON)
+    model.summarize = lambda body: "no json at all"
+    engine, metrics = engine_for(server)
+    engine.memorize(events())
+    [category] = engine.categories("u1")
+    assert category.summary and LISBON["text"] in category.summary
+    assert value(metrics.fallbacks, "malformed") == 1

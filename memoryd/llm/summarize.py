@@ -1,0 +1,57 @@
+"""Category summaries rewritten by an LLM (memU's approach): the previous summary plus the
+new and changed items in, the new summary and the item ids it drew on out. One request
+covers every category a batch touched; a category the model leaves out, or a request
+that fails, gets the extractive summary instead."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnavailable
+from memoryd.llm.prompts import SummaryAnswer, summary_messages
+from memoryd.memory.summarize import SummaryDraft, SummaryRequest
+
+log = logging.getLogger(__name__)
+
+
+class LlmSummarizer:
+    """A :class:`~memoryd.memory.summarize.Summarizer` backed by a chat model."""
+
+    def __init__(self, client: ChatClient):
+        self.client = client
+
+    def rewrite(self, user_id: str, requests: Sequence[SummaryRequest]) -> dict[str, SummaryDraft]:
+        try:
+            answer, _ = self.client.ask(
+                "summarize", user_id, summary_messages(requests), SummaryAnswer
+            )
+        except (BudgetExceeded, LlmMalformed, LlmUnavailable) as exc:
+            reason = {BudgetExceeded: "budget", LlmMalformed: "malformed"}.get(
+                type(exc), "unavailable"
+            )
+            self.client.metrics.fallbacks.labels(reason).inc()
+            log.warning(
+                "LLM summaries unavailable; using extractive ones", extra={"reason": reason}
+            )
+            return {}
+        asked = {r.name: r for r in requests}
+        drafts = {}
+        for category in answer.categories:
+            request = asked.get(category.name)
+            text = category.summary.strip()
+            if request is None or not text:
+                continue
+            known = {i.id for i in [*request.changed, *request.kept]}
+            item_ids = [i for i in dict.fromkeys(category.item_ids) if i in known]
+            # A runaway answer is cut at twice the target, at a line or sentence end.
+            drafts[category.name] = SummaryDraft(_clip(text, 2 * request.target_chars), item_ids)
+        return drafts
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind("\n"), cut.rfind(". "))
+    return cut[: end + 1].rstrip() if end > limit // 2 else cut.rstrip()
