@@ -7,6 +7,7 @@ from memoryd.llm.metrics import LlmMetrics
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.ports import Embedder, VectorStore
+from memoryd.memory.retrieve import Ranker
 from memoryd.memory.summarize import Summarizer
 
 
@@ -54,15 +55,16 @@ def build_embedder(settings: EmbedderSettings) -> Embedder:
 
 def build_llm_parts(
     settings: Settings, store: VectorStore, embedder: Embedder, llm_metrics: LlmMetrics | None
-) -> tuple[Extractor, Summarizer | None]:
-    """The offline extractor (and extractive summaries), or with ``llm.base_url`` and
-    ``llm.model`` set, the LLM ones, which fall back to those per batch."""
+) -> tuple[Extractor, Summarizer | None, Ranker | None]:
+    """The offline extractor (extractive summaries, rag retrieval only), or with
+    ``llm.base_url`` and ``llm.model`` set, the LLM ones, which fall back to those."""
     memory = settings.memory
     offline = OfflineExtractor(memory.extractor_min_score, memory.max_items_per_event)
     if not settings.llm.enabled:
-        return offline, None
+        return offline, None, None
     from memoryd.llm.client import ChatClient
     from memoryd.llm.extract import LlmExtractor, related_items
+    from memoryd.llm.retrieve import LlmRanker
     from memoryd.llm.summarize import LlmSummarizer
 
     client = ChatClient(settings.llm, llm_metrics)
@@ -72,7 +74,7 @@ def build_llm_parts(
         [c.name for c in memory.categories],
         related_items(store, embedder, settings.llm.related_items),
     )
-    return extractor, LlmSummarizer(client)
+    return extractor, LlmSummarizer(client), LlmRanker(client)
 
 
 def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:
@@ -84,7 +86,7 @@ def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -
         lexical = Bm25Encoder()
     store = build_store(settings)
     embedder = build_embedder(settings.embedder)
-    extractor, summarizer = build_llm_parts(settings, store, embedder, llm_metrics)
+    extractor, summarizer, ranker = build_llm_parts(settings, store, embedder, llm_metrics)
     return MemoryEngine(
         store,
         embedder,
@@ -92,4 +94,5 @@ def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -
         settings=settings.memory,
         extractor=extractor,
         summarizer=summarizer,
+        ranker=ranker,
     )

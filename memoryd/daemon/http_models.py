@@ -53,6 +53,11 @@ class RetrieveRequest(BaseModel):
     top_k: int = Field(10, ge=1, le=MAX_TOP_K)
     method: Literal["rag", "llm"] = "rag"
     agent_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    context: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="recent turns; with method llm the query is rewritten from them",
+    )
 
 
 class RetrievedItem(BaseModel):

@@ -151,6 +151,7 @@ def _add_retrieve_route(router: APIRouter, backend: ApiBackend) -> None:
             request.top_k,
             request.method,
             agent_id=request.agent_id,
+            context=request.context,
         )
         elapsed = time.perf_counter() - started
         backend.metrics.retrieve_seconds.labels(method=request.method).observe(elapsed)

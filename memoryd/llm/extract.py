@@ -43,6 +43,9 @@ class LlmExtractor:
         self.categories = list(categories)
         self.related = related
 
+    def close(self) -> None:
+        self.client.close()
+
     def extract(self, events: Sequence[Event]) -> list[Candidate]:
         if not events:
             return []

@@ -103,3 +103,46 @@ def summary_messages(requests: Sequence[SummaryRequest]) -> list[dict[str, str]]
         {"role": "system", "content": SUMMARY_SYSTEM},
         {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
     ]
+
+
+RANK_VERSION = "rank-v1"
+
+RANK_SYSTEM = """You pick, from an assistant's memories about one user, those that help answer
+the query. Rank them, most useful first; leave out the ones that do not help. Also name the
+categories whose summaries help. Use only ids and names given. Answer with a JSON object
+{"item_ids": [...], "categories": [...]} and nothing else."""
+
+REWRITE_SYSTEM = """Rewrite the user's latest request into one standalone search query for their
+memory, resolving references ("she", "that trip") from the conversation. Answer with a JSON
+object {"query": "..."} and nothing else."""
+
+
+class RankAnswer(BaseModel):
+    item_ids: list[str]
+    categories: list[str] = Field(default_factory=list)
+
+
+class RewriteAnswer(BaseModel):
+    query: str = Field(min_length=1, max_length=2000)
+
+
+def rank_messages(
+    query: str, items: Sequence[Item], categories: Sequence[tuple[str, str]]
+) -> list[dict[str, str]]:
+    payload = {
+        "query": query,
+        "categories": [{"name": n, "summary": s} for n, s in categories],
+        "memories": [{"id": i.id, "text": i.text, "category": i.category} for i in items],
+    }
+    return [
+        {"role": "system", "content": RANK_SYSTEM},
+        {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
+    ]
+
+
+def rewrite_messages(query: str, context: Sequence[str]) -> list[dict[str, str]]:
+    payload = {"conversation": list(context), "latest": query}
+    return [
+        {"role": "system", "content": REWRITE_SYSTEM},
+        {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
+    ]

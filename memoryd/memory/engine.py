@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer
 from memoryd.memory.models import Category, Item, MemorizeResult, RetrieveResult, UserStats
 from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, VectorPoint, VectorStore
-from memoryd.memory.retrieve import Query, RagRetriever
+from memoryd.memory.retrieve import Query, RagRetriever, Ranker
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -51,6 +51,7 @@ class MemoryEngine:
         settings: MemorySettings | None = None,
         extractor: Extractor | None = None,
         summarizer: Summarizer | None = None,
+        ranker: Ranker | None = None,
     ):
         self.settings = settings or MemorySettings()
         self.store = store
@@ -66,6 +67,7 @@ class MemoryEngine:
         )
         self._refresher = CategoryRefresher(store, categorizer, self.settings, summarizer)
         self._retriever = RagRetriever(store, embedder, lexical, self.settings)
+        self._ranker = ranker
 
     def memorize(self, events: Iterable[Event | Mapping[str, Any]]) -> MemorizeResult:
         """Memorise a batch. Invalid events are returned in ``rejected`` (each an
@@ -107,14 +109,25 @@ class MemoryEngine:
         *,
         agent_id: str | None = None,
         items_only: bool = False,
+        context: Sequence[str] = (),
     ) -> RetrieveResult:
         """Find the memory relevant to ``query`` for one user (and optionally one agent);
-        ``items_only`` skips the category and resource layers."""
-        if method != "rag":
-            raise PermanentError(f"retrieval method {method!r} is not available: use 'rag'")
+        ``items_only`` skips the category and resource layers. ``method="llm"`` (LLM mode)
+        lets the model rank the candidates, after rewriting the query from ``context``
+        (the recent turns) when given."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
-        return self._retriever.retrieve(Query(user_id, query, top_k, agent_id, items_only))
+        if method == "rag":
+            return self._retriever.retrieve(Query(user_id, query, top_k, agent_id, items_only))
+        if method != "llm":
+            raise PermanentError(f"retrieval method {method!r} is unknown: use 'rag' or 'llm'")
+        if self._ranker is None:
+            raise PermanentError(
+                "retrieval method 'llm' needs LLM mode (llm.base_url and llm.model)"
+            )
+        text = self._ranker.rewrite(user_id, query, context) if context else query
+        wide = Query(user_id, text, self._ranker.candidates(top_k), agent_id, items_only)
+        return self._ranker.rank(user_id, text, self._retriever.retrieve(wide), top_k)
 
     def categories(self, user_id: str) -> list[Category]:
         found = [category_from(r) for r in self.store.scroll(CATEGORIES, user_scope(user_id))]
@@ -146,6 +159,10 @@ class MemoryEngine:
 
     def close(self) -> None:
         self.store.close()
+        for part in (self._extractor, self._ranker, self.embedder):
+            close = getattr(part, "close", None)
+            if close is not None:  # HTTP connection pools (LLM, remote embeddings)
+                close()
 
     def _record_user(self, user_id: str, last: Event) -> None:
         """Remember the newest event (by time, then id): a redelivered old event must not

@@ -6,7 +6,9 @@ and ranks combine them without per-corpus calibration.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from memoryd.memory.models import RetrieveResult, ScoredCategory, ScoredItem, ScoredResource
 from memoryd.memory.ports import Embedder, LexicalEncoder, Record, VectorStore
@@ -101,3 +103,15 @@ class RagRetriever:
         # Report a score on the 0..1 scale of the best possible fused rank.
         best = (1.0 + self.settings.lexical_weight) / (RRF_K + 1)
         return [ScoredItem(item=item_from(r), score=round(s / best, 6)) for s, r in ranked]
+
+
+class Ranker(Protocol):
+    """Re-ranks retrieval candidates (an LLM, in LLM mode)."""
+
+    def candidates(self, top_k: int) -> int: ...
+
+    def rewrite(self, user_id: str, query: str, context: Sequence[str]) -> str: ...
+
+    def rank(
+        self, user_id: str, query: str, wide: RetrieveResult, top_k: int
+    ) -> RetrieveResult: ...

@@ -287,7 +287,7 @@ def test_retrieve_validates_top_k_and_unknown_fields(api: httpx.Client) -> None:
 def test_retrieve_llm_method_is_400_when_unavailable(api: httpx.Client) -> None:
     response = api.post("/v1/retrieve", json={"user_id": "u", "query": "q", "method": "llm"})
     assert response.status_code == 400
-    assert "'llm' is not available" in response.json()["detail"]
+    assert "needs LLM mode" in response.json()["detail"]
 
 
 # -- users --------------------------------------------------------------------------------

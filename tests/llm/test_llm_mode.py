@@ -12,9 +12,10 @@ import pytest
 
 from memoryd.bootstrap import build_llm_parts
 from memoryd.config import Settings
+from memoryd.errors import PermanentError
 from memoryd.llm.extract import LlmExtractor
 from memoryd.llm.metrics import LlmMetrics
-from memoryd.llm.prompts import SUMMARY_SYSTEM
+from memoryd.llm.prompts import EXTRACTION_SYSTEM, RANK_SYSTEM, REWRITE_SYSTEM, SUMMARY_SYSTEM
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
 from memoryd.testing.embedder import HashEmbedder
@@ -40,13 +41,27 @@ class Model:
     def __init__(self) -> None:
         self.extract: Callable[[dict[str, Any]], str] = lambda body: answer()
         self.summarize: Callable[[dict[str, Any]], str] = summarize_all
+        self.rank: Callable[[dict[str, Any]], str] = lambda body: '{"item_ids": []}'
+        self.rewrite: Callable[[dict[str, Any]], str] = lambda body: '{"query": "?"}'
 
     def __call__(self, body: dict[str, Any]) -> str:
-        return self.summarize(body) if is_summary(body) else self.extract(body)
+        system = body["messages"][0]["content"]
+        for prompt, answer_with in (
+            (SUMMARY_SYSTEM, self.summarize),
+            (RANK_SYSTEM, self.rank),
+            (REWRITE_SYSTEM, self.rewrite),
+        ):
+            if system == prompt:
+                return answer_with(body)
+        return self.extract(body)
 
 
 def is_summary(body: dict[str, Any]) -> bool:
     return bool(body["messages"][0]["content"] == SUMMARY_SYSTEM)
+
+
+def is_extraction(body: dict[str, Any]) -> bool:
+    return bool(body["messages"][0]["content"] == EXTRACTION_SYSTEM)
 
 
 def summarize_all(body: dict[str, Any]) -> str:
@@ -60,6 +75,16 @@ def summarize_all(body: dict[str, Any]) -> str:
     return json.dumps({"categories": categories})
 
 
+_engines: list[MemoryEngine] = []
+
+
+@pytest.fixture(autouse=True)
+def close_engines() -> Iterator[None]:
+    yield
+    while _engines:
+        _engines.pop().close()
+
+
 @pytest.fixture(autouse=True)
 def model(server: OpenAIEmbeddingsServer) -> Model:
     server.reset()
@@ -69,7 +94,7 @@ def model(server: OpenAIEmbeddingsServer) -> Model:
 
 
 def extractions(server: OpenAIEmbeddingsServer) -> list[dict[str, Any]]:
-    return [b for b in server.chat_requests() if not is_summary(b)]
+    return [b for b in server.chat_requests() if is_extraction(b)]
 
 
 def events(user: str = "u1") -> list[dict[str, Any]]:
@@ -102,7 +127,7 @@ def engine_for(server: OpenAIEmbeddingsServer, **llm: Any) -> tuple[MemoryEngine
         memory={"lexical": False},
     )
     store, embedder, metrics = InMemoryStore(), HashEmbedder(), LlmMetrics()
-    extractor, summarizer = build_llm_parts(settings, store, embedder, metrics)
+    extractor, summarizer, ranker = build_llm_parts(settings, store, embedder, metrics)
     assert isinstance(extractor, LlmExtractor)
     engine = MemoryEngine(
         store,
@@ -110,7 +135,9 @@ def engine_for(server: OpenAIEmbeddingsServer, **llm: Any) -> tuple[MemoryEngine
         settings=MemorySettings(lexical=False),
         extractor=extractor,
         summarizer=summarizer,
+        ranker=ranker,
     )
+    _engines.append(engine)
     return engine, metrics
 
 
@@ -370,3 +397,76 @@ def test_a_failing_summary_request_leaves_the_extractive_summary(
     [category] = engine.categories("u1")
     assert category.summary and LISBON["text"] in category.summary
     assert value(metrics.fallbacks, "malformed") == 1
+
+
+def test_llm_retrieval_ranks_rag_candidates_after_rewriting_the_query(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON, ANNA)
+    engine, metrics = engine_for(server)
+    engine.memorize(events())
+    ids = {i.text: i.id for i in engine.items("u1")}
+    model.rewrite = lambda body: json.dumps({"query": "What does Caroline's sister do?"})
+    model.rank = lambda body: json.dumps(
+        {"item_ids": ["unknown", ids[ANNA["text"]]], "categories": ["relationships"]}
+    )
+
+    result = engine.retrieve(
+        "u1", "and what does she do?", top_k=5, method="llm", context=["Tell me about Anna."]
+    )
+
+    rewrite, rank = [b for b in server.chat_requests() if not is_extraction(b)][-2:]
+    assert "Tell me about Anna." in rewrite["messages"][-1]["content"]
+    asked = json.loads(rank["messages"][-1]["content"])
+    assert asked["query"] == "What does Caroline's sister do?", "ranked for the rewritten query"
+    assert set(ids.values()) <= {m["id"] for m in asked["memories"]}
+    assert result.method == "llm"
+    assert [s.item.text for s in result.items] == [ANNA["text"]]
+    assert [c.category.name for c in result.categories] == ["relationships"]
+    assert {r.resource.event_id for r in result.resources} <= {"t1", "t2"}
+    assert value(metrics.requests, "rank", "ok") == 1
+
+
+def test_llm_retrieval_falls_back_to_rag_when_the_model_fails(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON, ANNA)
+    engine, metrics = engine_for(server, max_retries=0)
+    engine.memorize(events())
+    server.enqueue(ScriptedReply.server_error())
+    result = engine.retrieve("u1", "where does Caroline live?", top_k=1, method="llm")
+    assert result.method == "rag" and len(result.items) == 1
+    assert value(metrics.fallbacks, "unavailable") == 1
+
+
+def test_llm_retrieval_without_llm_mode_is_refused_clearly() -> None:
+    engine = MemoryEngine(InMemoryStore(), HashEmbedder(), settings=MemorySettings(lexical=False))
+    with pytest.raises(PermanentError, match="needs LLM mode"):
+        engine.retrieve("u1", "anything", method="llm")
+
+
+def test_the_daemon_engine_is_built_in_llm_mode_and_exports_llm_metrics(
+    server: OpenAIEmbeddingsServer, model: Model, tmp_path: Any
+) -> None:
+    from prometheus_client import generate_latest
+
+    from memoryd.bootstrap import build_engine
+    from memoryd.daemon.metrics import Metrics
+
+    model.extract = lambda body: answer(LISBON)
+    metrics = Metrics()
+    settings = Settings(
+        data_dir=tmp_path,
+        llm={"base_url": server.base_url, "model": "m"},
+        embedder={"kind": "openai", "base_url": server.base_url, "model_name": "e"},
+    )
+    engine = build_engine(settings, llm_metrics=metrics.llm)
+    try:
+        engine.memorize(events())
+        assert [i.text for i in engine.items("u1")] == [LISBON["text"]]
+    finally:
+        engine.close()
+    exposed = generate_latest(metrics.registry).decode()
+    for name in ("requests_total", "tokens_total", "request_seconds", "fallbacks_total"):
+        assert f"memoryd_llm_{name}" in exposed
+    assert 'memoryd_llm_requests_total{operation="extract",outcome="ok"} 1.0' in exposed

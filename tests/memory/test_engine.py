@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from memoryd.errors import InvalidEventError
+from memoryd.errors import InvalidEventError, PermanentError
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.schema import CATEGORIES, ITEMS, RESOURCES, USERS
 from memoryd.memory.settings import MemorySettings
@@ -182,7 +182,9 @@ def test_delete_user_cascades_and_spares_others(engine: MemoryEngine) -> None:
 
 
 def test_unknown_method_is_a_clear_error(engine: MemoryEngine) -> None:
-    with pytest.raises(Exception, match="rag"):
+    with pytest.raises(PermanentError, match="'rag' or 'llm'"):
+        engine.retrieve("u-1", "x", method="bm25")
+    with pytest.raises(PermanentError, match="needs LLM mode"):
         engine.retrieve("u-1", "x", method="llm")
 
 
