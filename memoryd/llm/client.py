@@ -163,7 +163,8 @@ class ChatClient:
                         **self._request(messages, answer)
                     )
             except openai.BadRequestError as exc:
-                if self._schema_supported and "response_format" in str(exc).lower():
+                refused = "response_format" in str(exc).lower()
+                if refused and self._schema_supported and self.settings.structured_output == "auto":
                     # A server without structured output: ask in the prompt alone.
                     log.warning("endpoint refuses response_format; using prompt-only JSON")
                     self._schema_supported = False
