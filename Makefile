@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness clean
+.PHONY: install run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-llm clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench-stream: $(STAMP)
 
 bench-freshness: $(STAMP)
 	$(PY) bench/snapshot_freshness.py
+
+# Not in `bench`: it installs mem0ai (the `bench` extra) to run it side by side.
+bench-llm: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/llm_cost.py
 
 clean:
 	rm -rf $(VENV) .memoryd .pytest_cache .mypy_cache .ruff_cache

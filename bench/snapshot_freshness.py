@@ -31,6 +31,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memoryd.client import EventPublisher
+from memoryd.daemon.app import Daemon
+from memoryd.events import ContextSnapshot
+
+from locomo import load
 from streaming import (
     TRANSPORTS,
     LoopLag,
@@ -40,12 +45,6 @@ from streaming import (
     quiet_logs,
     running_daemon,
 )
-
-from memoryd.client import EventPublisher
-from memoryd.daemon.app import Daemon
-from memoryd.events import ContextSnapshot
-
-from locomo import load
 
 _WARMUP_TIMEOUT = 120.0
 

@@ -31,6 +31,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memoryd.embedders.fastembed import FastEmbedEmbedder
+from memoryd.memory.extract import split_sentences
+
+from locomo import load
 from streaming import (
     TRANSPORTS,
     BenchTransport,
@@ -43,11 +47,6 @@ from streaming import (
     running_daemon,
     spread_over_users,
 )
-
-from memoryd.embedders.fastembed import FastEmbedEmbedder
-from memoryd.memory.extract import split_sentences
-
-from locomo import load
 
 _POLL = 0.01
 _STALL_SECONDS = 120.0

@@ -74,7 +74,8 @@ def build_llm_parts(
         [c.name for c in memory.categories],
         related_items(store, embedder, settings.llm.related_items),
     )
-    return extractor, LlmSummarizer(client), LlmRanker(client)
+    summarizer = LlmSummarizer(client) if settings.llm.summaries else None
+    return extractor, summarizer, LlmRanker(client)
 
 
 def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:

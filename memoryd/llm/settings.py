@@ -29,6 +29,11 @@ class LlmSettings(BaseModel):
     tenant_tokens_per_hour: int | None = Field(
         None, ge=1, description="per user; past it batches use the offline extractor"
     )
+    summaries: bool = Field(
+        True,
+        description="rewrite category summaries with the model (one request per batch that "
+        "changed categories); false keeps the extractive ones and halves the requests",
+    )
     related_items: int = Field(
         20, ge=0, description="existing items shown to the model so it updates, not repeats"
     )

@@ -470,3 +470,13 @@ def test_the_daemon_engine_is_built_in_llm_mode_and_exports_llm_metrics(
     for name in ("requests_total", "tokens_total", "request_seconds", "fallbacks_total"):
         assert f"memoryd_llm_{name}" in exposed
     assert 'memoryd_llm_requests_total{operation="extract",outcome="ok"} 1.0' in exposed
+
+
+def test_with_llm_summaries_off_a_batch_makes_one_request(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON, ANNA)
+    engine, _ = engine_for(server, summaries=False)
+    engine.memorize(events())
+    assert len(server.chat_requests()) == 1
+    assert {c.name for c in engine.categories("u1")} == {"personal_info", "relationships"}
