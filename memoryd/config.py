@@ -199,6 +199,9 @@ class BatchSettings(Section):
     concurrency: int = Field(2, ge=1, description="user batches memorised at once")
     retry_base_seconds: float = Field(0.5, gt=0, description="first retry delay (transient)")
     retry_max_seconds: float = Field(30.0, gt=0, description="retry delay cap")
+    keepalive_seconds: float = Field(
+        10.0, gt=0, description="how often held events are reported in progress (NATS +WIP)"
+    )
 
 
 class SnapshotSettings(Section):

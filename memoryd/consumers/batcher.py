@@ -63,6 +63,11 @@ class UserBatcher:
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
 
+    def pending(self) -> list[Pending]:
+        """Every event held: buffered, or in a group being memorised."""
+        buffered = [p for buffer in self._buffers.values() for p in buffer]
+        return buffered + [p for group in self._running for b in group.values() for p in b]
+
     def discard(self, match: Callable[[Pending], bool]) -> list[Pending]:
         """Take the matching events out of the buffers (never out of a group in flight)."""
         dropped: list[Pending] = []

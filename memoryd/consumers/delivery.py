@@ -41,6 +41,10 @@ class Delivery(Protocol):
         """Deliver it again after ``delay`` seconds (not acknowledged)."""
         ...
 
+    async def working(self) -> None:
+        """Still being processed: hold off redelivery (NATS: +WIP resets ack_wait)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Pending:

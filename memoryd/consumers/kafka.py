@@ -140,6 +140,9 @@ class KafkaDelivery:
     async def retry(self, delay: float) -> None:
         self._transport._retry_later(self, delay)
 
+    async def working(self) -> None:
+        return None  # Kafka redelivers nothing on a timer: uncommitted is enough
+
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, transport: KafkaTransport):

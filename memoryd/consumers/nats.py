@@ -98,6 +98,9 @@ class NatsDelivery:
     async def retry(self, delay: float) -> None:
         await self._msg.nak(delay=delay)
 
+    async def working(self) -> None:
+        await self._msg.in_progress()
+
 
 @dataclass
 class _ShardConsumer:

@@ -99,6 +99,18 @@ class IngestPipeline:
             self._user_locks[user_id] = lock
         return lock
 
+    async def keep_alive(self, interval: float) -> None:
+        """Tell the broker, every ``interval`` seconds, that every event held here is still
+        being worked on, so a slow batch (an LLM call, a slow store) is not redelivered
+        while it is memorised. Runs until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            for pending in self.batcher.pending():
+                try:
+                    await pending.delivery.working()
+                except Exception as exc:  # best effort: at worst it is redelivered
+                    log.debug("in-progress signal failed", extra={"error": repr(exc)})
+
     async def revoke(self, lost: Callable[[Delivery], bool]) -> None:
         """Part of the stream moves to another replica: finish the groups in flight that
         hold its events (their acks count), and give back the buffered ones unacknowledged

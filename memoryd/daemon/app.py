@@ -71,6 +71,7 @@ class Daemon:
         self._draining = False
         self._revoking = 0
         self._lag_task: asyncio.Task[None] | None = None
+        self._keepalive: asyncio.Task[None] | None = None
 
     @property
     def engine(self) -> MemoryEngine:
@@ -87,6 +88,9 @@ class Daemon:
         await self.transport.start_consuming()
         await self.http.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
+        self._keepalive = asyncio.create_task(
+            self.pipeline.keep_alive(self.settings.batch.keepalive_seconds)
+        )
         log.info(
             "memoryd started",
             extra={
@@ -120,6 +124,10 @@ class Daemon:
             )
         except Exception:
             log.exception("drain failed; unacked events will be redelivered")
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._keepalive
         # Each step runs even when one before it failed: nothing is left open.
         for step in (self.transport.close, self.sink.close, self.http.stop):
             try:

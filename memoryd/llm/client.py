@@ -78,8 +78,14 @@ class TokenBudget:
         return self.per_hour is None or self.used(tenant) < self.per_hour
 
     def charge(self, tenant: str, tokens: int) -> None:
+        if self.per_hour is None:
+            return  # nothing to enforce: keep nothing
         with self._lock:
-            self._spent[tenant].append((self._clock(), tokens))
+            window = self._spent[tenant]
+            window.append((self._clock(), tokens))
+            horizon = self._clock() - _HOUR
+            while window and window[0][0] < horizon:
+                window.popleft()
 
 
 class ChatClient:
@@ -156,15 +162,16 @@ class ChatClient:
         attempt = 0
         while True:
             attempt += 1
-            started = time.perf_counter()
+            schema = self._schema_supported  # what this request sends, whatever others do
             try:
                 with self._slots:
+                    started = time.perf_counter()
                     response = self._client.chat.completions.create(
-                        **self._request(messages, answer)
+                        **self._request(messages, answer, schema)
                     )
             except openai.BadRequestError as exc:
                 refused = "response_format" in str(exc).lower()
-                if refused and self._schema_supported and self.settings.structured_output == "auto":
+                if refused and schema and self.settings.structured_output == "auto":
                     # A server without structured output: ask in the prompt alone.
                     log.warning("endpoint refuses response_format; using prompt-only JSON")
                     self._schema_supported = False
@@ -195,20 +202,32 @@ class ChatClient:
             except openai.APIStatusError as exc:  # 401, 403, 404…: retrying will not help
                 self.metrics.requests.labels(operation, "failed").inc()
                 raise LlmUnavailable(f"status {exc.status_code}") from None
+            except openai.OpenAIError as exc:  # e.g. an answer that is not the API's JSON
+                self.metrics.requests.labels(operation, "failed").inc()
+                raise LlmUnavailable(type(exc).__name__) from None
             self.metrics.seconds.labels(operation).observe(time.perf_counter() - started)
+            try:
+                content = response.choices[0].message.content
+            except (AttributeError, IndexError, TypeError):
+                # A proxy's HTML page, a base_url without /v1…: not a chat completion.
+                self.metrics.requests.labels(operation, "failed").inc()
+                raise LlmUnavailable("the answer is not a chat completion") from None
             self.metrics.requests.labels(operation, "ok").inc()
             self._account(operation, tenant, response, usage)
-            return response.choices[0].message.content or "" if response.choices else ""
+            return content if isinstance(content, str) else ""
 
-    def _request(self, messages: list[Message], answer: type[BaseModel]) -> dict[str, Any]:
+    def _request(
+        self, messages: list[Message], answer: type[BaseModel], schema: bool
+    ) -> dict[str, Any]:
         s = self.settings
         request: dict[str, Any] = {
             "model": s.model,
             "messages": messages,
-            "temperature": s.temperature,
-            "max_tokens": s.max_output_tokens,
+            s.token_limit_param: s.max_output_tokens,
         }
-        if self._schema_supported:
+        if s.temperature is not None:  # some reasoning models refuse any temperature
+            request["temperature"] = s.temperature
+        if schema:
             request["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": answer.__name__, "schema": answer.model_json_schema()},

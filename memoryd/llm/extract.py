@@ -18,11 +18,13 @@ from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnav
 from memoryd.llm.prompts import EXTRACTION_VERSION, ExtractedItem, ExtractionAnswer
 from memoryd.llm.prompts import extraction_messages as build_messages
 from memoryd.memory.extract import Candidate, Extractor
-from memoryd.memory.models import Item
-from memoryd.memory.ports import Embedder, VectorStore
+from memoryd.memory.models import Item, MemoryType
+from memoryd.memory.ports import Embedder, Filter, VectorStore
 from memoryd.memory.schema import ITEMS, item_from, live_items
 
 log = logging.getLogger(__name__)
+_MAX_TEXT = 1000
+_TYPES = {t.value for t in MemoryType}
 
 #: The user's existing items most related to a batch of events.
 RelatedItems = Callable[[str, Sequence[Event]], list[Item]]
@@ -50,7 +52,11 @@ class LlmExtractor:
         if not events:
             return []
         user_id = events[0].user_id
-        related = self.related(user_id, events)
+        try:
+            related = self.related(user_id, events)
+        except Exception as exc:  # context is a help, not a requirement
+            log.warning("related items unavailable", extra={"error": repr(exc)})
+            related = []
         messages = build_messages(events, self.categories, related)
         try:
             answer, usage = self.client.ask("extract", user_id, messages, ExtractionAnswer)
@@ -60,6 +66,9 @@ class LlmExtractor:
             return self._offline(events, "malformed", str(exc))
         except LlmUnavailable as exc:
             return self._offline(events, "unavailable", str(exc))
+        except Exception as exc:  # whatever the model or the network did: offline
+            log.exception("LLM extraction failed unexpectedly")
+            return self._offline(events, "unavailable", repr(exc))
         log.debug(
             "extracted",
             extra={
@@ -82,18 +91,22 @@ class LlmExtractor:
         self, item: ExtractedItem, events: dict[str, Event], known: set[str]
     ) -> Candidate | None:
         sources = [s for s in dict.fromkeys(item.sources) if s in events]
-        if not sources:
+        text = " ".join(item.text.split())[:_MAX_TEXT]
+        if not sources or not text:
             # Lineage is not invented: an item must come from a turn of this batch.
-            log.info("dropping an extracted item without a source in the batch")
+            log.info("dropping an extracted item without text or a source in the batch")
             return None
+        first = events[sources[0]]
+        # An item belongs to one agent's memory: other sources from the same agent only.
+        same_agent = [s for s in sources[1:] if events[s].agent_id == first.agent_id]
         return Candidate(
-            text=item.text.strip(),
-            event=events[sources[0]],
+            text=text,
+            event=first,
             happened_at=_date(item.happened_at),
             signal=1.0,
             category=item.category if item.category in self.categories else None,
-            memory_type=item.memory_type,
-            other_sources=tuple(sources[1:]),
+            memory_type=item.memory_type if item.memory_type in _TYPES else None,
+            other_sources=tuple(same_agent),
             supersedes=tuple(i for i in item.supersedes if i in known),
         )
 
@@ -119,9 +132,16 @@ def related_items(store: VectorStore, embedder: Embedder, limit: int) -> Related
     """The user's live items nearest to the batch's turns (one embedding of the batch)."""
 
     def related(user_id: str, events: Sequence[Event]) -> list[Item]:
-        if limit <= 0:
-            return []
-        vector = embedder.embed(["\n".join(e.content for e in events)])[0].tolist()
-        return [item_from(r) for r in store.search(ITEMS, vector, live_items(user_id), limit)]
+        agents = {e.agent_id for e in events}
+        if limit <= 0 or len(agents) != 1:
+            return []  # a batch from several agents is shown no agent's memory
+        (agent,) = agents
+        scope = live_items(user_id, agent)
+        if agent is None:  # user-level memory only, as dedup scopes it
+            scope = Filter(must=scope.must, must_not=scope.must_not, is_null=("agent_id",))
+        # The latest turns, within what an embedding model reads at once.
+        text = "\n".join(e.content for e in events[-16:])[-4000:]
+        vector = embedder.embed([text])[0].tolist()
+        return [item_from(r) for r in store.search(ITEMS, vector, scope, limit)]
 
     return related

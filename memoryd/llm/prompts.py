@@ -31,11 +31,13 @@ Answer with a JSON object {"items": [...]} and nothing else."""
 
 
 class ExtractedItem(BaseModel):
-    text: str = Field(min_length=1, max_length=1000)
-    memory_type: Literal["profile", "event", "knowledge", "behavior", "skill"] | None = None
+    # Lenient on purpose: one odd item must not cost the whole answer. The extractor
+    # drops items without text or sources and ignores an unknown type or category.
+    text: str
+    memory_type: Literal["profile", "event", "knowledge", "behavior", "skill"] | str | None = None
     category: str | None = None
     happened_at: str | None = Field(None, description="YYYY-MM-DD")
-    sources: list[str] = Field(min_length=1)
+    sources: list[str] = Field(default_factory=list)
     supersedes: list[str] = Field(default_factory=list)
 
 

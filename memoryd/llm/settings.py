@@ -20,8 +20,11 @@ class LlmSettings(BaseModel):
     retry_base_seconds: float = Field(0.5, gt=0)
     retry_max_seconds: float = Field(20.0, gt=0, description="cap, also on Retry-After")
     concurrency: int = Field(4, ge=1, description="requests in flight at once")
-    temperature: float = Field(0.0, ge=0)
-    max_output_tokens: int = Field(2048, ge=16)
+    temperature: float | None = Field(0.0, ge=0, description="unset: not sent")
+    max_output_tokens: int = Field(4096, ge=16)
+    token_limit_param: Literal["max_tokens", "max_completion_tokens"] = Field(
+        "max_tokens", description="newer OpenAI models take max_completion_tokens"
+    )
     structured_output: Literal["auto", "json_schema", "off"] = Field(
         "auto",
         description="auto: JSON schema response_format, dropped for a server that refuses it",

@@ -126,19 +126,23 @@ class BatchMemorizer:
     def _supersede(self, user_id: str, candidates: Sequence[Candidate], kept: set[str]) -> set[str]:
         """Archive the items the extractor said new ones replace (an updated fact); their
         ``valid_to`` is the time of the event that replaced them. Returns their categories."""
-        replaced: dict[str, datetime] = {}
+        replaced: dict[str, tuple[datetime, str | None]] = {}
         for cand in candidates:
             for item_id in cand.supersedes:
-                if item_id not in kept:
-                    replaced[item_id] = min(replaced.get(item_id, cand.event.at()), cand.event.at())
+                if item_id not in kept and item_id not in replaced:
+                    replaced[item_id] = (cand.event.at(), cand.event.agent_id)
         if not replaced:
             return set()
         points = []
         for record in self.store.get(ITEMS, list(replaced), with_vectors=True):
             item = item_from(record)
-            if item.user_id != user_id or item.archived or record.vector is None:
-                continue  # never another user's memory
-            old = item.model_copy(update={"archived": True, "valid_to": replaced[item.id]})
+            when, agent = replaced[item.id]
+            if item.user_id != user_id or item.agent_id != agent or item.archived:
+                continue  # never another user's or another agent's memory
+            if record.vector is None:
+                continue
+            until = max(when, item.valid_from)
+            old = item.model_copy(update={"archived": True, "valid_to": until})
             draft = ItemDraft(old, np.asarray(record.vector, dtype=np.float32), is_new=False)
             points.append(self._item_point(draft))
         if points:
@@ -192,7 +196,9 @@ class BatchMemorizer:
             agent = cand.event.agent_id
             match = self._match_in_batch(drafts, vector, threshold, agent)
             if match is None:
-                match = self._match_in_store(user_id, agent, vector, threshold, by_id)
+                match = self._match_in_store(
+                    user_id, agent, vector, threshold, by_id, cand.supersedes
+                )
                 if match is not None and match.item.id not in by_id:
                     drafts.append(match)
                     by_id[match.item.id] = match
@@ -241,12 +247,16 @@ class BatchMemorizer:
         vector: Vector,
         threshold: float,
         seen: dict[str, ItemDraft],
+        replaces: tuple[str, ...] = (),
     ) -> ItemDraft | None:
         # An agent's memory only reinforces that agent's items, so agent scoping holds.
-        where = (
-            user_scope(user_id, agent_id)
-            if agent_id is not None
-            else Filter(must={"user_id": user_id}, is_null=("agent_id",))
+        # A superseded item (valid_to set) is history: it is never reinforced or revived,
+        # and neither is an item the candidate itself replaces.
+        scope = user_scope(user_id, agent_id)
+        where = Filter(
+            must=scope.must,
+            must_not={"id": list(replaces)} if replaces else {},
+            is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
         )
         hits = self.store.search(ITEMS, vector.tolist(), where, 1, with_vectors=True)
         if not hits or hits[0].score < threshold:

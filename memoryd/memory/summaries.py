@@ -102,7 +102,12 @@ class CategoryRefresher:
             previous = state.previous
             since = previous.updated_at if previous else None
             drawn = set(previous.summary_item_ids) if previous else set()
-            changed = [i for i in state.items if since is None or i.updated_at > since]
+            # New to the summary, or changed since it: event times can arrive out of
+            # order, so "not drawn on yet" counts too (the most recent 30 are sent).
+            changed = [
+                i for i in state.items if since is None or i.id not in drawn or i.updated_at > since
+            ]
+            changed = sorted(changed, key=lambda i: i.updated_at)[-30:]
             if (
                 not changed
                 and previous is not None

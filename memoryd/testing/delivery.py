@@ -18,6 +18,7 @@ class FakeDelivery:
     origin: str = "test"
     acked: bool = False
     retries: list[float] = field(default_factory=list)
+    working_signals: int = 0
 
     @classmethod
     def of(cls, event: Mapping[str, Any], **kwargs: Any) -> FakeDelivery:
@@ -30,3 +31,6 @@ class FakeDelivery:
 
     async def retry(self, delay: float) -> None:
         self.retries.append(delay)
+
+    async def working(self) -> None:
+        self.working_signals += 1

@@ -278,7 +278,7 @@ def test_a_malformed_answer_is_repaired_once(server: OpenAIEmbeddingsServer, mod
 def test_malformed_twice_falls_back_to_offline(
     server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    model.extract = lambda body: json.dumps({"items": [{"text": "no sources"}]})
+    model.extract = lambda body: json.dumps({"items": "none today"})
     engine, metrics = engine_for(server)
     engine.memorize(events())
     assert len(extractions(server)) == 2
@@ -480,3 +480,64 @@ def test_with_llm_summaries_off_a_batch_makes_one_request(
     engine.memorize(events())
     assert len(server.chat_requests()) == 1
     assert {c.name for c in engine.categories("u1")} == {"personal_info", "relationships"}
+
+
+def test_one_odd_item_does_not_cost_the_others(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    odd = {**ANNA, "memory_type": "preference", "category": "no-such-category"}
+    model.extract = lambda body: answer(LISBON, odd, {"text": "  ", "sources": ["t1"]})
+    engine, _ = engine_for(server)
+    engine.memorize(events())
+    assert len(extractions(server)) == 1, "no repair request was needed"
+    items = {i.text: i for i in engine.items("u1")}
+    assert set(items) == {LISBON["text"], ANNA["text"]}
+    assert items[ANNA["text"]].memory_type in {"profile", "event", "knowledge", "behavior", "skill"}
+
+
+def test_a_superseding_item_is_not_merged_into_the_item_it_replaces(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    # The same words again, but said as an update: dedup must not reinforce the old item
+    model.extract = lambda body: answer(LISBON)
+    engine, _ = engine_for(server)
+    engine.memorize(events()[:1])
+    [old] = engine.items("u1")
+    model.extract = lambda body: answer({**LISBON, "sources": ["t9"], "supersedes": [old.id]})
+    engine.memorize(
+        [
+            {
+                "id": "t9",
+                "user_id": "u1",
+                "speaker": "Caroline",
+                "content": "Still in Lisbon, new flat.",
+                "time": "2023-06-01T10:00:00Z",
+            }
+        ]
+    )
+    [current] = engine.items("u1")
+    assert current.id != old.id and current.sources == ["t9"]
+    # and the superseded item is history: the same words later do not revive it
+    model.extract = lambda body: answer({**LISBON, "sources": ["t10"]})
+    engine.memorize(
+        [
+            {
+                "id": "t10",
+                "user_id": "u1",
+                "speaker": "Caroline",
+                "content": "Lisbon it is.",
+                "time": "2023-07-01T10:00:00Z",
+            }
+        ]
+    )
+    assert old.id not in {i.id for i in engine.items("u1")}
+
+
+def test_an_answer_that_is_not_a_chat_completion_falls_back(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    server.enqueue(ScriptedReply(200, "<html>Sign in to continue</html>"))
+    engine, metrics = engine_for(server, max_retries=0)
+    engine.memorize(events())
+    assert value(metrics.fallbacks, "unavailable") == 1
+    assert any("Lisbon" in i.text for i in engine.items("u1"))
