@@ -156,6 +156,18 @@ ANNA = {
 }
 
 
+def remembering_lisbon(server: OpenAIEmbeddingsServer, model: Model) -> MemoryEngine:
+    """An engine in LLM mode that has memorised LISBON from turn t1."""
+    model.extract = lambda body: answer(LISBON)
+    engine, _ = engine_for(server)
+    engine.memorize(events()[:1])
+    return engine
+
+
+def turn(eid: str, content: str, time: str) -> dict[str, Any]:
+    return {"id": eid, "user_id": "u1", "speaker": "Caroline", "content": content, "time": time}
+
+
 def value(metric: Any, *labels: str) -> float:
     return float(metric.labels(*labels)._value.get())
 
@@ -190,9 +202,7 @@ def test_one_call_per_batch_and_items_keep_model_fields_and_lineage(
 def test_the_model_sees_related_memories_and_can_supersede_one(
     server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    model.extract = lambda body: answer(LISBON)
-    engine, _ = engine_for(server)
-    engine.memorize(events()[:1])
+    engine = remembering_lisbon(server, model)
     [old] = engine.items("u1")
 
     moved = {
@@ -202,17 +212,7 @@ def test_the_model_sees_related_memories_and_can_supersede_one(
         "supersedes": [old.id, "not-an-item-shown"],
     }
     model.extract = lambda body: answer(moved)
-    engine.memorize(
-        [
-            {
-                "id": "t9",
-                "user_id": "u1",
-                "speaker": "Caroline",
-                "content": "I just moved to Porto.",
-                "time": "2023-06-01T10:00:00Z",
-            }
-        ]
-    )
+    engine.memorize([turn("t9", "I just moved to Porto.", "2023-06-01T10:00:00Z")])
 
     second_prompt = extractions(server)[-1]["messages"][-1]["content"]
     assert old.id in second_prompt, "existing related items are in the prompt"
@@ -351,9 +351,7 @@ def test_one_summary_request_rewrites_every_touched_category(
 def test_the_previous_summary_and_only_new_items_are_sent_and_unknown_ids_dropped(
     server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
-    model.extract = lambda body: answer(LISBON)
-    engine, _ = engine_for(server)
-    engine.memorize(events()[:1])
+    engine = remembering_lisbon(server, model)
     porto = {**LISBON, "text": "Caroline visited Porto in June 2023.", "sources": ["t9"]}
     model.extract = lambda body: answer(porto)
     model.summarize = lambda body: json.dumps(
@@ -367,17 +365,7 @@ def test_the_previous_summary_and_only_new_items_are_sent_and_unknown_ids_droppe
             ]
         }
     )
-    engine.memorize(
-        [
-            {
-                "id": "t9",
-                "user_id": "u1",
-                "speaker": "Caroline",
-                "content": "I visited Porto.",
-                "time": "2023-06-01T10:00:00Z",
-            }
-        ]
-    )
+    engine.memorize([turn("t9", "I visited Porto.", "2023-06-01T10:00:00Z")])
 
     [sent] = json.loads(summaries(server)[-1]["messages"][-1]["content"])
     assert sent["previous_summary"] == LISBON["text"]
@@ -499,37 +487,15 @@ def test_a_superseding_item_is_not_merged_into_the_item_it_replaces(
     server: OpenAIEmbeddingsServer, model: Model
 ) -> None:
     # The same words again, but said as an update: dedup must not reinforce the old item
-    model.extract = lambda body: answer(LISBON)
-    engine, _ = engine_for(server)
-    engine.memorize(events()[:1])
+    engine = remembering_lisbon(server, model)
     [old] = engine.items("u1")
     model.extract = lambda body: answer({**LISBON, "sources": ["t9"], "supersedes": [old.id]})
-    engine.memorize(
-        [
-            {
-                "id": "t9",
-                "user_id": "u1",
-                "speaker": "Caroline",
-                "content": "Still in Lisbon, new flat.",
-                "time": "2023-06-01T10:00:00Z",
-            }
-        ]
-    )
+    engine.memorize([turn("t9", "Still in Lisbon, new flat.", "2023-06-01T10:00:00Z")])
     [current] = engine.items("u1")
     assert current.id != old.id and current.sources == ["t9"]
     # and the superseded item is history: the same words later do not revive it
     model.extract = lambda body: answer({**LISBON, "sources": ["t10"]})
-    engine.memorize(
-        [
-            {
-                "id": "t10",
-                "user_id": "u1",
-                "speaker": "Caroline",
-                "content": "Lisbon it is.",
-                "time": "2023-07-01T10:00:00Z",
-            }
-        ]
-    )
+    engine.memorize([turn("t10", "Lisbon it is.", "2023-07-01T10:00:00Z")])
     assert old.id not in {i.id for i in engine.items("u1")}
 
 
