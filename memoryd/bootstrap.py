@@ -74,7 +74,11 @@ def build_llm_parts(
         [c.name for c in memory.categories],
         related_items(store, embedder, settings.llm.related_items),
     )
-    summarizer = LlmSummarizer(client) if settings.llm.summaries else None
+    summarizer = (
+        LlmSummarizer(client, interval=settings.llm.summary_interval_seconds)
+        if settings.llm.summaries
+        else None
+    )
     return extractor, summarizer, LlmRanker(client)
 
 

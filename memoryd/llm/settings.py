@@ -37,6 +37,12 @@ class LlmSettings(BaseModel):
         description="rewrite category summaries with the model (one request per batch that "
         "changed categories); false keeps the extractive ones and halves the requests",
     )
+    summary_interval_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="a category's summary is rewritten at most this often; items that "
+        "arrive meanwhile wait for the next rewrite (0: after every batch)",
+    )
     related_items: int = Field(
         20, ge=0, description="existing items shown to the model so it updates, not repeats"
     )

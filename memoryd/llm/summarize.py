@@ -6,7 +6,9 @@ that fails, gets the extractive summary instead."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
+from typing import Any
 
 from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnavailable
 from memoryd.llm.prompts import SummaryAnswer, summary_messages
@@ -18,10 +20,34 @@ log = logging.getLogger(__name__)
 class LlmSummarizer:
     """A :class:`~memoryd.memory.summarize.Summarizer` backed by a chat model."""
 
-    def __init__(self, client: ChatClient):
+    def __init__(self, client: ChatClient, *, interval: float = 0.0, clock: Any = time.monotonic):
         self.client = client
+        self.interval = interval
+        self._clock = clock
+        self._rewritten: dict[tuple[str, str], float] = {}
 
     def rewrite(self, user_id: str, requests: Sequence[SummaryRequest]) -> dict[str, SummaryDraft]:
+        # A category rewritten less than `interval` ago keeps its summary for now: at a
+        # live chat's pace that bounds the requests by time, not by events.
+        now = self._clock()
+        due = [
+            r
+            for r in requests
+            if not r.previous
+            or now - self._rewritten.get((user_id, r.name), float("-inf")) >= self.interval
+        ]
+        held = {
+            r.name: SummaryDraft(r.previous, [i.id for i in r.kept])
+            for r in requests
+            if r not in due
+        }
+        if not due:
+            return held
+        return {**held, **self._ask(user_id, due, now)}
+
+    def _ask(
+        self, user_id: str, requests: Sequence[SummaryRequest], now: float
+    ) -> dict[str, SummaryDraft]:
         try:
             answer, _ = self.client.ask(
                 "summarize", user_id, summary_messages(requests), SummaryAnswer
@@ -46,6 +72,7 @@ class LlmSummarizer:
             item_ids = [i for i in dict.fromkeys(category.item_ids) if i in known]
             # A runaway answer is cut at twice the target, at a line or sentence end.
             drafts[category.name] = SummaryDraft(_clip(text, 2 * request.target_chars), item_ids)
+            self._rewritten[(user_id, category.name)] = now
         return drafts
 
 

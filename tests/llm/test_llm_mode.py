@@ -122,6 +122,7 @@ def engine_for(server: OpenAIEmbeddingsServer, **llm: Any) -> tuple[MemoryEngine
             "timeout": 2.0,
             "retry_base_seconds": 0.01,
             "retry_max_seconds": 0.5,
+            "summary_interval_seconds": 0,
             **llm,
         },
         memory={"lexical": False},
@@ -507,3 +508,18 @@ def test_an_answer_that_is_not_a_chat_completion_falls_back(
     engine.memorize(events())
     assert value(metrics.fallbacks, "unavailable") == 1
     assert any("Lisbon" in i.text for i in engine.items("u1"))
+
+
+def test_a_category_is_rewritten_at_most_once_per_interval(
+    server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    model.extract = lambda body: answer(LISBON)
+    engine, _ = engine_for(server, summary_interval_seconds=3600)
+    engine.memorize(events()[:1])
+    porto = {**LISBON, "text": "Caroline visited Porto in June 2023.", "sources": ["t9"]}
+    model.extract = lambda body: answer(porto)
+    engine.memorize([turn("t9", "I visited Porto.", "2023-06-01T10:00:00Z")])
+
+    assert len(summaries(server)) == 1, "the second batch waits for the next rewrite"
+    [category] = engine.categories("u1")
+    assert category.summary == LISBON["text"] and category.item_count == 2
