@@ -46,19 +46,20 @@ class LlmRanker:
             answer, _ = self.client.ask("rank", user_id, messages, RankAnswer)
         except _FAILURES as exc:
             self._fallback(exc, "rank")
-            return wide.model_copy(update={"items": wide.items[:top_k]})
+            # The rag answer to the question as asked: top_k items and resources.
+            return wide.model_copy(
+                update={"items": wide.items[:top_k], "resources": wide.resources[:top_k]}
+            )
         by_id = {s.item.id: s for s in wide.items}
         chosen = [by_id[i] for i in dict.fromkeys(answer.item_ids) if i in by_id][:top_k]
         n = len(chosen)
         items = [ScoredItem(item=s.item, score=round(1.0 - k / n, 6)) for k, s in enumerate(chosen)]
         named = set(answer.categories)
-        sources = {e for s in chosen for e in s.item.sources}
-        return RetrieveResult(
+        return RetrieveResult(  # resources: the engine adds the chosen items' sources
             query=query,
             method="llm",
             categories=[c for c in wide.categories if c.category.name in named],
             items=items,
-            resources=[r for r in wide.resources if r.resource.event_id in sources],
         )
 
     def _fallback(self, exc: Exception, operation: str) -> None:

@@ -13,7 +13,15 @@ from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer
-from memoryd.memory.models import Category, Item, MemorizeResult, RetrieveResult, UserStats
+from memoryd.memory.models import (
+    Category,
+    Item,
+    MemorizeResult,
+    RetrieveResult,
+    ScoredItem,
+    ScoredResource,
+    UserStats,
+)
 from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, VectorPoint, VectorStore
 from memoryd.memory.retrieve import Query, RagRetriever, Ranker
 from memoryd.memory.schema import (
@@ -26,6 +34,7 @@ from memoryd.memory.schema import (
     collection_specs,
     item_from,
     live_items,
+    resource_from,
     user_scope,
 )
 from memoryd.memory.settings import MemorySettings
@@ -127,7 +136,21 @@ class MemoryEngine:
             )
         text = self._ranker.rewrite(user_id, query, context) if context else query
         wide = Query(user_id, text, self._ranker.candidates(top_k), agent_id, items_only)
-        return self._ranker.rank(user_id, text, self._retriever.retrieve(wide), top_k)
+        ranked = self._ranker.rank(user_id, text, self._retriever.retrieve(wide), top_k)
+        if ranked.method != "llm" or items_only:
+            return ranked
+        # Full lineage: the events the chosen items come from, in the items' order.
+        return ranked.model_copy(update={"resources": self._sources_of(user_id, ranked.items)})
+
+    def _sources_of(self, user_id: str, items: Sequence[ScoredItem]) -> list[ScoredResource]:
+        score: dict[str, float] = {}
+        for scored in items:
+            for event_id in scored.item.sources:
+                score.setdefault(ids.resource_id(user_id, event_id), scored.score)
+        found = {r.id: resource_from(r) for r in self.store.get(RESOURCES, list(score))}
+        return [
+            ScoredResource(resource=found[rid], score=s) for rid, s in score.items() if rid in found
+        ]
 
     def categories(self, user_id: str) -> list[Category]:
         found = [category_from(r) for r in self.store.scroll(CATEGORIES, user_scope(user_id))]

@@ -412,7 +412,9 @@ def test_llm_retrieval_ranks_rag_candidates_after_rewriting_the_query(
     assert result.method == "llm"
     assert [s.item.text for s in result.items] == [ANNA["text"]]
     assert [c.category.name for c in result.categories] == ["relationships"]
-    assert {r.resource.event_id for r in result.resources} <= {"t1", "t2"}
+    assert [r.resource.event_id for r in result.resources] == ["t2", "t1"], (
+        "the chosen item's sources, in its order"
+    )
     assert value(metrics.requests, "rank", "ok") == 1
 
 
