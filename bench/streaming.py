@@ -26,7 +26,8 @@ from nats.aio.msg import Msg
 from memoryd.bootstrap import build_engine
 from memoryd.client import EventPublisher, KafkaAck, KafkaOptions
 from memoryd.config import Settings
-from memoryd.consumers.kafka import KafkaTransport, create_topics
+from memoryd.consumers.kafka import KafkaTransport
+from memoryd.consumers.kafka_topics import create_topics
 from memoryd.daemon.app import Daemon
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.subjects import context_subject

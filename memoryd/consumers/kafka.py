@@ -21,21 +21,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 
 from memoryd.config import KafkaSettings
 from memoryd.consumers.backoff import compute_backoff
 from memoryd.consumers.delivery import DLQ_DETAIL, DLQ_REASON, Delivery
+from memoryd.consumers.kafka_topics import create_topics
+from memoryd.consumers.offsets import OffsetTracker
 from memoryd.consumers.transport import Revoked, Submit
-from memoryd.errors import TransientError
 from memoryd.events import Event
 from memoryd.kafka_options import connection_kwargs, kafka_security, partition_for
 
@@ -44,66 +42,6 @@ log = logging.getLogger(__name__)
 DLQ_TOPIC = "Memoryd-Original-Topic"
 DLQ_PARTITION = "Memoryd-Original-Partition"
 DLQ_OFFSET = "Memoryd-Original-Offset"
-
-
-async def create_topics(settings: KafkaSettings) -> None:
-    """Create the events, dead-letter and (compacted) context topics if missing."""
-    admin = AIOKafkaAdminClient(**connection_kwargs(settings))
-    await admin.start()
-    try:
-        n, rf = settings.partitions, settings.replication_factor
-        topics = [
-            NewTopic(settings.events_topic, n, rf),
-            NewTopic(settings.dead_letter_topic, n, rf),
-            NewTopic(settings.context_topic, n, rf, topic_configs={"cleanup.policy": "compact"}),
-        ]
-        response = await admin.create_topics(topics)
-        for topic, code, message in _topic_errors(response):
-            if code == TopicAlreadyExistsError.errno:
-                continue  # kept as the operator configured it
-            if code:
-                raise TransientError(f"could not create Kafka topic {topic}: {message} ({code})")
-            log.info("created Kafka topic", extra={"topic": topic})
-    finally:
-        await admin.close()
-
-
-def _topic_errors(response: Any) -> Iterable[tuple[str, int, str | None]]:
-    for error in response.topic_errors:
-        yield error[0], error[1], error[2] if len(error) > 2 else None
-
-
-class OffsetTracker:
-    """The records of one partition handed to the pipeline, in order, and which are done.
-
-    The committable offset is the first record not done yet — or, when all are, the one
-    after the last record seen.
-    """
-
-    def __init__(self) -> None:
-        self._order: deque[int] = deque()
-        self._done: set[int] = set()
-        self._next: int | None = None
-
-    def add(self, offset: int) -> bool:
-        """Track a fetched record; False if it was seen already (a re-fetch)."""
-        if self._next is not None and offset < self._next:
-            return False
-        self._order.append(offset)
-        self._next = offset + 1
-        return True
-
-    def done(self, offset: int) -> None:
-        self._done.add(offset)
-
-    @property
-    def outstanding(self) -> int:
-        return len(self._order) - len(self._done)
-
-    def committable(self) -> int | None:
-        while self._order and self._order[0] in self._done:
-            self._done.discard(self._order.popleft())
-        return self._order[0] if self._order else self._next
 
 
 class KafkaDelivery:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memoryd.consumers.kafka import OffsetTracker
+from memoryd.consumers.offsets import OffsetTracker
 from memoryd.kafka_options import partition_for
 
 

@@ -9,7 +9,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from memoryd.config import KafkaSettings
-from memoryd.consumers.kafka import create_topics
+from memoryd.consumers.kafka_topics import create_topics
 from memoryd.testing.tansu import TansuBroker
 
 

@@ -20,7 +20,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from memoryd.config import KafkaSettings, Settings
-from memoryd.consumers.kafka import create_topics
+from memoryd.consumers.kafka_topics import create_topics
 from memoryd.daemon.cli import main
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.events import ContextSnapshot
