@@ -33,16 +33,26 @@ _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 _HOUR = 3600.0
 
 
-class LlmUnavailable(Exception):
+class LlmFailure(Exception):
+    """No usable answer; ``reason`` labels the fallback metric."""
+
+    reason = "unavailable"
+
+
+class LlmUnavailable(LlmFailure):
     """The endpoint failed (after retries) or refused the request."""
 
 
-class LlmMalformed(Exception):
+class LlmMalformed(LlmFailure):
     """The answer was not the JSON asked for, even after the repair request."""
 
+    reason = "malformed"
 
-class BudgetExceeded(Exception):
+
+class BudgetExceeded(LlmFailure):
     """The tenant used its tokens for this hour."""
+
+    reason = "budget"
 
 
 @dataclass

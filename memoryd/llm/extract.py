@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from memoryd.events import Event
-from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnavailable
+from memoryd.llm.client import BudgetExceeded, ChatClient, LlmFailure
 from memoryd.llm.prompts import EXTRACTION_VERSION, ExtractedItem, ExtractionAnswer
 from memoryd.llm.prompts import extraction_messages as build_messages
 from memoryd.memory.extract import Candidate, Extractor
@@ -61,11 +61,9 @@ class LlmExtractor:
         try:
             answer, usage = self.client.ask("extract", user_id, messages, ExtractionAnswer)
         except BudgetExceeded:
-            return self._offline(events, "budget")
-        except LlmMalformed as exc:
-            return self._offline(events, "malformed", str(exc))
-        except LlmUnavailable as exc:
-            return self._offline(events, "unavailable", str(exc))
+            return self._offline(events, BudgetExceeded.reason)
+        except LlmFailure as exc:
+            return self._offline(events, exc.reason, str(exc))
         except Exception as exc:  # whatever the model or the network did: offline
             log.exception("LLM extraction failed unexpectedly")
             return self._offline(events, "unavailable", repr(exc))

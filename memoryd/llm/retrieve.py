@@ -8,12 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnavailable
+from memoryd.llm.client import ChatClient, LlmFailure
 from memoryd.llm.prompts import RankAnswer, RewriteAnswer, rank_messages, rewrite_messages
 from memoryd.memory.models import RetrieveResult, ScoredItem
 
 log = logging.getLogger(__name__)
-_FAILURES = (BudgetExceeded, LlmMalformed, LlmUnavailable)
 
 
 class LlmRanker:
@@ -32,7 +31,7 @@ class LlmRanker:
             answer, _ = self.client.ask(
                 "rewrite", user_id, rewrite_messages(query, context[-10:]), RewriteAnswer
             )
-        except _FAILURES as exc:
+        except LlmFailure as exc:
             self._fallback(exc, "rewrite")
             return query
         return answer.query.strip() or query
@@ -44,7 +43,7 @@ class LlmRanker:
         messages = rank_messages(query, [s.item for s in wide.items], categories)
         try:
             answer, _ = self.client.ask("rank", user_id, messages, RankAnswer)
-        except _FAILURES as exc:
+        except LlmFailure as exc:
             self._fallback(exc, "rank")
             # The rag answer to the question as asked: top_k items and resources.
             return wide.model_copy(
@@ -62,7 +61,6 @@ class LlmRanker:
             items=items,
         )
 
-    def _fallback(self, exc: Exception, operation: str) -> None:
-        reason = {BudgetExceeded: "budget", LlmMalformed: "malformed"}.get(type(exc), "unavailable")
-        self.client.metrics.fallbacks.labels(reason).inc()
-        log.warning("LLM %s unavailable; using rag", operation, extra={"reason": reason})
+    def _fallback(self, exc: LlmFailure, operation: str) -> None:
+        self.client.metrics.fallbacks.labels(exc.reason).inc()
+        log.warning("LLM %s unavailable; using rag", operation, extra={"reason": exc.reason})

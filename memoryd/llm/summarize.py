@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from memoryd.llm.client import BudgetExceeded, ChatClient, LlmMalformed, LlmUnavailable
+from memoryd.llm.client import ChatClient, LlmFailure
 from memoryd.llm.prompts import SummaryAnswer, summary_messages
 from memoryd.memory.summarize import SummaryDraft, SummaryRequest
 
@@ -52,13 +52,10 @@ class LlmSummarizer:
             answer, _ = self.client.ask(
                 "summarize", user_id, summary_messages(requests), SummaryAnswer
             )
-        except (BudgetExceeded, LlmMalformed, LlmUnavailable) as exc:
-            reason = {BudgetExceeded: "budget", LlmMalformed: "malformed"}.get(
-                type(exc), "unavailable"
-            )
-            self.client.metrics.fallbacks.labels(reason).inc()
+        except LlmFailure as exc:
+            self.client.metrics.fallbacks.labels(exc.reason).inc()
             log.warning(
-                "LLM summaries unavailable; using extractive ones", extra={"reason": reason}
+                "LLM summaries unavailable; using extractive ones", extra={"reason": exc.reason}
             )
             return {}
         asked = {r.name: r for r in requests}
