@@ -107,7 +107,6 @@ class ChatClient:
         self.settings = settings
         self.metrics = metrics or LlmMetrics()
         self.budget = TokenBudget(settings.tenant_tokens_per_hour)
-        self.usage = Usage()
         self._client = openai.OpenAI(
             base_url=settings.base_url,
             # Servers without auth (vLLM, Ollama) still need a non-empty value here.
@@ -252,7 +251,6 @@ class ChatClient:
         self.metrics.tokens.labels(operation, "completion").inc(completion)
         call = Usage(prompt, completion, 1)
         usage.add(call)
-        self.usage.add(call)
         self.budget.charge(tenant, prompt + completion)
 
 
