@@ -85,3 +85,33 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=r,
         )
+        self.evolution_runs = Counter(
+            "memoryd_evolution_runs_total",
+            "Self-evolution runs (one job for one user), by job and outcome (changed, "
+            "unchanged, skipped: done before or not owned here, failed).",
+            ["job", "outcome"],
+            registry=r,
+        )
+        self.evolution_seconds = Histogram(
+            "memoryd_evolution_seconds",
+            "Time one self-evolution job takes for one user.",
+            ["job"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.items_superseded = Counter(
+            "memoryd_items_superseded_total",
+            "Items whose validity was closed because a newer item replaces them.",
+            registry=r,
+        )
+        self.items_archived = Counter(
+            "memoryd_items_archived_total",
+            "Items archived by self-evolution, by reason (merged, superseded, decayed).",
+            ["reason"],
+            registry=r,
+        )
+        self.categories_created = Counter(
+            "memoryd_categories_created_total",
+            "Categories created by self-evolution (discovered from clusters of items).",
+            registry=r,
+        )
