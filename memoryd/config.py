@@ -24,6 +24,7 @@ from pydantic_settings import (
 
 from memoryd.llm.settings import LlmSettings
 from memoryd.memory.settings import MemorySettings
+from memoryd.schedulers.settings import EvolutionSettings
 
 
 class Section(BaseModel):
@@ -245,6 +246,7 @@ class Settings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
     snapshot: SnapshotSettings = Field(default_factory=SnapshotSettings)
+    evolution: EvolutionSettings = Field(default_factory=EvolutionSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     api_token: SecretStr | None = Field(None, description="bearer token the HTTP API requires")
     shutdown_grace_seconds: float = Field(25.0, gt=0, description="drain budget on SIGTERM")

@@ -24,13 +24,16 @@ from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import MemorizeResult, UserStats
+from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import USERS
 from memoryd.publishers.kafka_sink import KafkaSnapshotSink
 from memoryd.publishers.nats_sink import NatsSnapshotSink
 from memoryd.publishers.scheduler import SnapshotScheduler, SnapshotSink
 from memoryd.publishers.snapshot import SnapshotBuilder
+from memoryd.schedulers.discover import CategoryNamer
+from memoryd.schedulers.jobs import JobName
+from memoryd.schedulers.service import EvolutionService, RunReport
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0
@@ -48,6 +51,7 @@ class Daemon:
         metrics: Metrics | None = None,
         *,
         close_engine: bool = True,
+        namer: CategoryNamer | None = None,
     ):
         self.settings = settings
         self._engine = engine
@@ -64,6 +68,16 @@ class Daemon:
             transport=self.transport.name,
             dead_letters=self.transport,
             on_memorized=self._memorized,
+        )
+        self.evolution = EvolutionService(
+            engine,
+            settings.evolution,
+            self._metrics,
+            owns=self.owns,
+            lock=self.pipeline.user_lock,
+            busy=lambda: self.pipeline.batcher.buffered > 0,
+            on_changed=self._evolved,
+            namer=namer,
         )
         self.http = HttpServer(
             create_app(self, api_token=_secret(settings)), settings.http.host, settings.http.port
@@ -87,6 +101,7 @@ class Daemon:
         await self.sink.start()  # before consuming: snapshot versions continue from it
         await self.transport.start_consuming()
         await self.http.start()
+        self.evolution.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
         self._keepalive = asyncio.create_task(
             self.pipeline.keep_alive(self.settings.batch.keepalive_seconds)
@@ -112,6 +127,9 @@ class Daemon:
             self._lag_task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._lag_task
+        # Runs in progress finish first (each is one job for one user); none starts after.
+        budget = min(_HANDOVER_SECONDS, self.settings.shutdown_grace_seconds)
+        await self.evolution.stop(timeout=budget)
         try:
             async with asyncio.timeout(self.settings.shutdown_grace_seconds):
                 await self.transport.stop_consuming()
@@ -167,6 +185,17 @@ class Daemon:
             await self.sink.clear(user_id)
         return before
 
+    async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
+        return await self.evolution.evolve(user_id, jobs or None)
+
+    async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
+        async with self.pipeline.user_lock(user_id):
+            restored = await asyncio.to_thread(
+                self._engine.rollback_summary, user_id, category, version
+            )
+        self.scheduler.notify(user_id, kind="rollback")
+        return restored
+
     async def readiness(self) -> dict[str, bool]:
         return {
             "broker": await self.transport.connected(),
@@ -195,9 +224,12 @@ class Daemon:
                     await self.pipeline.revoke(lost)
             except TimeoutError:
                 log.warning("batches outlived the handover budget; left for the next owner")
-            await self.scheduler.release(
-                lambda user_id: not self.transport.owns(user_id), timeout=budget
-            )
+
+            def gone(user_id: str) -> bool:
+                return not self.transport.owns(user_id)
+
+            await self.evolution.release(gone, timeout=budget)
+            await self.scheduler.release(gone, timeout=budget)
         finally:
             self._revoking -= 1
 
@@ -206,6 +238,11 @@ class Daemon:
     ) -> None:
         traceparent = next((p.traceparent for p in reversed(batch) if p.traceparent), None)
         self._notify(user_id, [p.event for p in batch], traceparent)
+        self.evolution.on_memorized(user_id, len(result.items))
+
+    def _evolved(self, user_id: str, reports: Sequence[RunReport]) -> None:
+        """An evolution run changed the user's memory: push a fresh snapshot."""
+        self.scheduler.notify(user_id, kind="evolution")
 
     def _notify(self, user_id: str, events: Sequence[Event], traceparent: str | None) -> None:
         if not self._revoking and not self.transport.owns(user_id):

@@ -37,6 +37,7 @@ from memoryd.daemon.cli_api import call_api
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.daemon.logs import configure_logging
 from memoryd.errors import InvalidEventError, MemorydError
+from memoryd.schedulers.jobs import JOBS
 
 logger = logging.getLogger("memoryd.cli")
 
@@ -265,8 +266,12 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", parents=[api], help="readiness (+ a user's stats)")
     status.add_argument("--user")
     evolve = commands.add_parser("evolve", parents=[api], help="run self-evolution now")
-    evolve.add_argument("--user", help="one user (default: all)")
-    evolve.add_argument("--job", help="one job (default: all)")
+    evolve.add_argument("--user", help="one user (default: every user the daemon owns)")
+    evolve.add_argument("--job", choices=JOBS, help="one job (default: all enabled jobs)")
+    evolve.add_argument(
+        "--rollback", metavar="CATEGORY", help="restore a kept summary of CATEGORY (needs --user)"
+    )
+    evolve.add_argument("--version", type=int, help="the summary version --rollback restores")
     return parser
 
 
@@ -291,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("publish", "subscribe"):
         args.nats_url = args.nats_url or env.get("NATS_URL") or DEFAULT_NATS_URL
         args.connect = _connect_options(args, env)
+    if args.command == "evolve" and args.rollback and not (args.user and args.version):
+        parser.error("evolve --rollback needs --user and --version")
     if args.command in ("retrieve", "status", "evolve"):
         args.token = args.token or env.get("MEMORYD_API_TOKEN")
     configure_logging(args.log_level or "INFO")

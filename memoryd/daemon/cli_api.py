@@ -44,6 +44,9 @@ def call_api(args: argparse.Namespace) -> int:
         calls["ready"] = ("GET", "/readyz", None)
         if args.user:
             calls["stats"] = ("GET", _user_path(args.user, "stats"), None)
+    elif args.rollback:
+        path = _user_path(args.user, f"categories/{quote(args.rollback, safe='')}/rollback")
+        calls["result"] = ("POST", path, {"version": args.version})
     else:  # evolve
         path = _user_path(args.user, "evolve") if args.user else "/v1/evolve"
         calls["result"] = ("POST", path, {"job": args.job} if args.job else {})

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from memoryd.events import MAX_ID_LENGTH
 from memoryd.memory.models import Category, Item, RetrieveResult, UserStats
+from memoryd.schedulers.jobs import JobName
+from memoryd.schedulers.service import RunReport
 
 MAX_TOP_K = 100
 
@@ -58,6 +60,11 @@ class RetrieveRequest(BaseModel):
         max_length=20,
         description="recent turns; with method llm the query is rewritten from them",
     )
+    include_history: bool = Field(
+        False,
+        description="also search archived items (superseded and decayed), ranked lower; "
+        "a superseded item carries valid_to",
+    )
 
 
 class RetrievedItem(BaseModel):
@@ -69,6 +76,9 @@ class RetrievedItem(BaseModel):
     sources: list[str]
     happened_at: date | None = None
     reinforcement: int
+    valid_from: datetime
+    valid_to: datetime | None = None
+    archived: bool = False
 
 
 class RetrievedCategory(BaseModel):
@@ -161,3 +171,29 @@ class Readiness(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str
+
+
+class EvolveRequest(BaseModel):
+    """Body of the evolve routes: one ``job``, several ``jobs``, or neither for all the
+    enabled ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job: JobName | None = None
+    jobs: list[JobName] = Field(default_factory=list)
+
+    def chosen(self) -> list[JobName]:
+        return [*([self.job] if self.job else []), *self.jobs]
+
+
+class EvolveResponse(BaseModel):
+    """What the runs did: one report per job and user, with the ids they changed."""
+
+    runs: list[RunReport]
+    changed: int = Field(description="runs that changed memory")
+
+
+class RollbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="a kept summary version (see the category history)")

@@ -22,9 +22,12 @@ from memoryd.daemon.http_models import (
     EventsAccepted,
     EventsMemorized,
     EventsRejected,
+    EvolveRequest,
+    EvolveResponse,
     RejectedEvent,
     RetrieveRequest,
     RetrieveResponse,
+    RollbackRequest,
     UserCategories,
     UserDeleted,
     UserItems,
@@ -34,6 +37,8 @@ from memoryd.daemon.http_models import (
 from memoryd.daemon.ports import ApiBackend
 from memoryd.errors import InvalidEventError
 from memoryd.events import MAX_ID_LENGTH, ContextSnapshot, Event, parse_event
+from memoryd.memory.models import Category
+from memoryd.schedulers.service import NotOwnedError
 
 # ``:path`` lets a URL-encoded "/" through: user ids are opaque and may contain anything.
 USER_PATH = "/users/{user_id:path}"
@@ -52,6 +57,7 @@ def v1_router(backend: ApiBackend, *, dependencies: Sequence[Any] = ()) -> APIRo
     _add_event_routes(router, backend)
     _add_retrieve_route(router, backend)
     _add_user_routes(router, backend)
+    _add_evolution_routes(router, backend)
     return router
 
 
@@ -152,6 +158,7 @@ def _add_retrieve_route(router: APIRouter, backend: ApiBackend) -> None:
             request.method,
             agent_id=request.agent_id,
             context=request.context,
+            include_history=request.include_history,
         )
         elapsed = time.perf_counter() - started
         backend.metrics.retrieve_seconds.labels(method=request.method).observe(elapsed)
@@ -198,3 +205,37 @@ def _add_user_routes(router: APIRouter, backend: ApiBackend) -> None:
             events=before.events, items=before.items, categories=before.categories
         )
         return UserDeleted(user_id=user_id, deleted=counts)
+
+
+def _add_evolution_routes(router: APIRouter, backend: ApiBackend) -> None:
+    @router.post(
+        f"{USER_PATH}/evolve", responses={409: {"model": ErrorBody}}, tags=["evolution"]
+    )
+    async def evolve_user(user_id: UserId, request: EvolveRequest | None = None) -> EvolveResponse:
+        """Run self-evolution for the user now and report what changed. 409 if another
+        replica owns the user (only the owner evolves a user)."""
+        try:
+            runs = await backend.evolve(user_id, (request or EvolveRequest()).chosen())
+        except NotOwnedError as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        return EvolveResponse(runs=runs, changed=sum(r.outcome == "changed" for r in runs))
+
+    @router.post("/evolve", tags=["evolution"])
+    async def evolve_all(request: EvolveRequest | None = None) -> EvolveResponse:
+        """Run self-evolution now for every user this replica owns."""
+        runs = await backend.evolve(None, (request or EvolveRequest()).chosen())
+        return EvolveResponse(runs=runs, changed=sum(r.outcome == "changed" for r in runs))
+
+    @router.post(
+        USER_PATH + "/categories/{category}/rollback",
+        responses={404: {"model": ErrorBody}},
+        tags=["evolution"],
+    )
+    async def rollback_summary(
+        user_id: UserId, category: str, request: RollbackRequest
+    ) -> Category:
+        """Make a kept earlier summary of the category current again (as a new version)."""
+        try:
+            return await backend.rollback_summary(user_id, category, request.version)
+        except LookupError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc).strip("'\"")) from None

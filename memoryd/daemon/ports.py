@@ -8,7 +8,9 @@ from typing import Protocol
 from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import MemorizeResult, UserStats
+from memoryd.memory.models import Category, MemorizeResult, UserStats
+from memoryd.schedulers.jobs import JobName
+from memoryd.schedulers.service import RunReport
 
 
 class ApiBackend(Protocol):
@@ -35,6 +37,16 @@ class ApiBackend(Protocol):
     async def delete_user(self, user_id: str) -> UserStats:
         """Delete the user's memory (cascade) and daemon state, with no batch of theirs in
         flight meanwhile; return what was there."""
+        ...
+
+    async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
+        """Run self-evolution now for one user (or every user owned here); raises
+        :class:`~memoryd.schedulers.service.NotOwnedError` for a user owned elsewhere."""
+        ...
+
+    async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
+        """Restore a kept summary version as the category's current one (raises
+        ``LookupError`` for an unknown category or version)."""
         ...
 
     async def readiness(self) -> dict[str, bool]:

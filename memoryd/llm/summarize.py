@@ -26,18 +26,21 @@ class LlmSummarizer:
         self._clock = clock
         self._rewritten: dict[tuple[str, str], float] = {}
 
-    def rewrite(self, user_id: str, requests: Sequence[SummaryRequest]) -> dict[str, SummaryDraft]:
+    def rewrite(
+        self, user_id: str, requests: Sequence[SummaryRequest], *, force: bool = False
+    ) -> dict[str, SummaryDraft]:
         # A category rewritten less than `interval` ago keeps its summary for now: at a
         # live chat's pace that bounds the requests by time, not by events.
         now = self._clock()
         due = [
             r
             for r in requests
-            if not r.previous
+            if force
+            or not r.previous
             or now - self._rewritten.get((user_id, r.name), float("-inf")) >= self.interval
         ]
         held = {
-            r.name: SummaryDraft(r.previous, [i.id for i in r.kept])
+            r.name: SummaryDraft(r.previous, [i.id for i in r.kept], fresh=False)
             for r in requests
             if r not in due
         }

@@ -67,14 +67,15 @@ class MemoryEngine:
         self.embedder = embedder
         for spec in collection_specs(embedder.dim):
             store.ensure_collection(spec)
-        categorizer = Categorizer(embedder, self.settings.categories)
+        self.lexical = lexical
+        self.categorizer = categorizer = Categorizer(embedder, self.settings.categories)
         self._extractor = extractor or OfflineExtractor(
             self.settings.extractor_min_score, self.settings.max_items_per_event
         )
         self._memorizer = BatchMemorizer(
             store, embedder, lexical, self._extractor, categorizer, self.settings
         )
-        self._refresher = CategoryRefresher(store, categorizer, self.settings, summarizer)
+        self.refresher = CategoryRefresher(store, categorizer, self.settings, summarizer)
         self._retriever = RagRetriever(store, embedder, lexical, self.settings)
         self._ranker = ranker
 
@@ -97,8 +98,9 @@ class MemoryEngine:
         for user_id, user_events in per_user.items():
             batch = self._memorizer.memorize_user(user_id, user_events)
             touched = batch.touched_categories
-            self._refresher.refresh(user_id, touched)
-            self._record_user(user_id, max(user_events, key=lambda e: (e.at(), e.id)))
+            self.refresher.refresh(user_id, touched)
+            if batch.resources:  # fresh events (a redelivery changes nothing)
+                self._record_user(user_id, max(user_events, key=lambda e: (e.at(), e.id)))
             changed = [d for d in batch.drafts if d.changed]
             result["resources"] += batch.resources
             result["items"] += [d.item for d in changed]
@@ -119,15 +121,19 @@ class MemoryEngine:
         agent_id: str | None = None,
         items_only: bool = False,
         context: Sequence[str] = (),
+        include_history: bool = False,
     ) -> RetrieveResult:
         """Find the memory relevant to ``query`` for one user (and optionally one agent);
         ``items_only`` skips the category and resource layers. ``method="llm"`` (LLM mode)
         lets the model rank the candidates, after rewriting the query from ``context``
-        (the recent turns) when given."""
+        (the recent turns) when given. ``include_history`` also searches archived items
+        (superseded and decayed ones), ranked below current memory at equal relevance."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if method == "rag":
-            return self._retriever.retrieve(Query(user_id, query, top_k, agent_id, items_only))
+            return self._retriever.retrieve(
+                Query(user_id, query, top_k, agent_id, items_only, include_history)
+            )
         if method != "llm":
             raise PermanentError(f"retrieval method {method!r} is unknown: use 'rag' or 'llm'")
         if self._ranker is None:
@@ -135,7 +141,9 @@ class MemoryEngine:
                 "retrieval method 'llm' needs LLM mode (llm.base_url and llm.model)"
             )
         text = self._ranker.rewrite(user_id, query, context) if context else query
-        wide = Query(user_id, text, self._ranker.candidates(top_k), agent_id, items_only)
+        wide = Query(
+            user_id, text, self._ranker.candidates(top_k), agent_id, items_only, include_history
+        )
         ranked = self._ranker.rank(user_id, text, self._retriever.retrieve(wide), top_k)
         if ranked.method != "llm" or items_only:
             return ranked
@@ -160,6 +168,30 @@ class MemoryEngine:
         where = live_items(user_id, category=category) if category else live_items(user_id)
         found = [item_from(r) for r in self.store.scroll(ITEMS, where)]
         return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
+        """Make a kept earlier summary version of ``category`` current again (as a new
+        version). Raises ``LookupError`` for an unknown category or version."""
+        if not self.store.get(CATEGORIES, [ids.category_id(user_id, category)]):
+            raise LookupError(f"user has no category {category!r}")
+        restored = self.refresher.rollback(user_id, category, version)
+        self.store.flush()
+        return restored
+
+    def user_ids(self) -> list[str]:
+        """Every user with memorised events (from the per-user bookkeeping)."""
+        return sorted({str(r.payload["user_id"]) for r in self.store.scroll(USERS, Filter())})
+
+    def user_state(self, user_id: str) -> dict[str, Any]:
+        """The user's bookkeeping: ``last_event_time``, ``revision`` (bumped by every batch
+        with fresh events) and what self-evolution recorded; empty for an unknown user."""
+        state = self.store.get(USERS, [ids.user_state_id(user_id)])
+        return dict(state[0].payload) if state else {}
+
+    def set_user_state(self, user_id: str, **fields: Any) -> None:
+        """Merge ``fields`` into the user's bookkeeping."""
+        payload = {**self.user_state(user_id), **fields, "user_id": user_id}
+        self.store.upsert(USERS, [VectorPoint(ids.user_state_id(user_id), USER_VECTOR, payload)])
 
     def stats(self, user_id: str) -> UserStats:
         state = self.store.get(USERS, [ids.user_state_id(user_id)])
@@ -188,22 +220,14 @@ class MemoryEngine:
                 close()
 
     def _record_user(self, user_id: str, last: Event) -> None:
-        """Remember the newest event (by time, then id): a redelivered old event must not
-        move ``last_event_id`` backwards."""
-        state = self.store.get(USERS, [ids.user_state_id(user_id)])
-        if state:
-            previous = (
-                str(state[0].payload["last_event_time"]),
-                str(state[0].payload["last_event_id"]),
-            )
-            if previous >= (last.at().isoformat(), last.id):
-                return
-        payload = {
-            "user_id": user_id,
-            "last_event_id": last.id,
-            "last_event_time": last.at().isoformat(),
-        }
-        self.store.upsert(USERS, [VectorPoint(ids.user_state_id(user_id), USER_VECTOR, payload)])
+        """Bump the user's revision and remember the newest event (by time, then id): a
+        late old event must not move ``last_event_id`` backwards."""
+        state = self.user_state(user_id)
+        fields: dict[str, Any] = {"revision": int(state.get("revision", 0)) + 1}
+        previous = (str(state.get("last_event_time", "")), str(state.get("last_event_id", "")))
+        if previous < (last.at().isoformat(), last.id):
+            fields |= {"last_event_id": last.id, "last_event_time": last.at().isoformat()}
+        self.set_user_state(user_id, **fields)
 
 
 def _validate(

@@ -37,3 +37,9 @@ def category_id(user_id: str, name: str) -> str:
 
 def user_state_id(user_id: str) -> str:
     return _uuid("user", user_id)
+
+
+def run_id(job: str, user_id: str, scheduled: str) -> str:
+    """A self-evolution run: the same job for the same user at the same scheduled time is
+    the same run, on every replica and after every restart."""
+    return _uuid("evolution", job, user_id, scheduled)

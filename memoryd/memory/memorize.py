@@ -69,6 +69,7 @@ def _reinforce(item: Item, event: Event, happened_at: object) -> Item | None:
             "happened_at": item.happened_at or happened_at,
             # A memory said again is salient again: a re-mention revives an archived item.
             "archived": False,
+            "archived_reason": None,
         }
     )
 
@@ -142,7 +143,9 @@ class BatchMemorizer:
             if record.vector is None:
                 continue
             until = max(when, item.valid_from)
-            old = item.model_copy(update={"archived": True, "valid_to": until})
+            old = item.model_copy(
+                update={"archived": True, "archived_reason": "superseded", "valid_to": until}
+            )
             draft = ItemDraft(old, np.asarray(record.vector, dtype=np.float32), is_new=False)
             points.append(self._item_point(draft))
         if points:
@@ -251,11 +254,12 @@ class BatchMemorizer:
     ) -> ItemDraft | None:
         # An agent's memory only reinforces that agent's items, so agent scoping holds.
         # A superseded item (valid_to set) is history: it is never reinforced or revived,
-        # and neither is an item the candidate itself replaces.
+        # and neither is an item the candidate itself replaces, or one merged into another
+        # (its survivor is the live copy).
         scope = user_scope(user_id, agent_id)
         where = Filter(
             must=scope.must,
-            must_not={"id": list(replaces)} if replaces else {},
+            must_not={"archived_reason": "merged", **({"id": list(replaces)} if replaces else {})},
             is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
         )
         hits = self.store.search(ITEMS, vector.tolist(), where, 1, with_vectors=True)

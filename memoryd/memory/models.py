@@ -61,6 +61,11 @@ class Item(_Model):
     valid_from: datetime
     valid_to: datetime | None = None
     archived: bool = False
+    #: Why an archived item left live memory: ``merged`` (a near-duplicate of
+    #: ``replaced_by``), ``superseded`` (a newer fact replaced it; ``valid_to`` is set) or
+    #: ``decayed`` (its salience fell below the floor). Archived items are kept for lineage.
+    archived_reason: str | None = None
+    replaced_by: str | None = None
 
 
 class CategorySpec(_Model):
@@ -70,8 +75,23 @@ class CategorySpec(_Model):
     description: str
 
 
+class SummaryVersion(_Model):
+    """An earlier summary of a category, kept so a bad rewrite can be rolled back."""
+
+    version: int
+    summary: str
+    summary_item_ids: list[str] = Field(default_factory=list)
+    summarized_at: datetime | None = None
+
+
 class Category(_Model):
-    """A per-user summarised view over the items filed under one category."""
+    """A per-user summarised view over the items filed under one category.
+
+    ``summarized_at`` is the time of the newest item the summary covers: when it lags
+    ``updated_at`` the category is dirty (its summary waits for the next rewrite).
+    ``history`` holds the previous versions, newest first. ``discovered`` categories were
+    created by self-evolution from a cluster of items, for this user only.
+    """
 
     id: str
     user_id: str
@@ -82,6 +102,13 @@ class Category(_Model):
     summary_item_ids: list[str] = Field(default_factory=list)
     item_count: int = 0
     updated_at: datetime | None = None
+    summarized_at: datetime | None = None
+    history: list[SummaryVersion] = Field(default_factory=list)
+    discovered: bool = False
+
+    @property
+    def dirty(self) -> bool:
+        return self.summarized_at != self.updated_at
 
 
 class ScoredItem(_Model):

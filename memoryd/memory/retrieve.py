@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from memoryd.memory.models import RetrieveResult, ScoredCategory, ScoredItem, ScoredResource
-from memoryd.memory.ports import Embedder, LexicalEncoder, Record, VectorStore
+from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, Record, VectorStore
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -25,6 +25,9 @@ from memoryd.memory.schema import (
 from memoryd.memory.settings import MemorySettings
 
 RRF_K = 60
+#: An archived item's score is scaled by this in a history search: at equal relevance,
+#: the current fact comes first and the one it replaced after it.
+HISTORY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class Query:
     agent_id: str | None = None
     #: Only the items layer (no category or resource search), e.g. for snapshots.
     items_only: bool = False
+    #: Also archived items (superseded, decayed; not merged duplicates), ranked lower.
+    include_history: bool = False
 
 
 def rrf(
@@ -91,18 +96,24 @@ class RagRetriever:
 
     def _items(self, query: Query, vector: list[float]) -> list[ScoredItem]:
         where = live_items(query.user_id, query.agent_id)
+        if query.include_history:
+            scope = user_scope(query.user_id, query.agent_id)
+            where = Filter(must=scope.must, must_not={"archived_reason": "merged"})
         limit = max(self.settings.retrieve_candidates, query.top_k)
         dense = self.store.search(ITEMS, vector, where, limit)
         if self.lexical is None:
-            return [ScoredItem(item=item_from(r), score=r.score) for r in dense[: query.top_k]]
-        sparse = self.store.search_lexical(
-            ITEMS, self.lexical.encode_query(query.text), where, limit
-        )
-        fused = rrf([(dense, 1.0), (sparse, self.settings.lexical_weight)])
-        ranked = sorted(fused.values(), key=lambda pair: (-pair[0], pair[1].id))[: query.top_k]
-        # Report a score on the 0..1 scale of the best possible fused rank.
-        best = (1.0 + self.settings.lexical_weight) / (RRF_K + 1)
-        return [ScoredItem(item=item_from(r), score=round(s / best, 6)) for s, r in ranked]
+            scored = [(r.score, r) for r in dense]
+        else:
+            sparse = self.store.search_lexical(
+                ITEMS, self.lexical.encode_query(query.text), where, limit
+            )
+            fused = rrf([(dense, 1.0), (sparse, self.settings.lexical_weight)])
+            # Report a score on the 0..1 scale of the best possible fused rank.
+            best = (1.0 + self.settings.lexical_weight) / (RRF_K + 1)
+            scored = [(s / best, r) for s, r in fused.values()]
+        scored = [(s * HISTORY_WEIGHT if r.payload.get("archived") else s, r) for s, r in scored]
+        ranked = sorted(scored, key=lambda pair: (-pair[0], pair[1].id))[: query.top_k]
+        return [ScoredItem(item=item_from(r), score=round(s, 6)) for s, r in ranked]
 
 
 class Ranker(Protocol):

@@ -18,6 +18,14 @@ class MemorySettings(BaseModel):
     summary_target_chars: int = Field(800, ge=50)
     summary_half_life_days: float = Field(30.0, gt=0.0)
     summary_diversity: float = Field(0.3, ge=0.0, le=1.0)
+    summarize_on_ingest: bool = Field(
+        True,
+        description="rewrite touched summaries with every batch; false leaves them to the "
+        "scheduled resummarize job (the categories stay dirty until it runs)",
+    )
+    summary_history: int = Field(
+        5, ge=0, description="previous summary versions kept per category for rollback"
+    )
     lexical: bool = True
     lexical_weight: float = Field(0.5, ge=0.0)
     retrieve_candidates: int = Field(60, ge=1)

@@ -9,7 +9,7 @@ import numpy as np
 
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
-from memoryd.memory.models import Category, CategorySpec, Item
+from memoryd.memory.models import Category, Item, SummaryVersion
 from memoryd.memory.ports import Vector, VectorPoint, VectorStore
 from memoryd.memory.schema import (
     CATEGORIES,
@@ -50,7 +50,7 @@ def category_vector(description: Vector | None, summary_items: Vector) -> Vector
 
 
 class CategoryRefresher:
-    """Recomputes extractive summaries for the categories a batch touched."""
+    """Recomputes the summaries, counts and vectors of the categories a batch touched."""
 
     def __init__(
         self,
@@ -64,15 +64,47 @@ class CategoryRefresher:
         self.settings = settings
         self.summarizer = summarizer
 
-    def refresh(self, user_id: str, names: Sequence[str]) -> list[Category]:
+    def refresh(
+        self, user_id: str, names: Sequence[str], *, force: bool = False
+    ) -> list[Category]:
         """Rewrite the named categories; ``summary_version`` moves only if the summary did.
-        With a summarizer, all of them are rewritten in one request."""
+        With a summarizer, all of them are rewritten in one request. Unless ``force``d,
+        rewrites may be held back (``memory.summarize_on_ingest`` off, or the LLM's rate
+        limit): counts and vectors follow the items, the summary waits (it is dirty)."""
         states = [self._load(user_id, name) for name in names]
-        rewritten = self._rewrite(user_id, states) if self.summarizer else {}
+        if not force and not self.settings.summarize_on_ingest:
+            rewritten = {s.name: self._held(s) for s in states}
+        elif self.summarizer:
+            rewritten = self._rewrite(user_id, states, force)
+        else:
+            rewritten = {}
+        return self._write(states, rewritten)
+
+    def rollback(self, user_id: str, name: str, version: int) -> Category:
+        """Make an earlier summary version current again, as a new version (versions only
+        go up). The restored summary counts as the summary of the current items: the next
+        rewrite starts from it. Raises ``LookupError`` if that version is not kept."""
+        state = self._load(user_id, name)
+        previous = state.previous
+        kept = {v.version: v for v in previous.history} if previous else {}
+        if version not in kept:
+            raise LookupError(
+                f"category {name!r} has no kept summary version {version} "
+                f"(kept: {sorted(kept) or 'none'})"
+            )
+        old = kept[version]
+        live = {i.id for i in state.items}
+        draft = SummaryDraft(old.summary, [i for i in old.summary_item_ids if i in live])
+        (category,) = self._write([state], {name: draft}, bump=True)
+        return category
+
+    def _write(
+        self, states: Sequence[_State], drafts: dict[str, SummaryDraft], *, bump: bool = False
+    ) -> list[Category]:
         points: list[VectorPoint] = []
         updated: list[Category] = []
         for state in states:
-            refreshed = self._recompute(state, rewritten.get(state.name))
+            refreshed = self._recompute(state, drafts.get(state.name), bump)
             if refreshed is not None:
                 category, vector = refreshed
                 updated.append(category)
@@ -93,14 +125,26 @@ class CategoryRefresher:
             category_from(existing[0]) if existing else None,
         )
 
-    def _rewrite(self, user_id: str, states: Sequence[_State]) -> dict[str, SummaryDraft]:
+    @staticmethod
+    def _held(state: _State) -> SummaryDraft:
+        previous = state.previous
+        if previous is None:
+            return SummaryDraft("", [], fresh=False)
+        live = {i.id for i in state.items}
+        ids_ = [i for i in previous.summary_item_ids if i in live]
+        return SummaryDraft(previous.summary, ids_, fresh=False)
+
+    def _rewrite(
+        self, user_id: str, states: Sequence[_State], force: bool
+    ) -> dict[str, SummaryDraft]:
         """Ask the summarizer for the categories whose items changed since their summary."""
         assert self.summarizer is not None
         requests: list[SummaryRequest] = []
         unchanged: dict[str, SummaryDraft] = {}
         for state in states:
             previous = state.previous
-            since = previous.updated_at if previous else None
+            # Changed since the summary was written (a held rewrite leaves it behind).
+            since = previous.summarized_at if previous else None
             drawn = set(previous.summary_item_ids) if previous else set()
             # New to the summary, or changed since it: event times can arrive out of
             # order, so "not drawn on yet" counts too (the most recent 30 are sent).
@@ -128,11 +172,11 @@ class CategoryRefresher:
                 )
             )
         if requests:
-            unchanged.update(self.summarizer.rewrite(user_id, requests))
+            unchanged.update(self.summarizer.rewrite(user_id, requests, force=force))
         return unchanged
 
     def _recompute(
-        self, state: _State, rewritten: SummaryDraft | None
+        self, state: _State, rewritten: SummaryDraft | None, bump: bool = False
     ) -> tuple[Category, Vector] | None:
         user_id, name, items, vectors, previous = (
             state.user_id,
@@ -142,8 +186,9 @@ class CategoryRefresher:
             state.previous,
         )
         cid = ids.category_id(user_id, name)
+        fresh = True
         if rewritten is not None and items:
-            summary, item_ids = rewritten.text, rewritten.item_ids
+            summary, item_ids, fresh = rewritten.text, rewritten.item_ids, rewritten.fresh
         elif items:
             draft = extractive_summary(
                 items,
@@ -156,21 +201,41 @@ class CategoryRefresher:
         else:
             summary, item_ids = "", []
         version = previous.summary_version if previous else 0
-        if previous is None or previous.summary != summary:
+        history = list(previous.history) if previous else []
+        if previous is None or previous.summary != summary or bump:
             version += 1
-        spec = self.categorizer.specs.get(name) or CategorySpec(
-            name=name, description=name.replace("_", " ")
+            if previous is not None and previous.summary:
+                # The version being replaced is kept (newest first) for a rollback.
+                replaced = SummaryVersion(
+                    version=previous.summary_version,
+                    summary=previous.summary,
+                    summary_item_ids=previous.summary_item_ids,
+                    summarized_at=previous.summarized_at,
+                )
+                history = [replaced, *history]
+        history = history[: self.settings.summary_history]
+        spec = self.categorizer.specs.get(name)
+        description = (
+            spec.description
+            if spec
+            else previous.description
+            if previous
+            else name.replace("_", " ")
         )
+        updated_at = max((i.updated_at for i in items), default=None)
         category = Category(
             id=cid,
             user_id=user_id,
             name=name,
-            description=spec.description,
+            description=description,
             summary=summary,
             summary_version=version,
             summary_item_ids=item_ids,
             item_count=len(items),
-            updated_at=max((i.updated_at for i in items), default=None),
+            updated_at=updated_at,
+            summarized_at=updated_at if fresh else previous.summarized_at if previous else None,
+            history=history,
+            discovered=previous.discovered if previous else False,
         )
         if previous == category:
             return None

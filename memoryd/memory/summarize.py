@@ -16,8 +16,12 @@ from memoryd.memory.models import Item
 
 @dataclass(frozen=True, slots=True)
 class SummaryDraft:
+    """A category's summary text and the items it draws on. ``fresh`` is False for a
+    summary kept as it was although its items changed (a rewrite held back for later)."""
+
     text: str
     item_ids: list[str]
+    fresh: bool = True
 
 
 def salience(item: Item, now: datetime, half_life_days: float) -> float:
@@ -86,5 +90,7 @@ class Summarizer(Protocol):
     answer get the extractive summary."""
 
     def rewrite(
-        self, user_id: str, requests: Sequence[SummaryRequest]
-    ) -> dict[str, SummaryDraft]: ...
+        self, user_id: str, requests: Sequence[SummaryRequest], *, force: bool = False
+    ) -> dict[str, SummaryDraft]:
+        """``force``: rewrite now, even if a rate limit would hold the rewrite back."""
+        ...

@@ -276,10 +276,10 @@ def test_evolve_reports_an_http_error(
 ) -> None:
     url, recorded = api
 
-    code = main(["evolve", "--api", url, "--user", "u-1", "--job", "summaries", "--token", "t"])
+    code = main(["evolve", "--api", url, "--user", "u-1", "--job", "resummarize", "--token", "t"])
 
     assert code == 1
-    assert recorded == [("POST", "/v1/users/u-1/evolve", "Bearer t", {"job": "summaries"})]
+    assert recorded == [("POST", "/v1/users/u-1/evolve", "Bearer t", {"job": "resummarize"})]
     assert 'HTTP 404 POST /v1/users/u-1/evolve: {"detail": "Not Found"}' in capsys.readouterr().err
 
 

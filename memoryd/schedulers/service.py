@@ -1,0 +1,449 @@
+"""The self-evolution service inside the daemon: APScheduler fires each job on its
+schedule; dirty and idle users get a run in between. Runs are per user, only where the
+user is owned, with bounded concurrency, under the user's lock, and out of the
+consumer's way.
+
+A run's id is job + user + scheduled time. It is recorded in the user's bookkeeping when
+the job finishes, so a run that already finished is skipped, and one a crash interrupted
+is run again (its writes are idempotent, see :mod:`memoryd.schedulers.jobs`). A scheduled
+tick skips users with no new events since the job's last run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext, suppress
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from opentelemetry import trace
+from pydantic import BaseModel
+
+from memoryd.daemon.metrics import Metrics
+from memoryd.memory import ids
+from memoryd.memory.engine import MemoryEngine
+from memoryd.schedulers.clock import Clock, SystemClock
+from memoryd.schedulers.discover import CategoryNamer
+from memoryd.schedulers.jobs import JOBS, Evolver, JobChanges, JobName
+from memoryd.schedulers.settings import EvolutionSettings, JobSchedule
+
+log = logging.getLogger(__name__)
+
+Trigger = Literal["schedule", "dirty", "idle", "manual"]
+Outcome = Literal["changed", "unchanged", "skipped", "failed"]
+#: Interval schedules count from this instant, so every replica has the same fire times.
+ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
+_YIELD_POLL_SECONDS = 0.05
+
+
+class NotOwnedError(Exception):
+    """The user is owned by another replica, which runs their evolution."""
+
+
+class RunReport(BaseModel):
+    """One job's run for one user."""
+
+    run_id: str
+    job: JobName
+    user_id: str
+    trigger: Trigger
+    scheduled_at: datetime
+    outcome: Outcome
+    seconds: float = 0.0
+    changes: JobChanges = JobChanges()
+    detail: str | None = None
+
+
+def job_trigger(schedule: JobSchedule) -> BaseTrigger:
+    if schedule.cron:
+        return CronTrigger.from_crontab(schedule.cron, timezone="UTC")
+    return IntervalTrigger(seconds=schedule.interval_seconds, start_date=ANCHOR, timezone=UTC)
+
+
+class EvolutionService:
+    """Schedules and runs self-evolution for the users this replica owns."""
+
+    def __init__(
+        self,
+        engine: MemoryEngine,
+        settings: EvolutionSettings,
+        metrics: Metrics,
+        *,
+        owns: Callable[[str], bool] = lambda user_id: True,
+        lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None,
+        busy: Callable[[], bool] = lambda: False,
+        on_changed: Callable[[str, Sequence[RunReport]], Awaitable[None] | None] | None = None,
+        clock: Clock | None = None,
+        namer: CategoryNamer | None = None,
+    ):
+        self.engine = engine
+        self.settings = settings
+        self.metrics = metrics
+        self.evolver = Evolver(engine, settings, namer)
+        self.clock = clock or SystemClock()
+        self._owns = owns
+        self._lock = lock or (lambda user_id: nullcontext())
+        self._busy = busy
+        self._on_changed = on_changed
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._triggers = {
+            job: job_trigger(getattr(settings, job))
+            for job in JOBS
+            if getattr(settings, job).enabled
+        }
+        now = self.clock.now()
+        self._next = {job: t.get_next_fire_time(None, now) for job, t in self._triggers.items()}
+        self._ticking: set[str] = set()
+        self._activity: dict[str, datetime] = {}
+        self._dirty: dict[str, int] = {}
+        self._running: dict[str, asyncio.Event] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._aps: AsyncIOScheduler | None = None
+        self._closing = False
+
+    # --- schedule ----------------------------------------------------------------------
+
+    def next_fire_times(self) -> dict[JobName, datetime | None]:
+        return dict(self._next)
+
+    def start(self) -> None:
+        """Arm every enabled job and the trigger poll on APScheduler (call in the loop)."""
+        if not self.settings.enabled:
+            return
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        for job in self._triggers:
+            self._arm(job)
+        if self.settings.dirty_items or self.settings.idle_seconds:
+            self._aps.add_job(
+                self.poll_triggers,
+                IntervalTrigger(seconds=self.settings.trigger_poll_seconds),
+                id="memoryd-evolution-triggers",
+                max_instances=1,
+                coalesce=True,
+            )
+        self._aps.start()
+
+    def _arm(self, job: JobName) -> None:
+        when = self._next.get(job)
+        if self._aps is None or when is None:
+            return
+        # One date job per fire time, with the scheduled time as its argument: the run id
+        # is the time the schedule said, however late the loop got to it.
+        self._aps.add_job(
+            self._fire,
+            DateTrigger(run_date=when),
+            args=[job, when],
+            id=f"memoryd-evolution-{job}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def _fire(self, job: JobName, scheduled: datetime) -> None:
+        self._next[job] = self._following(job, scheduled)
+        self._arm(job)
+        await self.tick(job, scheduled)
+
+    def _following(self, job: JobName, scheduled: datetime) -> datetime | None:
+        """The job's next fire time after ``scheduled``; missed ones are coalesced."""
+        trigger = self._triggers[job]
+        now = max(self.clock.now(), scheduled + timedelta(microseconds=1))
+        fire: datetime | None = trigger.get_next_fire_time(scheduled, now)
+        return fire
+
+    async def run_due(self) -> list[RunReport]:
+        """Run every job whose fire time has come by the clock (once, however many fire
+        times were missed), then the triggers. What APScheduler does, for a clock that is
+        moved by hand."""
+        reports: list[RunReport] = []
+        now = self.clock.now()
+        for job in self._triggers:
+            scheduled = self._next[job]
+            if scheduled is None or scheduled > now:
+                continue
+            while True:  # coalesce: the latest fire time that has come
+                following = self._triggers[job].get_next_fire_time(
+                    scheduled, scheduled + timedelta(microseconds=1)
+                )
+                if following is None or following > now:
+                    break
+                scheduled = following
+            self._next[job] = self._following(job, scheduled)
+            reports += await self.tick(job, scheduled)
+        await self.poll_triggers()
+        await self.wait_triggered()
+        return reports
+
+    async def tick(self, job: JobName, scheduled: datetime) -> list[RunReport]:
+        """One scheduled run of ``job``: every owned user with new events since its last
+        run of the job. A tick still running when the next comes makes that one skip."""
+        if job in self._ticking:
+            log.warning("evolution tick skipped: the previous one still runs", extra={"job": job})
+            return []
+        self._ticking.add(job)
+        try:
+            users = await asyncio.to_thread(self._due_users, job)
+            return await self._run_many(users, [job], scheduled, "schedule")
+        finally:
+            self._ticking.discard(job)
+
+    def _due_users(self, job: str) -> list[str]:
+        due = []
+        for user_id in self.engine.user_ids():
+            if not self._owns(user_id):
+                continue
+            state = self.engine.user_state(user_id)
+            last = state.get("evolution", {}).get(job, {})
+            if last.get("revision") != state.get("revision", 0):
+                due.append(user_id)
+        return due
+
+    # --- triggers ----------------------------------------------------------------------
+
+    def on_memorized(self, user_id: str, items_written: int) -> None:
+        """A batch of the user's was memorised here: count it towards the triggers."""
+        if not self.settings.enabled or self._closing:
+            return
+        now = self.clock.now()
+        self._activity[user_id] = now
+        count = self._dirty.get(user_id, 0) + items_written
+        threshold = self.settings.dirty_items
+        if threshold and count >= threshold and user_id not in self._running:
+            self._dirty.pop(user_id, None)
+            self._kick(user_id, "dirty", now)
+        else:
+            self._dirty[user_id] = count
+
+    async def poll_triggers(self) -> None:
+        """Give a run to every user idle for ``idle_seconds`` since their last activity."""
+        idle = self.settings.idle_seconds
+        if not idle or self._closing:
+            return
+        now = self.clock.now()
+        for user_id, last in list(self._activity.items()):
+            if (now - last).total_seconds() >= idle and user_id not in self._running:
+                del self._activity[user_id]
+                self._dirty.pop(user_id, None)
+                self._kick(user_id, "idle", last + timedelta(seconds=idle))
+
+    def _kick(self, user_id: str, trigger: Trigger, scheduled: datetime) -> None:
+        jobs = [job for job in JOBS if job in self._triggers]
+        task = asyncio.get_running_loop().create_task(
+            self._run_many([user_id], jobs, scheduled, trigger)
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wait_triggered(self) -> None:
+        """Wait for the runs triggers started (tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # --- runs --------------------------------------------------------------------------
+
+    async def evolve(
+        self, user_id: str | None = None, jobs: Sequence[JobName] | None = None
+    ) -> list[RunReport]:
+        """Run jobs now for one user (raises :class:`NotOwnedError` if another replica
+        owns them) or for every user owned here. ``jobs``: default every enabled job."""
+        chosen = list(jobs) if jobs else [j for j in JOBS if getattr(self.settings, j).enabled]
+        if user_id is not None:
+            if not self._owns(user_id):
+                raise NotOwnedError(f"user {user_id!r} is owned by another replica")
+            users = [user_id]
+        else:
+            users = [u for u in await asyncio.to_thread(self.engine.user_ids) if self._owns(u)]
+        return await self._run_many(users, chosen, self.clock.now(), "manual")
+
+    async def _run_many(
+        self, users: Iterable[str], jobs: Sequence[JobName], scheduled: datetime, trigger: Trigger
+    ) -> list[RunReport]:
+        queue = list(users)
+        reports: list[RunReport] = []
+
+        async def worker() -> None:
+            while queue and not self._closing:
+                reports.extend(await self.run_user(queue.pop(0), jobs, scheduled, trigger))
+
+        await asyncio.gather(*(worker() for _ in range(self.settings.concurrency)))
+        return reports
+
+    async def run_user(
+        self, user_id: str, jobs: Sequence[JobName], scheduled: datetime, trigger: Trigger
+    ) -> list[RunReport]:
+        """Run ``jobs`` for one user, in the canonical order, each recorded when done."""
+        ordered = [job for job in JOBS if job in jobs]
+        async with self._slots:
+            await self._yield_to_consumer()
+            if not self._owns(user_id):
+                return [self._skipped(j, user_id, scheduled, trigger, "not owned") for j in ordered]
+            async with self._lock(user_id):
+                done = self._running[user_id] = asyncio.Event()
+                try:
+                    reports: list[RunReport] = []
+                    for job in ordered:
+                        why = (
+                            "not owned"
+                            if not self._owns(user_id)
+                            else "shutting down"
+                            if self._closing
+                            else "an earlier job failed"
+                            if any(r.outcome == "failed" for r in reports)
+                            else None
+                        )
+                        if why is not None:
+                            # Jobs run in order: after a failure the rest wait for the
+                            # retry, which starts again at the failed one.
+                            reports.append(self._skipped(job, user_id, scheduled, trigger, why))
+                            continue
+                        reports.append(await self._run_job(job, user_id, scheduled, trigger))
+                finally:
+                    del self._running[user_id]
+                    done.set()
+        if any(r.outcome == "changed" for r in reports) and self._on_changed is not None:
+            result = self._on_changed(user_id, reports)
+            if result is not None:
+                await result
+        return reports
+
+    async def _run_job(
+        self, job: JobName, user_id: str, scheduled: datetime, trigger: Trigger
+    ) -> RunReport:
+        run_id = ids.run_id(job, user_id, scheduled.isoformat())
+        state = await asyncio.to_thread(self.engine.user_state, user_id)
+        evolution = dict(state.get("evolution", {}))
+        if evolution.get(job, {}).get("run_id") == run_id:
+            return self._skipped(job, user_id, scheduled, trigger, "done before", run_id)
+        tracer = trace.get_tracer(__name__)
+        started = time.perf_counter()
+        with tracer.start_as_current_span(
+            "memoryd.evolve",
+            attributes={
+                "memoryd.job": job,
+                "memoryd.user_id": user_id,
+                "memoryd.run_id": run_id,
+                "memoryd.trigger": trigger,
+            },
+        ) as span:
+            try:
+                changes = await asyncio.to_thread(self.evolver.run, job, user_id)
+                evolution[job] = {
+                    "run_id": run_id,
+                    "revision": state.get("revision", 0),
+                    "scheduled_at": scheduled.isoformat(),
+                }
+                await asyncio.to_thread(self.engine.set_user_state, user_id, evolution=evolution)
+            except Exception as exc:
+                seconds = time.perf_counter() - started
+                span.record_exception(exc)
+                log.exception("evolution run failed", extra={"job": job, "user_id": user_id})
+                self.metrics.evolution_runs.labels(job=job, outcome="failed").inc()
+                return RunReport(
+                    run_id=run_id,
+                    job=job,
+                    user_id=user_id,
+                    trigger=trigger,
+                    scheduled_at=scheduled,
+                    outcome="failed",
+                    seconds=seconds,
+                    detail=f"{type(exc).__name__}: {exc}",
+                )
+            seconds = time.perf_counter() - started
+            for name, value in changes.model_dump().items():
+                span.set_attribute(f"memoryd.{name}", len(value))
+        outcome: Outcome = "changed" if changes.changed else "unchanged"
+        self._count(job, outcome, seconds, changes)
+        if changes.changed:
+            log.info(
+                "evolution run changed memory",
+                extra={"job": job, "user_id": user_id, "trigger": trigger}
+                | {name: len(value) for name, value in changes.model_dump().items() if value},
+            )
+        return RunReport(
+            run_id=run_id,
+            job=job,
+            user_id=user_id,
+            trigger=trigger,
+            scheduled_at=scheduled,
+            outcome=outcome,
+            seconds=round(seconds, 6),
+            changes=changes,
+        )
+
+    def _count(self, job: str, outcome: str, seconds: float, changes: JobChanges) -> None:
+        m = self.metrics
+        m.evolution_runs.labels(job=job, outcome=outcome).inc()
+        m.evolution_seconds.labels(job=job).observe(seconds)
+        m.items_superseded.inc(len(changes.superseded))
+        for reason in ("merged", "superseded"):
+            m.items_archived.labels(reason=reason).inc(len(getattr(changes, reason)))
+        m.items_archived.labels(reason="decayed").inc(len(changes.archived))
+        m.categories_created.inc(len(changes.categories_created))
+
+    def _skipped(
+        self,
+        job: JobName,
+        user_id: str,
+        scheduled: datetime,
+        trigger: Trigger,
+        why: str,
+        run_id: str | None = None,
+    ) -> RunReport:
+        self.metrics.evolution_runs.labels(job=job, outcome="skipped").inc()
+        return RunReport(
+            run_id=run_id or ids.run_id(job, user_id, scheduled.isoformat()),
+            job=job,
+            user_id=user_id,
+            trigger=trigger,
+            scheduled_at=scheduled,
+            outcome="skipped",
+            detail=why,
+        )
+
+    async def _yield_to_consumer(self) -> None:
+        """Let buffered events be memorised first (bounded: evolution is never starved)."""
+        deadline = time.monotonic() + self.settings.yield_seconds
+        while self._busy() and time.monotonic() < deadline:
+            await asyncio.sleep(_YIELD_POLL_SECONDS)
+
+    # --- ownership and shutdown --------------------------------------------------------
+
+    async def release(self, gone: Callable[[str], bool], *, timeout: float) -> None:
+        """Users are moving to another replica: forget their triggers and wait (up to
+        ``timeout``) for their runs in progress, so two replicas never evolve a user at
+        once. Runs check ownership before each job, so a run stops at the next job."""
+        for user_id in [u for u in self._activity if gone(u)]:
+            self._activity.pop(user_id, None)
+            self._dirty.pop(user_id, None)
+        running = [done.wait() for user_id, done in self._running.items() if gone(user_id)]
+        if running:
+            try:
+                async with asyncio.timeout(timeout):
+                    await asyncio.gather(*running)
+            except TimeoutError:
+                log.warning("evolution runs outlived the handover budget")
+
+    async def stop(self, timeout: float) -> None:
+        """Start no new run; wait up to ``timeout`` for the runs in progress."""
+        self._closing = True
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        try:
+            async with asyncio.timeout(timeout):
+                await self.wait_triggered()
+                while self._running:
+                    await asyncio.gather(*(d.wait() for d in list(self._running.values())))
+        except TimeoutError:
+            log.warning("evolution runs still in progress at shutdown")
+        for task in list(self._tasks):
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
