@@ -202,7 +202,7 @@ class CategoryRefresher:
             summary, item_ids = "", []
         version = previous.summary_version if previous else 0
         history = list(previous.history) if previous else []
-        if previous is None or previous.summary != summary or bump:
+        if (previous.summary if previous else "") != summary or bump:
             version += 1
             if previous is not None and previous.summary:
                 # The version being replaced is kept (newest first) for a rollback.
