@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-llm clean
+.PHONY: install tools chart-schema run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-llm clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) tools
+
+# promtool and prometheus for tests/deploy: Debian's package, installed when missing
+# (CI runs as root; elsewhere through sudo).
+tools:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; }
+
+# Regenerate the chart's values schema after a change to memoryd/config.py.
+chart-schema: $(STAMP)
+	$(PY) scripts/chart_schema.py
 
 # The embedded default: memoryd with its own nats-server and Qdrant Edge under ./.memoryd,
 # the HTTP API on 127.0.0.1:8787 and NATS on 127.0.0.1:4222. Ctrl-C stops it cleanly.
@@ -27,7 +39,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy memoryd
 
-pytest: $(STAMP)
+pytest: $(STAMP) tools
 	$(PY) -m pytest
 
 bench: bench-recall bench-latency bench-stream bench-freshness
