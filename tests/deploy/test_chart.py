@@ -172,3 +172,16 @@ def test_names_follow_the_fullname_rules() -> None:
     assert one(render({}, name="team"), "Deployment")["metadata"]["name"] == "team-memoryd"
     named = render({"fullnameOverride": "mem"})
     assert {o["metadata"]["name"] for o in named if o["kind"] != "Pod"} == {"mem"}
+
+
+def test_readme_documents_every_value() -> None:
+    readme = (CHART / "README.md").read_text()
+    with Chart.load(CHART) as chart:
+        values = chart.values
+    opaque = {"config", "podSecurityContext", "securityContext", "resources", "probes"}
+    for key, value in values.items():
+        assert f"`{key}" in readme, key
+        if isinstance(value, dict) and key not in opaque:
+            for sub in value:
+                documented = f"`{key}.{sub}`" in readme or f" / `.{sub}`" in readme
+                assert documented or f"`{key}.{sub}" in readme, f"{key}.{sub}"
