@@ -31,6 +31,7 @@ from memoryd.publishers.kafka_sink import KafkaSnapshotSink
 from memoryd.publishers.nats_sink import NatsSnapshotSink
 from memoryd.publishers.scheduler import SnapshotScheduler, SnapshotSink
 from memoryd.publishers.snapshot import SnapshotBuilder
+from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.service import EvolutionService, RunReport
@@ -52,6 +53,7 @@ class Daemon:
         *,
         close_engine: bool = True,
         namer: CategoryNamer | None = None,
+        clock: Clock | None = None,
     ):
         self.settings = settings
         self._engine = engine
@@ -78,6 +80,7 @@ class Daemon:
             busy=lambda: self.pipeline.batcher.buffered > 0,
             on_changed=self._evolved,
             namer=namer,
+            clock=clock,
         )
         self.http = HttpServer(
             create_app(self, api_token=_secret(settings)), settings.http.host, settings.http.port

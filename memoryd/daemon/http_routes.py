@@ -238,4 +238,4 @@ def _add_evolution_routes(router: APIRouter, backend: ApiBackend) -> None:
         try:
             return await backend.rollback_summary(user_id, category, request.version)
         except LookupError as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc).strip("'\"")) from None
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None

@@ -20,6 +20,7 @@ from memoryd.config import Settings
 from memoryd.daemon.app import Daemon
 from memoryd.events import ContextSnapshot
 from memoryd.memory.engine import MemoryEngine
+from memoryd.schedulers.clock import Clock
 from memoryd.stores.edge import QdrantEdgeStore
 from memoryd.subjects import user_token
 from memoryd.testing.embedder import HashEmbedder
@@ -249,11 +250,17 @@ class KafkaBroker:
 
 
 async def start_daemon(
-    settings: Settings, engine: MemoryEngine | None = None, *, close_engine: bool = True
+    settings: Settings,
+    engine: MemoryEngine | None = None,
+    *,
+    close_engine: bool = True,
+    clock: Clock | None = None,
 ) -> Daemon:
     """A started daemon; over Kafka, once it owns its first partitions."""
-    engine = engine or MemoryEngine(QdrantEdgeStore(settings.edge_path()), HashEmbedder())
-    daemon = Daemon(settings, engine, close_engine=close_engine)
+    engine = engine or MemoryEngine(
+        QdrantEdgeStore(settings.edge_path()), HashEmbedder(), settings=settings.memory
+    )
+    daemon = Daemon(settings, engine, close_engine=close_engine, clock=clock)
     await daemon.start()
     assigned = getattr(daemon.transport, "assigned", None)
     if assigned is not None:

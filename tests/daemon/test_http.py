@@ -21,8 +21,11 @@ from memoryd.daemon.metrics import Metrics
 from memoryd.errors import TransientError
 from memoryd.events import ContextSnapshot, Event, SnapshotItem
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import MemorizeResult, UserStats
+from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
+from memoryd.schedulers.jobs import JobName
+from memoryd.schedulers.service import EvolutionService, RunReport
+from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 
@@ -43,6 +46,10 @@ class RecordingBackend:
         self.components = {"broker": True, "store": True}
         self.fail_transiently = False
         self.broken = False
+        self.foreign: set[str] = set()  # users another replica owns
+        self.evolution = EvolutionService(
+            self._engine, EvolutionSettings(), self._metrics, owns=lambda u: u not in self.foreign
+        )
 
     @property
     def engine(self) -> MemoryEngine:
@@ -69,6 +76,12 @@ class RecordingBackend:
         before = await run_in_threadpool(self._engine.delete_user, user_id)
         self.forgotten.append(user_id)
         return before
+
+    async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
+        return await self.evolution.evolve(user_id, jobs or None)
+
+    async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
+        return await run_in_threadpool(self._engine.rollback_summary, user_id, category, version)
 
     async def readiness(self) -> dict[str, bool]:
         if self.broken:
@@ -481,3 +494,78 @@ def test_openapi_declares_the_bearer_scheme(secured: httpx.Client) -> None:
 def test_an_empty_token_is_refused(backend: RecordingBackend) -> None:
     with pytest.raises(ValueError, match="api_token"):
         create_app(backend, api_token="")
+
+
+# -- evolution ----------------------------------------------------------------------------
+
+
+def test_evolve_runs_the_jobs_and_reports_what_changed(api: httpx.Client) -> None:
+    api.post(
+        "/v1/events",
+        json=[
+            event("e1", "u-1", "I live in Berlin with my cat."),
+            event("e2", "u-1", "I moved to Lisbon last month!", time="2023-09-01T10:00:00Z"),
+        ],
+    )
+    response = api.post(user_url("u-1", "/evolve"), json={"job": "consolidate"})
+    assert response.status_code == 200
+    body = response.json()
+    (run,) = body["runs"]
+    assert (run["job"], run["outcome"], run["trigger"]) == ("consolidate", "changed", "manual")
+    (berlin,) = run["changes"]["superseded"]
+    assert body["changed"] == 1
+    live = api.get(user_url("u-1", "/items")).json()["items"]
+    assert berlin not in {i["id"] for i in live} and any("Lisbon" in i["text"] for i in live)
+    # No body: every enabled job, in order.
+    every = api.post(user_url("u-1", "/evolve")).json()["runs"]
+    assert [r["job"] for r in every] == ["consolidate", "decay", "discover", "resummarize"]
+    assert [r["job"] for r in api.post("/v1/evolve", json={}).json()["runs"]] == [
+        "consolidate",
+        "decay",
+        "discover",
+        "resummarize",
+    ]
+
+
+def test_evolve_refuses_a_user_owned_elsewhere_and_unknown_jobs(
+    api: httpx.Client, backend: RecordingBackend
+) -> None:
+    backend.foreign.add("u-2")
+    response = api.post(user_url("u-2", "/evolve"), json={})
+    assert response.status_code == 409
+    assert "owned by another replica" in response.json()["detail"]
+    assert api.post(user_url("u-1", "/evolve"), json={"job": "tidy"}).status_code == 422
+
+
+def test_rollback_restores_a_kept_summary_as_a_new_version(api: httpx.Client) -> None:
+    texts = [
+        "I love painting sunsets on weekends.",
+        "I love painting sunsets at the beach.",
+        "I love painting portraits of my dog.",
+        "I love painting with watercolours.",
+    ]
+    for i, text in enumerate(texts):  # one batch each: each rewrites its category's summary
+        api.post("/v1/events", json=[event(f"e{i}", "u-1", text)])
+    categories = api.get(user_url("u-1", "/categories")).json()["categories"]
+    current = next(c for c in categories if c["history"])
+    name, kept = current["name"], current["history"][0]
+    assert kept["version"] == current["summary_version"] - 1
+    assert kept["summary"] != current["summary"]
+
+    response = api.post(
+        user_url("u-1", f"/categories/{name}/rollback"), json={"version": kept["version"]}
+    )
+
+    assert response.status_code == 200
+    restored = response.json()
+    assert restored["summary"] == kept["summary"]
+    assert restored["summary_version"] == current["summary_version"] + 1
+    assert restored["history"][0]["summary"] == current["summary"]
+    assert not any(
+        c["name"] == name and c["summary"] != kept["summary"]
+        for c in api.get(user_url("u-1", "/categories")).json()["categories"]
+    )
+    missing = api.post(user_url("u-1", f"/categories/{name}/rollback"), json={"version": 99})
+    assert missing.status_code == 404 and "no kept summary version 99" in missing.json()["detail"]
+    unknown = api.post(user_url("u-1", "/categories/nope/rollback"), json={"version": 1})
+    assert unknown.status_code == 404 and "no category 'nope'" in unknown.json()["detail"]
