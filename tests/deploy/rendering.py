@@ -52,6 +52,7 @@ VALUES_SETS: dict[str, dict[str, Any]] = {
         },
         "autoscaling": {"enabled": True, "maxReplicas": 6},
         "serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}},
+        "prometheusRule": {"enabled": True, "labels": {"release": "prometheus"}},
         "networkPolicy": {
             "enabled": True,
             "allowAllEgress": False,

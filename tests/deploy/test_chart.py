@@ -45,6 +45,7 @@ def test_each_values_set_renders_what_it_enables() -> None:
             "HorizontalPodAutoscaler",
             "NetworkPolicy",
             "Pod",
+            "PrometheusRule",
             "Secret",
             "Service",
             "ServiceAccount",

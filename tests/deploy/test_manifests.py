@@ -13,13 +13,13 @@ import yaml
 from kubernetes_validate.utils import SchemaNotFoundError
 
 from memoryd.config import Settings, load_settings
-from tests.deploy.rendering import RELEASE, VALUES_SETS, Manifest, one, render
+from tests.deploy.rendering import DEPLOY, RELEASE, VALUES_SETS, Manifest, one, render
 
 # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest the
 # installed kubernetes-validate knows.
 KUBE_VERSIONS = ("1.27.0", kubernetes_validate.utils.latest_version())
 # Custom resources: no schema ships with kubernetes-validate; asserted field by field below.
-CUSTOM_KINDS = {"ServiceMonitor", "ScaledObject"}
+CUSTOM_KINDS = {"ServiceMonitor", "ScaledObject", "PrometheusRule"}
 SECRETS_DIR = "/etc/memoryd/secrets"
 
 
@@ -326,3 +326,12 @@ def test_strict_validation_would_catch_a_typo() -> None:
     deployment["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {}
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, KUBE_VERSIONS[-1], strict=True)
+
+
+def test_prometheus_rule_carries_the_tested_alerts_unchanged() -> None:
+    rule = one(render(VALUES_SETS["nats-hpa-servicemonitor"]), "PrometheusRule")
+    assert rule["apiVersion"] == "monitoring.coreos.com/v1"
+    assert rule["metadata"]["labels"]["release"] == "prometheus"
+    alerts = yaml.safe_load((DEPLOY / "prometheus" / "alerts.yaml").read_text())
+    # Prometheus' own templates ({{ $labels.instance }}) pass through Helm untouched.
+    assert rule["spec"] == alerts
