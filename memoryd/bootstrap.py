@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from memoryd.config import EmbedderSettings, Settings, StoreSettings
 from memoryd.llm.metrics import LlmMetrics
 from memoryd.memory.engine import MemoryEngine
@@ -9,6 +11,7 @@ from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.ports import Embedder, VectorStore
 from memoryd.memory.retrieve import Ranker
 from memoryd.memory.summarize import Summarizer
+from memoryd.schedulers.discover import CategoryNamer, TermNamer
 
 
 def build_store(settings: Settings) -> VectorStore:
@@ -53,37 +56,48 @@ def build_embedder(settings: EmbedderSettings) -> Embedder:
     )
 
 
+class Parts(NamedTuple):
+    """What LLM mode swaps in; offline, the extractor is the offline one and the rest
+    are the defaults (extractive summaries, rag only, offline category names)."""
+
+    extractor: Extractor
+    summarizer: Summarizer | None = None
+    ranker: Ranker | None = None
+    namer: CategoryNamer | None = None
+
+
 def build_llm_parts(
     settings: Settings, store: VectorStore, embedder: Embedder, llm_metrics: LlmMetrics | None
-) -> tuple[Extractor, Summarizer | None, Ranker | None]:
+) -> Parts:
     """The offline extractor (extractive summaries, rag retrieval only), or with
     ``llm.base_url`` and ``llm.model`` set, the LLM ones, which fall back to those."""
     memory = settings.memory
     offline = OfflineExtractor(memory.extractor_min_score, memory.max_items_per_event)
     if not settings.llm.enabled:
-        return offline, None, None
+        return Parts(offline)
     from memoryd.llm.client import ChatClient
+    from memoryd.llm.discover import LlmNamer
     from memoryd.llm.extract import LlmExtractor, related_items
     from memoryd.llm.retrieve import LlmRanker
     from memoryd.llm.summarize import LlmSummarizer
 
     client = ChatClient(settings.llm, llm_metrics)
+    names = [c.name for c in memory.categories]
     extractor = LlmExtractor(
-        client,
-        offline,
-        [c.name for c in memory.categories],
-        related_items(store, embedder, settings.llm.related_items),
+        client, offline, names, related_items(store, embedder, settings.llm.related_items)
     )
     summarizer = (
         LlmSummarizer(client, interval=settings.llm.summary_interval_seconds)
         if settings.llm.summaries
         else None
     )
-    return extractor, summarizer, LlmRanker(client)
+    return Parts(extractor, summarizer, LlmRanker(client), LlmNamer(client, TermNamer(), names))
 
 
-def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:
-    """The engine the settings describe; the caller owns it and must ``close()`` it."""
+def build_runtime(
+    settings: Settings, *, llm_metrics: LlmMetrics | None = None
+) -> tuple[MemoryEngine, CategoryNamer | None]:
+    """The engine the settings describe, and the namer self-evolution uses (LLM mode)."""
     lexical = None
     if settings.memory.lexical:
         from memoryd.embedders.lexical import Bm25Encoder
@@ -91,13 +105,19 @@ def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -
         lexical = Bm25Encoder()
     store = build_store(settings)
     embedder = build_embedder(settings.embedder)
-    extractor, summarizer, ranker = build_llm_parts(settings, store, embedder, llm_metrics)
-    return MemoryEngine(
+    parts = build_llm_parts(settings, store, embedder, llm_metrics)
+    engine = MemoryEngine(
         store,
         embedder,
         lexical=lexical,
         settings=settings.memory,
-        extractor=extractor,
-        summarizer=summarizer,
-        ranker=ranker,
+        extractor=parts.extractor,
+        summarizer=parts.summarizer,
+        ranker=parts.ranker,
     )
+    return engine, parts.namer
+
+
+def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:
+    """The engine the settings describe; the caller owns it and must ``close()`` it."""
+    return build_runtime(settings, llm_metrics=llm_metrics)[0]

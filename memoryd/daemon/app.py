@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import partial
 
-from memoryd.bootstrap import build_engine
+from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
 from memoryd.consumers.delivery import Delivery, Pending
 from memoryd.consumers.kafka import KafkaTransport
@@ -311,8 +311,10 @@ async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
     metrics = Metrics()
-    engine = await asyncio.to_thread(partial(build_engine, settings, llm_metrics=metrics.llm))
-    daemon = Daemon(settings, engine, metrics)
+    engine, namer = await asyncio.to_thread(
+        partial(build_runtime, settings, llm_metrics=metrics.llm)
+    )
+    daemon = Daemon(settings, engine, metrics, namer=namer)
     try:
         await daemon.start()
         await stop.wait()

@@ -148,3 +148,27 @@ def rewrite_messages(query: str, context: Sequence[str]) -> list[dict[str, str]]
         {"role": "system", "content": REWRITE_SYSTEM},
         {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
     ]
+
+
+DISCOVER_VERSION = "discover-v1"
+
+DISCOVER_SYSTEM = """You organise an assistant's memories about one user into categories.
+The memories given belong together but fit none of the existing categories. Name the
+category they form: a short lowercase snake_case name (letters, digits and underscores,
+at most 40 characters, not one of the existing names) and a one-sentence description of
+what belongs in it. If they share no topic worth a category of its own, answer with an
+empty name. Answer with a JSON object {"name": "...", "description": "..."} and nothing
+else."""
+
+
+class CategoryAnswer(BaseModel):
+    name: str
+    description: str = ""
+
+
+def discover_messages(texts: Sequence[str], existing: Sequence[str]) -> list[dict[str, str]]:
+    payload = {"existing_categories": list(existing), "memories": list(texts)[:40]}
+    return [
+        {"role": "system", "content": DISCOVER_SYSTEM},
+        {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
+    ]

@@ -87,8 +87,10 @@ class SummaryVersion(_Model):
 class Category(_Model):
     """A per-user summarised view over the items filed under one category.
 
-    ``summarized_at`` is the time of the newest item the summary covers: when it lags
-    ``updated_at`` the category is dirty (its summary waits for the next rewrite).
+    ``items_digest`` fingerprints the live items (ids, times, reinforcement);
+    ``summarized_digest`` is what it was when the summary was written. When they differ
+    the category is dirty: its summary waits for the next rewrite. ``summarized_at`` is
+    the time of the newest item the summary covers.
     ``history`` holds the previous versions, newest first. ``discovered`` categories were
     created by self-evolution from a cluster of items, for this user only.
     """
@@ -103,12 +105,14 @@ class Category(_Model):
     item_count: int = 0
     updated_at: datetime | None = None
     summarized_at: datetime | None = None
+    items_digest: str = ""
+    summarized_digest: str = ""
     history: list[SummaryVersion] = Field(default_factory=list)
     discovered: bool = False
 
     @property
     def dirty(self) -> bool:
-        return self.summarized_at != self.updated_at
+        return self.items_digest != self.summarized_digest
 
 
 class ScoredItem(_Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,13 @@ class _State:
     items: list[Item]
     vectors: Vector
     previous: Category | None
+
+
+def items_digest(items: Sequence[Item]) -> str:
+    """A fingerprint of a category's live items: it changes when one is added, removed,
+    changed or reinforced (event times alone can tie)."""
+    rows = sorted(f"{i.id}:{i.updated_at.isoformat()}:{i.reinforcement}" for i in items)
+    return hashlib.blake2b("\n".join(rows).encode(), digest_size=8).hexdigest()
 
 
 def category_vector(description: Vector | None, summary_items: Vector) -> Vector:
@@ -223,6 +231,7 @@ class CategoryRefresher:
             else name.replace("_", " ")
         )
         updated_at = max((i.updated_at for i in items), default=None)
+        digest = items_digest(items)
         category = Category(
             id=cid,
             user_id=user_id,
@@ -234,6 +243,8 @@ class CategoryRefresher:
             item_count=len(items),
             updated_at=updated_at,
             summarized_at=updated_at if fresh else previous.summarized_at if previous else None,
+            items_digest=digest,
+            summarized_digest=digest if fresh else previous.summarized_digest if previous else "",
             history=history,
             discovered=previous.discovered if previous else False,
         )

@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
-_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _STOP = frozenset(
     """about above after again against all also and any are aren't because been before being
     below between both but can could did does doing don't down during each even ever every
@@ -19,7 +20,12 @@ _STOP = frozenset(
     under until very was wasn't way well were what when where which while who whom why will
     with would you your yours yourself yourselves get got getting going gone went year years
     last next week weeks month months day days time times thing things still always usually
-    often since ago told said says think thinks thought feel feels felt want wants wanted""".split()
+    often since ago told said says think thinks thought feel feels felt want wants wanted
+    gonna wanna gotta won't can't don't doesn't didn't isn't i'm i've i'll it'll that's
+    there's what's let's you're we're they're hey yeah yes okay wow super totally glad
+    happy great good nice awesome amazing love loves loved january february march april
+    may june july august september october november december monday tuesday wednesday
+    thursday friday saturday sunday today tomorrow yesterday weekend""".split()
 )
 _MAX_NAME = 64
 
@@ -28,11 +34,16 @@ class CategoryNamer(Protocol):
     """Names a cluster of memories: returns ``(name, description)``; ``name`` matches
     ``^[a-z][a-z0-9_]{0,63}$``."""
 
-    def name(self, texts: Sequence[str], corpus: Sequence[str]) -> tuple[str, str]: ...
+    def name(
+        self, user_id: str, texts: Sequence[str], corpus: Sequence[str]
+    ) -> tuple[str, str] | None:
+        """``None``: the memories share no topic worth a category."""
+        ...
 
 
 def _terms(text: str) -> set[str]:
-    return {w.strip("'-") for w in _WORD.findall(text.casefold())} - _STOP
+    words = (_POSSESSIVE.sub("", w.strip("'’-")) for w in _WORD.findall(text.casefold()))
+    return {w for w in words if len(w) > 2} - _STOP
 
 
 def slug(words: Sequence[str]) -> str:
@@ -46,25 +57,32 @@ def slug(words: Sequence[str]) -> str:
 
 class TermNamer:
     """Names a cluster by the terms most of its memories share and the user's other
-    memories rarely use (share in the cluster × idf outside it). A term every memory has,
-    like the user's own name, says nothing about the cluster."""
+    memories rarely use (share in the cluster × idf outside it). A term in more than
+    ``common`` of the user's other memories (their own name, a partner's) says nothing
+    about a topic; a cluster whose best term is in fewer than ``min_share`` of its
+    memories has no topic, and is not made a category."""
 
-    def __init__(self, terms: int = 2):
+    def __init__(self, terms: int = 2, *, min_share: float = 0.5, common: float = 0.2):
         self.terms = terms
+        self.min_share = min_share
+        self.common = common
 
-    def name(self, texts: Sequence[str], corpus: Sequence[str]) -> tuple[str, str]:
+    def name(
+        self, user_id: str, texts: Sequence[str], corpus: Sequence[str]
+    ) -> tuple[str, str] | None:
         inside_texts = set(texts)
         outside = [_terms(t) for t in corpus if t not in inside_texts]
         df = Counter(term for doc in outside for term in doc)
         inside = Counter(term for text in texts for term in _terms(text))
+        limit = self.common * max(len(outside), 1)
         scores = {
             term: (count / len(texts)) * math.log((len(outside) + 1) / (df.get(term, 0) + 1))
             for term, count in inside.items()
-            if count > 1 or len(texts) == 1
+            if df.get(term, 0) <= limit and count / len(texts) >= self.min_share / 2
         }
         ranked = [t for t in sorted(scores, key=lambda t: (-scores[t], t)) if scores[t] > 0]
+        if not ranked or inside[ranked[0]] / len(texts) < self.min_share:
+            return None
         chosen = ranked[: self.terms]
-        if not chosen:
-            return "discovered_topic", f"{len(texts)} memories with no distinctive terms"
         shown = ", ".join(ranked[:5])
         return slug(chosen), f"Memories about {shown} (discovered from {len(texts)} items)"

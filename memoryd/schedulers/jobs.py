@@ -224,7 +224,10 @@ class Evolver:
             if len(members) < settings.min_cluster_size or room <= 0:
                 continue
             texts = [live.items[i].text for i in members]
-            name, description = self.namer.name(texts, [i.text for i in live.items])
+            named = self.namer.name(user_id, texts, [i.text for i in live.items])
+            if named is None:
+                continue  # no shared topic: not a category
+            name, description = named
             if name in specs or (
                 name in categories and not categories[name].discovered
             ):

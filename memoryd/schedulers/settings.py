@@ -62,10 +62,10 @@ class DiscoverJob(JobSchedule):
 
     interval_seconds: float = Field(86400.0, gt=0)
     fit_threshold: float = Field(
-        0.2, ge=-1.0, le=1.0, description="items assigned with a lower similarity fit poorly"
+        0.15, ge=-1.0, le=1.0, description="items assigned with a lower similarity fit poorly"
     )
     cluster_similarity: float = Field(
-        0.5, gt=0.0, le=1.0, description="cosine similarity to a cluster's first item to join it"
+        0.55, gt=0.0, le=1.0, description="cosine similarity to a cluster's first item to join it"
     )
     join_similarity: float = Field(
         0.65,

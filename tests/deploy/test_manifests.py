@@ -10,7 +10,10 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+from cloudcoil.models.keda.v1alpha1 import ScaledObject
+from cloudcoil.models.prometheus_operator.v1 import PrometheusRule, ServiceMonitor
 from kubernetes_validate.utils import SchemaNotFoundError
+from pydantic import BaseModel
 
 from memoryd.config import Settings, load_settings
 from tests.deploy.rendering import DEPLOY, RELEASE, VALUES_SETS, Manifest, one, render
@@ -18,8 +21,13 @@ from tests.deploy.rendering import DEPLOY, RELEASE, VALUES_SETS, Manifest, one, 
 # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest the
 # installed kubernetes-validate knows.
 KUBE_VERSIONS = ("1.27.0", kubernetes_validate.utils.latest_version())
-# Custom resources: no schema ships with kubernetes-validate; asserted field by field below.
-CUSTOM_KINDS = {"ServiceMonitor", "ScaledObject", "PrometheusRule"}
+# Custom resources: kubernetes-validate has no schema for them; models generated from the
+# KEDA and Prometheus Operator CRDs check them instead.
+CUSTOM_KINDS: dict[str, tuple[str, type[BaseModel]]] = {
+    "ScaledObject": ("keda.sh/v1alpha1", ScaledObject),
+    "ServiceMonitor": ("monitoring.coreos.com/v1", ServiceMonitor),
+    "PrometheusRule": ("monitoring.coreos.com/v1", PrometheusRule),
+}
 SECRETS_DIR = "/etc/memoryd/secrets"
 
 
@@ -42,7 +50,27 @@ def test_every_manifest_validates_strictly(name: str) -> None:
                 kubernetes_validate.validate(obj, version, strict=True)
             except SchemaNotFoundError:
                 unvalidated.add(obj["kind"])
-    assert unvalidated <= CUSTOM_KINDS
+    assert unvalidated <= set(CUSTOM_KINDS)
+
+
+@pytest.mark.parametrize("name", VALUES_SETS)
+def test_custom_resources_match_their_crds_strictly(name: str) -> None:
+    for obj in render(VALUES_SETS[name]):
+        if obj["kind"] not in CUSTOM_KINDS:
+            continue
+        api_version, model = CUSTOM_KINDS[obj["kind"]]
+        assert obj["apiVersion"] == api_version
+        # The models ignore unknown fields and coerce types: a lossless round trip is the
+        # strict check (a misspelt or mistyped field would not come back unchanged).
+        parsed = model.model_validate(obj)
+        assert parsed.model_dump(mode="json", by_alias=True, exclude_unset=True) == obj
+
+
+def test_the_crd_check_would_catch_a_typo() -> None:
+    scaled = one(render(VALUES_SETS["kafka-keda"]), "ScaledObject")
+    scaled["spec"]["maxReplicaCont"] = 3
+    parsed = ScaledObject.model_validate(scaled)
+    assert parsed.model_dump(mode="json", by_alias=True, exclude_unset=True) != scaled
 
 
 def test_probes_use_health_endpoints_on_the_http_port() -> None:

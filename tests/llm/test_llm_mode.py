@@ -128,7 +128,7 @@ def engine_for(server: OpenAIEmbeddingsServer, **llm: Any) -> tuple[MemoryEngine
         memory={"lexical": False},
     )
     store, embedder, metrics = InMemoryStore(), HashEmbedder(), LlmMetrics()
-    extractor, summarizer, ranker = build_llm_parts(settings, store, embedder, metrics)
+    extractor, summarizer, ranker, _ = build_llm_parts(settings, store, embedder, metrics)
     assert isinstance(extractor, LlmExtractor)
     engine = MemoryEngine(
         store,
