@@ -59,15 +59,23 @@ def secret_keys(schema: dict[str, Any]) -> list[str]:
     return sorted(found)
 
 
+# Documentation, not validation: left to the README so that a changed default or wording
+# in the settings does not make the schema stale. Names, types and bounds remain.
+_DROPPED = {"title", "default", "description"}
+
+
 def _tidy(node: Any) -> Any:
-    """Drop titles, secrets, and close objects to unknown keys (typos fail the install)."""
+    """Drop documentation and secrets; close objects to unknown keys (typos fail)."""
     if isinstance(node, list):
         return [_tidy(n) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _tidy(v) for k, v in node.items() if k != "title"}
-    if isinstance(out.get("properties"), dict):
-        out["properties"] = {k: v for k, v in out["properties"].items() if not _is_secret(v)}
+    out = {k: _tidy(v) for k, v in node.items() if k not in _DROPPED and k != "properties"}
+    if isinstance(node.get("properties"), dict):
+        # Keys here are setting names (one is "description"), never dropped as documentation.
+        out["properties"] = {
+            name: _tidy(prop) for name, prop in node["properties"].items() if not _is_secret(prop)
+        }
         out["additionalProperties"] = False
     return out
 

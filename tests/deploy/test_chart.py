@@ -186,3 +186,18 @@ def test_readme_documents_every_value() -> None:
             for sub in value:
                 documented = f"`{key}.{sub}`" in readme or f" / `.{sub}`" in readme
                 assert documented or f"`{key}.{sub}" in readme, f"{key}.{sub}"
+
+
+def test_schema_accepts_every_daemon_setting_at_its_default() -> None:
+    from memoryd.config import Settings
+
+    # Every setting the daemon has (secrets are unset, so left out), as a values file holds it.
+    config = Settings().model_dump(
+        mode="json", exclude_none=True, exclude={"http", "data_dir", "shutdown_grace_seconds"}
+    )
+    assert {"nats", "kafka", "store", "memory", "llm", "batch", "snapshot"} <= set(config)
+    assert config["memory"]["categories"][0]["description"]
+    with Chart.load(CHART) as chart:
+        chart.validate_schema({"config": config})
+        objects = chart.render({"config": config}, name="rel", namespace=NAMESPACE)
+    assert "memoryd/templates/configmap.yaml" in objects
