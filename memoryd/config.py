@@ -30,7 +30,7 @@ from memoryd.schedulers.settings import EvolutionSettings
 class Section(BaseModel):
     """A settings section. Inputs are left out of validation errors: they may be secrets."""
 
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
 
 class StoreSettings(Section):

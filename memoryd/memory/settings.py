@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from memoryd.memory.categories import DEFAULT_CATEGORIES
 from memoryd.memory.models import CategorySpec
@@ -10,6 +10,8 @@ from memoryd.memory.models import CategorySpec
 
 class MemorySettings(BaseModel):
     """How events become items and categories, and how retrieval ranks them."""
+
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     categories: list[CategorySpec] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
     dedup_threshold: float = Field(0.9, gt=0.0, le=1.0)

@@ -11,7 +11,7 @@ class JobSchedule(BaseModel):
     """When a job runs: every ``interval_seconds``, or on a ``cron`` expression (UTC,
     crontab's five fields) when one is given."""
 
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     enabled: bool = True
     interval_seconds: float = Field(3600.0, gt=0)
@@ -83,7 +83,7 @@ class DiscoverJob(JobSchedule):
 class EvolutionSettings(BaseModel):
     """Self-evolution: which jobs run, when, and how hard."""
 
-    model_config = ConfigDict(hide_input_in_errors=True)
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
 
     enabled: bool = True
     resummarize: ResummarizeJob = Field(default_factory=ResummarizeJob)

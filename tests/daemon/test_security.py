@@ -8,13 +8,15 @@ import logging
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from faststream.nats.security import parse_security
 from pydantic import ValidationError
 
 from memoryd.client import publish_event
-from memoryd.config import KafkaSettings, Settings
+from memoryd.config import KafkaSettings, Settings, load_settings
 from memoryd.consumers.nats import nats_security
 from memoryd.daemon.app import Daemon
 from memoryd.daemon.embedded import EmbeddedNats
@@ -101,6 +103,27 @@ async def test_a_wrong_nats_password_fails_without_echoing_it(
 def test_nats_takes_one_auth_method() -> None:
     with pytest.raises(ValidationError, match="set one of"):
         Settings(nats={"user": "a", "password": "b", "token": PASSWORD})
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"nats": {"ulr": "nats://elsewhere:4222"}},
+        {"memory": {"dedup_treshold": 0.5}},
+        {"llm": {"modle": "m"}},
+        {"evolution": {"decay": {"half_life": 3}}},
+    ],
+)
+def test_a_misspelt_nested_setting_is_refused(
+    section: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From a config file as an operator writes it: a typo must not silently fall back
+    # to a default (e.g. the NATS URL).
+    config = tmp_path / "memoryd.yaml"
+    config.write_text(yaml.safe_dump(section))
+    monkeypatch.setenv("MEMORYD_CONFIG", str(config))
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        load_settings()
 
 
 def test_kafka_sasl_scram_over_tls_maps_to_aiokafka_and_hides_the_password() -> None:
