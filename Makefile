@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install tools chart-schema run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-llm clean
+.PHONY: install tools chart-schema run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-evolution bench-llm clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP) tools
 	$(PY) -m pytest
 
-bench: bench-recall bench-latency bench-stream bench-freshness
+bench: bench-recall bench-latency bench-stream bench-freshness bench-evolution
 
 bench-recall: $(STAMP)
 	$(PY) bench/locomo_recall.py
@@ -55,6 +55,9 @@ bench-stream: $(STAMP)
 
 bench-freshness: $(STAMP)
 	$(PY) bench/snapshot_freshness.py
+
+bench-evolution: $(STAMP)
+	$(PY) bench/evolution.py
 
 # Not in `bench`: it installs mem0ai (the `bench` extra) to run it side by side.
 bench-llm: $(STAMP)

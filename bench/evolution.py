@@ -2,8 +2,11 @@
 
 Every turn is memorised (micro-batches of 16, offline extraction), then every job runs
 once for every conversation (consolidate → decay → discover → resummarize), as the
-daemon's scheduler would. Printed side by side, before and after: evidence recall@10
-(items traced to turn ids through ``sources``, as bench/locomo_recall.py), live items,
+daemon's scheduler would: once with the default settings and once, on a copy of the same
+memory, with a compacting profile (merge at 0.8; decay with a 30-day half-life, floor 0.3,
+minimum age 30 days). Printed side by side, before and after: evidence recall@10
+(items traced to turn ids through ``sources``, as bench/locomo_recall.py; also with
+``include_history``, which searches archived items too), live items,
 categories, the context snapshot's size in tokens (the default 1024-token budget, no
 conversation) and all live memory in tokens (items + summaries, unbounded).
 
@@ -13,6 +16,7 @@ conversation) and all live memory in tokens (items + summaries, unbounded).
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -33,10 +37,10 @@ from memoryd.schedulers.jobs import JOBS, Evolver
 from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.stores.edge import QdrantEdgeStore
 
-from locomo import load
+from locomo import Question, load
 
 
-def measure(engine: MemoryEngine, users: list[str], questions: list) -> dict[str, float]:  # type: ignore[type-arg]
+def measure(engine: MemoryEngine, users: list[str], questions: list[Question]) -> dict[str, float]:
     builder = SnapshotBuilder(engine, SnapshotSettings())
     snapshot_tokens = []
     memory_tokens = 0
@@ -53,13 +57,46 @@ def measure(engine: MemoryEngine, users: list[str], questions: list) -> dict[str
         memory_tokens += sum(estimate_tokens(i.text) for i in live)
         memory_tokens += sum(estimate_tokens(c.summary) for c in cats)
     r10 = recall(questions, engine_ranker(engine))[10]["all"]
+
+    def with_history(q: Question, k: int) -> list[str]:
+        found = engine.retrieve(q.user_id, q.question, top_k=k, include_history=True).items
+        return [source for scored in found for source in scored.item.sources]
+
     return {
         "recall@10": r10,
+        "recall@10, include_history": recall(questions, with_history)[10]["all"],
         "live items": items,
         "categories": categories,
         "snapshot tokens (mean/user)": statistics.mean(snapshot_tokens),
         "memory tokens (all live)": memory_tokens,
     }
+
+
+PROFILES: dict[str, EvolutionSettings] = {
+    "default": EvolutionSettings(),
+    "compacting": EvolutionSettings.model_validate(
+        {
+            "consolidate": {"merge_threshold": 0.8},
+            "decay": {"half_life_days": 30, "floor": 0.3, "min_age_days": 30},
+        }
+    ),
+}
+
+
+def evolve(engine: MemoryEngine, users: list[str], settings: EvolutionSettings) -> str:
+    evolver = Evolver(engine, settings)
+    changed: Counter[str] = Counter()
+    seconds = 0.0
+    for job in JOBS:
+        for user in users:
+            started = time.perf_counter()
+            changes = evolver.run(job, user)
+            seconds += time.perf_counter() - started
+            for name, value in changes.model_dump().items():
+                changed[name] += len(value)
+    return ", ".join(f"{name} {count}" for name, count in changed.items()) + (
+        f"; {seconds:.1f}s for all jobs and users"
+    )
 
 
 def main() -> None:
@@ -69,33 +106,36 @@ def main() -> None:
     events, questions = load()
     users = sorted({str(e["user_id"]) for e in events})
     embedder = FastEmbedEmbedder()
+    results: dict[str, dict[str, float]] = {}
+    notes: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        engine = MemoryEngine(QdrantEdgeStore(tmp), embedder, lexical=Bm25Encoder())
+        base = Path(tmp) / "base"
+        engine = MemoryEngine(QdrantEdgeStore(base), embedder, lexical=Bm25Encoder())
         for i in range(0, len(events), args.batch):
             engine.memorize(events[i : i + args.batch])
-        before = measure(engine, users, questions)
-        evolver = Evolver(engine, EvolutionSettings())
-        changed: Counter[str] = Counter()
-        seconds: Counter[str] = Counter()
-        for job in JOBS:
-            for user in users:
-                started = time.perf_counter()
-                changes = evolver.run(job, user)
-                seconds[job] += time.perf_counter() - started
-                for name, value in changes.model_dump().items():
-                    changed[name] += len(value)
-        after = measure(engine, users, questions)
+        results["before"] = measure(engine, users, questions)
         engine.close()
-    print(
-        f"LoCoMo dev: {len(events)} events, {len(users)} users, {len(questions)} questions; "
-        "default evolution settings\n"
+        for name, settings in PROFILES.items():
+            copy = Path(tmp) / name
+            shutil.copytree(base, copy)
+            engine = MemoryEngine(QdrantEdgeStore(copy), embedder, lexical=Bm25Encoder())
+            notes[name] = evolve(engine, users, settings)
+            results[name] = measure(engine, users, questions)
+            engine.close()
+    print(f"LoCoMo dev: {len(events)} events, {len(users)} users, {len(questions)} questions\n")
+    header = f"{'':<30}{'before':>10}" + "".join(
+        f"{name:>12}{'÷ before':>10}" for name in PROFILES
     )
-    print(f"{'':<30}{'before':>10}{'after':>10}{'after/before':>14}")
-    for name, value in before.items():
-        ratio = after[name] / value if value else float("nan")
-        print(f"{name:<30}{value:>10.3f}{after[name]:>10.3f}{ratio:>13.2f}x")
-    print("\nchanges: " + ", ".join(f"{name} {count}" for name, count in changed.items()))
-    print("job seconds (all users): " + ", ".join(f"{j} {seconds[j]:.1f}" for j in JOBS))
+    print(header)
+    print("-" * len(header))
+    for metric, value in results["before"].items():
+        row = f"{metric:<30}{value:>10.3f}"
+        for name in PROFILES:
+            after = results[name][metric]
+            row += f"{after:>12.3f}{after / value if value else float('nan'):>9.2f}x"
+        print(row)
+    for name, note in notes.items():
+        print(f"\n{name}: {note}")
 
 
 if __name__ == "__main__":
