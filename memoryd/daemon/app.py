@@ -196,7 +196,8 @@ class Daemon:
             restored = await asyncio.to_thread(
                 self._engine.rollback_summary, user_id, category, version
             )
-        self.scheduler.notify(user_id, kind="rollback")
+        if self.owns(user_id):  # the owner publishes the user's snapshots
+            self.scheduler.notify(user_id, kind="rollback")
         return restored
 
     async def readiness(self) -> dict[str, bool]:

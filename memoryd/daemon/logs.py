@@ -33,5 +33,8 @@ def configure_logging(level: str) -> None:
     handler.setFormatter(LineFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper())
-    if root.level > logging.DEBUG:  # one line per HTTP request is noise in a CLI
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    if root.level > logging.DEBUG:
+        # One line per HTTP request, and two per scheduler tick (every few seconds), are
+        # noise; memoryd logs what its own runs changed.
+        for noisy in ("httpx", "apscheduler"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from opentelemetry import trace
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from memoryd.daemon.metrics import Metrics
 from memoryd.memory import ids
@@ -58,7 +58,7 @@ class RunReport(BaseModel):
     scheduled_at: datetime
     outcome: Outcome
     seconds: float = 0.0
-    changes: JobChanges = JobChanges()
+    changes: JobChanges = Field(default_factory=JobChanges)
     detail: str | None = None
 
 
@@ -154,8 +154,10 @@ class EvolutionService:
     def _following(self, job: JobName, scheduled: datetime) -> datetime | None:
         """The job's next fire time after ``scheduled``; missed ones are coalesced."""
         trigger = self._triggers[job]
+        # The next fire time from now, not from `scheduled`: after a stall (a laptop
+        # asleep) the fire times that went by are one run, not one each.
         now = max(self.clock.now(), scheduled + timedelta(microseconds=1))
-        fire: datetime | None = trigger.get_next_fire_time(scheduled, now)
+        fire: datetime | None = trigger.get_next_fire_time(None, now)
         return fire
 
     async def run_due(self) -> list[RunReport]:

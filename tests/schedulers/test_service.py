@@ -313,3 +313,16 @@ async def test_runs_yield_to_a_busy_consumer(engine: MemoryEngine) -> None:
     buffered[0] = 0
     reports: Sequence[RunReport] = await asyncio.wait_for(run, 5)
     assert [r.outcome for r in reports] == ["changed"]
+
+
+async def test_after_a_stall_the_next_fire_time_is_from_now(engine: MemoryEngine) -> None:
+    # APScheduler fires a date job late (the process was stopped): the following fire
+    # time is the next one after now, not every one that went by.
+    clock = ManualClock(START)
+    settings = EvolutionSettings.model_validate({"resummarize": {"interval_seconds": 300}})
+    service = EvolutionService(engine, settings, Metrics(), clock=clock)
+    scheduled = service.next_fire_times()["resummarize"]
+    assert scheduled == START
+    clock.advance(3 * 3600 + 10)
+    await service._fire("resummarize", scheduled)
+    assert service.next_fire_times()["resummarize"] == START + timedelta(seconds=3 * 3600 + 300)
