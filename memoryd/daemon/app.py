@@ -34,7 +34,7 @@ from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
-from memoryd.schedulers.service import EvolutionService, RunReport
+from memoryd.schedulers.service import EvolutionService, NotOwnedError, RunReport
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0
@@ -170,6 +170,8 @@ class Daemon:
             async with self.pipeline.user_lock(user_id):
                 results.append(await asyncio.to_thread(self._engine.memorize, user_events))
             self._notify(user_id, user_events, None)
+            if self.owns(user_id):
+                self.evolution.on_memorized(user_id, len(results[-1].items))
         return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
@@ -185,6 +187,7 @@ class Daemon:
         async with self.pipeline.user_lock(user_id):
             before = await asyncio.to_thread(self._engine.delete_user, user_id)
             self.scheduler.forget(user_id)
+            self.evolution.forget(user_id)
             await self.sink.clear(user_id)
         return before
 
@@ -192,12 +195,14 @@ class Daemon:
         return await self.evolution.evolve(user_id, jobs or None)
 
     async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
+        # The owner's lock is the one its batches and runs hold: only the owner writes.
+        if not self.owns(user_id):
+            raise NotOwnedError(f"user {user_id!r} is owned by another replica")
         async with self.pipeline.user_lock(user_id):
             restored = await asyncio.to_thread(
                 self._engine.rollback_summary, user_id, category, version
             )
-        if self.owns(user_id):  # the owner publishes the user's snapshots
-            self.scheduler.notify(user_id, kind="rollback")
+        self.scheduler.notify(user_id, kind="rollback")
         return restored
 
     async def readiness(self) -> dict[str, bool]:

@@ -228,14 +228,17 @@ def _add_evolution_routes(router: APIRouter, backend: ApiBackend) -> None:
 
     @router.post(
         USER_PATH + "/categories/{category}/rollback",
-        responses={404: {"model": ErrorBody}},
+        responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}},
         tags=["evolution"],
     )
     async def rollback_summary(
         user_id: UserId, category: str, request: RollbackRequest
     ) -> Category:
-        """Make a kept earlier summary of the category current again (as a new version)."""
+        """Make a kept earlier summary of the category current again (as a new version).
+        409 if another replica owns the user."""
         try:
             return await backend.rollback_summary(user_id, category, request.version)
         except LookupError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        except NotOwnedError as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None

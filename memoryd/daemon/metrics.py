@@ -101,7 +101,8 @@ class Metrics:
         )
         self.items_superseded = Counter(
             "memoryd_items_superseded_total",
-            "Items whose validity was closed because a newer item replaces them.",
+            "Items whose validity self-evolution closed because a newer item replaces them "
+            "(LLM extraction's own supersedes are not counted here).",
             registry=r,
         )
         self.items_archived = Counter(

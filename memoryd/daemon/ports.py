@@ -46,7 +46,8 @@ class ApiBackend(Protocol):
 
     async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
         """Restore a kept summary version as the category's current one (raises
-        ``LookupError`` for an unknown category or version)."""
+        ``LookupError`` for an unknown category or version, and
+        :class:`~memoryd.schedulers.service.NotOwnedError` for a user owned elsewhere)."""
         ...
 
     async def readiness(self) -> dict[str, bool]:

@@ -195,8 +195,13 @@ class CategoryRefresher:
         )
         cid = ids.category_id(user_id, name)
         fresh = True
+        digest = items_digest(items)
         if rewritten is not None and items:
             summary, item_ids, fresh = rewritten.text, rewritten.item_ids, rewritten.fresh
+        elif items and previous is not None and previous.summarized_digest == digest:
+            # The items the summary was written for, unchanged: it stands (it may be a
+            # rolled-back version, which a rebuild would undo).
+            summary, item_ids = previous.summary, previous.summary_item_ids
         elif items:
             draft = extractive_summary(
                 items,
@@ -231,7 +236,6 @@ class CategoryRefresher:
             else name.replace("_", " ")
         )
         updated_at = max((i.updated_at for i in items), default=None)
-        digest = items_digest(items)
         category = Category(
             id=cid,
             user_id=user_id,

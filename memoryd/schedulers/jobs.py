@@ -112,23 +112,23 @@ class Evolver:
 
     def _merge(self, live: _Live, changes: JobChanges, touched: set[str]) -> set[str]:
         threshold = self.settings.consolidate.merge_threshold
-        order = sorted(range(len(live.items)), key=lambda i: _age_key(live.items[i]))
+        order = np.asarray(
+            sorted(range(len(live.items)), key=lambda i: _age_key(live.items[i])), dtype=np.int64
+        )
+        vectors = live.vectors[order] if len(order) else live.vectors
+        merged = np.zeros(len(order), dtype=bool)
         gone: set[str] = set()
         for pos, i in enumerate(order):
+            if merged[pos]:
+                continue
             keep = live.items[i]
-            if keep.id in gone:
+            sims = vectors[pos + 1 :] @ vectors[pos]
+            close = np.flatnonzero((sims >= threshold) & ~merged[pos + 1 :]) + pos + 1
+            picked = [c for c in close if _mergeable(keep, live.items[order[c]])]
+            if not picked:
                 continue
-            rest = [j for j in order[pos + 1 :] if live.items[j].id not in gone]
-            if not rest:
-                break
-            sims = live.vectors[rest] @ live.vectors[i]
-            dups = [
-                live.items[j]
-                for j, sim in zip(rest, sims, strict=True)
-                if sim >= threshold and _mergeable(keep, live.items[j])
-            ]
-            if not dups:
-                continue
+            merged[picked] = True
+            dups = [live.items[order[c]] for c in picked]
             sources = list(dict.fromkeys([*keep.sources, *(s for d in dups for s in d.sources)]))
             survivor = keep.model_copy(
                 update={
@@ -310,10 +310,12 @@ class Evolver:
     def _live(self, user_id: str) -> _Live:
         records = list(self.store.scroll(ITEMS, live_items(user_id), with_vectors=True))
         records.sort(key=lambda r: r.id)
-        return _Live(
-            [item_from(r) for r in records],
-            np.asarray([r.vector for r in records], dtype=np.float32).reshape(len(records), -1),
+        vectors = (
+            np.asarray([r.vector for r in records], dtype=np.float32)
+            if records
+            else np.zeros((0, self.engine.embedder.dim), dtype=np.float32)
         )
+        return _Live([item_from(r) for r in records], vectors)
 
     def _archive(
         self,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager, nullcontext, suppress
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -147,9 +148,12 @@ class EvolutionService:
         )
 
     async def _fire(self, job: JobName, scheduled: datetime) -> None:
+        # Arm the next fire time, then return: the tick runs as a task of ours. Were
+        # APScheduler to wait for it, a tick outlasting the interval would make it skip
+        # (and drop) the one-off job of the next fire time, and the schedule would stop.
         self._next[job] = self._following(job, scheduled)
         self._arm(job)
-        await self.tick(job, scheduled)
+        self._track(self.tick(job, scheduled))
 
     def _following(self, job: JobName, scheduled: datetime) -> datetime | None:
         """The job's next fire time after ``scheduled``; missed ones are coalesced."""
@@ -214,7 +218,8 @@ class EvolutionService:
         if not self.settings.enabled or self._closing:
             return
         now = self.clock.now()
-        self._activity[user_id] = now
+        if self.settings.idle_seconds:
+            self._activity[user_id] = now
         count = self._dirty.get(user_id, 0) + items_written
         threshold = self.settings.dirty_items
         if threshold and count >= threshold and user_id not in self._running:
@@ -237,14 +242,15 @@ class EvolutionService:
 
     def _kick(self, user_id: str, trigger: Trigger, scheduled: datetime) -> None:
         jobs = [job for job in JOBS if job in self._triggers]
-        task = asyncio.get_running_loop().create_task(
-            self._run_many([user_id], jobs, scheduled, trigger)
-        )
+        self._track(self._run_many([user_id], jobs, scheduled, trigger))
+
+    def _track(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def wait_triggered(self) -> None:
-        """Wait for the runs triggers started (tests and shutdown)."""
+        """Wait for the ticks and runs the schedule and triggers started."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
@@ -267,12 +273,12 @@ class EvolutionService:
     async def _run_many(
         self, users: Iterable[str], jobs: Sequence[JobName], scheduled: datetime, trigger: Trigger
     ) -> list[RunReport]:
-        queue = list(users)
+        queue = deque(users)
         reports: list[RunReport] = []
 
         async def worker() -> None:
             while queue and not self._closing:
-                reports.extend(await self.run_user(queue.pop(0), jobs, scheduled, trigger))
+                reports.extend(await self.run_user(queue.popleft(), jobs, scheduled, trigger))
 
         await asyncio.gather(*(worker() for _ in range(self.settings.concurrency)))
         return reports
@@ -287,6 +293,7 @@ class EvolutionService:
             if not self._owns(user_id):
                 return [self._skipped(j, user_id, scheduled, trigger, "not owned") for j in ordered]
             async with self._lock(user_id):
+                self._dirty.pop(user_id, None)  # counts items written since the last run
                 done = self._running[user_id] = asyncio.Event()
                 try:
                     reports: list[RunReport] = []
@@ -320,6 +327,8 @@ class EvolutionService:
     ) -> RunReport:
         run_id = ids.run_id(job, user_id, scheduled.isoformat())
         state = await asyncio.to_thread(self.engine.user_state, user_id)
+        if not state:  # deleted (or never memorised): nothing to evolve, nothing to record
+            return self._skipped(job, user_id, scheduled, trigger, "no memory", run_id)
         evolution = dict(state.get("evolution", {}))
         if evolution.get(job, {}).get("run_id") == run_id:
             return self._skipped(job, user_id, scheduled, trigger, "done before", run_id)
@@ -417,6 +426,11 @@ class EvolutionService:
 
     # --- ownership and shutdown --------------------------------------------------------
 
+    def forget(self, user_id: str) -> None:
+        """The user's memory was deleted: drop their trigger state."""
+        self._activity.pop(user_id, None)
+        self._dirty.pop(user_id, None)
+
     async def release(self, gone: Callable[[str], bool], *, timeout: float) -> None:
         """Users are moving to another replica: forget their triggers and wait (up to
         ``timeout``) for their runs in progress, so two replicas never evolve a user at
@@ -433,19 +447,25 @@ class EvolutionService:
                 log.warning("evolution runs outlived the handover budget")
 
     async def stop(self, timeout: float) -> None:
-        """Start no new run; wait up to ``timeout`` for the runs in progress."""
+        """Start no new job; wait for the jobs in progress. Each finishes its current job
+        (one job for one user), and is never cancelled: its thread would go on writing
+        with the user's lock released, and into a store about to be closed. Past
+        ``timeout`` this logs and keeps waiting."""
         self._closing = True
         if self._aps is not None:
-            self._aps.shutdown(wait=False)
+            self._aps.shutdown(wait=False)  # nothing of ours runs inside APScheduler
             self._aps = None
-        try:
-            async with asyncio.timeout(timeout):
-                await self.wait_triggered()
-                while self._running:
-                    await asyncio.gather(*(d.wait() for d in list(self._running.values())))
-        except TimeoutError:
-            log.warning("evolution runs still in progress at shutdown")
-        for task in list(self._tasks):
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+
+        async def settled() -> None:
+            await self.wait_triggered()
+            while self._running:  # manual runs (HTTP) too
+                await asyncio.gather(*(d.wait() for d in list(self._running.values())))
+
+        waiting = asyncio.ensure_future(settled())
+        done, _ = await asyncio.wait([waiting], timeout=timeout)
+        if not done:
+            log.warning(
+                "evolution jobs still in progress at shutdown; waiting for them to finish",
+                extra={"users": sorted(self._running)},
+            )
+            await waiting

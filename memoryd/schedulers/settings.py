@@ -71,8 +71,9 @@ class DiscoverJob(JobSchedule):
         0.65,
         gt=0.0,
         le=1.0,
-        description="cosine similarity to a discovered category's vector (a centroid, so "
-        "higher than cluster_similarity) for a poorly fitting item to join it",
+        description="cosine similarity to a discovered category's vector (the centroid of "
+        "its summary's items, so higher than cluster_similarity) for a poorly fitting item "
+        "to join it",
     )
     min_cluster_size: int = Field(5, ge=2, description="items a cluster needs to become one")
     max_categories: int = Field(

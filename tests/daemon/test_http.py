@@ -24,7 +24,7 @@ from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.jobs import JobName
-from memoryd.schedulers.service import EvolutionService, RunReport
+from memoryd.schedulers.service import EvolutionService, NotOwnedError, RunReport
 from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
@@ -81,6 +81,8 @@ class RecordingBackend:
         return await self.evolution.evolve(user_id, jobs or None)
 
     async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
+        if user_id in self.foreign:
+            raise NotOwnedError(f"user {user_id!r} is owned by another replica")
         return await run_in_threadpool(self._engine.rollback_summary, user_id, category, version)
 
     async def readiness(self) -> dict[str, bool]:
@@ -534,6 +536,8 @@ def test_evolve_refuses_a_user_owned_elsewhere_and_unknown_jobs(
     response = api.post(user_url("u-2", "/evolve"), json={})
     assert response.status_code == 409
     assert "owned by another replica" in response.json()["detail"]
+    rollback = api.post(user_url("u-2", "/categories/goals/rollback"), json={"version": 1})
+    assert rollback.status_code == 409
     assert api.post(user_url("u-1", "/evolve"), json={"job": "tidy"}).status_code == 422
 
 
@@ -565,6 +569,12 @@ def test_rollback_restores_a_kept_summary_as_a_new_version(api: httpx.Client) ->
         c["name"] == name and c["summary"] != kept["summary"]
         for c in api.get(user_url("u-1", "/categories")).json()["categories"]
     )
+    # Later runs leave it in place while the category's items stay as they are.
+    assert api.post(user_url("u-1", "/evolve"), json={}).status_code == 200
+    (after,) = [
+        c for c in api.get(user_url("u-1", "/categories")).json()["categories"] if c["name"] == name
+    ]
+    assert after["summary"] == kept["summary"] and after["summary_version"] == 2 + kept["version"]
     missing = api.post(user_url("u-1", f"/categories/{name}/rollback"), json={"version": 99})
     assert missing.status_code == 404 and "no kept summary version 99" in missing.json()["detail"]
     unknown = api.post(user_url("u-1", "/categories/nope/rollback"), json={"version": 1})

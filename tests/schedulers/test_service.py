@@ -127,7 +127,9 @@ async def test_interval_fire_times_are_the_same_on_every_replica(engine: MemoryE
 
 async def test_apscheduler_is_armed_with_each_jobs_next_fire_time(engine: MemoryEngine) -> None:
     settings = EvolutionSettings.model_validate({"decay": OFF})
-    service = EvolutionService(engine, settings, Metrics(), clock=ManualClock(START))
+    # APScheduler waits on real time: a clock in the future keeps the jobs armed, unfired.
+    clock = ManualClock(datetime(2040, 1, 1, tzinfo=UTC))
+    service = EvolutionService(engine, settings, Metrics(), clock=clock)
     service.start()
     try:
         assert service._aps is not None
@@ -269,9 +271,9 @@ async def test_a_handover_waits_for_the_run_in_progress(engine: MemoryEngine) ->
             EvolutionSettings(),
             Metrics(),
             owns=lambda u, name=name: owner[u] == name,  # type: ignore[misc]
-            clock=ManualClock(START),
+            clock=ManualClock(START + timedelta(seconds=seconds)),  # own run ids
         )
-        for name in ("a", "b")
+        for name, seconds in (("a", 0), ("b", 1))
     }
     for name, service in services.items():
         recorder.wrap(name, service)
@@ -290,9 +292,7 @@ async def test_a_handover_waits_for_the_run_in_progress(engine: MemoryEngine) ->
 
     assert [r.outcome for r in reports_a][1:] == ["skipped"] * 3
     assert {r.detail for r in reports_a[1:]} == {"not owned"}
-    # The new owner finishes the run: what the old one did (same run id) is not redone.
-    assert (reports_b[0].job, reports_b[0].detail) == ("consolidate", "done before")
-    assert all(r.outcome != "skipped" for r in reports_b[1:])
+    assert all(r.outcome != "skipped" for r in reports_b)
     assert recorder.overlaps() == []
     assert {name for name, *_ in recorder.runs} == {"a", "b"}
 
@@ -326,3 +326,88 @@ async def test_after_a_stall_the_next_fire_time_is_from_now(engine: MemoryEngine
     clock.advance(3 * 3600 + 10)
     await service._fire("resummarize", scheduled)
     assert service.next_fire_times()["resummarize"] == START + timedelta(seconds=3 * 3600 + 300)
+
+
+async def test_a_fire_arms_the_next_one_and_returns_while_its_tick_runs(
+    engine: MemoryEngine,
+) -> None:
+    # A tick that outlasts the interval must not stop the schedule.
+    engine.memorize([event("e1", "I love painting sunsets on weekends.")])
+    later = datetime(2040, 1, 1, tzinfo=UTC)  # APScheduler runs on real time: not yet due
+    clock = ManualClock(later)
+    settings = EvolutionSettings.model_validate(
+        {
+            "resummarize": {"interval_seconds": 300},
+            "consolidate": OFF,
+            "decay": OFF,
+            "discover": OFF,
+            "idle_seconds": 0,
+        }
+    )
+    service = EvolutionService(engine, settings, Metrics(), clock=clock)
+    recorder = Recorder()
+    recorder.wrap("a", service)
+    recorder.hold.clear()
+    service.start()
+    try:
+        await asyncio.wait_for(service._fire("resummarize", later), 1)  # returns at once
+        await asyncio.to_thread(recorder.started.wait, 10)
+        assert service._aps is not None
+        armed = service._aps.get_job("memoryd-evolution-resummarize")
+        assert armed is not None and armed.args == ("resummarize", later + timedelta(seconds=300))
+        assert service._tasks  # the tick, still running
+    finally:
+        recorder.hold.set()
+        await service.stop(timeout=5)
+    assert [user for _, user, _, _ in recorder.runs] == ["u-1"]
+
+
+async def test_stop_waits_for_the_job_in_progress_with_the_lock_held(
+    engine: MemoryEngine,
+) -> None:
+    engine.memorize([event("e1", "I love painting sunsets on weekends.")])
+    lock = asyncio.Lock()
+    service = EvolutionService(
+        engine,
+        resummarize_only(dirty_items=1, idle_seconds=0),
+        Metrics(),
+        lock=lambda user_id: lock,
+        clock=ManualClock(START),
+    )
+    recorder = Recorder()
+    recorder.wrap("a", service)
+    recorder.hold.clear()
+    service.on_memorized("u-1", 1)  # a triggered run starts
+    await asyncio.to_thread(recorder.started.wait, 10)
+    stopping = asyncio.create_task(service.stop(timeout=0.1))
+    await asyncio.sleep(0.3)  # past the timeout: still waiting, nothing cancelled
+    assert not stopping.done() and lock.locked()
+    recorder.hold.set()
+    await asyncio.wait_for(stopping, 10)
+    assert not lock.locked() and not service._tasks
+    assert len(recorder.runs) == 1
+    # Stopped: no new run starts.
+    service.on_memorized("u-1", 5)
+    assert not service._tasks
+
+
+async def test_a_user_with_no_live_items_evolves_without_failing(engine: MemoryEngine) -> None:
+    engine.memorize([event("e1", "Thanks!")])  # nothing memorable: no item
+    assert engine.items("u-1") == []
+    service = EvolutionService(engine, EvolutionSettings(), Metrics(), clock=ManualClock(START))
+    reports = await service.evolve("u-1")
+    assert [r.outcome for r in reports] == ["unchanged"] * 4
+
+
+async def test_a_deleted_user_is_not_brought_back(engine: MemoryEngine) -> None:
+    engine.memorize([event("e1", "I love painting sunsets on weekends.")])
+    service = EvolutionService(
+        engine, resummarize_only(idle_seconds=600), Metrics(), clock=ManualClock(START)
+    )
+    service.on_memorized("u-1", 1)
+    engine.delete_user("u-1")
+    service.forget("u-1")
+    reports = await service.run_user("u-1", ["resummarize"], START, "idle")
+    assert [(r.outcome, r.detail) for r in reports] == [("skipped", "no memory")]
+    assert engine.user_ids() == [] and engine.user_state("u-1") == {}
+    assert service._activity == {}
