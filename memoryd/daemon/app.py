@@ -34,7 +34,8 @@ from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
-from memoryd.schedulers.service import EvolutionService, NotOwnedError, RunReport
+from memoryd.schedulers.runs import RunReport
+from memoryd.schedulers.service import EvolutionService, NotOwnedError
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from memoryd.events import MAX_ID_LENGTH
 from memoryd.memory.models import Category, Item, RetrieveResult, UserStats
 from memoryd.schedulers.jobs import JobName
-from memoryd.schedulers.service import RunReport
+from memoryd.schedulers.runs import RunReport
 
 MAX_TOP_K = 100
 

@@ -10,7 +10,7 @@ from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.schedulers.jobs import JobName
-from memoryd.schedulers.service import RunReport
+from memoryd.schedulers.runs import RunReport
 
 
 class ApiBackend(Protocol):

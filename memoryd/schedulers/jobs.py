@@ -87,10 +87,11 @@ class Evolver:
 
     def resummarize(self, user_id: str) -> JobChanges:
         """Rewrite the summaries of dirty categories (items changed since the summary)."""
-        dirty = [c.name for c in self.engine.categories(user_id) if c.dirty]
+        categories = self.engine.categories(user_id)
+        dirty = [c.name for c in categories if c.dirty]
         if not dirty:
             return JobChanges()
-        before = {c.name: c.summary_version for c in self.engine.categories(user_id)}
+        before = {c.name: c.summary_version for c in categories}
         updated = self.engine.refresher.refresh(user_id, dirty, force=True)
         rewritten = [c.name for c in updated if c.summary_version != before.get(c.name)]
         return JobChanges(summaries_rewritten=sorted(rewritten))

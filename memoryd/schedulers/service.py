@@ -18,28 +18,24 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from opentelemetry import trace
-from pydantic import BaseModel, Field
 
 from memoryd.daemon.metrics import Metrics
-from memoryd.memory import ids
 from memoryd.memory.engine import MemoryEngine
 from memoryd.schedulers.clock import Clock, SystemClock
 from memoryd.schedulers.discover import CategoryNamer
-from memoryd.schedulers.jobs import JOBS, Evolver, JobChanges, JobName
+from memoryd.schedulers.jobs import JOBS, Evolver, JobName
+from memoryd.schedulers.runs import JobRunner, Run, RunReport, Trigger
 from memoryd.schedulers.settings import EvolutionSettings, JobSchedule
 
 log = logging.getLogger(__name__)
 
-Trigger = Literal["schedule", "dirty", "idle", "manual"]
-Outcome = Literal["changed", "unchanged", "skipped", "failed"]
 #: Interval schedules count from this instant, so every replica has the same fire times.
 ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
 _YIELD_POLL_SECONDS = 0.05
@@ -47,20 +43,6 @@ _YIELD_POLL_SECONDS = 0.05
 
 class NotOwnedError(Exception):
     """The user is owned by another replica, which runs their evolution."""
-
-
-class RunReport(BaseModel):
-    """One job's run for one user."""
-
-    run_id: str
-    job: JobName
-    user_id: str
-    trigger: Trigger
-    scheduled_at: datetime
-    outcome: Outcome
-    seconds: float = 0.0
-    changes: JobChanges = Field(default_factory=JobChanges)
-    detail: str | None = None
 
 
 def job_trigger(schedule: JobSchedule) -> BaseTrigger:
@@ -89,6 +71,7 @@ class EvolutionService:
         self.settings = settings
         self.metrics = metrics
         self.evolver = Evolver(engine, settings, namer)
+        self.runner = JobRunner(engine, self.evolver, metrics)
         self.clock = clock or SystemClock()
         self._owns = owns
         self._lock = lock or (lambda user_id: nullcontext())
@@ -290,14 +273,15 @@ class EvolutionService:
         ordered = [job for job in JOBS if job in jobs]
         async with self._slots:
             await self._yield_to_consumer()
+            runs = [Run(job, user_id, scheduled, trigger) for job in ordered]
             if not self._owns(user_id):
-                return [self._skipped(j, user_id, scheduled, trigger, "not owned") for j in ordered]
+                return [self.runner.skipped(run, "not owned") for run in runs]
             async with self._lock(user_id):
                 self._dirty.pop(user_id, None)  # counts items written since the last run
                 done = self._running[user_id] = asyncio.Event()
                 try:
                     reports: list[RunReport] = []
-                    for job in ordered:
+                    for run in runs:
                         why = (
                             "not owned"
                             if not self._owns(user_id)
@@ -310,9 +294,9 @@ class EvolutionService:
                         if why is not None:
                             # Jobs run in order: after a failure the rest wait for the
                             # retry, which starts again at the failed one.
-                            reports.append(self._skipped(job, user_id, scheduled, trigger, why))
+                            reports.append(self.runner.skipped(run, why))
                             continue
-                        reports.append(await self._run_job(job, user_id, scheduled, trigger))
+                        reports.append(await self.runner.run(run))
                 finally:
                     del self._running[user_id]
                     done.set()
@@ -321,102 +305,6 @@ class EvolutionService:
             if result is not None:
                 await result
         return reports
-
-    async def _run_job(
-        self, job: JobName, user_id: str, scheduled: datetime, trigger: Trigger
-    ) -> RunReport:
-        run_id = ids.run_id(job, user_id, scheduled.isoformat())
-        state = await asyncio.to_thread(self.engine.user_state, user_id)
-        if not state:  # deleted (or never memorised): nothing to evolve, nothing to record
-            return self._skipped(job, user_id, scheduled, trigger, "no memory", run_id)
-        evolution = dict(state.get("evolution", {}))
-        if evolution.get(job, {}).get("run_id") == run_id:
-            return self._skipped(job, user_id, scheduled, trigger, "done before", run_id)
-        tracer = trace.get_tracer(__name__)
-        started = time.perf_counter()
-        with tracer.start_as_current_span(
-            "memoryd.evolve",
-            attributes={
-                "memoryd.job": job,
-                "memoryd.user_id": user_id,
-                "memoryd.run_id": run_id,
-                "memoryd.trigger": trigger,
-            },
-        ) as span:
-            try:
-                changes = await asyncio.to_thread(self.evolver.run, job, user_id)
-                evolution[job] = {
-                    "run_id": run_id,
-                    "revision": state.get("revision", 0),
-                    "scheduled_at": scheduled.isoformat(),
-                }
-                await asyncio.to_thread(self.engine.set_user_state, user_id, evolution=evolution)
-            except Exception as exc:
-                seconds = time.perf_counter() - started
-                span.record_exception(exc)
-                log.exception("evolution run failed", extra={"job": job, "user_id": user_id})
-                self.metrics.evolution_runs.labels(job=job, outcome="failed").inc()
-                return RunReport(
-                    run_id=run_id,
-                    job=job,
-                    user_id=user_id,
-                    trigger=trigger,
-                    scheduled_at=scheduled,
-                    outcome="failed",
-                    seconds=seconds,
-                    detail=f"{type(exc).__name__}: {exc}",
-                )
-            seconds = time.perf_counter() - started
-            for name, value in changes.model_dump().items():
-                span.set_attribute(f"memoryd.{name}", len(value))
-        outcome: Outcome = "changed" if changes.changed else "unchanged"
-        self._count(job, outcome, seconds, changes)
-        if changes.changed:
-            log.info(
-                "evolution run changed memory",
-                extra={"job": job, "user_id": user_id, "trigger": trigger}
-                | {name: len(value) for name, value in changes.model_dump().items() if value},
-            )
-        return RunReport(
-            run_id=run_id,
-            job=job,
-            user_id=user_id,
-            trigger=trigger,
-            scheduled_at=scheduled,
-            outcome=outcome,
-            seconds=round(seconds, 6),
-            changes=changes,
-        )
-
-    def _count(self, job: str, outcome: str, seconds: float, changes: JobChanges) -> None:
-        m = self.metrics
-        m.evolution_runs.labels(job=job, outcome=outcome).inc()
-        m.evolution_seconds.labels(job=job).observe(seconds)
-        m.items_superseded.inc(len(changes.superseded))
-        for reason in ("merged", "superseded"):
-            m.items_archived.labels(reason=reason).inc(len(getattr(changes, reason)))
-        m.items_archived.labels(reason="decayed").inc(len(changes.archived))
-        m.categories_created.inc(len(changes.categories_created))
-
-    def _skipped(
-        self,
-        job: JobName,
-        user_id: str,
-        scheduled: datetime,
-        trigger: Trigger,
-        why: str,
-        run_id: str | None = None,
-    ) -> RunReport:
-        self.metrics.evolution_runs.labels(job=job, outcome="skipped").inc()
-        return RunReport(
-            run_id=run_id or ids.run_id(job, user_id, scheduled.isoformat()),
-            job=job,
-            user_id=user_id,
-            trigger=trigger,
-            scheduled_at=scheduled,
-            outcome="skipped",
-            detail=why,
-        )
 
     async def _yield_to_consumer(self) -> None:
         """Let buffered events be memorised first (bounded: evolution is never starved)."""

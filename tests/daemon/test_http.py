@@ -24,7 +24,8 @@ from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.jobs import JobName
-from memoryd.schedulers.service import EvolutionService, NotOwnedError, RunReport
+from memoryd.schedulers.runs import RunReport
+from memoryd.schedulers.service import EvolutionService, NotOwnedError
 from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore

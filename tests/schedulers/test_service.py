@@ -18,7 +18,8 @@ from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.clock import ManualClock
 from memoryd.schedulers.jobs import JobChanges, JobName
-from memoryd.schedulers.service import EvolutionService, RunReport
+from memoryd.schedulers.runs import RunReport
+from memoryd.schedulers.service import EvolutionService
 from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
