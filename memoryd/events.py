@@ -122,6 +122,21 @@ class SnapshotItem(BaseModel):
     happened_at: str | None = None
 
 
+class SnapshotChange(BaseModel):
+    """A fact the triggering batch superseded: ``subject``'s ``attribute`` went from
+    ``from`` to ``to`` (null when the news only ends it, e.g. "quit her job") at ``at``;
+    ``item_id`` is the item stating the new fact."""
+
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+
+    subject: str
+    attribute: str
+    from_: str = Field(alias="from")
+    to: str | None = None
+    at: datetime
+    item_id: str
+
+
 class ContextSnapshot(BaseModel):
     """What subscribed agents receive: the user's memory, ready to put in a prompt.
 
@@ -136,5 +151,7 @@ class ContextSnapshot(BaseModel):
     trigger: SnapshotTrigger = Field(default_factory=SnapshotTrigger)
     categories: list[SnapshotCategory] = Field(default_factory=list)
     items: list[SnapshotItem] = Field(default_factory=list)
+    #: Optional: facts the triggering batch superseded, so an agent can react to news.
+    changes: list[SnapshotChange] = Field(default_factory=list)
     token_estimate: int = 0
     traceparent: str | None = None

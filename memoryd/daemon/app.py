@@ -22,9 +22,9 @@ from memoryd.consumers.transport import Transport
 from memoryd.daemon.http import create_app
 from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
-from memoryd.events import ContextSnapshot, Event
+from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, MemorizeResult, UserStats
+from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import USERS
 from memoryd.publishers.kafka_sink import KafkaSnapshotSink
@@ -170,7 +170,7 @@ class Daemon:
         for user_id, user_events in by_user.items():
             async with self.pipeline.user_lock(user_id):
                 results.append(await asyncio.to_thread(self._engine.memorize, user_events))
-            self._notify(user_id, user_events, None)
+            self._notify(user_id, user_events, None, results[-1].changes)
             if self.owns(user_id):
                 self.evolution.on_memorized(user_id, len(results[-1].items))
         return MemorizeResult.merge(results)
@@ -247,14 +247,21 @@ class Daemon:
         self, user_id: str, batch: Sequence[Pending], result: MemorizeResult
     ) -> None:
         traceparent = next((p.traceparent for p in reversed(batch) if p.traceparent), None)
-        self._notify(user_id, [p.event for p in batch], traceparent)
+        mine = [c for c in result.changes if c.user_id == user_id]
+        self._notify(user_id, [p.event for p in batch], traceparent, mine)
         self.evolution.on_memorized(user_id, len(result.items))
 
     def _evolved(self, user_id: str, reports: Sequence[RunReport]) -> None:
         """An evolution run changed the user's memory: push a fresh snapshot."""
         self.scheduler.notify(user_id, kind="evolution")
 
-    def _notify(self, user_id: str, events: Sequence[Event], traceparent: str | None) -> None:
+    def _notify(
+        self,
+        user_id: str,
+        events: Sequence[Event],
+        traceparent: str | None,
+        changes: Sequence[FactChange] = (),
+    ) -> None:
         if not self._revoking and not self.transport.owns(user_id):
             # Another replica owns the user: its snapshots are that replica's to publish
             # (two publishers would hand out the same versions).
@@ -265,6 +272,10 @@ class Daemon:
             turns=[f"{e.speaker}: {e.content}" if e.speaker else e.content for e in events],
             event_time=min(e.at() for e in events),
             traceparent=traceparent,
+            changes=[
+                SnapshotChange.model_validate(c.model_dump(exclude={"user_id", "replaced_item_id"}))
+                for c in changes
+            ],
         )
 
     async def _poll_lag(self) -> None:

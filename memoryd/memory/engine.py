@@ -94,6 +94,7 @@ class MemoryEngine:
             "reinforced_item_ids": [],
             "touched_categories": {},
             "rejected": rejected,
+            "changes": [],
         }
         for user_id, user_events in per_user.items():
             batch = self._memorizer.memorize_user(user_id, user_events)
@@ -107,6 +108,7 @@ class MemoryEngine:
             result["new_item_ids"] += [d.item.id for d in changed if d.is_new]
             result["reinforced_item_ids"] += [d.item.id for d in changed if not d.is_new]
             result["touched_categories"][user_id] = touched
+            result["changes"] += batch.changes
         if per_user:
             self.store.flush()
         return MemorizeResult(**result)

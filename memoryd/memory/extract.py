@@ -11,8 +11,11 @@ from typing import Protocol
 
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
+from memoryd.memory.person import third_person
+from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+__all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _MIN_WORDS = 3
 
@@ -40,34 +43,7 @@ _PHATIC = re.compile(
     re.I,
 )
 
-_THIRD_PERSON = {"have": "has", "do": "does", "go": "goes", "am": "is"}
-# Only verbs known to be in the base form are conjugated: "I went" must stay "went".
-_BASE_VERBS = frozenset(
-    "love like enjoy want need think feel hope plan work live prefer hate know believe make "
-    "take play paint run read write teach study volunteer miss try use keep get see mean wish "
-    "find remember agree guess own collect cook bake swim dance sing practice practise watch "
-    "listen spend visit attend care support struggle help walk hike travel draw adore admire "
-    "appreciate value cherish dream create build teach drive ride fish garden knit sew hold "
-    "believe consider identify look seem sound stay wonder worry say tell feel have do go "
-    "am".split()
-)
-_PRONOUNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rx, re.I), repl)
-    for rx, repl in [
-        (r"\bI'm\b|\bI am\b", "{s} is"),
-        (r"\bI've\b", "{s} has"),
-        (r"\bI'll\b", "{s} will"),
-        (r"\bI'd\b", "{s} would"),
-        (r"\bI was\b", "{s} was"),
-        (r"\bmyself\b", "{s}"),
-        (r"\bmy\b", "{s}'s"),
-        (r"\bmine\b", "{s}'s"),
-    ]
-]
-_I_VERB = re.compile(r"\bI ([a-z]+)\b")
-_I = re.compile(r"\bI\b")
 _PREPOSITION = re.compile(r"\b(?:on|in) $", re.I)
-_ME = re.compile(r"\bme\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,35 +69,6 @@ class Extractor(Protocol):
     """Turns a user's batch of events into candidate memories."""
 
     def extract(self, events: Sequence[Event]) -> list[Candidate]: ...
-
-
-def split_sentences(content: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(content) if s and s.strip()]
-
-
-def _conjugate(verb: str) -> str:
-    if verb in _THIRD_PERSON:
-        return _THIRD_PERSON[verb]
-    if verb not in _BASE_VERBS:
-        return verb
-    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return verb + "es"
-    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
-
-
-def third_person(sentence: str, speaker: str) -> str:
-    """Rewrite a first-person sentence about ``speaker`` so it names them."""
-    text = sentence
-    for pattern, repl in _PRONOUNS:
-        text = pattern.sub(repl.format(s=speaker), text)
-    text = _I_VERB.sub(lambda m: f"{speaker} {_conjugate(m.group(1))}", text)
-    text = _I.sub(speaker, text)
-    text = _ME.sub(speaker, text)
-    if speaker.casefold() not in text.casefold():
-        text = f"{speaker}: {text}"
-    return text
 
 
 def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
@@ -170,7 +117,8 @@ class OfflineExtractor:
 
     def _extract_one(self, event: Event) -> list[Candidate]:
         speaker = event.speaker or ("User" if event.role == "user" else event.role.title())
-        scored = [(memorability(s), s) for s in split_sentences(event.content)]
+        sentences = [drop_discourse_markers(s) for s in split_sentences(clean_text(event.content))]
+        scored = [(memorability(s), s) for s in sentences]
         kept = [(i, score, s) for i, (score, s) in enumerate(scored) if score >= self.min_score]
         kept = sorted(kept, key=lambda t: -t[1])[: self.max_items_per_event]
         anchor = event.at().date()

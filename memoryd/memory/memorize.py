@@ -18,7 +18,7 @@ from memoryd.events import Event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.extract import Candidate, Extractor
-from memoryd.memory.models import Item, MemoryType, Resource
+from memoryd.memory.models import FactChange, Item, MemoryType, Resource
 from memoryd.memory.ports import (
     Embedder,
     Filter,
@@ -29,6 +29,7 @@ from memoryd.memory.ports import (
 )
 from memoryd.memory.schema import ITEMS, RESOURCES, item_from, to_payload, user_scope
 from memoryd.memory.settings import MemorySettings
+from memoryd.memory.truth import Closure, closed, plan_closures, stated_facts
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class UserBatch:
     resources: list[Resource] = field(default_factory=list)
     drafts: list[ItemDraft] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
+    changes: list[FactChange] = field(default_factory=list)
 
     @property
     def touched_categories(self) -> list[str]:
@@ -109,12 +111,14 @@ class BatchMemorizer:
         with tracer.start_as_current_span("memoryd.store") as span:
             if vectors is not None:
                 batch.drafts = self._dedup(user_id, candidates, vectors)
+            closures = self._close_replaced_facts(user_id, batch.drafts)
             changed = [d for d in batch.drafts if d.changed]
             # Items before resources: a stored resource marks its event as done, so it
             # must only exist once everything derived from the event does.
             if changed:
                 self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
-            superseded = self._supersede(user_id, candidates, {d.item.id for d in batch.drafts})
+            superseded = self._archive_closed(user_id, closures, batch)
+            superseded |= self._supersede(user_id, candidates, {d.item.id for d in batch.drafts})
             self._write_resources(batch.resources, fresh, candidates, vectors)
             span.set_attribute("memoryd.items_written", len(changed))
         batch.touched = (
@@ -123,6 +127,55 @@ class BatchMemorizer:
             | superseded
         )
         return batch
+
+    def _close_replaced_facts(self, user_id: str, drafts: list[ItemDraft]) -> list[Closure]:
+        """Plan what the batch's facts close: live stored items stating another value of
+        the same subject's attribute, and batch items that arrived after a newer fact
+        (closed here, before they are written). Returns the closures of stored items."""
+        for draft in drafts:  # items stored before facts were recorded learn theirs now
+            facts = [] if draft.item.facts or draft.is_new else stated_facts(draft.item.text)
+            if facts:
+                draft.item, draft.changed = draft.item.model_copy(update={"facts": facts}), True
+        keys = sorted({key for d in drafts for key in d.item.fact_keys})
+        if not keys:
+            return []
+        where = Filter(
+            must={"user_id": user_id, "fact_keys": keys}, must_not={"archived": True}
+        )
+        in_batch = {d.item.id: d for d in drafts}
+        stored = [item_from(r) for r in self.store.scroll(ITEMS, where)]
+        stored = [i for i in stored if i.id not in in_batch]
+        batch_items = [d.item for d in drafts if not d.item.archived]
+        plan = plan_closures([*stored, *batch_items], involving=set(in_batch))
+        outside: list[Closure] = []
+        for closure in plan:
+            late = in_batch.get(closure.closed.id)
+            if late is None:
+                outside.append(closure)
+            else:  # an older statement that arrived late: stored already closed
+                late.item, late.changed = closed(late.item, closure), True
+        return outside
+
+    def _archive_closed(
+        self, user_id: str, closures: Sequence[Closure], batch: UserBatch
+    ) -> set[str]:
+        """Write the closures of stored items and record them as the batch's changes."""
+        for closure in closures:
+            item = closed(closure.closed, closure)
+            self.store.set_payload(ITEMS, [item.id], to_payload(item))
+            batch.changes.append(
+                FactChange(
+                    user_id=user_id,
+                    subject=closure.subject,
+                    attribute=closure.attribute,
+                    **{"from": closure.old},
+                    to=closure.new,
+                    at=closure.at,
+                    item_id=closure.by.id,
+                    replaced_item_id=item.id,
+                )
+            )
+        return {c.closed.category for c in closures}
 
     def _supersede(self, user_id: str, candidates: Sequence[Candidate], kept: set[str]) -> set[str]:
         """Archive the items the extractor said new ones replace (an updated fact); their
@@ -226,6 +279,7 @@ class BatchMemorizer:
                 created_at=when,
                 updated_at=when,
                 valid_from=when,
+                facts=stated_facts(cand.text),
             )
             draft = ItemDraft(item, vector, is_new=True)
             drafts.append(draft)

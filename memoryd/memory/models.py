@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 
 class MemoryType(StrEnum):
@@ -38,6 +38,38 @@ class Resource(_Model):
     kind: str = "message"
 
 
+class StatedFact(_Model):
+    """A single-valued fact an item states: ``subject``'s ``attribute`` is ``value``
+    (canonical, for comparing; ``display`` as written). ``ends``: the item says the value
+    stopped ("sold the Civic") without naming a new one."""
+
+    subject: str
+    attribute: str
+    value: str
+    display: str = ""
+    ends: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject}|{self.attribute}"
+
+
+class FactChange(_Model):
+    """A fact a batch superseded: ``subject``'s ``attribute`` went from ``from_`` to ``to``
+    (None when the new item only ends it) at ``at``, stated by item ``item_id``."""
+
+    model_config = ConfigDict(frozen=True, validate_by_name=True, serialize_by_alias=True)
+
+    user_id: str
+    subject: str
+    attribute: str
+    from_: str = Field(alias="from")
+    to: str | None
+    at: datetime
+    item_id: str
+    replaced_item_id: str
+
+
 class Item(_Model):
     """One discrete memory. ``sources`` are the ids of the events it was drawn from.
 
@@ -66,6 +98,14 @@ class Item(_Model):
     #: ``decayed`` (its salience fell below the floor). Archived items are kept for lineage.
     archived_reason: str | None = None
     replaced_by: str | None = None
+    #: The single-valued facts the text states (see ``memory.facts``), for supersession.
+    facts: list[StatedFact] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def fact_keys(self) -> list[str]:
+        """``subject|attribute`` of each fact: indexed, so a batch finds what it may close."""
+        return sorted({f.key for f in self.facts})
 
 
 class CategorySpec(_Model):
@@ -167,6 +207,8 @@ class MemorizeResult(_Model):
     reinforced_item_ids: list[str] = Field(default_factory=list)
     touched_categories: dict[str, list[str]] = Field(default_factory=dict)
     rejected: list[Any] = Field(default_factory=list)
+    #: Facts this call superseded (a newer value memorised for the same subject).
+    changes: list[FactChange] = Field(default_factory=list)
 
     @classmethod
     def merge(cls, results: list[MemorizeResult]) -> MemorizeResult:

@@ -21,7 +21,10 @@ def collection_specs(dim: int) -> list[CollectionSpec]:
     return [
         CollectionSpec(RESOURCES, dim, ("user_id", "agent_id", "event_id"), lexical=True),
         CollectionSpec(
-            ITEMS, dim, ("user_id", "agent_id", "category", "sources", "memory_type"), lexical=True
+            ITEMS,
+            dim,
+            ("user_id", "agent_id", "category", "sources", "memory_type", "fact_keys"),
+            lexical=True,
         ),
         CollectionSpec(CATEGORIES, dim, ("user_id", "name")),
         CollectionSpec(USERS, len(USER_VECTOR), ("user_id",)),

@@ -20,7 +20,7 @@ from opentelemetry import trace
 from memoryd.config import SnapshotSettings
 from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.tracing import current_traceparent, parent_context
-from memoryd.events import ContextSnapshot, SnapshotTrigger
+from memoryd.events import ContextSnapshot, SnapshotChange, SnapshotTrigger
 from memoryd.publishers.snapshot import SnapshotBuilder
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class _UserState:
     dirty: bool = False
     kind: str = "event"
     event_ids: list[str] = field(default_factory=list)
+    changes: list[SnapshotChange] = field(default_factory=list)
     oldest_event: datetime | None = None
     traceparent: str | None = None
     timer: asyncio.TimerHandle | None = None
@@ -86,8 +87,10 @@ class SnapshotScheduler:
         event_time: datetime | None = None,
         traceparent: str | None = None,
         kind: str = "event",
+        changes: Sequence[SnapshotChange] = (),
     ) -> None:
-        """Something changed for the user: make sure a snapshot follows."""
+        """Something changed for the user: make sure a snapshot follows. ``changes`` (facts
+        the change superseded) ride on the next snapshot published."""
         if not self.settings.enabled:
             return
         state = self._users.get(user_id)
@@ -97,6 +100,7 @@ class SnapshotScheduler:
         state.dirty = True
         state.kind = kind
         state.event_ids.extend(event_ids)
+        state.changes.extend(changes)
         state.recent.extend(turns)
         if event_time and (state.oldest_event is None or event_time < state.oldest_event):
             state.oldest_event = event_time
@@ -195,15 +199,22 @@ class SnapshotScheduler:
     async def _publish(self, state: _UserState) -> None:
         state.dirty = False
         trigger = SnapshotTrigger(kind=state.kind, event_ids=state.event_ids)
-        oldest, traceparent = state.oldest_event, state.traceparent
+        oldest, traceparent, changes = state.oldest_event, state.traceparent, state.changes
         state.event_ids, state.oldest_event, state.traceparent = [], None, None
+        state.changes = []
         with trace.get_tracer(__name__).start_as_current_span(
             "memoryd.publish",
             context=parent_context({"traceparent": traceparent} if traceparent else None),
         ):
             # The snapshot carries the publish span's context (the event's own when
             # tracing is off), so the agent's work continues the same trace.
-            await self._build_and_publish(state, trigger, oldest, current_traceparent())
+            try:
+                await self._build_and_publish(
+                    state, trigger, oldest, current_traceparent(), changes
+                )
+            except BaseException:
+                state.changes[:0] = changes  # a failed publish keeps them for the retry
+                raise
 
     async def _build_and_publish(
         self,
@@ -211,6 +222,7 @@ class SnapshotScheduler:
         trigger: SnapshotTrigger,
         oldest: datetime | None,
         traceparent: str | None,
+        changes: Sequence[SnapshotChange] = (),
     ) -> None:
         user_id = state.user_id
         # From the sink every time, not only the first: another replica may have
@@ -224,6 +236,7 @@ class SnapshotScheduler:
             recent_turns=list(state.recent),
             trigger=trigger,
             traceparent=traceparent,
+            changes=changes,
         )
         await self.sink.publish(snapshot)
         state.version = snapshot.version

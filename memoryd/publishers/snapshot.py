@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from memoryd.config import SnapshotSettings
-from memoryd.events import ContextSnapshot, SnapshotCategory, SnapshotItem, SnapshotTrigger
+from memoryd.events import (
+    ContextSnapshot,
+    SnapshotCategory,
+    SnapshotChange,
+    SnapshotItem,
+    SnapshotTrigger,
+)
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import ScoredItem
 
@@ -50,6 +56,7 @@ class SnapshotBuilder:
         recent_turns: Sequence[str],
         trigger: SnapshotTrigger,
         traceparent: str | None = None,
+        changes: Sequence[SnapshotChange] = (),
     ) -> ContextSnapshot:
         budget = self.settings.token_budget
         candidates = self._candidates(user_id, recent_turns)
@@ -88,6 +95,7 @@ class SnapshotBuilder:
             trigger=trigger,
             categories=categories,
             items=items,
+            changes=list(changes),
             token_estimate=used,
             traceparent=traceparent,
         )

@@ -30,8 +30,8 @@ from memoryd.memory.schema import (
     to_payload,
 )
 from memoryd.memory.summarize import salience
+from memoryd.memory.truth import closed, plan_closures, stated_facts
 from memoryd.schedulers.discover import CategoryNamer, TermNamer
-from memoryd.schedulers.facts import fact_of
 from memoryd.schedulers.settings import EvolutionSettings
 
 log = logging.getLogger(__name__)
@@ -152,23 +152,15 @@ class Evolver:
         return gone
 
     def _supersede(self, items: Sequence[Item], changes: JobChanges, touched: set[str]) -> None:
-        by_fact: dict[tuple[str | None, str, str], list[tuple[Item, str]]] = {}
-        for item in items:
-            fact = fact_of(item.text)
-            if fact is not None:
-                key = (item.agent_id, fact.subject, fact.attribute)
-                by_fact.setdefault(key, []).append((item, fact.value))
-        for stated in by_fact.values():
-            stated.sort(key=lambda pair: _age_key(pair[0]))
-            newest, value = stated[-1]
-            for item, old_value in stated[:-1]:
-                if old_value == value or item.valid_from >= newest.valid_from:
-                    continue  # the same value said again, or not older
-                self._archive(
-                    item, "superseded", replaced_by=newest.id, valid_to=newest.valid_from
-                )
-                changes.superseded.append(item.id)
-                touched.add(item.category)
+        """Close the facts a newer item replaced, as ingest does, for what ingest missed:
+        items memorised before their facts were recorded, or stated before a rule knew
+        the phrasing. Facts are read from the text again, so the sweep follows the rules."""
+        current = [i.model_copy(update={"facts": stated_facts(i.text)}) for i in items]
+        for closure in plan_closures(current):
+            item = closed(closure.closed, closure)
+            self.store.set_payload(ITEMS, [item.id], to_payload(item))
+            changes.superseded.append(item.id)
+            touched.add(item.category)
 
     # --- decay -----------------------------------------------------------------------
 

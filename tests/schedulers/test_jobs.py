@@ -25,19 +25,15 @@ def stored(engine: MemoryEngine, item_id: str) -> Item:
     return item_from(record)
 
 
-def test_a_superseded_fact_gets_valid_to_and_retrieval_prefers_the_new_one(
-    edge_engine: MemoryEngine,
+def test_consolidate_closes_the_facts_ingest_missed_and_retrieval_prefers_the_new_one(
+    edge_engine: MemoryEngine, embedder: FastEmbedEmbedder
 ) -> None:
-    edge_engine.memorize(
-        [
-            event("e1", "I live in Berlin with my cat.", 0),
-            event("e2", "I love painting sunsets on weekends.", 20),
-            event("e3", "I moved to Lisbon last month!", 120),
-        ]
-    )
-    berlin = next(i for i in edge_engine.items("u-1") if "Berlin" in i.text)
-    lisbon = next(i for i in edge_engine.items("u-1") if "Lisbon" in i.text)
+    # Given items stored without their facts (as before facts were recorded at ingest)
+    berlin = put_item(edge_engine, embedder, "Caroline lives in Berlin with her cat.", days=0)
+    put_item(edge_engine, embedder, "Caroline loves painting sunsets on weekends.", days=20)
+    lisbon = put_item(edge_engine, embedder, "Caroline moved to Lisbon in May 2023!", days=120)
 
+    # When the consolidate sweep runs
     changes = Evolver(edge_engine, EvolutionSettings()).run("consolidate", "u-1")
 
     assert changes.superseded == [berlin.id]

@@ -1,0 +1,256 @@
+"""The frames that say a subject has one value of a single-valued attribute.
+
+A frame is a verb pattern with a value slot: "lives in <place>", "works at <company>",
+"is a <role>", "turned <age>", "<subject>'s favourite <thing> is <value>". A frame
+matches in a clause after the subject; the subject itself is parsed in ``facts``. Change
+cues (moved, switched, joined, sold ... bought, turned, got married) are frames too, so a
+new value is recognised however it is announced. ``ENDS`` frames close a value without
+naming a new one ("quit her job at Google", "sold the Civic", "is no longer vegan").
+
+Values are checked by kind (a place, an organisation, a role, a vehicle, ...), which keeps
+"joined a book club" from being an employer and "is a big fan" from being a job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words a value does not run into: they start the next phrase of the clause.
+_STOP = (
+    r"since|for|with|and|but|because|last|this|these|next|ago|on|in|at|to|from|when|after|"
+    r"before|as|who|which|where|while|so|now|recently|yesterday|today|tonight|tomorrow|"
+    r"anymore|again|too|instead|though|although|until|till|during|by|or|if|than|then|"
+    r"already|still|finally|officially|full-time|part-time|back|over|here|there|and|"
+    r"around|about|near|all|every|each|which|that|just|really|actually|soon"
+)
+_TOKEN = r"[\w&'’.-]*\w[\w&'’.-]*(?<!\.)"
+VALUE = rf"(?P<value>{_TOKEN}(?: (?!(?:{_STOP})\b){_TOKEN}){{0,4}})"
+_ADV = (
+    r"(?:(?:finally|just|recently|now|officially|actually|also|already|currently|still|"
+    r"then|eventually|newly|happily|proudly|at last|even|really|totally|fully|somehow|"
+    r"suddenly|last week|this week|today|yesterday)\s+)*"
+)
+_ART = r"(?:(?:a|an|the|his|her|their|its|my|our)\s+)?"
+_POSS = r"(?:'s|’s)"
+
+ROLE_HEADS = frozenset(
+    """accountant actor actress administrator advisor adviser analyst anesthesiologist
+    animator architect artist assistant associate attorney auditor author baker banker
+    barber barista bartender biologist bookkeeper builder butcher buyer captain cardiologist
+    carpenter cashier caregiver ceo cfo cto coo chef chemist chiropractor cleaner clerk coach
+    consultant contractor cook coordinator copywriter counselor counsellor courier curator
+    dancer dentist deputy designer detective developer dietitian director doctor driver
+    economist editor educator electrician engineer entrepreneur executive farmer firefighter
+    founder freelancer gardener geologist graphic hairdresser hygienist illustrator
+    instructor intern interpreter investigator janitor journalist judge landscaper lawyer
+    lecturer librarian lifeguard machinist manager marketer mathematician mechanic medic
+    midwife musician nanny navigator negotiator neurologist nurse officer operator
+    optometrist painter paralegal paramedic pharmacist photographer physician physicist
+    physiotherapist pilot plumber poet police policeman policewoman politician postdoc
+    president principal producer professor programmer psychiatrist psychologist publisher
+    realtor receptionist recruiter representative researcher reporter salesman saleswoman
+    salesperson scientist secretary server singer sociologist soldier specialist statistician
+    strategist student supervisor surgeon surveyor tailor teacher technician therapist
+    trader trainer translator tutor veterinarian vet waiter waitress welder writer
+    youtuber streamer influencer vp head lead partner owner fellow resident
+    """.split()
+)
+# Words before a role that say it is not the subject's current job.
+NOT_CURRENT_ROLE = frozenset(
+    "former ex retired aspiring future wannabe would-be prospective trainee".split()
+)
+SCHOOL = re.compile(
+    r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
+    r"seminary)\b|^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
+    r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
+    r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
+    re.I,
+)
+NOT_EMPLOYER = re.compile(
+    r"\b(?:club|gym|team|league|group|class|classes|choir|band|society|community|"
+    r"orchestra|course|program|programme|party|church|chat|discord|server|family|crew|"
+    r"meetup|circle|guild|movement|campaign|challenge|waitlist|trip|tour|conference)\b",
+    re.I,
+)
+VEHICLE = re.compile(
+    r"\b(?:tesla|honda|toyota|ford|bmw|audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|"
+    r"nissan|hyundai|kia|chevy|chevrolet|jeep|volvo|porsche|lexus|rivian|polestar|prius|"
+    r"civic|corolla|camry|accord|mini|fiat|peugeot|renault|skoda|dodge|ram|gmc|cadillac|"
+    r"buick|lincoln|acura|infiniti|mitsubishi|jaguar|land rover|range rover|harley(?:-davidson)?|"
+    r"ducati|yamaha|kawasaki|lucid|genesis|alfa romeo|ferrari|lamborghini|citroen|citroën|"
+    r"opel|seat|suzuki|byd|mustang|wrangler|outback|forester|golf|jetta|beetle|leaf|bolt|"
+    r"rav4|cr-v|f-150|model [3sxy]|car|truck|suv|van|minivan|pickup|motorcycle|motorbike|"
+    r"scooter|ev|sedan|hatchback|convertible|coupe|wagon|hybrid)\b",
+    re.I,
+)
+ACADEMIC = re.compile(
+    r"(?:engineering|science|sciences|studies|ology|ics|omy|law|medicine|nursing|history|"
+    r"literature|arts?|design|architecture|philosophy|business|finance|accounting|"
+    r"management|chemistry|physics|biology|mathematics|maths?|pharmacy|education|"
+    r"journalism|theology|music|film|classics|linguistics|administration|pre-med|premed)$",
+    re.I,
+)
+GENERIC_VEHICLE = re.compile(
+    r"^(?:car|truck|suv|van|minivan|pickup|motorcycle|motorbike|scooter|ev|sedan|"
+    r"hatchback|convertible|coupe|wagon|hybrid)$",
+    re.I,
+)
+DIETS = (
+    r"vegan|vegetarian|veggie|pescatarian|pescetarian|keto|paleo|carnivore|flexitarian|"
+    r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30"
+)
+RELATIONSHIP = {
+    "single": "single",
+    "married": "married",
+    "engaged": "engaged",
+    "divorced": "divorced",
+    "separated": "separated",
+    "widowed": "widowed",
+    "hitched": "married",
+    "in a relationship": "in a relationship",
+    "dating": "in a relationship",
+    "seeing someone": "in a relationship",
+    "taken": "in a relationship",
+}
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+AGE = r"(?P<value>\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+
+
+def age_number(text: str) -> str | None:
+    """'30', 'thirty' or 'thirty-one' as digits; None for anything else."""
+    text = text.casefold()
+    if text.isdigit():
+        return text if 0 < int(text) < 130 else None
+    parts = re.split(r"[- ]", text)
+    if parts[0] in _TENS:
+        unit = _NUMBER_WORDS.index(parts[1]) + 1 if len(parts) > 1 else 0
+        return str(_TENS[parts[0]] + unit)
+    if parts[0] in _NUMBER_WORDS:
+        return str(_NUMBER_WORDS.index(parts[0]) + 1)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """``pattern`` matches a predicate; ``kind`` checks its value; ``ends`` closes it."""
+
+    attribute: str
+    pattern: re.Pattern[str]
+    kind: str = "any"
+    ends: bool = False
+    fixed: str | None = None  # the value, when the frame itself says it ("went vegan")
+
+
+def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
+           fixed: str | None = None) -> Frame:  # fmt: skip
+    return Frame(attribute, re.compile(rx, re.I), kind, ends, fixed)
+
+
+_RESIDENCE_VERB = (
+    r"(?:lives|is living|has been living|has lived|resides|is residing|is based|is now based|"
+    r"is settled|are living|live|reside|are based|have been living|have lived|call|calls)"
+)
+_MOVE_VERB = (
+    r"(?:moved|has moved|have moved|relocated|has relocated|have relocated|settled|emigrated|"
+    r"immigrated|moved house|moved back|moved over|moved out|moved down|moved up|upped sticks)"
+)
+_HOME = r"(?:house|home|apartment|flat|place|condo|townhouse|bungalow|cottage|loft)"
+_JOB = r"(?:job|position|role|gig|internship|post|contract)"
+_ROLE_NP = r"(?P<value>(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+_HIRED = r"(?:got hired|was hired|has been hired|were hired|got recruited|was recruited|got poached|was poached)"  # noqa: E501
+
+FRAMES: tuple[Frame, ...] = (
+    # residence
+    _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:in|at|near|outside|on) {VALUE}", "place"),
+    _frame("residence", rf"^{_ADV}{_MOVE_VERB} (?:back |over |out |down |up )?(?:in)?to {_ART}(?:new )?{_HOME} in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}{_MOVE_VERB} (?:back |over |out |down |up |all the way )?(?:to|in|into) {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:bought|got|found|closed on|signed (?:a|the) lease (?:on|for)|rents|is renting|owns|shares|moved into|has) {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:now )?calls? {VALUE} home\b", "place"),
+    _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:an? )?(?:proud )?residents? of {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_POSS} (?:new )?(?:home|address|place) is (?:now )?(?:in )?{VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:no longer|doesn't|does not) (?:lives?|live) in {VALUE}", "place", ends=True),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:moved|has moved|moved away|moved out) (?:away )?from {VALUE}", "place", ends=True),  # noqa: E501
+    # employer
+    _frame("employer", rf"^{_ADV}(?:works|is working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
+    _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
+    _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}", "org", ends=True),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|lost) {_ART}(?:old )?{_JOB}\b", "any", ends=True, fixed=""),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
+    # occupation
+    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as) an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b", "any", fixed="retired"),
+    _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
+    # relationship
+    _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became) (?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:tied the knot|said i do|eloped|got wed|were wed|married)\b", "any", fixed="married"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:is dating|started dating|is seeing|has been seeing|is in a relationship with|is going out with|started seeing|has been dating) (?P<value>(?-i:[A-Z])\w+)", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:has|got) an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?)\b", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
+    # age
+    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {AGE}(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|countries|[a-z]+s)\b))", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}is an? {AGE}[- ]year[- ]old\b", "age"),
+    _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
+    # school
+    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is enrolled at|is enrolled in|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate) at {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:is|are) (?:studying|doing|taking|reading) .{{0,40}}? at {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_POSS} (?:new )?(?:school|university|college|uni) is (?:now )?{VALUE}", "school"),  # noqa: E501
+    # major
+    _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?major (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
+    _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
+    _frame("major", rf"^{_ADV}(?:declared|picked|chose) {_ART}(?:major in |major of )?{VALUE}(?: as (?:his|her|their) major| major)?", "academic"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:is studying|studies|is majoring in|is doing a degree in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}", "academic"),  # noqa: E501
+    _frame("major", rf"^{_ADV}is (?:now )?an? (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?) major\b", "field"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:is studying|studies|is doing a degree in|is doing a (?:bachelor'?s|master'?s|masters|phd|ph\.d\.|degree|ba|bsc|ma|msc)(?: degree)? in|is getting a (?:degree|bachelor'?s|master'?s|masters|phd) in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}(?= at\b| in college| in university| at uni)", "field"),  # noqa: E501
+    # diet
+    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|doesn't eat|does not eat|no longer eats) (?:all )?(?:meat|red meat and chicken|animal products)\b", "any", fixed="vegetarian"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:fish|seafood)\b", "any", fixed="vegetarian"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:dairy|eggs|dairy and eggs|animal products)\b", "any", fixed="vegan"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers) again\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being) (?:an? )?(?P<value>{DIETS})\b", "any", ends=True),  # noqa: E501
+    # vehicle
+    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
+    _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
+    # manager
+    _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    # favourite
+    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?favou?rite (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:now |definitely |probably |easily )?{VALUE}", "any"),  # noqa: E501
+    # training goal
+    _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
+    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main )?(?:training |fitness |running |race )?goal (?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
+    # name
+    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+)
+
+# Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
+INVERTED: tuple[Frame, ...] = (
+    _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
+    _frame("favourite", r"^(?P<value>.+?) (?:is|has become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?favou?rite (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+)

@@ -1,0 +1,300 @@
+"""Rewriting what a speaker said in the first person so it reads as a statement about them.
+
+"I'm 29 and still feel like a student" becomes "Ben is 29 and still feels like a student":
+the first mention names the speaker, later ones use a pronoun (or the name again when the
+name does not tell), every verb the speaker governs agrees, "we" and "our" are attributed
+("Lucas and his family live with their kids"), and a turn that drops its subject ("Just
+started at Stripe") gets the speaker back. A sentence about something else is reported as
+the speaker's ("According to Melanie, the kids loved the beach").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import gender_guesser.detector as gender_detector
+
+_THIRD_PERSON = {
+    "have": "has",
+    "do": "does",
+    "go": "goes",
+    "am": "is",
+    "be": "is",
+    "don't": "doesn't",
+    "haven't": "hasn't",
+    "dont": "doesn't",
+}
+# Only verbs known to be in the base form are conjugated: "I went" must stay "went".
+BASE_VERBS = frozenset(
+    "love like enjoy want need think feel hope plan work live prefer hate know believe make "
+    "take play paint run read write teach study volunteer miss try use keep get see mean wish "
+    "find remember agree guess own collect cook bake swim dance sing practice practise watch "
+    "listen spend visit attend care support struggle help walk hike travel draw adore admire "
+    "appreciate value cherish dream create build drive ride fish garden knit sew hold eat "
+    "consider identify look seem sound stay wonder worry say tell have do go teach lead "
+    "manage coach train report commute rent share raise mentor go drink smoke cycle bike "
+    "climb surf ski skate jog lift meditate pray sleep wake call text cook bring".split()
+)
+_MODAL = re.compile(
+    r"\b(?:can|could|will|would|should|might|must|may|to|don't|doesn't|didn't|do not|"
+    r"does not|did not|can't|cannot|won't|wouldn't|never|let|help|make|'ll|'d)\s*$",
+    re.I,
+)
+_ADVERBS = (
+    r"(?:(?:still|also|just|really|now|always|never|often|usually|even|already|then|"
+    r"actually|finally|recently|sometimes|mostly|totally|absolutely|officially|honestly|"
+    r"[a-z]{3,}ly)\s+)*"
+)
+_COORDINATED = re.compile(
+    r"(\s*(?:,|\band\b|\bbut\b|\bor\b)\s+)(" + _ADVERBS + r")([a-z]+)\b"
+    # "fish is fine", "work was busy": a noun that starts a clause of its own.
+    r"(?!\s+(?:is|are|was|were|has|had|will|can|'s)\b)"
+)
+_PAST_OR_VERB_START = re.compile(
+    r"^(" + _ADVERBS + r")((?:[a-z]+ed|got|went|sold|bought|left|quit|began|took|made|found|"
+    r"became|met|ran|won|had|came|saw|spent|moved|started|turned|switched|joined|landed|"
+    r"finished|signed|graduated|adopted|married|ended|broke|split|gave|drove|flew|"
+    r"love|loving|been|am|have|need|want|hope|plan|can't|cannot|gonna|going|heading)\b)",
+    re.I,
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:I'm|I am|I've|I have|I'll|I'd|I was|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|"
+    r"[Ww]e're|[Ww]e are|[Ww]e've|[Ww]e have|[Ww]e'll|[Ww]e'd|[Ww]e were|[Ww]e|us|[Oo]ur|"
+    r"[Oo]urs|[Oo]urselves)\b(?:'s)?"
+)
+_I_VERB = re.compile(r"^(\s*" + _ADVERBS + r")([a-z']+)\b")
+_WE = re.compile(r"\b[Ww]e(?:'re|'ve|'ll|'d)?\b")
+_COUPLE = re.compile(
+    r"\b(?:married|engaged|divorced|wedding|honeymoon|broke up|split up|separated|dating|"
+    r"anniversary|tied the knot|eloped)\b",
+    re.I,
+)
+# Words that may open a sentence in lower case when it is reported ("According to X, the").
+_LOWERABLE = frozenset(
+    "the a an this that these those it its there here some all everything nothing "
+    "everyone nobody something one today tomorrow yesterday".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pronouns:
+    subject: str
+    object: str
+    possessive: str
+    reflexive: str
+
+
+_HE = Pronouns("he", "him", "his", "himself")
+_SHE = Pronouns("she", "her", "her", "herself")
+
+
+@lru_cache(maxsize=1)
+def _detector() -> gender_detector.Detector:
+    return gender_detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def pronouns_for(name: str) -> Pronouns | None:
+    """He or she when the first name clearly tells; otherwise None, and the name is used."""
+    first = name.split()[0] if name.split() else ""
+    guess = str(_detector().get_gender(first)) if first.isalpha() else "unknown"
+    return {"male": _HE, "female": _SHE}.get(guess)
+
+
+def conjugate(verb: str) -> str:
+    """The third-person singular of a base-form verb; any other word unchanged."""
+    low = verb.casefold()
+    if low in _THIRD_PERSON:
+        return _THIRD_PERSON[low]
+    if low not in BASE_VERBS:
+        return verb
+    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if low.endswith("y") and len(low) > 2 and low[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+class _Rewriter:
+    """One sentence's first-person references, rewritten in order of appearance."""
+
+    def __init__(self, sentence: str, speaker: str):
+        self.speaker = speaker
+        self.pronouns = pronouns_for(speaker)
+        self.named = False
+        self.we_named = False
+        self.plural = bool(_WE.search(sentence))
+        company = "partner" if _COUPLE.search(sentence) else "family"
+        own = self.pronouns.possessive if self.pronouns else "their"
+        self.group = f"{speaker} and {own} {company}"
+
+    def _subject(self) -> str:
+        if self.named and self.pronouns:
+            return self.pronouns.subject
+        self.named = True
+        return self.speaker
+
+    def _name_or(self, form: str) -> str:
+        if self.named:
+            return form
+        self.named = True
+        return self.speaker
+
+    def replace(self, match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.casefold()
+        if low.startswith("i") and low not in ("it",):
+            return self._singular(low)
+        if low.startswith("we"):
+            return self._we(low)
+        return self._other(low)
+
+    def _singular(self, low: str) -> str:
+        forms = {
+            "i'm": "is",
+            "i am": "is",
+            "i've": "has",
+            "i have": "has",
+            "i'll": "will",
+            "i'd": "would",
+            "i was": "was",
+        }
+        subject = self._subject()
+        return f"{subject} {forms[low]}" if low in forms else subject
+
+    def _we(self, low: str) -> str:
+        forms = {
+            "we're": "are",
+            "we are": "are",
+            "we've": "have",
+            "we have": "have",
+            "we'll": "will",
+            "we'd": "would",
+            "we were": "were",
+        }
+        if not self.named:
+            subject = self.group
+        elif self.pronouns and not self.we_named:
+            own = self.pronouns.possessive
+            subject = f"{self.pronouns.subject} and {own} {self.group.rsplit(' ', 1)[-1]}"
+        else:
+            subject = "they"
+        self.named = self.we_named = True
+        return f"{subject} {forms[low]}" if low in forms else subject
+
+    def _other(self, low: str) -> str:
+        p = self.pronouns
+        if low in ("me",):
+            return self._name_or(p.object if p else "them")
+        if low in ("myself",):
+            return self._name_or(p.reflexive if p else "themselves")
+        if low in ("my", "mine", "my's"):
+            return self._possessive()
+        if low in ("us",):
+            return "them" if self.plural else self._name_or(p.object if p else "them")
+        if low in ("our", "ours", "ourselves"):
+            if self.plural:
+                return {"our": "their", "ours": "theirs"}.get(low, "themselves")
+            return self._possessive()
+        return low
+
+    def _possessive(self) -> str:
+        if self.named:
+            return self.pronouns.possessive if self.pronouns else "their"
+        self.named = True
+        return f"{self.speaker}'s"
+
+
+def _conjugated(match: re.Match[str]) -> str:
+    return (match.group(1) or "") + conjugate(match.group(2))
+
+
+def _agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
+    """Conjugate the base-form verbs a singular subject governs in ``tail`` (what follows
+    it): the one right after it when ``bare``, and each coordinated one ("and still feel",
+    ", have been")."""
+    if bare:
+        tail = _I_VERB.sub(_conjugated, tail, count=1)
+    if not coordinated:
+        return tail
+
+    def conjugate_coordinated(match: re.Match[str]) -> str:
+        before = tail[: match.start()]
+        # "to cook and bake", "can swim or run", "cooking and travel": not the subject's.
+        if _MODAL.search(" ".join(before.split()[-3:])) or before.rstrip().endswith("ing"):
+            return match.group(0)
+        if re.search(r"\b(?:to|can|will|would|could|should|might|must)\s+\w+\s*$", before):
+            return match.group(0)
+        return match.group(1) + match.group(2) + conjugate(match.group(3))
+
+    return _COORDINATED.sub(conjugate_coordinated, tail)
+
+
+def third_person(sentence: str, speaker: str) -> str:
+    """Rewrite a first-person sentence about ``speaker`` so it names them."""
+    if not _FIRST_PERSON.search(sentence):
+        return _without_subject(sentence, speaker)
+    rewriter = _Rewriter(sentence, speaker)
+    dropped = _PAST_OR_VERB_START.match(sentence)
+    if dropped and not _FIRST_PERSON.match(sentence):
+        # "Just had my 25th birthday": the speaker is the dropped subject.
+        rest = _restore_subject(sentence, speaker, dropped)
+        rewriter.named = True
+        return rest[: len(speaker)] + _FIRST_PERSON.sub(rewriter.replace, rest[len(speaker) :])
+    out: list[str] = []
+    last = 0
+    subjects: list[int] = []  # where each singular subject ends in the output
+    for match in _FIRST_PERSON.finditer(sentence):
+        replacement = rewriter.replace(match)
+        out.append(sentence[last : match.start()])
+        # A sentence-initial pronoun keeps its capital ("He", "Their").
+        if match.start() == 0 or sentence[: match.start()].rstrip().endswith((".", "!", "?")):
+            replacement = replacement[:1].upper() + replacement[1:]
+        out.append(replacement)
+        last = match.end()
+        if _is_singular_subject(match.group(0)):
+            subjects.append(len("".join(out)))
+    out.append(sentence[last:])
+    text = "".join(out)
+    for n, at in enumerate(reversed(subjects)):
+        # Every subject's own verb agrees; coordinated verbs follow the first subject's.
+        only = n == 0 and len(subjects) == 1
+        text = text[:at] + _agree(text[at:], bare=_is_bare(text, at), coordinated=only)
+    return text
+
+
+def _is_singular_subject(word: str) -> bool:
+    return word.casefold() in ("i", "i'm", "i am", "i've", "i have", "i was", "i'll", "i'd")
+
+
+def _is_bare(text: str, at: int) -> bool:
+    """Whether the subject that ends at ``at`` is followed directly by its verb."""
+    return not text[:at].endswith((" is", " has", " was", " will", " would"))
+
+
+def _without_subject(sentence: str, speaker: str) -> str:
+    """A sentence with no first-person word: one that dropped its subject gets it back;
+    one about something else is reported as the speaker's."""
+    if speaker.casefold() in sentence.casefold():
+        return sentence
+    dropped = _PAST_OR_VERB_START.match(sentence)
+    if dropped:
+        return _restore_subject(sentence, speaker, dropped)
+    first = sentence.split()[0].casefold() if sentence.split() else ""
+    body = sentence[0].lower() + sentence[1:] if first in _LOWERABLE else sentence
+    return f"According to {speaker}, {body}"
+
+
+def _restore_subject(sentence: str, speaker: str, dropped: re.Match[str]) -> str:
+    """``sentence`` with the speaker put back as the subject it dropped."""
+    rest = sentence[0].lower() + sentence[1:]
+    verb = dropped.group(2).casefold()
+    if verb == "been":
+        rest = "has " + rest
+    elif verb == "am":
+        rest = "is" + rest[2:]
+    elif dropped.group(1) == "" and verb in BASE_VERBS | {"have"}:
+        rest = _I_VERB.sub(_conjugated, rest, count=1)
+    return f"{speaker} {_agree(rest, bare=False)}"

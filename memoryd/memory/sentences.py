@@ -1,0 +1,74 @@
+"""Cutting a chat turn into sentences, and clearing what a memory should not carry.
+
+A period after an abbreviation ("St.", "Dr.", "e.g.", "U.S.", "a.m.") does not end a
+sentence: cutting there leaves items such as "Omar is a nurse at St.". Discourse markers
+("Big news:", "Guess what,", "Oh,", "Haha,") open a turn but say nothing about anyone,
+and control characters never belong in item text (the raw resource keeps the bytes).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations whose period is not a full stop (compared case-insensitively, without it).
+_ABBREVIATIONS = frozenset(
+    "st mt ft dr mr mrs ms mx prof sr jr rev gen col lt sgt capt hon gov sen rep pres "
+    "vs etc approx dept est inc ltd co corp bros no nos vol fig ave blvd rd apt jan feb "
+    "mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun".split()
+)
+# Initialisms written with inner periods: "U.S.", "e.g.", "a.m.", "Ph.D.".
+_INITIALISM = re.compile(r"(?:\b[A-Za-z]{1,2}\.){2,}$")
+_BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
+
+_DISCOURSE = re.compile(
+    r"^(?:(?:oh|ah|aw|ooh|um|umm|uh|hmm|well|so|anyway|anyways|honestly|actually|btw|"
+    r"by the way|haha+|hah|lol|lmao|omg|wow|yay|yeah|yep|yes|nope|no|ok|okay|alright|"
+    r"hey|hi|hello|guess what|you know what|fun fact|quick update|update|news|big news|"
+    r"good news|great news|exciting news|some news|so yeah|oh and|and guess what|"
+    r"oh by the way|funny enough|believe it or not|long story short|fyi|psa)"
+    r"\s*[,:!.\-–—]+\s*)+",
+    re.I,
+)
+# "Big news:" and the like: a short lead-in ending with a colon, before a full clause; not
+# one that says whose ("My plan:"), which belongs to the sentence.
+_LEAD_IN = re.compile(
+    r"^(?![^:]*\b(?:my|our|i|we)\b)[A-Za-z'’]+(?: [A-Za-z'’]+){0,2}:\s+(?=\S)", re.I
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def _ends_sentence(before: str) -> bool:
+    """Whether the period that ends ``before`` is a full stop."""
+    if _INITIALISM.search(before):
+        return False
+    word = _LAST_WORD.search(before)
+    return not (word and word.group(1).casefold() in _ABBREVIATIONS)
+
+
+def split_sentences(content: str) -> list[str]:
+    """The sentences of ``content``, without cutting after an abbreviation."""
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(content):
+        end = match.end(2) if match.group(1) else match.start()
+        if match.group(1) == "." and not _ends_sentence(content[start:end].rstrip("\"')]")):
+            continue
+        sentences.append(content[start:end])
+        start = match.end()
+    sentences.append(content[start:])
+    return [s.strip() for s in sentences if s.strip()]
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters and with runs of spaces collapsed."""
+    return re.sub(r"[ \t]{2,}", " ", _CONTROL.sub(" ", text)).strip()
+
+
+def drop_discourse_markers(sentence: str) -> str:
+    """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
+    stripped = _DISCOURSE.sub("", sentence)
+    stripped = _LEAD_IN.sub("", stripped) if len(stripped.split()) > 4 else stripped
+    if not stripped or stripped == sentence:
+        return sentence
+    return stripped[0].upper() + stripped[1:]
