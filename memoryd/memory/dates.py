@@ -64,6 +64,8 @@ _NUM = r"(\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|a couple 
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(" + "|".join(_WEEKDAYS) + r")"
 
+# "Today's my birthday", "Today was my first day": the day is the subject of the sentence.
+_NOT_SUBJECT = r"(?!['’]s|\s+(?:is|was|were)\b)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile(rx, re.IGNORECASE))
     for name, rx in [
@@ -71,13 +73,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("dmy", r"\b(\d{1,2})(?:st|nd|rd|th)? " + _MONTH + r",? (\d{4})\b"),
         ("mdy", r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b"),
         ("day_before_yesterday", r"\bthe day before yesterday\b"),
-        ("yesterday", r"\b(yesterday|last night)\b"),
-        ("today", r"\b(today|tonight|this (?:morning|afternoon|evening))\b"),
+        ("yesterday", r"\b(yesterday|last night)\b" + _NOT_SUBJECT),
+        ("today", r"\b(today|tonight|this (?:morning|afternoon|evening))\b" + _NOT_SUBJECT),
         ("tomorrow", r"\btomorrow\b"),
         ("ago", r"\b" + _NUM + r" " + _UNIT + r" ago\b"),
         ("weekend", r"\b(last|this|next) weekend\b"),
         ("weekday", r"\b(last|next|this) " + _WEEKDAY + r"\b"),
-        ("relative_unit", r"\b(last|this|next|past) " + _UNIT + r"\b"),
+        # Not "last day" ("last day at Microsoft was Friday"): a week, month or year.
+        ("relative_unit", r"\b(last|this|next|past) (week|month|year)s?\b"),
         ("month_year", r"\bin " + _MONTH + r" (\d{4})\b"),
         ("month", r"\b(?:in|last|this|next) " + _MONTH + r"\b(?! \d)"),
         ("year", r"\bin (19\d{2}|20\d{2})\b"),

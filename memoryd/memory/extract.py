@@ -11,7 +11,8 @@ from typing import Protocol
 
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
-from memoryd.memory.person import third_person
+from memoryd.memory.facts import facts_of
+from memoryd.memory.person import drops_subject, third_person
 from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
@@ -43,7 +44,7 @@ _PHATIC = re.compile(
     re.I,
 )
 
-_PREPOSITION = re.compile(r"\b(?:on|in) $", re.I)
+_PREPOSITION = re.compile(r"\b(?:on|in|as of) $", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ def memorability(sentence: str) -> float:
     if len(words) < _MIN_WORDS or _PHATIC.match(sentence):
         return 0.0
     score = 0.0
-    if _SELF.search(sentence) or _PEOPLE.search(sentence):
+    if _SELF.search(sentence) or _PEOPLE.search(sentence) or drops_subject(sentence):
         score += 1.0
     if _SIGNAL.search(sentence):
         score += 1.0
@@ -115,10 +116,19 @@ class OfflineExtractor:
             out.extend(self._extract_one(event))
         return out
 
+    def _score(self, sentence: str, speaker: str) -> float:
+        """Memorability; a sentence that states a single-valued fact ("We're engaged!")
+        is always memorable, however short."""
+        score = memorability(sentence)
+        if score < self.min_score and not sentence.rstrip().endswith("?"):
+            if facts_of(third_person(sentence, speaker)):
+                return self.min_score
+        return score
+
     def _extract_one(self, event: Event) -> list[Candidate]:
         speaker = event.speaker or ("User" if event.role == "user" else event.role.title())
         sentences = [drop_discourse_markers(s) for s in split_sentences(clean_text(event.content))]
-        scored = [(memorability(s), s) for s in sentences]
+        scored = [(self._score(s, speaker), s) for s in sentences]
         kept = [(i, score, s) for i, (score, s) in enumerate(scored) if score >= self.min_score]
         kept = sorted(kept, key=lambda t: -t[1])[: self.max_items_per_event]
         anchor = event.at().date()

@@ -24,14 +24,19 @@ _STOP = (
     r"already|still|finally|officially|full-time|part-time|back|over|here|there|and|"
     r"around|about|near|all|every|each|which|that|just|really|actually|soon"
 )
-_TOKEN = r"[\w&'’.-]*\w[\w&'’.-]*(?<!\.)"
+_TOKEN = r"(?:(?-i:St|Mt|Ft|Dr)\.|[\w&'’.-]*\w[\w&'’.-]*(?<!\.))"
 VALUE = rf"(?P<value>{_TOKEN}(?: (?!(?:{_STOP})\b){_TOKEN}){{0,4}})"
 _ADV = (
     r"(?:(?:finally|just|recently|now|officially|actually|also|already|currently|still|"
     r"then|eventually|newly|happily|proudly|at last|even|really|totally|fully|somehow|"
     r"suddenly|last week|this week|today|yesterday)\s+)*"
 )
-_ART = r"(?:(?:a|an|the|his|her|their|its|my|our)\s+)?"
+_ART = r"(?:(?:a|an|the|his|her|their|its|my|our|(?-i:[A-Z])[\w-]+(?:'s|’s))\s+)?"
+# "is officially a lawyer", "is now vegan": adverbs between the verb and what it says.
+_ADV2 = (
+    r"(?:(?:now|officially|finally|currently|still|also|already|actually|happily|proudly|"
+    r"fully|newly|just)\s+)*"
+)
 _POSS = r"(?:'s|’s)"
 
 ROLE_HEADS = frozenset(
@@ -53,7 +58,14 @@ ROLE_HEADS = frozenset(
     salesperson scientist secretary server singer sociologist soldier specialist statistician
     strategist student supervisor surgeon surveyor tailor teacher technician therapist
     trader trainer translator tutor veterinarian vet waiter waitress welder writer
-    youtuber streamer influencer vp head lead partner owner fellow resident
+    youtuber streamer influencer vp head lead partner owner fellow resident agent broker
+    planner cop sheriff guard bouncer housekeeper maid steward stewardess attendant
+    hostess host croupier dj comedian model stylist florist jeweler jeweller carer
+    caretaker handyman roofer mason tiler decorator upholsterer plasterer nutritionist
+    dietician optician radiographer sonographer phlebotomist pathologist pediatrician
+    paediatrician dermatologist ophthalmologist orthodontist podiatrist surgeon
+    administrator manager director supervisor foreman freelancer contractor founder
+    cofounder co-founder ceo entrepreneur teacher professor lecturer tutor
     """.split()
 )
 # Words before a role that say it is not the subject's current job.
@@ -62,7 +74,7 @@ NOT_CURRENT_ROLE = frozenset(
 )
 SCHOOL = re.compile(
     r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
-    r"seminary)\b|^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
+    r"seminary|(?-i:High))\b|^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
     re.I,
@@ -81,7 +93,21 @@ VEHICLE = re.compile(
     r"ducati|yamaha|kawasaki|lucid|genesis|alfa romeo|ferrari|lamborghini|citroen|citroën|"
     r"opel|seat|suzuki|byd|mustang|wrangler|outback|forester|golf|jetta|beetle|leaf|bolt|"
     r"rav4|cr-v|f-150|model [3sxy]|car|truck|suv|van|minivan|pickup|motorcycle|motorbike|"
-    r"scooter|ev|sedan|hatchback|convertible|coupe|wagon|hybrid)\b",
+    r"scooter|ev|sedan|hatchback|convertible|coupe|wagon|hybrid|vespa|triumph|royal enfield|"
+    r"ktm|aprilia|mg|smart|yaris|niro|ioniq|e-tron|taycan|cybertruck)\b",
+    re.I,
+)
+ORGNAME = re.compile(
+    r"\b(?-i:[A-Z])[\w&'’.-]*(?: [\w&'’.-]+)* (?:Bank|Group|Inc|Ltd|LLC|Corp|Corporation|Company|"
+    r"Co|Labs|Technologies|Partners|Capital|Consulting|Hospital|Clinic|Health|Bakery|"
+    r"Studios?|Agency|Foundation|Institute|Associates|Systems|Solutions|Software|Media|"
+    r"Airlines?|Motors|Insurance|Pharma|Pharmaceuticals|Energy|Holdings|Ventures|Lab)\b"
+)
+WORKPLACE = re.compile(
+    r"\b(?:studio|company|firm|agency|startup|start-up|bank|hospital|clinic|practice|"
+    r"restaurant|bakery|cafe|café|store|shop|lab|laboratory|office|factory|warehouse|"
+    r"school|university|nonprofit|non-profit|charity|newspaper|magazine|publisher|"
+    r"consultancy|hotel|airline|bar|gym|salon|firm)$",
     re.I,
 )
 ACADEMIC = re.compile(
@@ -154,35 +180,55 @@ def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
 
 _RESIDENCE_VERB = (
     r"(?:lives|is living|has been living|has lived|resides|is residing|is based|is now based|"
-    r"is settled|are living|live|reside|are based|have been living|have lived|call|calls)"
+    r"is settled|are living|live|reside|are based|have been living|have lived|call|calls|"
+    r"living|based|settled)"
 )
 _MOVE_VERB = (
     r"(?:moved|has moved|have moved|relocated|has relocated|have relocated|settled|emigrated|"
     r"immigrated|moved house|moved back|moved over|moved out|moved down|moved up|upped sticks)"
 )
-_HOME = r"(?:house|home|apartment|flat|place|condo|townhouse|bungalow|cottage|loft)"
+_HOME = (
+    r"(?:house|home|apartment|flat|place|condo|townhouse|bungalow|cottage|loft|studio|room|"
+    r"dorm|bedsit|duplex|unit)"
+)
 _JOB = r"(?:job|position|role|gig|internship|post|contract)"
 _ROLE_NP = r"(?P<value>(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
 _HIRED = r"(?:got hired|was hired|has been hired|were hired|got recruited|was recruited|got poached|was poached)"  # noqa: E501
 
 FRAMES: tuple[Frame, ...] = (
     # residence
-    _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:in|at|near|outside|on) {VALUE}", "place"),
+    _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:with [\w'’ ]{{1,30}}? )?(?:in|at|near|outside|on) {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} in {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} (?:in|near|outside) {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:has|have) been (?:living )?in {VALUE}(?= for (?:years|ages|a long time|a decade|decades|\d+ years|over a year|most of))", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}signed (?:a|the) (?:new )?lease (?:in|for a place in|on a place in|on an apartment in) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_MOVE_VERB} (?:back |over |out |down |up )?(?:in)?to {_ART}(?:new )?{_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_MOVE_VERB} (?:back |over |out |down |up |all the way )?(?:to|in|into) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:bought|got|found|closed on|signed (?:a|the) lease (?:on|for)|rents|is renting|owns|shares|moved into|has) {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:now )?calls? {VALUE} home\b", "place"),
+    _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:officially|permanently|finally settled|all settled|settled) (?:in|living in) {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_POSS} (?:new )?{_HOME} is (?:now )?(?:in|on|near) {VALUE}", "place"),
+    _frame("residence", rf"^{_ADV}(?:got|picked up|has) the keys (?:to|for) .{{0,40}}?{_HOME} in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:is|are) (?:now |officially |finally )*(?:an? )?(?:proud |new )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:residents?|local|locals)\b", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:settled|unpacked|moved) (?:in|into) (?:[\w'’]+ ){{0,2}}new {_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:an? )?(?:proud )?residents? of {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_POSS} (?:new )?(?:home|address|place) is (?:now )?(?:in )?{VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:no longer|doesn't|does not) (?:lives?|live) in {VALUE}", "place", ends=True),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:moved|has moved|moved away|moved out) (?:away )?from {VALUE}", "place", ends=True),  # noqa: E501
     # employer
-    _frame("employer", rf"^{_ADV}(?:works|is working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}got {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}(?= and (?:accepted|took|signed))", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:starts|is starting|started|begins|is beginning) (?:at|with) {VALUE}", "company"),  # noqa: E501
+    _frame("employer", rf"^{_POSS} last day (?:at|with) {VALUE}", "org", ends=True),
+    _frame("employer", rf"^{_ADV}(?:wrapped up|finished|completed|survived|started|is in|had|just had|is finishing) {_ART}(?:first|second|third|1st) (?:week|day|month|shift) (?:at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "company"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|has been|is now|works) (?:at|with) {VALUE}", "orgname"),
+    _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
@@ -190,21 +236,29 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|lost) {_ART}(?:old )?{_JOB}\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
     # occupation
-    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as) an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:is|is now) (?:now )?the {_ROLE_NP}", "role"),
+    _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b", "any", fixed="retired"),
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
     # relationship
-    _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became) (?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
+    _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became|is getting|are getting) " + _ADV2 + r"(?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:tied the knot|said i do|eloped|got wed|were wed|married)\b", "any", fixed="married"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:proposed|popped the question)\b.*\b(?:said|says) yes\b", "any", fixed="engaged"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:said|says) yes\b", "any", fixed="engaged"),
+    _frame("relationship", rf"^{_ADV}(?:are|is) (?:getting|going through) (?:a )?divorce(?:d)?\b|^{_ADV}filed for divorce\b", "any", fixed="divorced"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:have been|has been|are|is|live|lives|moved in) together\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is dating|started dating|is seeing|has been seeing|is in a relationship with|is going out with|started seeing|has been dating) (?P<value>(?-i:[A-Z])\w+)", "any", fixed="in a relationship"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:has|got) an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?)\b", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband)\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
     # age
-    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {AGE}(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|countries|[a-z]+s)\b))", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|countries|[a-z]+s)\b))", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}is an? {AGE}[- ]year[- ]old\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
@@ -213,44 +267,70 @@ FRAMES: tuple[Frame, ...] = (
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate) at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:is|are) (?:studying|doing|taking|reading) .{{0,40}}? at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_POSS} (?:new )?(?:school|university|college|uni) is (?:now )?{VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:started|is starting|began|is beginning|is in|is doing|is finishing|has started) {_ART}(?:freshman|sophomore|junior|senior|first|final|second|third|last|gap)? ?(?:year|semester|term|quarter|masters?|master's|phd|undergrad|degree) (?:at|in) {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:started|is starting|began|is in|is attending|goes to|is going to|got into) (?:grad|graduate|law|med|medical|business|nursing|high|art|film|dental|vet|cooking|culinary) school (?:at|in) {VALUE}", "school"),  # noqa: E501
     # major
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
-    _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?major (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
+    _frame("major", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved|transferred) (?:majors? |programs? )?(?:from [\w\s-]+? )?(?:to|into) {VALUE}", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:declared|picked|chose) {_ART}(?:major in |major of )?{VALUE}(?: as (?:his|her|their) major| major)?", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is studying|studies|is majoring in|is doing a degree in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}is (?:now )?an? (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?) major\b", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is studying|studies|is doing a degree in|is doing a (?:bachelor'?s|master'?s|masters|phd|ph\.d\.|degree|ba|bsc|ma|msc)(?: degree)? in|is getting a (?:degree|bachelor'?s|master'?s|masters|phd) in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}(?= at\b| in college| in university| at uni)", "field"),  # noqa: E501
     # diet
-    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|doesn't eat|does not eat|no longer eats) (?:all )?(?:meat|red meat and chicken|animal products)\b", "any", fixed="vegetarian"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:fish|seafood)\b", "any", fixed="vegetarian"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:dairy|eggs|dairy and eggs|animal products)\b", "any", fixed="vegan"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:officially |basically |fully |now )?(?P<value>{DIETS})(?: now| again| these days| then)?\s*[.!]*$", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is|has always been|has been) an? (?:big |total |huge |proud )?(?:meat lover|meat eater|meat-eater|omnivore)\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:eats|will eat|is happy to eat) (?:pretty much |basically |just about )?(?:everything|anything|meat)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers) again\b", "any", fixed="eats meat"),  # noqa: E501
-    _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being) (?:an? )?(?P<value>{DIETS})\b", "any", ends=True),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being|quit|stopped|gave up|dropped|ditched|came off|fell off) (?:an? )?(?:the )?(?P<value>{DIETS})(?: diet)?\b", "any", ends=True),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is |has been |started )?(?:just )?eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
     # vehicle
-    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
     _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
     # manager
     _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_POSS} (?:new |current )?(?:manager|boss|team lead|supervisor)(?:'s|’s) name is (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # favourite
-    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?favou?rite (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:now |definitely |probably |easily )?{VALUE}", "any"),  # noqa: E501
+    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:now |definitely |probably |easily )?{VALUE}", "any"),  # noqa: E501
     # training goal
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning|is going) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main )?(?:training |fitness |running |race )?goal (?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
+    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun )?(?:going|to go) by (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
 )
 
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
+    _frame("name", r"^(?:please |everyone |people |friends |most people |they |everybody |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
-    _frame("favourite", r"^(?P<value>.+?) (?:is|has become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?favou?rite (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+    _frame("favourite", r"^(?P<value>.+?) (?:has replaced|replaced|took over from|overtook|beat out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+    _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+)
+
+# Frames that hang off a name's possessive anywhere in a clause (the possessor is the
+# subject): "<Name>'s first day at <org>", "<Name>'s 23rd birthday".
+_OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) "
+POSSESSED: tuple[Frame, ...] = (
+    _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:at|with) {VALUE}", "org"),
+    _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
+    _frame("residence", _OWNER + rf"new {_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
+    _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
 )

@@ -24,9 +24,12 @@ from memoryd.memory.fact_frames import (
     INVERTED,
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
+    ORGNAME,
+    POSSESSED,
     ROLE_HEADS,
     SCHOOL,
     VEHICLE,
+    WORKPLACE,
     Frame,
     age_number,
 )
@@ -47,7 +50,17 @@ class Fact:
         return f"{self.subject}|{self.attribute}"
 
 
-_NAME = r"[A-Z][A-Za-z-]*(?:['’][A-Z][A-Za-z-]+)?(?:\s+[A-Z][A-Za-z-]*(?:['’][A-Z][A-Za-z-]+)?){0,2}"  # noqa: E501
+# A name is capitalised, but a capitalised word opening a sentence is not always a name.
+_NOT_NAME = (
+    r"(?!(?:The|This|That|These|Those|It|Its|There|Here|One|Two|Three|Four|Five|Six|Seven|"
+    r"Eight|Nine|Ten|Some|All|Every|Each|No|Not|Yes|If|When|While|After|Before|Since|Until|"
+    r"So|But|And|Or|Then|Now|Today|Yesterday|Tomorrow|Last|Next|First|According|Everyone|"
+    r"Everybody|Someone|Somebody|People|Nobody|Please|Just|Also|Finally|Honestly|Actually|"
+    r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
+    r"New|Thanks|Sadly|Luckily|Hopefully)\b)"
+)
+_CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
+_NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"
 _COMPANY = (
     r"(?:family|partner|wife|husband|kids|children|boyfriend|girlfriend|fianc[ée]e?|spouse|"
     r"son|daughter|roommates?|housemates?|dog|cat)"
@@ -60,16 +73,38 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^(?:he|she|they|He|She|They)(?: and (?:his|her|their) {_COMPANY})?(?=\s)"), "inherit"),  # noqa: E501
     (re.compile(rf"^(?P<name>{_NAME})(?=\s|['’]s\s)"), "name"),
 )
+_AND_NAME = re.compile(rf"^and (?P<other>{_NAME})\s+")
 _CLAUSE = re.compile(
     r"\s*(?:;|:|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
-    r"\s(?:and|but|so|then|while|whereas|plus)\s(?=(?!(?:his|her|their|the|a|an|its|my|our)\b)[a-z]))\s*"
+    r"\s(?:and|but|so|then|while|whereas|plus)\s"
+    r"(?=(?!(?:his|her|their|the|a|an|its|my|our|accepted|took|signed)\b)[a-z]))\s*"
 )
-_INNER = re.compile(r"\b(?:and|so|but|then|because|after|when)\s+(?=[A-Z])")
+_JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
+_INNER = re.compile(
+    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-Z])[a-z]+(?:['’]s)?\s)"
+)
+# Before a subject, these make what follows a plan, a wish, a question or a supposition.
+_UNREAL = re.compile(
+    r"\b(?:if|unless|whether|would|could|might|may|maybe|perhaps|wish|wishes|hope|hopes|"
+    r"dream|dreams|want|wants|plan|plans|planning|thinking|considering|wonder|wonders|"
+    r"asked|asks|imagine|suppose|pretend|not|never|n't|should|will|'ll|'d|someday|"
+    r"one day|what if|instead of|rather than|until|till|by the time|before)\b",
+    re.I,
+)
+_FUTURE = re.compile(
+    r"\b(?:next|upcoming|coming|will|soon|tomorrow|in \d+ days|plans?|planning)\b", re.I
+)
 _LEAD = re.compile(r"^(?:and|but|so|then|also|plus|now)\s+", re.I)
-_STRIP = re.compile(r"^(?:(?:a|an|the|his|her|their|its|my|our|new|old|used|brand-new|little|own)\s+)+", re.I)  # noqa: E501
+# Articles in any case; adjectives only in lower case ("New York" keeps its "New").
+_STRIP = re.compile(
+    r"^(?:(?:(?i:a|an|the|his|her|their|its|my|our)|new|old|used|brand-new|little|own)\s+)+"
+)
 _SPACES = re.compile(r"\s+")
 _PRONOUN_VALUE = frozenset("it that this them him her one there here home something".split())
-_STOP_TAIL = re.compile(r"\s+(?:at|for|with|in|on|from|since|and|who|which|because)\b.*$")
+_STOP_TAIL = re.compile(
+    r"\s+(?:at|for|with|in|on|from|since|and|who|which|because|now|these|today|again|too|"
+    r"anymore|full-time|part-time|here|there|yet|already|though)\b.*$"
+)
 _ARTICLE_NOUN = re.compile(r"^(?:a|an|the)\s+[a-z]")
 
 
@@ -78,7 +113,7 @@ def _norm(text: str) -> str:
 
 
 def _canonical(value: str) -> str:
-    return _norm(_STRIP.sub("", _norm(value)))
+    return _norm(_STRIP.sub("", value.strip(" .,;:!?\"'()")))
 
 
 _TIME_LEAD = re.compile(
@@ -101,6 +136,11 @@ def _subjects(clause: str) -> Iterator[tuple[str | None, str]]:
         if kind == "relation":
             owner, rel, name = match["owner"], match["rel"], match["name"]
             subject = name if name else f"{owner}'s {rel}"
+            pair = _AND_NAME.match(rest)
+            if pair:  # "Robin's boyfriend Jake and Robin have been together"
+                yield _norm(subject), rest[pair.end() :]
+                yield _norm(pair["other"]), rest[pair.end() :]
+                continue
             yield _norm(subject), rest
             # "Priya's new manager is Dana": the possessive belongs to the frame.
             yield _norm(owner), clause[len(owner) :]
@@ -126,6 +166,34 @@ def _role(value: str) -> str | None:
     return None
 
 
+_RACE = re.compile(
+    r"\b(?:marathon|half|triathlon|race|10k|5k|ultra|ironman|century|meet|tournament|"
+    r"championship|competition|swim|ride|trek)\b",
+    re.I,
+)
+
+
+def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
+    if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
+        return None
+    if proper or (frame.kind == "org" and _ARTICLE_NOUN.match(value)):
+        return value
+    # "left the studio": a workplace named by what it is.
+    return value if frame.ends and WORKPLACE.search(words[-1]) else None
+
+
+def _first_found(pattern: re.Pattern[str], value: str, *, whole: bool = False) -> str | None:
+    found = pattern.search(value)
+    if found is None:
+        return None
+    return value if whole else value[found.start() : found.end() if pattern is ORGNAME else None]
+
+
+def _academic(value: str) -> str | None:
+    field = _STOP_TAIL.sub("", value)
+    return field if ACADEMIC.search(field.split()[-1] if field.split() else "") else None
+
+
 def _checked(frame: Frame, value: str) -> str | None:
     """The value as stated, if it is of the kind the frame needs; else None."""
     value = value.strip(" .,;:!?\"'")
@@ -134,47 +202,67 @@ def _checked(frame: Frame, value: str) -> str | None:
     if not value or _norm(value) in _PRONOUN_VALUE:
         return None
     words = _STRIP.sub("", value).split() or value.split()
-    first = words[0]
-    proper = first[:1].isupper() or first[:1].isdigit()
-    if frame.kind == "place":
+    proper = words[0][:1].isupper() or words[0][:1].isdigit()
+    kind = frame.kind
+    if kind == "place":
         return value if proper or _ARTICLE_NOUN.match(value) else None
-    if frame.kind in ("org", "company"):
-        if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
-            return None
-        return value if proper or (frame.kind == "org" and _ARTICLE_NOUN.match(value)) else None
-    if frame.kind == "school":
-        return value if SCHOOL.search(value) else None
-    if frame.kind == "role":
-        return _role(value)
-    if frame.kind == "vehicle":
-        found = VEHICLE.search(value)
-        if found is None:
-            return None
-        return value[found.start() :]
-    if frame.kind == "academic":
-        field = _STOP_TAIL.sub("", value)
-        return field if ACADEMIC.search(field.split()[-1] if field.split() else "") else None
-    if frame.kind == "race":
-        races = r"\b(?:marathon|half|triathlon|race|10k|5k|ultra|ironman|century|meet|tournament|championship|competition|swim|ride|trek)\b"  # noqa: E501
-        return value if re.search(races, value, re.I) else None
-    return value
+    if kind in ("org", "company"):
+        return _org(frame, value, words, proper)
+    checks = {
+        "orgname": lambda: _first_found(ORGNAME, value),
+        "school": lambda: _first_found(SCHOOL, value, whole=True),
+        "role": lambda: _role(value),
+        "vehicle": lambda: _first_found(VEHICLE, value),
+        "academic": lambda: _academic(value),
+        "race": lambda: _first_found(_RACE, value, whole=True),
+    }
+    return checks[kind]() if kind in checks else value
+
+
+# A stay somewhere, not a home there: "in Lisbon for a conference", "at Stanford for a
+# two-week workshop", "visiting", "on a trip".
+_VISIT = re.compile(
+    r"\b(?:for (?:a|an|the|our|his|her|their|my)? ?(?:[\w-]+ ){0,3}(?:conference|workshop|"
+    r"trip|visit|holiday|vacation|weekend|week|weeks|days|nights|meeting|wedding|funeral|"
+    r"tour|course|seminar|retreat|festival|summit|residency|getaway|break)|visiting|"
+    r"on (?:a |an |our |his |her |their |my )?(?:[\w-]+ )?(?:trip|vacation|holiday|tour|"
+    r"visit|layover|stopover)|business trip|work trip)\b",
+    re.I,
+)
+_PLACE_LIKE = frozenset({"residence", "school", "employer"})
+_NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad postgrad".split())
 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
+    visit = bool(_VISIT.search(predicate))
     for frame in FRAMES:
+        if visit and frame.attribute in _PLACE_LIKE and not frame.ends:
+            continue
         match = frame.pattern.match(predicate)
         if match is None:
             continue
+        role = match.groupdict().get("role")
+        if role is not None and (_role(role) is None or role.casefold() in _NOT_WORK_ROLES):
+            continue  # "a freshman at Rice" is a school, not an employer
         raw = frame.fixed if frame.fixed is not None else (match.groupdict().get("value") or "")
         value = raw if frame.fixed is not None else _checked(frame, raw)
         if value is None:
             continue
         attribute = frame.attribute
         if attribute == "favourite":
-            attribute = f"favourite {_norm(match['thing'])}"
+            attribute = _favourite(match["thing"])
         if attribute == "relationship" and frame.fixed is None:
             value = _relationship(value)
         yield Fact(subject, attribute, _canonical(value), value, frame.ends)
+
+
+def _favourite(thing: str) -> str:
+    """"favourite TV show" and "favourite show" are one attribute: its head noun."""
+    words = [w for w in _norm(thing).split() if w not in _NOT_THING]
+    return f"favourite {words[-1] if words else _norm(thing)}"
+
+
+_NOT_THING = frozenset("now these days right currently lately too ever of all time".split())
 
 
 def _relationship(value: str) -> str:
@@ -234,8 +322,7 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
         body = body[1:]
     value = " ".join(body).strip(" .,!")
     if value and len(value.split()) <= 8:
-        attribute = f"favourite {_norm(match['thing'])}"
-        yield Fact(subject, attribute, _canonical(value), value)
+        yield Fact(subject, _favourite(match["thing"]), _canonical(value), value)
 
 
 def _leading_subject(clause: str) -> str | None:
@@ -245,37 +332,66 @@ def _leading_subject(clause: str) -> str | None:
     return None
 
 
-def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
+def _inverted(clause: str) -> Fact | None:
+    """A fact whose subject stands after its value ("Dana is Priya's new manager")."""
     for frame in INVERTED:
         match = frame.pattern.match(clause)
-        if match:
-            subject = _leading_subject(match["subject"] + " x")
-            if subject:
-                attribute = frame.attribute
-                if attribute == "favourite":
-                    attribute = f"favourite {_norm(match['thing'])}"
-                value = match["value"].strip()
-                yield Fact(subject, attribute, _canonical(value), value)
-                return
+        subject = _leading_subject(match["subject"] + " x") if match else None
+        if match and subject:
+            attribute = frame.attribute
+            if attribute == "favourite":
+                attribute = _favourite(match["thing"])
+            value = match["value"].strip()
+            return Fact(subject, attribute, _canonical(value), value)
+    return None
+
+
+def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
+    inverted = _inverted(clause)
+    if inverted is not None:
+        yield inverted
+        return
     found_in: str | None = None
     for subject, predicate in _subjects(clause):
         if found_in is not None and predicate != found_in:
-            return  # a pair's second subject shares the predicate; nothing else does
+            break  # a pair's second subject shares the predicate; nothing else does
         subject = subject if subject is not None else inherited
-        if subject is None:
-            continue
-        facts = list(_frame_facts(subject, predicate))
+        facts = list(_frame_facts(subject, predicate)) if subject is not None else []
         if facts:
             yield from facts
             found_in = predicate
-    if found_in is not None:
-        return
-    if inherited is not None and clause[:1].islower():
+    if found_in is None and inherited is not None and clause[:1].islower():
         yield from _frame_facts(inherited, clause)
         return
-    # "Insurance came through and Alexei picked up a Volvo": a clause of its own.
+    yield from _inner_facts(clause, _leading_subject(clause) or inherited)
+
+
+def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
+    """"Insurance came through and Alexei picked up a Volvo", "Robin has been freelancing
+    since Robin left the studio": a subject inside the clause, unless what precedes it
+    makes the rest unreal ("If Robin moved to")."""
     for inner in _INNER.finditer(clause):
-        yield from _clause_facts(clause[inner.end() :], None)
+        if inner.end() == 0:
+            continue
+        if _UNREAL.search(clause[: inner.end()]):
+            return
+        found = list(_clause_facts(clause[inner.end() :], subject))
+        if found:
+            yield from found
+            return
+    if not _FUTURE.search(clause):
+        yield from _possessed(clause)
+
+
+def _possessed(clause: str) -> Iterator[Fact]:
+    """Facts stated through a name's possession anywhere in a clause: "Today was Robin's
+    first day at McKinsey", "It's Robin's 23rd birthday", "the commute from Aiko's new
+    flat in Setagaya". The possessor must be a name, not a relative ("Robin's son's")."""
+    for frame in POSSESSED:
+        for match in frame.pattern.finditer(clause):
+            value = _checked(frame, match.groupdict().get("value") or "")
+            if value:
+                yield Fact(_norm(match["name"]), frame.attribute, _canonical(value), value)
 
 
 def same_value(attribute: str, a: str, b: str) -> bool:
@@ -285,6 +401,8 @@ def same_value(attribute: str, a: str, b: str) -> bool:
         return True
     if attribute in ("occupation", "age", "relationship", "diet") or not a or not b:
         return False
+    if a.startswith("no ") != b.startswith("no "):
+        return False  # "no car" and "car" are not one value
     ta, tb = set(a.split()), set(b.split())
     return ta <= tb or tb <= ta
 

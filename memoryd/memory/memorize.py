@@ -29,7 +29,7 @@ from memoryd.memory.ports import (
 )
 from memoryd.memory.schema import ITEMS, RESOURCES, item_from, to_payload, user_scope
 from memoryd.memory.settings import MemorySettings
-from memoryd.memory.truth import Closure, closed, plan_closures, stated_facts
+from memoryd.memory.truth import Closure, closed, conflicting, plan_closures, stated_facts
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,7 @@ class BatchMemorizer:
         keys = sorted({key for d in drafts for key in d.item.fact_keys})
         if not keys:
             return []
-        where = Filter(
-            must={"user_id": user_id, "fact_keys": keys}, must_not={"archived": True}
-        )
+        where = Filter(must={"user_id": user_id, "fact_keys": keys}, must_not={"archived": True})
         in_batch = {d.item.id: d for d in drafts}
         stored = [item_from(r) for r in self.store.scroll(ITEMS, where)]
         stored = [i for i in stored if i.id not in in_batch]
@@ -250,11 +248,19 @@ class BatchMemorizer:
         threshold = self.settings.dedup_threshold
         for cand, vector, cls in zip(candidates, vectors, classes, strict=True):
             agent = cand.event.agent_id
+            facts = stated_facts(cand.text)
             match = self._match_in_batch(drafts, vector, threshold, agent)
+            if match is not None and conflicting(facts, match.item.facts):
+                match = None
             if match is None:
                 match = self._match_in_store(
                     user_id, agent, vector, threshold, by_id, cand.supersedes
                 )
+                # "Priya is 29" and "Priya is 30" are near in meaning, and two facts.
+                if match is not None and conflicting(
+                    facts, match.item.facts or stated_facts(match.item.text)
+                ):
+                    match = None
                 if match is not None and match.item.id not in by_id:
                     drafts.append(match)
                     by_id[match.item.id] = match
@@ -279,7 +285,7 @@ class BatchMemorizer:
                 created_at=when,
                 updated_at=when,
                 valid_from=when,
-                facts=stated_facts(cand.text),
+                facts=facts,
             )
             draft = ItemDraft(item, vector, is_new=True)
             drafts.append(draft)

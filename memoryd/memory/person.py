@@ -35,7 +35,10 @@ BASE_VERBS = frozenset(
     "appreciate value cherish dream create build drive ride fish garden knit sew hold eat "
     "consider identify look seem sound stay wonder worry say tell have do go teach lead "
     "manage coach train report commute rent share raise mentor go drink smoke cycle bike "
-    "climb surf ski skate jog lift meditate pray sleep wake call text cook bring".split()
+    "climb surf ski skate jog lift meditate pray sleep wake call text cook bring start begin "
+    "finish leave move join switch change stop turn open own rent sell buy send show meet "
+    "pay earn save celebrate graduate retire date marry study prefer speak wear major minor "
+    "teach manage".split()
 )
 _MODAL = re.compile(
     r"\b(?:can|could|will|would|should|might|must|may|to|don't|doesn't|didn't|do not|"
@@ -64,6 +67,25 @@ _FIRST_PERSON = re.compile(
     r"[Ww]e're|[Ww]e are|[Ww]e've|[Ww]e have|[Ww]e'll|[Ww]e'd|[Ww]e were|[Ww]e|us|[Oo]ur|"
     r"[Oo]urs|[Oo]urselves)\b(?:'s)?"
 )
+# Chat fragments whose subject is the speaker: "Officially a Denver resident as of today",
+# "Last day at Microsoft was Friday", "New job starts Monday".
+_NOUN_FRAGMENT = re.compile(
+    r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s+\w|"
+    r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b",
+    re.I,
+)
+_OWN_FRAGMENT = re.compile(
+    r"^(?:last|first|new|final|next)\s+(?:day|week|shift|job|role|position|car|place|"
+    r"apartment|flat|house|address|manager|boss|team|school|class|semester)\b",
+    re.I,
+)
+# "my boyfriend Jake and I", "my wife and I": the speaker is half of a plural subject.
+_COMPOUND = re.compile(
+    r"(?:\b[A-Z][a-z]+|\b(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friends?|"
+    r"sister|brother|mom|mum|dad|mother|father|family|kids|son|daughter|roommates?|"
+    r"colleagues?|parents|team)) and\s*$"
+)
+_PLURAL_FORMS = {"i have": "have", "i've": "have", "i am": "are", "i'm": "are", "i was": "were"}
 _I_VERB = re.compile(r"^(\s*" + _ADVERBS + r")([a-z']+)\b")
 _WE = re.compile(r"\b[Ww]e(?:'re|'ve|'ll|'d)?\b")
 _COUPLE = re.compile(
@@ -93,6 +115,11 @@ _SHE = Pronouns("she", "her", "her", "herself")
 @lru_cache(maxsize=1)
 def _detector() -> gender_detector.Detector:
     return gender_detector.Detector(case_sensitive=False)
+
+
+def drops_subject(sentence: str) -> bool:
+    """Whether ``sentence`` is the speaker's with the subject left out ("Just moved")."""
+    return bool(_PAST_OR_VERB_START.match(sentence) or _NOUN_FRAGMENT.match(sentence))
 
 
 @lru_cache(maxsize=4096)
@@ -195,14 +222,13 @@ class _Rewriter:
         if low in ("us",):
             return "them" if self.plural else self._name_or(p.object if p else "them")
         if low in ("our", "ours", "ourselves"):
-            if self.plural:
+            if self.plural and self.named:
                 return {"our": "their", "ours": "theirs"}.get(low, "themselves")
             return self._possessive()
         return low
 
     def _possessive(self) -> str:
-        if self.named:
-            return self.pronouns.possessive if self.pronouns else "their"
+        # The name, not "her": questions name the person, and so does lexical search.
         self.named = True
         return f"{self.speaker}'s"
 
@@ -247,14 +273,20 @@ def third_person(sentence: str, speaker: str) -> str:
     last = 0
     subjects: list[int] = []  # where each singular subject ends in the output
     for match in _FIRST_PERSON.finditer(sentence):
+        # "Jake and I have": a compound subject keeps the plural verb.
+        compound = bool(_COMPOUND.search(sentence[: match.start()]))
         replacement = rewriter.replace(match)
+        if compound and _is_singular_subject(match.group(0)):
+            # "Jake and I have" → "Jake and Marek have": the name, and the plural verb.
+            plural = _PLURAL_FORMS.get(match.group(0).casefold())
+            replacement = f"{speaker} {plural}" if plural else speaker
         out.append(sentence[last : match.start()])
         # A sentence-initial pronoun keeps its capital ("He", "Their").
         if match.start() == 0 or sentence[: match.start()].rstrip().endswith((".", "!", "?")):
             replacement = replacement[:1].upper() + replacement[1:]
         out.append(replacement)
         last = match.end()
-        if _is_singular_subject(match.group(0)):
+        if _is_singular_subject(match.group(0)) and not compound:
             subjects.append(len("".join(out)))
     out.append(sentence[last:])
     text = "".join(out)
@@ -282,6 +314,11 @@ def _without_subject(sentence: str, speaker: str) -> str:
     dropped = _PAST_OR_VERB_START.match(sentence)
     if dropped:
         return _restore_subject(sentence, speaker, dropped)
+    lowered = sentence[0].lower() + sentence[1:]
+    if _NOUN_FRAGMENT.match(sentence):  # "Officially a Denver resident!"
+        return f"{speaker} is {lowered}"
+    if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
+        return f"{speaker}'s {lowered}"
     first = sentence.split()[0].casefold() if sentence.split() else ""
     body = sentence[0].lower() + sentence[1:] if first in _LOWERABLE else sentence
     return f"According to {speaker}, {body}"

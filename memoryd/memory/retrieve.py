@@ -113,7 +113,20 @@ class RagRetriever:
             scored = [(s / best, r) for s, r in fused.values()]
         scored = [(s * HISTORY_WEIGHT if r.payload.get("archived") else s, r) for s, r in scored]
         ranked = sorted(scored, key=lambda pair: (-pair[0], pair[1].id))[: query.top_k]
-        return [ScoredItem(item=item_from(r), score=round(s, 6)) for s, r in ranked]
+        return [ScoredItem(item=item_from(r), score=round(s, 6)) for s, r in _current_first(ranked)]
+
+
+def _current_first(ranked: list[tuple[float, Record]]) -> list[tuple[float, Record]]:
+    """A superseded item never ranks above the item that replaced it: it moves to just
+    after its replacement when both were found."""
+    out = list(ranked)
+    for pair in ranked:
+        newer = pair[1].payload.get("replaced_by")
+        ids = [r.id for _, r in out]
+        if newer in ids and ids.index(pair[1].id) < ids.index(newer):
+            out.remove(pair)
+            out.insert(ids.index(newer), (min(pair[0], out[ids.index(newer) - 1][0]), pair[1]))
+    return out
 
 
 class Ranker(Protocol):

@@ -51,6 +51,16 @@ def _stated(fact: Fact) -> StatedFact:
     )
 
 
+def conflicting(a: Sequence[StatedFact], b: Sequence[StatedFact]) -> bool:
+    """Whether two items state different values of one subject's attribute (so they are
+    two facts however alike they read)."""
+    return any(
+        x.key == y.key and (x.ends != y.ends or not same_value(x.attribute, x.value, y.value))
+        for x in a
+        for y in b
+    )
+
+
 def _order(item: Item) -> tuple[datetime, str]:
     return (item.valid_from, item.id)
 
@@ -85,9 +95,17 @@ def plan_closures(items: Iterable[Item], *, involving: set[str] | None = None) -
                 attribute=fact.attribute,
                 subject=fact.subject,
                 old=fact.display,
-                new=None if by_fact.ends else by_fact.display,
+                new=_new_value(by, by_fact),
             )
     return sorted(closures.values(), key=lambda c: _order(c.closed))
+
+
+def _new_value(by: Item, fact: StatedFact) -> str | None:
+    """What replaced the old value: "sold the Civic and bought a Tesla" ends the Civic
+    and names the Tesla."""
+    if not fact.ends:
+        return fact.display
+    return next((f.display for f in by.facts if f.key == fact.key and not f.ends), None)
 
 
 def _first_closer(

@@ -62,7 +62,7 @@ def test_caps_items_per_event() -> None:
 
 def test_date_rewrite_keeps_words_ending_like_prepositions() -> None:
     (cand,) = OfflineExtractor().extract([_event("I moved to Lisbon last week for my job.")])
-    assert cand.text == "Caroline moved to Lisbon in the week of 1 May 2023 for her job."
+    assert cand.text == "Caroline moved to Lisbon in the week of 1 May 2023 for Caroline's job."
 
 
 def _texts(content: str, speaker: str) -> list[str]:
@@ -102,11 +102,13 @@ def test_we_and_our_are_attributed() -> None:
 
 
 def test_later_mentions_use_a_pronoun_or_their() -> None:
+    # A possessive keeps the name: questions name the person, and lexical search
+    # matches it (make bench-recall measured the difference).
     assert third_person("I love my job and I think my boss likes me", "Omar") == (
-        "Omar loves his job and he thinks his boss likes him"
+        "Omar loves Omar's job and he thinks Omar's boss likes him"
     )
-    # A name that does not tell: "their", never the name twice in a row.
-    assert third_person("I handed in my notice", "Kwame") == "Kwame handed in their notice"
+    # A name that does not tell: "they"/"them", never a guessed "he" or "she".
+    assert third_person("I told Ana and she called me", "Kwame") == "Kwame told Ana and she called them"
 
 
 def test_discourse_markers_and_dropped_subjects() -> None:
