@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install tools chart-schema run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-evolution bench-llm clean
+.PHONY: install tools chart-schema run test lint typecheck pytest bench bench-recall bench-latency bench-stream bench-freshness bench-evolution bench-truth bench-llm clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP) tools
 	$(PY) -m pytest
 
-bench: bench-recall bench-latency bench-stream bench-freshness bench-evolution
+bench: bench-recall bench-latency bench-stream bench-freshness bench-evolution bench-truth
 
 bench-recall: $(STAMP)
 	$(PY) bench/locomo_recall.py
@@ -58,6 +58,9 @@ bench-freshness: $(STAMP)
 
 bench-evolution: $(STAMP)
 	$(PY) bench/evolution.py
+
+bench-truth: $(STAMP)
+	$(PY) bench/truth.py
 
 # Not in `bench`: it installs mem0ai (the `bench` extra) to run it side by side.
 bench-llm: $(STAMP)

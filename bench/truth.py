@@ -97,7 +97,8 @@ def main() -> None:
         engine.close()
 
     print(f"truth over time: {len(cases)} cases (updates and look-alikes), offline engine\n")
-    print(f"{'split':8} {'stage':12} {'recall (updates caught)':>26} {'precision (look-alikes left)':>30}")
+    recall, precision = "recall (updates caught)", "precision (look-alikes left)"
+    print(f"{'split':8} {'stage':12} {recall:>26} {precision:>30}")
     print("-" * 80)
     for split in sorted(counts):
         for stage in ("ingest", "consolidate"):

@@ -12,7 +12,7 @@ from typing import Protocol
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
 from memoryd.memory.facts import facts_of
-from memoryd.memory.person import drops_subject, third_person
+from memoryd.memory.person import third_person
 from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
@@ -92,7 +92,7 @@ def memorability(sentence: str) -> float:
     if len(words) < _MIN_WORDS or _PHATIC.match(sentence):
         return 0.0
     score = 0.0
-    if _SELF.search(sentence) or _PEOPLE.search(sentence) or drops_subject(sentence):
+    if _SELF.search(sentence) or _PEOPLE.search(sentence):
         score += 1.0
     if _SIGNAL.search(sentence):
         score += 1.0

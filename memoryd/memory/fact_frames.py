@@ -305,7 +305,7 @@ FRAMES: tuple[Frame, ...] = (
     # training goal
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning|is going) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main )?(?:training |fitness |running |race )?goal (?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501

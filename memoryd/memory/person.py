@@ -117,11 +117,6 @@ def _detector() -> gender_detector.Detector:
     return gender_detector.Detector(case_sensitive=False)
 
 
-def drops_subject(sentence: str) -> bool:
-    """Whether ``sentence`` is the speaker's with the subject left out ("Just moved")."""
-    return bool(_PAST_OR_VERB_START.match(sentence) or _NOUN_FRAGMENT.match(sentence))
-
-
 @lru_cache(maxsize=4096)
 def pronouns_for(name: str) -> Pronouns | None:
     """He or she when the first name clearly tells; otherwise None, and the name is used."""

@@ -210,3 +210,35 @@ async def test_delete_user_publishes_an_empty_snapshot_and_versions_go_on(
 async def test_owns_every_user_when_alone(daemon: Daemon, settings: Settings) -> None:
     users: list[Any] = ["u-1", "someone@example.com", "ü", "x" * 300]
     assert all(daemon.owns(u) for u in users)
+
+
+async def test_a_snapshot_after_an_update_carries_what_changed(
+    daemon: Daemon, settings: Settings, broker: Broker
+) -> None:
+    # Given Alice's memory says she lives in Berlin
+    user = "carol"
+    berlin = {**event("c1", "I live in Berlin with my two cats.", user=user)}
+    await broker.publish(settings, berlin)
+    await eventually(lambda: daemon.engine.items(user))
+    received: list[ContextSnapshot] = []
+
+    async def listen() -> None:
+        async for snapshot in broker.subscribe(settings, user):
+            received.append(snapshot)
+            if "c2" in snapshot.trigger.event_ids:
+                return
+
+    listener = asyncio.create_task(listen())
+    # When, months later, she says the family moved
+    moved = {**event("c2", "Big news: we finally moved to Lisbon!", user=user)}
+    moved["time"] = "2024-07-01T09:00:00Z"
+    await broker.publish(settings, moved)
+    await asyncio.wait_for(listener, 20)
+    # Then the snapshot built for that batch says what changed, and holds no stale fact
+    last = received[-1]
+    (change,) = last.changes
+    assert (change.attribute, change.from_, change.to) == ("residence", "Berlin", "Lisbon")
+    assert change.item_id in {i.id for i in last.items}
+    assert not any("Berlin" in i.text for i in last.items)
+    wire = last.model_dump(mode="json")["changes"][0]
+    assert {"attribute", "from", "to", "at", "item_id"} <= wire.keys()

@@ -90,15 +90,23 @@ def test_every_verb_of_the_speaker_agrees() -> None:
         "Omar plays guitar and sings in a band"
     )
     # ... but not an infinitive, a gerund list, or a noun that starts its own clause.
-    assert third_person("I like to cook and bake bread", "Ana") == "Ana likes to cook and bake bread"
+    assert (
+        third_person("I like to cook and bake bread", "Ana") == "Ana likes to cook and bake bread"
+    )
     assert third_person("I love cooking and travel", "Ana") == "Ana loves cooking and travel"
     assert third_person("I'm pescatarian, fish is fine", "Ana").endswith(", fish is fine")
 
 
 def test_we_and_our_are_attributed() -> None:
-    assert third_person("We live in a small town", "Lucas") == "Lucas and his family live in a small town"
+    assert (
+        third_person("We live in a small town", "Lucas")
+        == "Lucas and his family live in a small town"
+    )
     assert third_person("Our team lead is Maria", "Chen") == "Chen's team lead is Maria"
-    assert third_person("We got married in June!", "Aiko") == "Aiko and her partner got married in June!"
+    assert (
+        third_person("We got married in June!", "Aiko")
+        == "Aiko and her partner got married in June!"
+    )
 
 
 def test_later_mentions_use_a_pronoun_or_their() -> None:
@@ -108,7 +116,10 @@ def test_later_mentions_use_a_pronoun_or_their() -> None:
         "Omar loves Omar's job and he thinks Omar's boss likes him"
     )
     # A name that does not tell: "they"/"them", never a guessed "he" or "she".
-    assert third_person("I told Ana and she called me", "Kwame") == "Kwame told Ana and she called them"
+    assert (
+        third_person("I told Ana and she called me", "Kwame")
+        == "Kwame told Ana and she called them"
+    )
 
 
 def test_discourse_markers_and_dropped_subjects() -> None:

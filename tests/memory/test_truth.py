@@ -40,7 +40,9 @@ def engine(tmp_path: Path, embedder: FastEmbedEmbedder) -> Iterator[MemoryEngine
     engine.close()
 
 
-def event(eid: str, content: str, day: int, user: str = "u-1", speaker: str = "Priya") -> dict[str, Any]:
+def event(
+    eid: str, content: str, day: int, user: str = "u-1", speaker: str = "Priya"
+) -> dict[str, Any]:
     time = (T0 + timedelta(days=day)).isoformat()
     return {"id": eid, "user_id": user, "speaker": speaker, "content": content, "time": time}
 
@@ -60,7 +62,9 @@ def test_a_move_closes_the_old_residence_in_the_same_write(engine: MemoryEngine)
     # Given Priya lives in Berlin
     engine.memorize([event("e1", "I live in Berlin with my two cats.", 0)])
     # When she says, months later and in everyday words, that the family moved
-    result = engine.memorize([event("e2", "Big news: we finally moved to Lisbon last weekend!", 120)])
+    result = engine.memorize(
+        [event("e2", "Big news: we finally moved to Lisbon last weekend!", 120)]
+    )
     # Then the Berlin item is closed by the Lisbon one, before anything else reads it
     items = all_items(engine)
     berlin, lisbon = one(items, "Berlin"), one(items, "Lisbon")
@@ -73,7 +77,10 @@ def test_a_move_closes_the_old_residence_in_the_same_write(engine: MemoryEngine)
     # And default retrieval never returns the stale fact; history shows it after the new one
     current = engine.retrieve("u-1", "Where does Priya live?", top_k=5)
     assert berlin.id not in [s.item.id for s in current.items]
-    history = [s.item.id for s in engine.retrieve("u-1", "Where does Priya live?", include_history=True).items]
+    history = [
+        s.item.id
+        for s in engine.retrieve("u-1", "Where does Priya live?", include_history=True).items
+    ]
     assert history.index(lisbon.id) < history.index(berlin.id)
 
 
@@ -127,7 +134,9 @@ def test_superseded_twice_and_redelivery_changes_nothing(engine: MemoryEngine) -
     again = engine.memorize(batch)
     # Then nothing changes
     assert again.changes == []
-    assert sorted((i.id, i.archived, i.valid_to, i.replaced_by) for i in all_items(engine)) == before
+    assert (
+        sorted((i.id, i.archived, i.valid_to, i.replaced_by) for i in all_items(engine)) == before
+    )
 
 
 def test_same_value_said_again_and_an_ended_fact(engine: MemoryEngine) -> None:
