@@ -102,7 +102,8 @@ async def kafka_snapshots(
     user_id: str, options: KafkaOptions, *, poll_interval: float
 ) -> AsyncGenerator[ContextSnapshot | None, None]:
     """The user's snapshots from the context topic: the latest one (or None when there is
-    none yet) once the partition was read to its end, then each one published after."""
+    none yet) once the partition was read to its end, then each one published after, and
+    None for a tombstone (the user was deleted)."""
     key = user_id.encode()
     consumer = AIOKafkaConsumer(group_id=None, enable_auto_commit=False, **options.kwargs())
     await consumer.start()
@@ -118,11 +119,16 @@ async def kafka_snapshots(
         while await consumer.position(tp) < max(end, consumer.highwater(tp) or 0):
             for record in (await consumer.getmany(tp, timeout_ms=500)).get(tp, []):
                 if record.key == key:
-                    latest = _decode(record.value) or latest
+                    # A tombstone (null value): the user was deleted since.
+                    latest = None if record.value is None else _decode(record.value) or latest
         yield latest
         while True:
             for record in (await consumer.getmany(tp, timeout_ms=1000)).get(tp, []):
-                if record.key == key and (snapshot := _decode(record.value)) is not None:
+                if record.key != key:
+                    continue
+                if record.value is None:
+                    yield None  # deleted: versions start again
+                elif (snapshot := _decode(record.value)) is not None:
                     yield snapshot
     finally:
         await consumer.stop()

@@ -114,7 +114,13 @@ class NatsSettings(Section):
         30.0, gt=0, description="seconds before an unacked event is redelivered"
     )
     max_ack_pending: int = Field(
-        4096, ge=1, description="unacked events held at once (bounds the drain on SIGTERM)"
+        4096, ge=1, description="unacked events at once per consumer, across all replicas"
+    )
+    max_pending: int = Field(
+        1024,
+        ge=1,
+        description="events one replica holds unacked at once (bounds what a shutdown or "
+        "a shard handover has to finish or hand back)",
     )
     fetch_batch: int = Field(256, ge=1, description="messages per pull request")
     fetch_timeout: float = Field(0.05, gt=0, description="seconds a pull waits to fill a batch")
@@ -163,7 +169,10 @@ class KafkaSettings(Section):
     max_poll_records: int = Field(500, ge=1)
     fetch_max_wait_ms: int = Field(100, ge=0)
     max_pending: int = Field(
-        4096, ge=1, description="records held uncommitted at once (bounds a rebalance)"
+        1024,
+        ge=1,
+        description="records one replica holds uncommitted at once (bounds what a shutdown "
+        "or a rebalance has to finish or hand back)",
     )
     commit_interval_ms: int = Field(200, gt=0, description="how often stored offsets commit")
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"

@@ -10,7 +10,7 @@ from typing import Protocol
 from memoryd.events import Event
 
 #: Headers every dead letter carries, on every transport (the original headers are kept).
-DLQ_REASON = "Memoryd-Dead-Letter-Reason"  # invalid | oversized | failed
+DLQ_REASON = "Memoryd-Dead-Letter-Reason"  # invalid | oversized | user_mismatch | failed
 DLQ_DETAIL = "Memoryd-Dead-Letter-Detail"
 
 
@@ -22,6 +22,20 @@ class Delivery(Protocol):
 
     @property
     def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def routed_user(self) -> str | None:
+        """The user the broker routed it under (NATS: the user token of its subject; Kafka:
+        its record key), or None when it has none or not a canonical one. An event is
+        only taken for the user it is routed under: broker permissions on subjects or
+        keys are what scope a publisher to its tenants."""
+        ...
+
+    @property
+    def published_at(self) -> datetime | None:
+        """When the broker stored it, if known: the time of an event that has none, so a
+        replayed event keeps the time it was first published at."""
+        ...
 
     @property
     def attempt(self) -> int:

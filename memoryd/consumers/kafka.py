@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
@@ -63,6 +64,23 @@ class KafkaDelivery:
     @property
     def headers(self) -> Mapping[str, str]:
         return self._headers
+
+    @property
+    def routed_user(self) -> str | None:
+        key: bytes | None = self.record.key
+        if not key:
+            return None
+        try:
+            return key.decode()
+        except UnicodeDecodeError:
+            return None
+
+    @property
+    def published_at(self) -> datetime | None:
+        # CreateTime (the producer's clock) or LogAppendTime, as the topic is configured.
+        if self.record.timestamp is None or self.record.timestamp < 0:
+            return None
+        return datetime.fromtimestamp(self.record.timestamp / 1000, UTC)
 
     @property
     def attempt(self) -> int:
@@ -367,6 +385,11 @@ class KafkaTransport:
             self.settings.events_topic,
             key=event.user_id.encode(),
         )
+
+    async def erase_user(self, user_id: str) -> None:
+        """Nothing to erase here: the events and dead-letter topics are not compacted, so
+        a user's records cannot be removed by key; they expire with the topics' retention,
+        and the memory core drops them if they are read again (the user's tombstone)."""
 
     async def dead_letter(
         self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None

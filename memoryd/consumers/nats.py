@@ -21,8 +21,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from faststream.nats import NatsBroker
 from faststream.nats.security import (
@@ -36,7 +37,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
-from nats.js.errors import BadRequestError
+from nats.js.errors import BadRequestError, NotFoundError
 
 from memoryd.config import NatsSettings
 from memoryd.consumers.backoff import compute_backoff
@@ -45,7 +46,7 @@ from memoryd.consumers.nats_shards import ShardLeases, shard_of, stream_transfor
 from memoryd.consumers.transport import Revoked, Submit
 from memoryd.errors import PermanentError, TransientError
 from memoryd.events import Event
-from memoryd.subjects import dead_letter_subject, events_subject, user_token
+from memoryd.subjects import dead_letter_subject, events_subject, user_from_token, user_token
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,50 @@ def nats_security(settings: NatsSettings) -> NatsSecurity | None:
     return None
 
 
+def user_of_subject(prefix: str, subject: str, shards: int = 1) -> str | None:
+    """The user an events subject belongs to: ``<prefix>.<token>``, or with shards the
+    stream's rewrite ``<prefix>.<shard>.<token>`` whose shard must be the token's. None
+    for any other subject, and for a token that is not the canonical encoding of a user
+    id (``=`` + base64 of a subject-safe id is not ``alice``'s subject: permissions are
+    granted on the canonical one)."""
+    head = prefix + "."
+    if not subject.startswith(head):
+        return None
+    parts = subject[len(head) :].split(".")
+    if shards > 1:
+        if len(parts) != 2 or parts[0] != str(shard_of(parts[1], shards)):
+            return None
+        parts = parts[1:]
+    if len(parts) != 1:
+        return None
+    try:
+        user_id = user_from_token(parts[0])
+    except ValueError:  # not base64, or not UTF-8 (UnicodeDecodeError is a ValueError)
+        return None
+    return user_id if user_id and user_token(user_id) == parts[0] else None
+
+
 class NatsDelivery:
     """A JetStream message as a :class:`~memoryd.consumers.delivery.Delivery`."""
 
-    def __init__(self, msg: Msg, shard: int = 0):
+    def __init__(
+        self,
+        msg: Msg,
+        shard: int = 0,
+        *,
+        routed_user: str | None = None,
+        on_settled: Callable[[], None] | None = None,
+    ):
         self._msg = msg
         self.shard = shard
+        self._routed_user = routed_user
+        self._on_settled = on_settled
+
+    def _settled(self) -> None:
+        """Acked or handed back: it no longer counts against the replica's bound."""
+        if self._on_settled is not None:
+            self._on_settled()
+            self._on_settled = None
 
     @property
     def body(self) -> bytes:
@@ -85,6 +124,14 @@ class NatsDelivery:
         return self._msg.headers or {}
 
     @property
+    def routed_user(self) -> str | None:
+        return self._routed_user
+
+    @property
+    def published_at(self) -> datetime | None:
+        return self._msg.metadata.timestamp
+
+    @property
     def attempt(self) -> int:
         return int(self._msg.metadata.num_delivered or 1)
 
@@ -93,10 +140,16 @@ class NatsDelivery:
         return self._msg.subject
 
     async def ack(self) -> None:
-        await self._msg.ack()
+        try:
+            await self._msg.ack()
+        finally:
+            self._settled()
 
     async def retry(self, delay: float) -> None:
-        await self._msg.nak(delay=delay)
+        try:
+            await self._msg.nak(delay=delay)
+        finally:
+            self._settled()
 
     async def working(self) -> None:
         await self._msg.in_progress()
@@ -133,6 +186,8 @@ class NatsTransport:
         self._leases: ShardLeases | None = None
         self._shards: dict[int, _ShardConsumer] = {}
         self._stopping = asyncio.Event()
+        self._held = 0  # deliveries handed to the pipeline, not yet acked or handed back
+        self._room = asyncio.Event()
 
     @property
     def js(self) -> JetStreamContext:
@@ -264,8 +319,13 @@ class NatsTransport:
         s = self.settings
         failures = 0
         while not consumer.stop.is_set():
+            room = s.max_pending - self._held
+            if room <= 0:
+                await self._wait_for_room(consumer.stop)
+                continue
             try:
-                messages = await consumer.pull.fetch(batch=s.fetch_batch, timeout=s.fetch_timeout)
+                batch = min(s.fetch_batch, room)
+                messages = await consumer.pull.fetch(batch=batch, timeout=s.fetch_timeout)
             except TimeoutError:  # nothing to fetch (nats' own TimeoutError subclasses it)
                 continue
             except Exception as exc:
@@ -277,7 +337,27 @@ class NatsTransport:
                 continue
             failures = 0
             for msg in messages:
-                await submit(NatsDelivery(msg, shard))
+                await submit(self._delivery(msg, shard))
+
+    async def _wait_for_room(self, stop: asyncio.Event) -> None:
+        """Until the pipeline settled some of what it holds, or the shard stops."""
+        self._room.clear()
+        waits = {asyncio.create_task(self._room.wait()), asyncio.create_task(stop.wait())}
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    def _delivery(self, msg: Msg, shard: int) -> NatsDelivery:
+        s = self.settings
+        user = user_of_subject(s.events_subject, msg.subject, s.shards)
+        self._held += 1
+        return NatsDelivery(msg, shard, routed_user=user, on_settled=self._release_one)
+
+    def _release_one(self) -> None:
+        self._held -= 1
+        self._room.set()
 
     async def _stop_shard(self, shard: int) -> None:
         consumer = self._shards.pop(shard, None)
@@ -290,7 +370,7 @@ class NatsTransport:
         # leaves nothing fetched-but-unprocessed behind.
         for msg in await self._drain_pending(consumer.pull):
             if self._submit is not None:
-                await self._submit(NatsDelivery(msg, shard))
+                await self._submit(self._delivery(msg, shard))
         # Unsubscribed now, the connection's drain on close has nothing to wait for.
         try:
             await consumer.pull.unsubscribe()
@@ -330,6 +410,23 @@ class NatsTransport:
             info = await self.js.consumer_info(self.settings.stream, self._consumer_for(shard)[0])
             lag += int(info.num_pending or 0)
         return lag
+
+    async def erase_user(self, user_id: str) -> None:
+        s = self.settings
+        token = user_token(user_id)
+        events = (
+            f"{s.events_subject}.{token}"
+            if s.shards == 1
+            else f"{s.events_subject}.{shard_of(token, s.shards)}.{token}"
+        )
+        dead_letters = dead_letter_subject(s.dead_letter_subject, user_id)
+        for stream, subject in ((s.stream, events), (s.dead_letter_stream, dead_letters)):
+            try:
+                await self.js.purge_stream(stream, subject=subject)
+            except NotFoundError:
+                log.info("nothing to purge: no such stream", extra={"stream": stream})
+            except Exception as exc:
+                raise TransientError(f"could not purge the user's subject: {exc!r}") from exc
 
     async def dead_letter(
         self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None

@@ -71,26 +71,49 @@ class IngestPipeline:
         self._user_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self.counts = {"memorized": 0, "dead_lettered": 0, "retried": 0, "released": 0}
+        self.counts = {
+            "memorized": 0,
+            "deleted": 0,
+            "dead_lettered": 0,
+            "retried": 0,
+            "released": 0,
+        }
+        self._closed = False
 
     async def submit(self, delivery: Delivery) -> None:
-        """Take one delivery: dead-letter it if it is bad, else buffer it for its user."""
+        """Take one delivery: dead-letter it if it is bad, else buffer it for its user.
+        Once the intake is closed (shutdown), it is handed back at once instead."""
         self.metrics.inflight_events.inc()
+        if self._closed:
+            await self._hand_back([delivery])
+            return
+        user = delivery.routed_user  # where its dead letter goes, even when unreadable
         if len(delivery.body) > self.settings.max_event_bytes:
             detail = f"{len(delivery.body)} bytes > limit {self.settings.max_event_bytes}"
-            await self._dead_letter(delivery, "oversized", detail, None)
+            await self._dead_letter(delivery, "oversized", detail, user)
             return
         try:
-            event = parse_event(delivery.body, received_at=datetime.now(UTC))
+            received_at = delivery.published_at or datetime.now(UTC)
+            event = parse_event(delivery.body, received_at=received_at)
         except InvalidEventError as exc:
-            await self._dead_letter(delivery, "invalid", str(exc), None)
+            await self._dead_letter(delivery, "invalid", str(exc), user)
             return
         except Exception as exc:  # a parser failure must not stop the consume loop
             log.exception("unexpected error validating an event", extra={"origin": delivery.origin})
-            await self._dead_letter(delivery, "invalid", f"could not be parsed: {exc!r}", None)
+            await self._dead_letter(delivery, "invalid", f"could not be parsed: {exc!r}", user)
+            return
+        if event.user_id != user:
+            # Tenant integrity: a publisher allowed on one user's subject (or key) must not
+            # write into another user's memory by naming them in the body.
+            detail = "the body's user_id is not the user the message was routed under"
+            await self._dead_letter(delivery, "user_mismatch", detail, user)
             return
         pending = Pending(event, delivery, len(delivery.body), datetime.now(UTC))
         self.batcher.add(event.user_id, pending)
+
+    def close_intake(self) -> None:
+        """Shutdown: from now on every delivery is handed back unprocessed."""
+        self._closed = True
 
     def user_lock(self, user_id: str) -> asyncio.Lock:
         lock = self._user_locks.get(user_id)
@@ -116,17 +139,30 @@ class IngestPipeline:
         hold its events (their acks count), and give back the buffered ones unacknowledged
         (NATS redelivers them at once; Kafka's next owner reads them from the last commit)."""
         dropped = self.batcher.discard(lambda p: lost(p.delivery))
-        for pending in dropped:
-            try:
-                await pending.delivery.retry(0)
-            except Exception as exc:  # e.g. the connection is gone: ack_wait redelivers it
-                log.info("could not hand an event back", extra={"error": repr(exc)})
-        self._count("released", len(dropped))
+        await self._hand_back([p.delivery for p in dropped])
         await self.batcher.wait_for(lambda p: lost(p.delivery))
 
-    async def drain(self) -> None:
-        """Memorise everything buffered; used on shutdown after consumption stopped."""
-        await self.batcher.drain()
+    async def drain(self, budget: float = float("inf")) -> int:
+        """Shutdown, after consumption stopped: memorise what is buffered for up to
+        ``budget`` seconds, then hand back what is left (NATS: nak, so it is redelivered
+        at once; Kafka: left uncommitted) and wait for the groups in flight, which cannot
+        be interrupted. Returns how many events were handed back."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(budget):
+                await self.batcher.drain()
+                return 0
+        left = self.batcher.discard(lambda p: True)
+        await self._hand_back([p.delivery for p in left])
+        await self.batcher.drain()  # nothing buffered now: waits for the groups in flight
+        return len(left)
+
+    async def _hand_back(self, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            try:
+                await delivery.retry(0)
+            except Exception as exc:  # e.g. the connection is gone: ack_wait redelivers it
+                log.info("could not hand an event back", extra={"error": repr(exc)})
+        self._count("released", len(deliveries))
 
     async def _memorize(self, group: Group) -> None:
         pendings = [p for batch in group.values() for p in batch]
@@ -176,10 +212,14 @@ class IngestPipeline:
         if failed := [a for a in acks if isinstance(a, BaseException)]:
             # Stored but not acked: redelivered, and recognised as stored when it comes back.
             log.warning("acks failed", extra={"events": len(failed), "error": repr(failed[0])})
-        self._count("memorized", len(pendings))
-        if self.on_memorized is not None:
-            for user_id, batch in group.items():
-                await self.on_memorized(user_id, batch, result)
+        for user_id, batch in group.items():
+            # Events of a deleted user timed before the deletion: dropped (and acked).
+            dropped = set(result.deleted.get(user_id, ()))
+            kept = [p for p in batch if p.event.id not in dropped]
+            self._count("deleted", len(batch) - len(kept))
+            self._count("memorized", len(kept))
+            if self.on_memorized is not None and kept:
+                await self.on_memorized(user_id, kept, result)
 
     async def _isolate(self, group: Group, detail: str) -> None:
         """A group failed for good: retry it user by user, then event by event, so only

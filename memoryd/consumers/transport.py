@@ -55,6 +55,12 @@ class Transport(Protocol):
         """Append an event to the events stream/topic, as a producer would."""
         ...
 
+    async def erase_user(self, user_id: str) -> None:
+        """The user was deleted: erase what the broker holds of theirs where it can (NATS:
+        purge the user's events and dead-letter subjects). Kafka topics that are not
+        compacted cannot be erased by key: their records expire with the retention."""
+        ...
+
     async def dead_letter(
         self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
     ) -> None:

@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0
 _CATCH_UP_SECONDS = 30.0
 _HANDOVER_SECONDS = 5.0
+#: Shutdown: buffered events are memorised for this share of the grace period, then
+#: handed back; batches in flight and snapshots must be done by the second share; the
+#: rest of the grace is for closing (leases, the last Kafka commit, leaving the group).
+_DRAIN_SHARE = 0.5
+_WORK_SHARE = 0.8
 
 
 class Daemon:
@@ -125,27 +130,45 @@ class Daemon:
         return self.transport.owns(user_id)
 
     async def stop(self) -> None:
-        """Drain in order; whatever misses the grace period stays unacked and is redelivered."""
+        """Drain in order within the grace period: stop taking events at once, memorise
+        what is buffered for half the grace, hand back the rest (unacked: redelivered to
+        whoever consumes next), finish the batches in flight and publish their snapshots,
+        then close. Whatever still misses the grace stays unacked and is redelivered."""
+        loop = asyncio.get_running_loop()
+        grace = self.settings.shutdown_grace_seconds
+        drain_until = loop.time() + grace * _DRAIN_SHARE
+        work_until = loop.time() + grace * _WORK_SHARE
         self._draining = True
+        self.pipeline.close_intake()  # from here on, deliveries are handed straight back
+        released = self.pipeline.counts["released"]
         if self._lag_task:
             self._lag_task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._lag_task
-        # Runs in progress finish first (each is one job for one user); none starts after.
-        budget = min(_HANDOVER_SECONDS, self.settings.shutdown_grace_seconds)
-        await self.evolution.stop(timeout=budget)
+        # Evolution runs in progress finish (each is one job for one user, under its lock)
+        # while the buffered batches drain; none starts after.
+        evolution = asyncio.create_task(
+            self.evolution.stop(timeout=min(_HANDOVER_SECONDS, grace * _DRAIN_SHARE))
+        )
         try:
-            async with asyncio.timeout(self.settings.shutdown_grace_seconds):
+            async with asyncio.timeout_at(work_until):
                 await self.transport.stop_consuming()
-                await self.pipeline.drain()
+                await self.pipeline.drain(max(drain_until - loop.time(), 0.0))
                 await self.scheduler.flush()
         except TimeoutError:
             log.warning(
-                "drain exceeded the grace period; unacked events will be redelivered",
+                "drain exceeded its share of the grace period; unacked events will be redelivered",
                 extra={"buffered": self.pipeline.batcher.buffered},
             )
         except Exception:
             log.exception("drain failed; unacked events will be redelivered")
+        await evolution
+        handed_back = self.pipeline.counts["released"] - released
+        log.log(
+            logging.WARNING if handed_back else logging.INFO,
+            "events handed back unprocessed at shutdown (redelivered to the next consumer)",
+            extra={"handed_back": handed_back},
+        )
         if self._keepalive is not None:
             self._keepalive.cancel()
             with suppress(asyncio.CancelledError):
@@ -169,10 +192,18 @@ class Daemon:
         results = []
         for user_id, user_events in by_user.items():
             async with self.pipeline.user_lock(user_id):
-                results.append(await asyncio.to_thread(self._engine.memorize, user_events))
-            self._notify(user_id, user_events, None, results[-1].changes)
+                result = await asyncio.to_thread(self._engine.memorize, user_events)
+            results.append(result)
+            dropped = set(result.deleted.get(user_id, ()))
+            kept = [e for e in user_events if e.id not in dropped]
+            self._metrics.events_consumed.labels("http", "deleted").inc(
+                len(user_events) - len(kept)
+            )
+            if not kept:
+                continue  # all from before the user's deletion: nothing to announce
+            self._notify(user_id, kept, None, result.changes)
             if self.owns(user_id):
-                self.evolution.on_memorized(user_id, len(results[-1].items))
+                self.evolution.on_memorized(user_id, len(result.items))
         return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
@@ -190,6 +221,8 @@ class Daemon:
             self.scheduler.forget(user_id)
             self.evolution.forget(user_id)
             await self.sink.clear(user_id)
+            # Last: the tombstone already keeps whatever is still in the stream out.
+            await self.transport.erase_user(user_id)
         return before
 
     async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:

@@ -42,6 +42,8 @@ from memoryd.memory.summaries import CategoryRefresher
 from memoryd.memory.summarize import Summarizer
 
 log = logging.getLogger(__name__)
+#: Marks a deleted user's tombstone among the per-user bookkeeping records.
+_KIND, _TOMBSTONE = "kind", "tombstone"
 
 
 class MemoryEngine:
@@ -84,6 +86,7 @@ class MemoryEngine:
         :class:`InvalidEventError` naming the field) and write nothing; the rest go through.
         """
         valid, rejected = _validate(events)
+        valid, deleted = self._drop_deleted(valid)
         per_user: dict[str, list[Event]] = {}
         for event in valid:
             per_user.setdefault(event.user_id, []).append(event)
@@ -94,6 +97,7 @@ class MemoryEngine:
             "reinforced_item_ids": [],
             "touched_categories": {},
             "rejected": rejected,
+            "deleted": deleted,
             "changes": [],
         }
         for user_id, user_events in per_user.items():
@@ -181,8 +185,34 @@ class MemoryEngine:
         return restored
 
     def user_ids(self) -> list[str]:
-        """Every user with memorised events (from the per-user bookkeeping)."""
-        return sorted({str(r.payload["user_id"]) for r in self.store.scroll(USERS, Filter())})
+        """Every user with memorised events (from the per-user bookkeeping; a deleted
+        user's tombstone does not count)."""
+        records = self.store.scroll(USERS, Filter(must_not={_KIND: _TOMBSTONE}))
+        return sorted({str(r.payload["user_id"]) for r in records})
+
+    def deleted_at(self, user_id: str) -> datetime | None:
+        """When the user was last deleted (their tombstone), or None."""
+        found = self.store.get(USERS, [ids.tombstone_id(user_id)])
+        return datetime.fromisoformat(str(found[0].payload["deleted_at"])) if found else None
+
+    def _drop_deleted(self, events: list[Event]) -> tuple[list[Event], dict[str, list[str]]]:
+        """Deletion sticks: a deleted user's events timed at or before the deletion (a
+        redelivery, a replay, a re-send) are dropped; later ones are memorised."""
+        tombstones = {u: self.deleted_at(u) for u in {e.user_id for e in events}}
+        kept: list[Event] = []
+        dropped: dict[str, list[str]] = {}
+        for event in events:
+            deleted_at = tombstones[event.user_id]
+            if deleted_at is not None and event.at() <= deleted_at:
+                dropped.setdefault(event.user_id, []).append(event.id)
+            else:
+                kept.append(event)
+        for user_id, event_ids in dropped.items():
+            log.info(
+                "dropped events of a deleted user",
+                extra={"user_id": user_id, "events": len(event_ids)},
+            )
+        return kept, dropped
 
     def user_state(self, user_id: str) -> dict[str, Any]:
         """The user's bookkeeping: ``last_event_time``, ``revision`` (bumped by every batch
@@ -206,10 +236,18 @@ class MemoryEngine:
         )
 
     def delete_user(self, user_id: str) -> UserStats:
-        """Delete everything derived from the user's events; return what was there."""
+        """Delete everything derived from the user's events and record a tombstone (see
+        :meth:`deleted_at`); return what was there."""
         before = self.stats(user_id)
+        # The tombstone is written after the erase (which takes the old one too) and never
+        # moves back: events timed up to it stay out, whatever replays them later.
+        deleted_at = max(
+            datetime.now(UTC), self.deleted_at(user_id) or datetime.min.replace(tzinfo=UTC)
+        )
         for collection in (ITEMS, CATEGORIES, RESOURCES, USERS):
             self.store.delete(collection, Filter(must={"user_id": user_id}))
+        tombstone = {"user_id": user_id, _KIND: _TOMBSTONE, "deleted_at": deleted_at.isoformat()}
+        self.store.upsert(USERS, [VectorPoint(ids.tombstone_id(user_id), USER_VECTOR, tombstone)])
         self.store.flush()
         log.info("deleted user memory", extra={"user_id": user_id, "items": before.items})
         return before

@@ -39,6 +39,11 @@ def user_state_id(user_id: str) -> str:
     return _uuid("user", user_id)
 
 
+def tombstone_id(user_id: str) -> str:
+    """The record of a user's deletion, kept when everything else of theirs is erased."""
+    return _uuid("tombstone", user_id)
+
+
 def run_id(job: str, user_id: str, scheduled: str) -> str:
     """A self-evolution run: the same job for the same user at the same scheduled time is
     the same run, on every replica and after every restart."""

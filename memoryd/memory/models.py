@@ -196,7 +196,8 @@ class MemorizeResult(_Model):
     """The outcome of one ``memorize`` call.
 
     ``items`` holds the items written (new or reinforced); ``rejected`` the invalid events,
-    each with the reason, none of which left anything in the store.
+    each with the reason, none of which left anything in the store; ``deleted`` the ids
+    of events dropped per user because they are timed at or before the user's deletion.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -207,6 +208,7 @@ class MemorizeResult(_Model):
     reinforced_item_ids: list[str] = Field(default_factory=list)
     touched_categories: dict[str, list[str]] = Field(default_factory=dict)
     rejected: list[Any] = Field(default_factory=list)
+    deleted: dict[str, list[str]] = Field(default_factory=dict)
     #: Facts this call superseded (a newer value memorised for the same subject).
     changes: list[FactChange] = Field(default_factory=list)
 
@@ -215,6 +217,7 @@ class MemorizeResult(_Model):
         """One result for several ``memorize`` calls (e.g. one per user)."""
         fields: dict[str, Any] = {name: [] for name in cls.model_fields}
         fields["touched_categories"] = {}
+        fields["deleted"] = {}
         for result in results:
             for name in cls.model_fields:
                 value = getattr(result, name)

@@ -88,7 +88,12 @@ class KafkaSnapshotSink:
                     self._remember(record.key, record.value)
 
     def _remember(self, key: bytes | None, value: bytes | None) -> None:
-        if key is None or not value:
+        if key is None:
+            return
+        if value is None:  # a tombstone: the user was deleted
+            self._latest.pop(key.decode("utf-8", "replace"), None)
+            return
+        if not value:
             return
         try:
             snapshot = ContextSnapshot.model_validate_json(value)
@@ -119,7 +124,12 @@ class KafkaSnapshotSink:
         return ContextSnapshot.model_validate_json(known[1])
 
     async def clear(self, user_id: str) -> None:
+        """Publish the empty snapshot (kind ``deleted``) for the followers, then a tombstone
+        (null value) under the user's key: compaction then removes every snapshot of
+        theirs from the topic, and the tombstone itself after ``delete.retention.ms``."""
         await self.publish(deleted_snapshot(user_id, await self.latest(user_id)))
+        await self._broker.publish(None, self.settings.context_topic, key=user_id.encode())
+        self._remember(user_id.encode(), None)
 
     async def close(self) -> None:
         self._ready.set()  # nobody waits for a reader that will not come

@@ -60,8 +60,11 @@ class NatsSnapshotSink:
         return ContextSnapshot.model_validate_json(entry.value)
 
     async def clear(self, user_id: str) -> None:
-        """Publish an empty snapshot (kind ``deleted``) rather than purging the key."""
+        """Publish the empty snapshot (kind ``deleted``) so live subscribers and KV watchers
+        learn of the deletion, then purge the user's key: no revision of their memory
+        stays in the bucket (a purge marker without data does)."""
         await self.publish(deleted_snapshot(user_id, await self.latest(user_id)))
+        await self._bucket().purge(user_token(user_id))
 
     async def close(self) -> None:
         """Nothing of its own to close: the transport owns the connection."""

@@ -38,7 +38,8 @@ class SnapshotSink(Protocol):
 
     async def clear(self, user_id: str) -> None:
         """The user's memory was deleted: publish an empty snapshot saying so (kind
-        ``deleted``), so subscribers learn of it and versions continue from the last."""
+        ``deleted``, the version after the last), then remove the user's latest snapshot
+        from the sink (NATS: KV purge; Kafka: a tombstone). Versions start again from 1."""
         ...
 
     async def close(self) -> None: ...

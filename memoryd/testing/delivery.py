@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -19,9 +20,14 @@ class FakeDelivery:
     acked: bool = False
     retries: list[float] = field(default_factory=list)
     working_signals: int = 0
+    routed_user: str | None = None
+    published_at: datetime | None = None
 
     @classmethod
     def of(cls, event: Mapping[str, Any], **kwargs: Any) -> FakeDelivery:
+        """The event as a broker delivers it: routed under its own user unless told."""
+        user = event.get("user_id")
+        kwargs.setdefault("routed_user", user if isinstance(user, str) else None)
         return cls(json.dumps(event).encode(), **kwargs)
 
     async def ack(self) -> None:

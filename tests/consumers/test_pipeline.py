@@ -123,7 +123,13 @@ def test_transient_store_failure_retries_without_ack(store: FlakyStore) -> None:
         await pipeline.submit(again)
         await pipeline.drain()
         assert again.acked and memorized == ["e1"]
-        assert pipeline.counts == {"memorized": 1, "dead_lettered": 0, "retried": 1, "released": 0}
+        assert pipeline.counts == {
+            "memorized": 1,
+            "deleted": 0,
+            "dead_lettered": 0,
+            "retried": 1,
+            "released": 0,
+        }
 
     asyncio.run(scenario())
 

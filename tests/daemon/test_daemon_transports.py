@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,7 @@ async def test_a_restart_resumes_where_the_last_run_stopped(broker: Broker, tmp_
         await asyncio.sleep(0.3)
         assert daemon.pipeline.counts == {
             "memorized": len(second),
+            "deleted": 0,
             "dead_lettered": 0,
             "retried": 0,
             "released": 0,
@@ -186,25 +188,27 @@ async def test_the_same_event_published_twice_is_memorised_once(
     assert all(i.reinforcement == 1 for i in items)
 
 
-async def test_delete_user_publishes_an_empty_snapshot_and_versions_go_on(
+async def test_delete_user_removes_the_latest_snapshot_and_later_events_come_back(
     daemon: Daemon, settings: Settings, broker: Broker
 ) -> None:
+    # Given a user with memory and a snapshot
     await broker.publish(settings, event("x1", "I keep bees in my garden.", user="erin"))
-    first = await eventually(lambda: daemon.latest_snapshot("erin"))
+    await eventually(lambda: daemon.latest_snapshot("erin"))
+    # When the user is deleted
     deleted = await daemon.delete_user("erin")
+    # Then the memory and the latest snapshot (KV key / compacted topic) are gone
     assert deleted.events == 1
-    tomb = await daemon.latest_snapshot("erin")
-    assert tomb is not None and tomb.trigger.kind == "deleted"
-    assert tomb.items == [] and tomb.version == first.version + 1
     assert daemon.engine.stats("erin").events == 0
-    await broker.publish(settings, event("x2", "I started a pottery class.", user="erin"))
-
-    async def next_version() -> ContextSnapshot | None:
-        snap = await daemon.latest_snapshot("erin")
-        return snap if snap and snap.version > tomb.version else None
-
-    again = await eventually(next_version)
+    assert await daemon.latest_snapshot("erin") is None
+    # and an event timed after the deletion is memorised as usual
+    later = {**event("x2", "I started a pottery class.", user="erin"), "time": _now()}
+    await broker.publish(settings, later)
+    again = await eventually(lambda: daemon.latest_snapshot("erin"))
     assert {s for i in again.items for s in i.sources} == {"x2"}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 async def test_owns_every_user_when_alone(daemon: Daemon, settings: Settings) -> None:
