@@ -21,12 +21,12 @@ from memoryd.config import BatchSettings
 from memoryd.consumers.backoff import compute_backoff
 from memoryd.consumers.batcher import Group, UserBatcher
 from memoryd.consumers.delivery import Delivery, Pending
-from memoryd.daemon.metrics import Metrics
-from memoryd.daemon.tracing import parent_context
 from memoryd.errors import InvalidEventError, PermanentError, TransientError
 from memoryd.events import parse_event
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import MemorizeResult
+from memoryd.telemetry.metrics import Metrics
+from memoryd.telemetry.tracing import parent_context
 
 log = logging.getLogger(__name__)
 

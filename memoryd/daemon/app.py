@@ -20,7 +20,6 @@ from memoryd.consumers.nats import NatsTransport
 from memoryd.consumers.pipeline import IngestPipeline
 from memoryd.consumers.transport import Transport
 from memoryd.daemon.http import create_app
-from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
@@ -36,6 +35,7 @@ from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService, NotOwnedError
+from memoryd.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0

@@ -35,9 +35,9 @@ from memoryd.client import (
 from memoryd.config import Settings, load_settings
 from memoryd.daemon.cli_api import call_api
 from memoryd.daemon.embedded import EmbeddedNats
-from memoryd.daemon.logs import configure_logging
 from memoryd.errors import InvalidEventError, MemorydError
 from memoryd.schedulers.jobs import JOBS
+from memoryd.telemetry.logs import configure_logging
 
 logger = logging.getLogger("memoryd.cli")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
+from memoryd.telemetry.metrics import Metrics
 
 
 class ApiBackend(Protocol):

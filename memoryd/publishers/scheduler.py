@@ -18,10 +18,10 @@ from typing import Protocol
 from opentelemetry import trace
 
 from memoryd.config import SnapshotSettings
-from memoryd.daemon.metrics import Metrics
-from memoryd.daemon.tracing import current_traceparent, parent_context
 from memoryd.events import ContextSnapshot, SnapshotChange, SnapshotTrigger
 from memoryd.publishers.snapshot import SnapshotBuilder
+from memoryd.telemetry.metrics import Metrics
+from memoryd.telemetry.tracing import current_traceparent, parent_context
 
 log = logging.getLogger(__name__)
 _RETRY_SECONDS = 1.0

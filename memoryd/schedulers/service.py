@@ -26,13 +26,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from memoryd.daemon.metrics import Metrics
 from memoryd.memory.engine import MemoryEngine
 from memoryd.schedulers.clock import Clock, SystemClock
 from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JOBS, Evolver, JobName
 from memoryd.schedulers.runs import JobRunner, Run, RunReport, Trigger
 from memoryd.schedulers.settings import EvolutionSettings, JobSchedule
+from memoryd.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import pytest
 from memoryd.config import BatchSettings
 from memoryd.consumers.delivery import Delivery
 from memoryd.consumers.pipeline import IngestPipeline
-from memoryd.daemon.metrics import Metrics
 from memoryd.errors import TransientError
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.delivery import FakeDelivery
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore

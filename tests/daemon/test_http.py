@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from memoryd.daemon.http import create_app
-from memoryd.daemon.metrics import Metrics
 from memoryd.errors import TransientError
 from memoryd.events import ContextSnapshot, Event, SnapshotItem
 from memoryd.memory.engine import MemoryEngine
@@ -27,6 +26,7 @@ from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService, NotOwnedError
 from memoryd.schedulers.settings import EvolutionSettings
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 

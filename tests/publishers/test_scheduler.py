@@ -6,12 +6,12 @@ import asyncio
 from datetime import UTC, datetime
 
 from memoryd.config import SnapshotSettings
-from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot, SnapshotTrigger
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
 from memoryd.publishers.scheduler import SnapshotScheduler
 from memoryd.publishers.snapshot import SnapshotBuilder, estimate_tokens
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 

@@ -9,7 +9,7 @@ is carried into the snapshot, so a trace runs from the app's publish to the agen
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from opentelemetry import context, trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -20,10 +20,12 @@ log = logging.getLogger(__name__)
 _PROPAGATOR = TraceContextTextMapPropagator()
 
 
-def configure_tracing(settings: Settings) -> None:
-    """Install an OTLP exporting tracer provider; call once, from ``main()``."""
+def configure_tracing(settings: Settings) -> Callable[[], None]:
+    """Install an OTLP exporting tracer provider; call once, from ``main()``. Returns what
+    flushes and stops it: call it after the daemon stopped, or the spans of the last
+    batches (exported in the background, in batches) are lost."""
     if not settings.otlp_endpoint:
-        return
+        return _nothing
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -36,6 +38,11 @@ def configure_tracing(settings: Settings) -> None:
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     trace.set_tracer_provider(provider)
     log.info("tracing to OTLP", extra={"endpoint": endpoint})
+    return provider.shutdown
+
+
+def _nothing() -> None:
+    """Tracing is off: nothing to flush."""
 
 
 def parent_context(headers: Mapping[str, str] | None) -> context.Context | None:

@@ -12,12 +12,12 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from memoryd.config import BatchSettings, SnapshotSettings
 from memoryd.consumers.pipeline import IngestPipeline
-from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
 from memoryd.publishers.scheduler import SnapshotScheduler
 from memoryd.publishers.snapshot import SnapshotBuilder
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.delivery import FakeDelivery
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
