@@ -1,6 +1,14 @@
-"""The error tree: transient failures are retried, permanent ones are dead-lettered."""
+"""The error tree: transient failures are retried, permanent ones are dead-lettered.
+
+What to do with each error lives here too: :func:`compute_backoff` is how long a
+:class:`TransientError` waits before its retry, whoever retries it (the ingest pipeline,
+the transports, the LLM client, the Kafka snapshot sink). It sits with the tree, not in
+``pipeline/``, because ``llm/`` is below the pipeline and retries too.
+"""
 
 from __future__ import annotations
+
+import random
 
 
 class MemorydError(Exception):
@@ -25,3 +33,18 @@ class InvalidEventError(PermanentError):
         which = f" {event_id!r}" if event_id else ""
         where = f" field {field!r}:" if field else ""
         super().__init__(f"invalid event{which}:{where} {reason}")
+
+
+def compute_backoff(
+    attempt: int, *, base: float, cap: float, rng: random.Random | None = None
+) -> float:
+    """Delay before retry number ``attempt`` (1-based): exponential, capped, "equal jitter".
+
+    Half of the capped delay is kept so a retry never comes back immediately; the other
+    half is random so replicas that failed together do not retry together.
+    """
+    if attempt < 1:
+        raise ValueError("attempt is 1-based")
+    ceiling = float(min(cap, base * 2 ** min(attempt - 1, 32)))
+    jitter: float = (rng or random).uniform(0, ceiling / 2)
+    return ceiling / 2 + jitter

@@ -30,13 +30,14 @@ from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 
 from memoryd.config import KafkaSettings
-from memoryd.consumers.backoff import compute_backoff
-from memoryd.consumers.delivery import DLQ_DETAIL, DLQ_REASON, Delivery
 from memoryd.consumers.kafka_topics import create_topics
 from memoryd.consumers.offsets import OffsetTracker
-from memoryd.consumers.transport import Revoked, Submit
+from memoryd.errors import compute_backoff
 from memoryd.events import Event
 from memoryd.kafka_options import connection_kwargs, kafka_security, partition_for
+from memoryd.pipeline.dead_letters import DLQ_DETAIL, DLQ_REASON
+from memoryd.pipeline.delivery import Delivery
+from memoryd.pipeline.transport import Revoked, Submit
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ DLQ_OFFSET = "Memoryd-Original-Offset"
 
 
 class KafkaDelivery:
-    """A consumed record as a :class:`~memoryd.consumers.delivery.Delivery`."""
+    """A consumed record as a :class:`~memoryd.pipeline.delivery.Delivery`."""
 
     def __init__(
         self, transport: KafkaTransport, record: ConsumerRecord[bytes, bytes], attempt: int = 1

@@ -40,12 +40,12 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
 from memoryd.config import NatsSettings
-from memoryd.consumers.backoff import compute_backoff
-from memoryd.consumers.delivery import DLQ_DETAIL, DLQ_REASON, Delivery
 from memoryd.consumers.nats_shards import ShardLeases, shard_of, stream_transform
-from memoryd.consumers.transport import Revoked, Submit
-from memoryd.errors import PermanentError, TransientError
+from memoryd.errors import PermanentError, TransientError, compute_backoff
 from memoryd.events import Event
+from memoryd.pipeline.dead_letters import DLQ_DETAIL, DLQ_REASON
+from memoryd.pipeline.delivery import Delivery
+from memoryd.pipeline.transport import Revoked, Submit
 from memoryd.subjects import dead_letter_subject, events_subject, user_from_token, user_token
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def user_of_subject(prefix: str, subject: str, shards: int = 1) -> str | None:
 
 
 class NatsDelivery:
-    """A JetStream message as a :class:`~memoryd.consumers.delivery.Delivery`."""
+    """A JetStream message as a :class:`~memoryd.pipeline.delivery.Delivery`."""
 
     def __init__(
         self,

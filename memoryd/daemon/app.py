@@ -14,11 +14,8 @@ from functools import partial
 
 from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
-from memoryd.consumers.delivery import Delivery, Pending
 from memoryd.consumers.kafka import KafkaTransport
 from memoryd.consumers.nats import NatsTransport
-from memoryd.consumers.pipeline import IngestPipeline
-from memoryd.consumers.transport import Transport
 from memoryd.daemon.http import create_app
 from memoryd.daemon.server import HttpServer
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
@@ -26,9 +23,12 @@ from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import USERS
+from memoryd.pipeline.delivery import Delivery, Pending
+from memoryd.pipeline.ingest import IngestPipeline
+from memoryd.pipeline.transport import SnapshotSink, Transport
 from memoryd.publishers.kafka_sink import KafkaSnapshotSink
 from memoryd.publishers.nats_sink import NatsSnapshotSink
-from memoryd.publishers.scheduler import SnapshotScheduler, SnapshotSink
+from memoryd.publishers.scheduler import SnapshotScheduler
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.discover import CategoryNamer

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import openai
 from pydantic import BaseModel, ValidationError
 
-from memoryd.consumers.backoff import compute_backoff
+from memoryd.errors import compute_backoff
 from memoryd.llm.settings import LlmSettings
 from memoryd.telemetry.llm_metrics import LlmMetrics
 

@@ -21,11 +21,9 @@ from faststream.kafka import KafkaBroker
 from pydantic import ValidationError
 
 from memoryd.config import KafkaSettings
-from memoryd.consumers.backoff import compute_backoff
-from memoryd.errors import TransientError
-from memoryd.events import ContextSnapshot
+from memoryd.errors import TransientError, compute_backoff
+from memoryd.events import ContextSnapshot, deleted_snapshot
 from memoryd.kafka_options import connection_kwargs
-from memoryd.publishers.snapshot import deleted_snapshot
 
 log = logging.getLogger(__name__)
 _TOPIC_WAIT_SECONDS = 30.0

@@ -12,8 +12,7 @@ from nats.js.errors import BucketNotFoundError, KeyDeletedError, KeyNotFoundErro
 from nats.js.kv import KeyValue
 
 from memoryd.config import NatsSettings
-from memoryd.events import ContextSnapshot
-from memoryd.publishers.snapshot import deleted_snapshot
+from memoryd.events import ContextSnapshot, deleted_snapshot
 from memoryd.subjects import context_subject, user_token
 
 log = logging.getLogger(__name__)

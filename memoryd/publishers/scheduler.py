@@ -13,36 +13,18 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
 
 from opentelemetry import trace
 
 from memoryd.config import SnapshotSettings
-from memoryd.events import ContextSnapshot, SnapshotChange, SnapshotTrigger
+from memoryd.events import SnapshotChange, SnapshotTrigger
+from memoryd.pipeline.transport import SnapshotSink
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.telemetry.metrics import Metrics
 from memoryd.telemetry.tracing import current_traceparent, parent_context
 
 log = logging.getLogger(__name__)
 _RETRY_SECONDS = 1.0
-
-
-class SnapshotSink(Protocol):
-    """Where snapshots go (NATS KV + subject, or a compacted Kafka topic)."""
-
-    async def start(self) -> None: ...
-
-    async def publish(self, snapshot: ContextSnapshot) -> None: ...
-
-    async def latest(self, user_id: str) -> ContextSnapshot | None: ...
-
-    async def clear(self, user_id: str) -> None:
-        """The user's memory was deleted: publish an empty snapshot saying so (kind
-        ``deleted``, the version after the last), then remove the user's latest snapshot
-        from the sink (NATS: KV purge; Kafka: a tombstone). Versions start again from 1."""
-        ...
-
-    async def close(self) -> None: ...
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from memoryd.config import Settings
-from memoryd.consumers.delivery import DLQ_REASON
+from memoryd.pipeline.dead_letters import DLQ_REASON
 from memoryd.subjects import user_token
 
 from ..daemon.brokers import Broker, NatsBroker, event, eventually, start_daemon

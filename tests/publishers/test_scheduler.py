@@ -14,27 +14,10 @@ from memoryd.publishers.snapshot import SnapshotBuilder, estimate_tokens
 from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
+from memoryd.testing.transport import InMemorySnapshotSink
 
 
-class Sink:
-    def __init__(self, start: ContextSnapshot | None = None) -> None:
-        self.published: list[ContextSnapshot] = []
-        self.start = start
-
-    async def publish(self, snapshot: ContextSnapshot) -> None:
-        self.published.append(snapshot)
-
-    async def latest(self, user_id: str) -> ContextSnapshot | None:
-        return self.published[-1] if self.published else self.start
-
-
-class SlowSink(Sink):
-    async def publish(self, snapshot: ContextSnapshot) -> None:
-        await asyncio.sleep(0.05)
-        await super().publish(snapshot)
-
-
-def scheduler_for(sink: Sink, *, min_interval_ms: int) -> SnapshotScheduler:
+def scheduler_for(sink: InMemorySnapshotSink, *, min_interval_ms: int) -> SnapshotScheduler:
     return SnapshotScheduler(
         SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
         sink,
@@ -83,8 +66,8 @@ def test_snapshot_has_summaries_and_relevant_items_within_budget() -> None:
 
 def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
     async def scenario() -> None:
-        previous = ContextSnapshot(user_id="u1", version=41, generated_at=datetime.now(UTC))
-        sink = Sink(start=previous)
+        sink = InMemorySnapshotSink()
+        sink.seed(ContextSnapshot(user_id="u1", version=41, generated_at=datetime.now(UTC)))
         scheduler = scheduler_for(sink, min_interval_ms=200)
         for i in range(10):  # a burst: the first goes out at once, the rest coalesce
             scheduler.notify("u1", event_ids=[f"e{i}"], turns=["Ann: hiking"])
@@ -99,7 +82,7 @@ def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
 
 def test_flush_publishes_pending_without_waiting() -> None:
     async def scenario() -> None:
-        sink = Sink()
+        sink = InMemorySnapshotSink()
         scheduler = scheduler_for(sink, min_interval_ms=60_000)
         scheduler.notify("u1", event_ids=["a"])
         await asyncio.sleep(0.05)
@@ -112,7 +95,7 @@ def test_flush_publishes_pending_without_waiting() -> None:
 
 def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
     async def scenario() -> None:
-        sink = SlowSink()
+        sink = InMemorySnapshotSink(delay=0.05)
         scheduler = scheduler_for(sink, min_interval_ms=60_000)
         scheduler.notify("u1", event_ids=["e1"])
         await asyncio.sleep(0.01)  # e1's snapshot is being published
@@ -127,7 +110,7 @@ def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
 
 def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_them() -> None:
     async def scenario() -> None:
-        sink = SlowSink()
+        sink = InMemorySnapshotSink(delay=0.05)
         scheduler = scheduler_for(sink, min_interval_ms=60_000)
         scheduler.notify("u1", event_ids=["e1"])
         scheduler.notify("u2", event_ids=["x1"])  # stays here
@@ -137,9 +120,9 @@ def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_the
         u1 = [s.trigger.event_ids for s in sink.published if s.user_id == "u1"]
         assert u1 == [["e1"], ["e2"]], "nothing pending is left behind"
         # The new owner continues the versions from the sink, not from here
-        sink.start = ContextSnapshot(user_id="u1", version=90, generated_at=datetime.now(UTC))
+        sink.seed(ContextSnapshot(user_id="u1", version=90, generated_at=datetime.now(UTC)))
         await scheduler.flush()
-        sink.published = []  # (this fake sink keeps one history for all users)
+        sink.published = []
         scheduler.notify("u1", event_ids=["e3"])
         await scheduler.flush()
         assert [s.version for s in sink.published] == [91]
@@ -149,16 +132,14 @@ def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_the
 
 def test_versions_follow_the_sink_when_another_publisher_moved_them_on() -> None:
     async def scenario() -> None:
-        sink = Sink()
+        sink = InMemorySnapshotSink()
         scheduler = scheduler_for(sink, min_interval_ms=0)
         scheduler.notify("u1", event_ids=["e1"])
         await scheduler.flush()
         # e.g. a DELETE served by another replica published version 2
-        sink.published.append(
-            ContextSnapshot(user_id="u1", version=2, generated_at=datetime.now(UTC))
-        )
+        sink.seed(ContextSnapshot(user_id="u1", version=2, generated_at=datetime.now(UTC)))
         scheduler.notify("u1", event_ids=["e2"])
         await scheduler.flush()
-        assert [s.version for s in sink.published] == [1, 2, 3]
+        assert [s.version for s in sink.published] == [1, 3]
 
     asyncio.run(scenario())

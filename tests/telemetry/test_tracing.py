@@ -11,16 +11,16 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from memoryd.config import BatchSettings, SnapshotSettings
-from memoryd.consumers.pipeline import IngestPipeline
-from memoryd.events import ContextSnapshot
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
+from memoryd.pipeline.ingest import IngestPipeline
 from memoryd.publishers.scheduler import SnapshotScheduler
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.delivery import FakeDelivery
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
+from memoryd.testing.transport import InMemorySnapshotSink, InMemoryTransport
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
@@ -36,26 +36,10 @@ def spans() -> InMemorySpanExporter:
     return exporter
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.published: list[ContextSnapshot] = []
-
-    async def publish(self, snapshot: ContextSnapshot) -> None:
-        self.published.append(snapshot)
-
-    async def latest(self, user_id: str) -> ContextSnapshot | None:
-        return None
-
-
-class NoDeadLetters:
-    async def dead_letter(self, *args: object, **kwargs: object) -> None:
-        raise AssertionError("nothing should be dead-lettered")
-
-
 def test_batch_spans_continue_the_event_trace(spans: InMemorySpanExporter) -> None:
     spans.clear()
     engine = MemoryEngine(InMemoryStore(), HashEmbedder(), settings=MemorySettings(lexical=False))
-    sink = Sink()
+    sink = InMemorySnapshotSink()
     scheduler = SnapshotScheduler(
         SnapshotBuilder(engine, SnapshotSettings()), sink, SnapshotSettings(), Metrics()
     )
@@ -68,7 +52,7 @@ def test_batch_spans_continue_the_event_trace(spans: InMemorySpanExporter) -> No
         BatchSettings(max_wait_ms=5),
         Metrics(),
         transport="test",
-        dead_letters=NoDeadLetters(),
+        dead_letters=InMemoryTransport(),
         on_memorized=memorized,
     )
 
@@ -98,4 +82,5 @@ def test_batch_spans_continue_the_event_trace(spans: InMemorySpanExporter) -> No
     assert finished["memoryd.embed"].parent is not None
     assert finished["memoryd.embed"].parent.span_id == consume.context.span_id
     (snapshot,) = sink.published
+    assert not pipeline.counts["dead_lettered"]
     assert snapshot.traceparent is not None and TRACE_ID in snapshot.traceparent

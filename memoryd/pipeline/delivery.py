@@ -1,4 +1,6 @@
-"""The transport-independent view of one received message."""
+"""The transport-independent view of one received message, and of a valid event waiting
+in its user's batch. Each transport wraps its native message (a NATS ``Msg``, a Kafka
+record plus its offset tracker) in a :class:`Delivery`."""
 
 from __future__ import annotations
 
@@ -8,10 +10,6 @@ from datetime import datetime
 from typing import Protocol
 
 from memoryd.events import Event
-
-#: Headers every dead letter carries, on every transport (the original headers are kept).
-DLQ_REASON = "Memoryd-Dead-Letter-Reason"  # invalid | oversized | user_mismatch | failed
-DLQ_DETAIL = "Memoryd-Dead-Letter-Detail"
 
 
 class Delivery(Protocol):

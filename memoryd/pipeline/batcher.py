@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from memoryd.config import BatchSettings
-from memoryd.consumers.delivery import Pending
+from memoryd.pipeline.delivery import Pending
 
 log = logging.getLogger(__name__)
 

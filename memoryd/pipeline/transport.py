@@ -1,4 +1,8 @@
-"""The transport port: what the daemon needs from a broker, whichever it is.
+"""The transport ports: what the daemon needs from a broker, whichever it is.
+
+Each transport package (``memoryd.transports.nats``, ``memoryd.transports.kafka``)
+fills both: a :class:`Transport` (``consumer.py``) and a :class:`SnapshotSink`
+(``sink.py``); ``memoryd.testing`` holds in-memory fakes of both.
 
 A transport consumes events and hands each message to ``submit``; it publishes dead
 letters and events; it tells which users this replica owns right now. Ownership moves
@@ -12,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from memoryd.consumers.delivery import Delivery
-from memoryd.events import Event
+from memoryd.events import ContextSnapshot, Event
+from memoryd.pipeline.delivery import Delivery
 
 Submit = Callable[[Delivery], Awaitable[None]]
 #: Called with "is this delivery in the part being lost?" before ownership moves.
@@ -66,3 +70,21 @@ class Transport(Protocol):
     ) -> None:
         """Durably publish the original message with the reason; raise if it could not."""
         ...
+
+
+class SnapshotSink(Protocol):
+    """Where snapshots go (NATS KV + subject, or a compacted Kafka topic)."""
+
+    async def start(self) -> None: ...
+
+    async def publish(self, snapshot: ContextSnapshot) -> None: ...
+
+    async def latest(self, user_id: str) -> ContextSnapshot | None: ...
+
+    async def clear(self, user_id: str) -> None:
+        """The user's memory was deleted: publish an empty snapshot saying so (kind
+        ``deleted``, the version after the last), then remove the user's latest snapshot
+        from the sink (NATS: KV purge; Kafka: a tombstone). Versions start again from 1."""
+        ...
+
+    async def close(self) -> None: ...

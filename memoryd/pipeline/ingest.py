@@ -13,35 +13,21 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
 
 from opentelemetry import trace
 
 from memoryd.config import BatchSettings
-from memoryd.consumers.backoff import compute_backoff
-from memoryd.consumers.batcher import Group, UserBatcher
-from memoryd.consumers.delivery import Delivery, Pending
-from memoryd.errors import InvalidEventError, PermanentError, TransientError
+from memoryd.errors import InvalidEventError, PermanentError, TransientError, compute_backoff
 from memoryd.events import parse_event
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import MemorizeResult
+from memoryd.pipeline.batcher import Group, UserBatcher
+from memoryd.pipeline.dead_letters import MAX_ATTEMPTS_UNEXPECTED, DeadLetterSink
+from memoryd.pipeline.delivery import Delivery, Pending
 from memoryd.telemetry.metrics import Metrics
 from memoryd.telemetry.tracing import parent_context
 
 log = logging.getLogger(__name__)
-
-#: Unexpected errors are retried this many deliveries before the event is dead-lettered,
-#: so a poison message cannot block its user forever.
-MAX_ATTEMPTS_UNEXPECTED = 5
-
-
-class DeadLetterSink(Protocol):
-    async def dead_letter(
-        self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
-    ) -> None:
-        """Durably publish the original message with the reason; raise if it could not."""
-        ...
-
 
 MemorizedHook = Callable[[str, Sequence[Pending], MemorizeResult], Awaitable[None]]
 

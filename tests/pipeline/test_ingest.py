@@ -8,28 +8,15 @@ from typing import Any
 import pytest
 
 from memoryd.config import BatchSettings
-from memoryd.consumers.delivery import Delivery
-from memoryd.consumers.pipeline import IngestPipeline
 from memoryd.errors import TransientError
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
+from memoryd.pipeline.ingest import IngestPipeline
 from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.delivery import FakeDelivery
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
-
-
-class DeadLetters:
-    def __init__(self) -> None:
-        self.letters: list[tuple[bytes, str, str]] = []
-        self.fail = False
-
-    async def dead_letter(
-        self, delivery: Delivery, *, reason: str, detail: str, user_id: str | None
-    ) -> None:
-        if self.fail:
-            raise ConnectionError("broker down")
-        self.letters.append((delivery.body, reason, detail))
+from memoryd.testing.transport import InMemoryTransport
 
 
 class FlakyStore(InMemoryStore):
@@ -61,7 +48,9 @@ def store() -> FlakyStore:
     return FlakyStore()
 
 
-def make(store: FlakyStore, dlq: DeadLetters, **batch: Any) -> tuple[IngestPipeline, list[str]]:
+def make(
+    store: FlakyStore, dlq: InMemoryTransport, **batch: Any
+) -> tuple[IngestPipeline, list[str]]:
     engine = MemoryEngine(store, HashEmbedder(), settings=MemorySettings(lexical=False))
     memorized: list[str] = []
 
@@ -77,7 +66,7 @@ def make(store: FlakyStore, dlq: DeadLetters, **batch: Any) -> tuple[IngestPipel
 
 def test_valid_events_are_acked_only_after_memorize(store: FlakyStore) -> None:
     async def scenario() -> None:
-        pipeline, memorized = make(store, DeadLetters())
+        pipeline, memorized = make(store, InMemoryTransport())
         deliveries = [FakeDelivery.of(event(f"e{i}")) for i in range(3)]
         for d in deliveries:
             await pipeline.submit(d)
@@ -92,7 +81,7 @@ def test_valid_events_are_acked_only_after_memorize(store: FlakyStore) -> None:
 
 def test_bad_events_are_dead_lettered_and_the_stream_flows(store: FlakyStore) -> None:
     async def scenario() -> None:
-        dlq = DeadLetters()
+        dlq = InMemoryTransport()
         pipeline, memorized = make(store, dlq, max_event_bytes=300)
         invalid = FakeDelivery.of({"id": "bad", "user_id": "u1"})
         oversized = FakeDelivery.of(event("big", content="x " * 400))
@@ -101,7 +90,7 @@ def test_bad_events_are_dead_lettered_and_the_stream_flows(store: FlakyStore) ->
             await pipeline.submit(d)
         await pipeline.drain()
         assert invalid.acked and oversized.acked and valid.acked
-        reasons = {reason: detail for _, reason, detail in dlq.letters}
+        reasons = {letter.reason: letter.detail for letter in dlq.dead_letters}
         assert "content" in reasons["invalid"]
         assert "limit 300" in reasons["oversized"]
         assert memorized == ["ok"]
@@ -111,7 +100,7 @@ def test_bad_events_are_dead_lettered_and_the_stream_flows(store: FlakyStore) ->
 
 def test_transient_store_failure_retries_without_ack(store: FlakyStore) -> None:
     async def scenario() -> None:
-        pipeline, memorized = make(store, DeadLetters())
+        pipeline, memorized = make(store, InMemoryTransport())
         store.failures = 1
         first = FakeDelivery.of(event("e1"))
         await pipeline.submit(first)
@@ -136,8 +125,8 @@ def test_transient_store_failure_retries_without_ack(store: FlakyStore) -> None:
 
 def test_dead_letter_failure_leaves_the_event_unacked(store: FlakyStore) -> None:
     async def scenario() -> None:
-        dlq = DeadLetters()
-        dlq.fail = True
+        dlq = InMemoryTransport()
+        dlq.fail_dead_letters = True
         pipeline, _ = make(store, dlq)
         bad = FakeDelivery(b"not json")
         await pipeline.submit(bad)
@@ -148,7 +137,7 @@ def test_dead_letter_failure_leaves_the_event_unacked(store: FlakyStore) -> None
 
 def test_batches_are_per_user_and_bounded(store: FlakyStore) -> None:
     async def scenario() -> None:
-        pipeline, memorized = make(store, DeadLetters(), max_count=2, max_wait_ms=10_000)
+        pipeline, memorized = make(store, InMemoryTransport(), max_count=2, max_wait_ms=10_000)
         for i in range(5):
             await pipeline.submit(FakeDelivery.of(event(f"a{i}", user="alice")))
         await pipeline.submit(FakeDelivery.of(event("b0", user="bob")))
@@ -173,7 +162,7 @@ class PoisonStore(FlakyStore):
 
 def test_only_the_culprit_of_a_failed_batch_is_dead_lettered() -> None:
     async def scenario() -> None:
-        dlq = DeadLetters()
+        dlq = InMemoryTransport()
         pipeline, memorized = make(PoisonStore(), dlq, max_wait_ms=50)
         good = [FakeDelivery.of(event(f"g{i}")) for i in range(3)]
         bad = FakeDelivery.of(event("bad", content="I love poison ivy gardens."))
@@ -181,8 +170,8 @@ def test_only_the_culprit_of_a_failed_batch_is_dead_lettered() -> None:
             await pipeline.submit(d)
         await pipeline.drain()
         assert all(d.acked for d in (*good, bad))
-        assert [reason for _, reason, _ in dlq.letters] == ["failed"]
-        assert dlq.letters[0][0] == bad.body
+        assert [letter.reason for letter in dlq.dead_letters] == ["failed"]
+        assert dlq.dead_letters[0].body == bad.body
         assert sorted(memorized) == ["g0", "g1", "g2"]
 
     asyncio.run(scenario())
@@ -191,7 +180,7 @@ def test_only_the_culprit_of_a_failed_batch_is_dead_lettered() -> None:
 def test_json_nested_too_deeply_is_dead_lettered_not_raised(store: FlakyStore) -> None:
     # json.loads raises RecursionError on it: not a JSONDecodeError, and under the size limit
     async def scenario() -> None:
-        dlq = DeadLetters()
+        dlq = InMemoryTransport()
         pipeline, memorized = make(store, dlq)
         deep = FakeDelivery(b"[" * 100_000)
         valid = FakeDelivery.of(event("ok"))
@@ -199,7 +188,8 @@ def test_json_nested_too_deeply_is_dead_lettered_not_raised(store: FlakyStore) -
         await pipeline.submit(valid)
         await pipeline.drain()
         assert deep.acked and valid.acked
-        [(_, reason, detail)] = dlq.letters
+        [letter] = dlq.dead_letters
+        reason, detail = letter.reason, letter.detail
         assert reason == "invalid" and "nested too deeply" in detail
         assert memorized == ["ok"]
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from memoryd.consumers.backoff import compute_backoff
+from memoryd.errors import compute_backoff
 
 
 def test_backoff_grows_exponentially_and_is_capped() -> None:
