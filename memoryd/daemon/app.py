@@ -14,8 +14,6 @@ from functools import partial
 
 from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
-from memoryd.consumers.kafka import KafkaTransport
-from memoryd.consumers.nats import NatsTransport
 from memoryd.daemon.http import create_app
 from memoryd.daemon.server import HttpServer
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
@@ -26,8 +24,6 @@ from memoryd.memory.schema import USERS
 from memoryd.pipeline.delivery import Delivery, Pending
 from memoryd.pipeline.ingest import IngestPipeline
 from memoryd.pipeline.transport import SnapshotSink, Transport
-from memoryd.publishers.kafka_sink import KafkaSnapshotSink
-from memoryd.publishers.nats_sink import NatsSnapshotSink
 from memoryd.publishers.scheduler import SnapshotScheduler
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
@@ -36,6 +32,10 @@ from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService, NotOwnedError
 from memoryd.telemetry.metrics import Metrics
+from memoryd.transports.kafka.consumer import KafkaTransport
+from memoryd.transports.kafka.sink import KafkaSnapshotSink
+from memoryd.transports.nats.consumer import NatsTransport
+from memoryd.transports.nats.sink import NatsSnapshotSink
 
 log = logging.getLogger(__name__)
 _LAG_POLL_SECONDS = 5.0

@@ -30,14 +30,14 @@ from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 
 from memoryd.config import KafkaSettings
-from memoryd.consumers.kafka_topics import create_topics
-from memoryd.consumers.offsets import OffsetTracker
 from memoryd.errors import compute_backoff
 from memoryd.events import Event
-from memoryd.kafka_options import connection_kwargs, kafka_security, partition_for
 from memoryd.pipeline.dead_letters import DLQ_DETAIL, DLQ_REASON
 from memoryd.pipeline.delivery import Delivery
 from memoryd.pipeline.transport import Revoked, Submit
+from memoryd.transports.kafka.offsets import OffsetTracker
+from memoryd.transports.kafka.options import connection_kwargs, kafka_security
+from memoryd.transports.kafka.topology import create_topics, partition_for
 
 log = logging.getLogger(__name__)
 

@@ -16,13 +16,8 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
 from nats.js.errors import NoKeysError, NotFoundError
 
-from memoryd.consumers.nats_shards import (
-    ShardLeaseError,
-    ShardLeases,
-    shard_of,
-    stream_transform,
-)
-from memoryd.subjects import user_token
+from memoryd.transports.nats.leases import ShardLeaseError, ShardLeases
+from memoryd.transports.nats.topology import shard_of, stream_transform, user_token
 
 pytestmark = pytest.mark.anyio
 

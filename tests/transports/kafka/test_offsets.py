@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from memoryd.consumers.offsets import OffsetTracker
-from memoryd.kafka_options import partition_for
+from memoryd.transports.kafka.offsets import OffsetTracker
+from memoryd.transports.kafka.topology import partition_for
 
 
 def test_commits_up_to_the_first_record_not_done() -> None:

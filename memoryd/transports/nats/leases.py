@@ -1,8 +1,6 @@
-"""Shards of the events stream, and which replica consumes each one.
+"""Which replica consumes each shard of the events stream (see
+:mod:`memoryd.transports.nats.topology` for the shards themselves).
 
-Events for user token ``T`` are published on ``<prefix>.T``. With ``shards > 1`` the stream
-rewrites that to ``<prefix>.<shard>.T`` (:func:`stream_transform`) and every shard has its
-own durable consumer on ``<prefix>.<shard>.>``, so all of a user's events are in one shard.
 :class:`ShardLeases` makes sure each shard is consumed by at most one replica at a time: a
 replica consumes a shard only while it holds the shard's lease, a key in a JetStream KV
 bucket whose entries expire ``ttl`` seconds after they were last written.
@@ -20,7 +18,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from nats.js import JetStreamContext
-from nats.js.api import SubjectTransform
 from nats.js.errors import (
     BucketNotFoundError,
     KeyNotFoundError,
@@ -30,43 +27,15 @@ from nats.js.errors import (
 from nats.js.kv import KeyValue
 
 from memoryd.errors import MemorydError
-from memoryd.subjects import user_token
+from memoryd.transports.nats.topology import shard_of, user_token
 
 log = logging.getLogger(__name__)
 
 ShardCallback = Callable[[int], Awaitable[None]]
 _T = TypeVar("_T")
 
-_FNV32_OFFSET = 0x811C9DC5
-_FNV32_PRIME = 0x01000193
 _REPLICA = "replica."
 _SHARD = "shard."
-
-
-def shard_of(token: str, shards: int) -> int:
-    """The shard nats-server's ``{{partition(shards,1)}}`` puts subject token ``token`` in.
-
-    The server hashes the token's bytes with 32-bit FNV-1a and takes it modulo ``shards``
-    (``getHashPartition`` in nats-server's ``server/subject_transform.go``).
-    """
-    if shards < 1:
-        raise ValueError("shards must be at least 1")
-    digest = _FNV32_OFFSET
-    for byte in token.encode():
-        digest = ((digest ^ byte) * _FNV32_PRIME) & 0xFFFFFFFF
-    return digest % shards
-
-
-def stream_transform(prefix: str, shards: int) -> SubjectTransform | None:
-    """The stream's subject transform ``<prefix>.T`` → ``<prefix>.<shard_of(T)>.T``;
-    ``None`` for a single shard, whose subjects stay as published."""
-    if shards < 1:
-        raise ValueError("shards must be at least 1")
-    if shards == 1:
-        return None
-    return SubjectTransform(
-        src=f"{prefix}.*", dest=f"{prefix}.{{{{partition({shards},1)}}}}.{{{{wildcard(1)}}}}"
-    )
 
 
 class ShardLeaseError(MemorydError):

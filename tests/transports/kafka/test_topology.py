@@ -9,8 +9,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from memoryd.config import KafkaSettings
-from memoryd.consumers.kafka_topics import create_topics
 from memoryd.testing.tansu import TansuBroker
+from memoryd.transports.kafka.topology import create_topics
 
 
 async def _configs(bootstrap: str, topic: str) -> dict[str, str]:

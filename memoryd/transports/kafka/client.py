@@ -10,54 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from pydantic import ValidationError
 
-from memoryd.config import KafkaSettings
 from memoryd.events import ContextSnapshot, Event
-from memoryd.kafka_options import connection_kwargs, partition_for
+from memoryd.transports.kafka.options import KafkaOptions
+from memoryd.transports.kafka.topology import partition_for
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class KafkaOptions:
-    """Where and how to reach memoryd's Kafka topics.
-
-    ``connection`` holds further aiokafka keyword arguments (``security_protocol``,
-    ``sasl_mechanism``, ``sasl_plain_username``, ``sasl_plain_password``,
-    ``ssl_context``, ...); :meth:`from_settings` fills it from the daemon's settings.
-    """
-
-    bootstrap_servers: str
-    events_topic: str = "memoryd.events"
-    context_topic: str = "memoryd.context"
-    client_id: str = "memoryd-client"
-    enable_idempotence: bool = True
-    connection: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_settings(cls, settings: KafkaSettings) -> KafkaOptions:
-        kwargs = connection_kwargs(settings)
-        del kwargs["bootstrap_servers"], kwargs["client_id"]
-        return cls(
-            bootstrap_servers=settings.bootstrap_servers,
-            events_topic=settings.events_topic,
-            context_topic=settings.context_topic,
-            enable_idempotence=settings.enable_idempotence,
-            connection=kwargs,
-        )
-
-    def kwargs(self) -> dict[str, Any]:
-        return {
-            "bootstrap_servers": self.bootstrap_servers.split(","),
-            "client_id": self.client_id,
-            **self.connection,
-        }
 
 
 @dataclass(frozen=True)
@@ -72,6 +35,9 @@ class KafkaAck:
 
 
 class KafkaEventProducer:
+    """Produces events keyed by user id (one user's events stay in one partition, in
+    order) with an idempotent ``acks=all`` producer."""
+
     def __init__(self, options: KafkaOptions, *, timeout: float):
         self._options = options
         self._producer = AIOKafkaProducer(

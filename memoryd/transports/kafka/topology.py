@@ -1,20 +1,24 @@
-"""The Kafka topics memoryd uses, created when missing: events, dead letters, and the
-log-compacted context topic."""
+"""The Kafka topology: the topics memoryd uses, created when missing (events, dead
+letters, the log-compacted context topic), and the partition a user id keys to. Which
+replica consumes which partition is the consumer group's business (see ``consumer.py``;
+offsets are committed per partition by :mod:`memoryd.transports.kafka.offsets`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.partitioner import DefaultPartitioner
 
 from memoryd.config import KafkaSettings
 from memoryd.errors import TransientError
-from memoryd.kafka_options import connection_kwargs
+from memoryd.transports.kafka.options import connection_kwargs
 
 log = logging.getLogger(__name__)
+_partitioner = DefaultPartitioner()
 
 
 async def create_topics(settings: KafkaSettings) -> None:
@@ -42,3 +46,10 @@ async def create_topics(settings: KafkaSettings) -> None:
 def _topic_errors(response: Any) -> Iterable[tuple[str, int, str | None]]:
     for error in response.topic_errors:
         yield error[0], error[1], error[2] if len(error) > 2 else None
+
+
+def partition_for(user_id: str, partitions: Collection[int]) -> int:
+    """The partition a producer keying by ``user_id`` writes to (murmur2, as Java's and
+    aiokafka's default partitioners do)."""
+    ordered = sorted(partitions)
+    return int(_partitioner(user_id.encode(), ordered, ordered))

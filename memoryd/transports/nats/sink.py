@@ -13,7 +13,7 @@ from nats.js.kv import KeyValue
 
 from memoryd.config import NatsSettings
 from memoryd.events import ContextSnapshot, deleted_snapshot
-from memoryd.subjects import context_subject, user_token
+from memoryd.transports.nats.topology import context_subject, user_token
 
 log = logging.getLogger(__name__)
 

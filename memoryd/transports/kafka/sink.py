@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from memoryd.config import KafkaSettings
 from memoryd.errors import TransientError, compute_backoff
 from memoryd.events import ContextSnapshot, deleted_snapshot
-from memoryd.kafka_options import connection_kwargs
+from memoryd.transports.kafka.options import connection_kwargs
 
 log = logging.getLogger(__name__)
 _TOPIC_WAIT_SECONDS = 30.0

@@ -4,7 +4,7 @@ the dead-letter stream.
 Events are published to ``<events_subject>.<user token>``. With ``shards > 1`` the stream
 rewrites that to ``<events_subject>.<shard>.<user token>`` and each shard has its own
 durable consumer; a replica pulls only the shards it holds a lease on
-(:mod:`memoryd.consumers.nats_shards`), so one user's events are processed by one replica
+(:mod:`memoryd.transports.nats.leases`), so one user's events are processed by one replica
 at a time. Messages are acked by the pipeline, only once durable; an unacked message is
 redelivered after ``ack_wait`` (or the retry delay).
 
@@ -26,13 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from faststream.nats import NatsBroker
-from faststream.nats.security import (
-    NatsCredentials,
-    NatsNKey,
-    NatsSecurity,
-    NatsToken,
-    NatsUserPassword,
-)
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -40,34 +33,25 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
 from memoryd.config import NatsSettings
-from memoryd.consumers.nats_shards import ShardLeases, shard_of, stream_transform
 from memoryd.errors import PermanentError, TransientError, compute_backoff
 from memoryd.events import Event
 from memoryd.pipeline.dead_letters import DLQ_DETAIL, DLQ_REASON
 from memoryd.pipeline.delivery import Delivery
 from memoryd.pipeline.transport import Revoked, Submit
-from memoryd.subjects import dead_letter_subject, events_subject, user_from_token, user_token
+from memoryd.transports.nats.leases import ShardLeases
+from memoryd.transports.nats.options import nats_security
+from memoryd.transports.nats.topology import (
+    dead_letter_subject,
+    events_subject,
+    shard_of,
+    stream_transform,
+    user_from_token,
+    user_token,
+)
 
 log = logging.getLogger(__name__)
 
 DLQ_ORIGIN = "Memoryd-Original-Subject"
-
-
-def nats_security(settings: NatsSettings) -> NatsSecurity | None:
-    """The FastStream security object for the settings' auth and TLS (None for neither)."""
-    tls = settings.tls.context()
-    if settings.creds_file:
-        return NatsCredentials(str(settings.creds_file), ssl_context=tls)
-    if settings.nkey_seed_file:
-        return NatsNKey(settings.nkey_seed_file, ssl_context=tls)
-    if settings.user:
-        password = settings.password.get_secret_value() if settings.password else ""
-        return NatsUserPassword(settings.user, password, ssl_context=tls)
-    if settings.token:
-        return NatsToken(settings.token.get_secret_value(), ssl_context=tls)
-    if tls is not None:
-        return NatsSecurity(ssl_context=tls)
-    return None
 
 
 def user_of_subject(prefix: str, subject: str, shards: int = 1) -> str | None:
