@@ -86,36 +86,51 @@ class MemoryEngine:
         :class:`InvalidEventError` naming the field) and write nothing; the rest go through.
         """
         valid, rejected = _validate(events)
-        valid, deleted = self._drop_deleted(valid)
         per_user: dict[str, list[Event]] = {}
         for event in valid:
             per_user.setdefault(event.user_id, []).append(event)
-        result: dict[str, Any] = {
-            "resources": [],
-            "items": [],
-            "new_item_ids": [],
-            "reinforced_item_ids": [],
-            "touched_categories": {},
-            "rejected": rejected,
-            "deleted": deleted,
-            "changes": [],
-        }
-        for user_id, user_events in per_user.items():
-            batch = self._memorizer.memorize_user(user_id, user_events)
-            touched = batch.touched_categories
-            self.refresher.refresh(user_id, touched)
-            if batch.resources:  # fresh events (a redelivery changes nothing)
-                self._record_user(user_id, max(user_events, key=lambda e: (e.at(), e.id)))
-            changed = [d for d in batch.drafts if d.changed]
-            result["resources"] += batch.resources
-            result["items"] += [d.item for d in changed]
-            result["new_item_ids"] += [d.item.id for d in changed if d.is_new]
-            result["reinforced_item_ids"] += [d.item.id for d in changed if not d.is_new]
-            result["touched_categories"][user_id] = touched
-            result["changes"] += batch.changes
-        if per_user:
+        merged = MemorizeResult.merge(list(self.memorize_users(per_user).values()))
+        return merged.model_copy(update={"rejected": rejected})
+
+    def memorize_users(self, batches: Mapping[str, Sequence[Event]]) -> dict[str, MemorizeResult]:
+        """Memorise several users' batches with one store flush, and return each user's
+        own result: a caller that got its events per user (the ingest pipeline) keeps them
+        per user, so nothing of one user is counted for another."""
+        received = datetime.now(UTC)
+        results: dict[str, MemorizeResult] = {}
+        flush = False
+        for user_id, batch in batches.items():
+            if any(e.user_id != user_id for e in batch):
+                raise ValueError(f"a batch for {user_id!r} holds another user's event")
+            timed = [e if e.time else e.model_copy(update={"time": received}) for e in batch]
+            kept, deleted = self._drop_deleted(user_id, timed)
+            results[user_id] = self._memorize_user(user_id, kept, deleted)
+            flush = flush or bool(kept)
+        if flush:
             self.store.flush()
-        return MemorizeResult(**result)
+        return results
+
+    def _memorize_user(
+        self, user_id: str, events: list[Event], deleted: list[str]
+    ) -> MemorizeResult:
+        dropped = {user_id: deleted} if deleted else {}
+        if not events:
+            return MemorizeResult(deleted=dropped)
+        batch = self._memorizer.memorize_user(user_id, events)
+        touched = batch.touched_categories
+        self.refresher.refresh(user_id, touched)
+        if batch.resources:  # fresh events (a redelivery changes nothing)
+            self._record_user(user_id, max(events, key=lambda e: (e.at(), e.id)))
+        changed = [d for d in batch.drafts if d.changed]
+        return MemorizeResult(
+            resources=batch.resources,
+            items=[d.item for d in changed],
+            new_item_ids=[d.item.id for d in changed if d.is_new],
+            reinforced_item_ids=[d.item.id for d in changed if not d.is_new],
+            touched_categories={user_id: touched},
+            deleted=dropped,
+            changes=batch.changes,
+        )
 
     def retrieve(
         self,
@@ -195,22 +210,18 @@ class MemoryEngine:
         found = self.store.get(USERS, [ids.tombstone_id(user_id)])
         return datetime.fromisoformat(str(found[0].payload["deleted_at"])) if found else None
 
-    def _drop_deleted(self, events: list[Event]) -> tuple[list[Event], dict[str, list[str]]]:
+    def _drop_deleted(self, user_id: str, events: list[Event]) -> tuple[list[Event], list[str]]:
         """Deletion sticks: a deleted user's events timed at or before the deletion (a
         redelivery, a replay, a re-send) are dropped; later ones are memorised."""
-        tombstones = {u: self.deleted_at(u) for u in {e.user_id for e in events}}
-        kept: list[Event] = []
-        dropped: dict[str, list[str]] = {}
-        for event in events:
-            deleted_at = tombstones[event.user_id]
-            if deleted_at is not None and event.at() <= deleted_at:
-                dropped.setdefault(event.user_id, []).append(event.id)
-            else:
-                kept.append(event)
-        for user_id, event_ids in dropped.items():
+        deleted_at = self.deleted_at(user_id)
+        if deleted_at is None:
+            return events, []
+        kept = [e for e in events if e.at() > deleted_at]
+        dropped = [e.id for e in events if e.at() <= deleted_at]
+        if dropped:
             log.info(
                 "dropped events of a deleted user",
-                extra={"user_id": user_id, "events": len(event_ids)},
+                extra={"user_id": user_id, "events": len(dropped)},
             )
         return kept, dropped
 

@@ -29,6 +29,8 @@ from memoryd.telemetry.tracing import parent_context
 
 log = logging.getLogger(__name__)
 
+#: Called once per user of a memorised group with that user's kept events and that
+#: user's own result (never the group's).
 MemorizedHook = Callable[[str, Sequence[Pending], MemorizeResult], Awaitable[None]]
 
 
@@ -165,7 +167,8 @@ class IngestPipeline:
             await self._memorize_in_span(group)
 
     async def _memorize_in_span(self, group: Group) -> None:
-        """Memorise a group of user batches in one engine call (one store flush)."""
+        """Memorise a group of user batches in one engine call (one store flush); each
+        batch stays its user's, and each user's hook gets that user's own result."""
         pendings = [p for batch in group.values() for p in batch]
         started = asyncio.get_running_loop().time()
         try:
@@ -173,7 +176,8 @@ class IngestPipeline:
                 for user_id in sorted(group):  # one order everywhere: no lock cycles
                     await locks.enter_async_context(self.user_lock(user_id))
                 # to_thread copies the context, so the engine's spans nest under this one.
-                result = await asyncio.to_thread(self.engine.memorize, [p.event for p in pendings])
+                batches = {user_id: [p.event for p in batch] for user_id, batch in group.items()}
+                results = await asyncio.to_thread(self.engine.memorize_users, batches)
         except TransientError as exc:
             await self._retry(pendings, exc)
             return
@@ -189,23 +193,26 @@ class IngestPipeline:
                 await self._retry(pendings, exc)
             return
         self.metrics.memorize_batch_seconds.observe(asyncio.get_running_loop().time() - started)
-        for batch in group.values():
-            self.metrics.batch_events.observe(len(batch))
-        self.metrics.items_written.labels("new").inc(len(result.new_item_ids))
-        self.metrics.items_written.labels("reinforced").inc(len(result.reinforced_item_ids))
+        for result in results.values():
+            self.metrics.items_written.labels("new").inc(len(result.new_item_ids))
+            self.metrics.items_written.labels("reinforced").inc(len(result.reinforced_item_ids))
         # Durable in the store: now, and only now, the broker may forget them.
         acks = await asyncio.gather(*(p.delivery.ack() for p in pendings), return_exceptions=True)
         if failed := [a for a in acks if isinstance(a, BaseException)]:
             # Stored but not acked: redelivered, and recognised as stored when it comes back.
             log.warning("acks failed", extra={"events": len(failed), "error": repr(failed[0])})
         for user_id, batch in group.items():
-            # Events of a deleted user timed before the deletion: dropped (and acked).
-            dropped = set(result.deleted.get(user_id, ()))
-            kept = [p for p in batch if p.event.id not in dropped]
-            self._count("deleted", len(batch) - len(kept))
-            self._count("memorized", len(kept))
-            if self.on_memorized is not None and kept:
-                await self.on_memorized(user_id, kept, result)
+            self.metrics.batch_events.observe(len(batch))
+            await self._memorized(user_id, batch, results[user_id])
+
+    async def _memorized(self, user_id: str, batch: list[Pending], result: MemorizeResult) -> None:
+        # Events of a deleted user timed before the deletion: dropped (and acked).
+        dropped = set(result.deleted.get(user_id, ()))
+        kept = [p for p in batch if p.event.id not in dropped]
+        self._count("deleted", len(batch) - len(kept))
+        self._count("memorized", len(kept))
+        if self.on_memorized is not None and kept:
+            await self.on_memorized(user_id, kept, result)
 
     async def _isolate(self, group: Group, detail: str) -> None:
         """A group failed for good: retry it user by user, then event by event, so only

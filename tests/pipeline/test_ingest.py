@@ -10,6 +10,7 @@ import pytest
 from memoryd.config import BatchSettings
 from memoryd.errors import TransientError
 from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.models import MemorizeResult
 from memoryd.memory.settings import MemorySettings
 from memoryd.pipeline.ingest import IngestPipeline
 from memoryd.telemetry.metrics import Metrics
@@ -194,3 +195,50 @@ def test_json_nested_too_deeply_is_dead_lettered_not_raised(store: FlakyStore) -
         assert memorized == ["ok"]
 
     asyncio.run(scenario())
+
+
+class CountingStore(InMemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushes = 0
+
+    def flush(self) -> None:
+        self.flushes += 1
+        super().flush()
+
+
+def test_each_user_of_a_group_gets_its_own_result() -> None:
+    # Given alice's and bob's events, due together so they are memorised as one group
+    store = CountingStore()
+    engine = MemoryEngine(store, HashEmbedder(), settings=MemorySettings(lexical=False))
+    results: dict[str, MemorizeResult] = {}
+
+    async def hook(user_id: str, pending: Any, result: MemorizeResult) -> None:
+        results[user_id] = result
+
+    pipeline = IngestPipeline(
+        engine,
+        BatchSettings(max_wait_ms=60_000),
+        Metrics(),
+        transport="test",
+        dead_letters=InMemoryTransport(),
+        on_memorized=hook,
+    )
+
+    async def scenario() -> None:
+        await pipeline.submit(FakeDelivery.of(event("a1", user="alice")))
+        await pipeline.submit(
+            FakeDelivery.of(event("b1", user="bob", content="I play the cello on Sundays."))
+        )
+        await pipeline.drain()  # both due at once: one group, one engine call
+
+    # When the group is memorised
+    asyncio.run(scenario())
+    # Then it was one store flush, and each hook saw only its own user's memory
+    assert store.flushes == 1
+    assert set(results) == {"alice", "bob"}
+    for user_id, result in results.items():
+        assert len(result.items) == 1, "a user's count must not include the other's items"
+        assert {item.user_id for item in result.items} == {user_id}
+        assert {r.user_id for r in result.resources} == {user_id}
+        assert set(result.touched_categories) == {user_id}
