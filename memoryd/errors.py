@@ -23,6 +23,16 @@ class PermanentError(MemorydError):
     """A failure that retrying cannot fix; the input goes to the dead-letter destination."""
 
 
+class NotOwnedError(MemorydError):
+    """The user is owned by another replica right now, which alone writes their memory
+    (runs their evolution, rolls back their summaries): ask that replica (HTTP 409)."""
+
+
+class ConfigurationError(MemorydError):
+    """Settings that cannot work (a config file that is missing, SASL without its
+    credentials): reported at start, never retried."""
+
+
 class InvalidEventError(PermanentError):
     """An event that does not match the wire schema. ``field`` names the offending field."""
 

@@ -16,6 +16,7 @@ from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
 from memoryd.daemon.http import create_app
 from memoryd.daemon.server import HttpServer
+from memoryd.errors import NotOwnedError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
@@ -30,7 +31,7 @@ from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
-from memoryd.schedulers.service import EvolutionService, NotOwnedError
+from memoryd.schedulers.service import EvolutionService
 from memoryd.telemetry.metrics import Metrics
 from memoryd.transports.kafka.consumer import KafkaTransport
 from memoryd.transports.kafka.sink import KafkaSnapshotSink

@@ -146,7 +146,8 @@ class CategoryRefresher:
         self, user_id: str, states: Sequence[_State], force: bool
     ) -> dict[str, SummaryDraft]:
         """Ask the summarizer for the categories whose items changed since their summary."""
-        assert self.summarizer is not None
+        if self.summarizer is None:
+            raise RuntimeError("summaries are rewritten only when a summarizer is configured")
         requests: list[SummaryRequest] = []
         unchanged: dict[str, SummaryDraft] = {}
         for state in states:

@@ -78,7 +78,8 @@ class Evolver:
 
     def run(self, job: JobName, user_id: str) -> JobChanges:
         changes = getattr(self, job)(user_id)
-        assert isinstance(changes, JobChanges)
+        if not isinstance(changes, JobChanges):
+            raise TypeError(f"evolution job {job!r} returned {type(changes).__name__}")
         if changes.changed:
             self.store.flush()
         return changes

@@ -26,6 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from memoryd.errors import NotOwnedError
 from memoryd.memory.engine import MemoryEngine
 from memoryd.schedulers.clock import Clock, SystemClock
 from memoryd.schedulers.discover import CategoryNamer
@@ -39,10 +40,6 @@ log = logging.getLogger(__name__)
 #: Interval schedules count from this instant, so every replica has the same fire times.
 ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
 _YIELD_POLL_SECONDS = 0.05
-
-
-class NotOwnedError(Exception):
-    """The user is owned by another replica, which runs their evolution."""
 
 
 def job_trigger(schedule: JobSchedule) -> BaseTrigger:

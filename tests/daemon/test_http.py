@@ -17,14 +17,14 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from memoryd.daemon.http import create_app
-from memoryd.errors import TransientError
+from memoryd.errors import NotOwnedError, TransientError
 from memoryd.events import ContextSnapshot, Event, SnapshotItem
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
-from memoryd.schedulers.service import EvolutionService, NotOwnedError
+from memoryd.schedulers.service import EvolutionService
 from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder

@@ -207,13 +207,12 @@ class KafkaTransport:
         tracker = self._trackers.get(tp)
         for i, record in enumerate(records):
             # Checked per record: a rebalance can run while a submit awaits.
-            if tp not in self._assigned or self._trackers.get(tp) is not tracker:
+            if tracker is None or tp not in self._assigned or self._trackers.get(tp) is not tracker:
                 if tp in consumer.assignment():
                     # Assigned, but not (or no longer) handed to us: read these again
                     # once we own the partition, instead of skipping past them.
                     consumer.seek(tp, records[i].offset)
                 return
-            assert tracker is not None
             if tracker.add(record.offset):
                 await submit(KafkaDelivery(self, record))
 

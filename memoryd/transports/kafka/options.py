@@ -12,6 +12,7 @@ from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from memoryd.config import KafkaSettings
+from memoryd.errors import ConfigurationError
 
 _SASL = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
 
@@ -21,7 +22,11 @@ def kafka_security(settings: KafkaSettings) -> BaseSecurity | None:
     tls = settings.tls.context()
     use_ssl = settings.security_protocol.endswith("SSL")
     if settings.security_protocol.startswith("SASL"):
-        assert settings.sasl_mechanism and settings.sasl_username and settings.sasl_password
+        if not (settings.sasl_mechanism and settings.sasl_username and settings.sasl_password):
+            raise ConfigurationError(
+                f"kafka.security_protocol {settings.security_protocol} needs "
+                "kafka.sasl_mechanism, kafka.sasl_username and kafka.sasl_password"
+            )
         return _SASL[settings.sasl_mechanism](
             settings.sasl_username,
             settings.sasl_password.get_secret_value(),
