@@ -345,7 +345,7 @@ class BatchMemorizer:
             draft = seen.get(hit.id) or ItemDraft(
                 item_from(hit), np.asarray(hit.vector, dtype=np.float32), False, changed=False
             )
-            found.append((_rounded(draft.vector @ vector), draft))
+            found.append((_rounded(float(draft.vector @ vector)), draft))
         return found
 
     def _store_neighbours(
