@@ -15,6 +15,8 @@ MAX_ID_LENGTH = 256
 #: Ids are printable: control characters have no business in them, and excluding them
 #: keeps the separator used in deterministic point ids unambiguous.
 ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+#: The only CloudEvents version whose structured-mode envelope is accepted.
+CLOUDEVENTS_SPECVERSION = "1.0"
 
 
 class Event(BaseModel):
@@ -50,6 +52,14 @@ class Event(BaseModel):
 
 
 def _unwrap_cloudevent(obj: dict[str, Any]) -> dict[str, Any]:
+    version = obj.get("specversion")
+    if version != CLOUDEVENTS_SPECVERSION:
+        raise InvalidEventError(
+            f"CloudEvents specversion {version!r} is not supported; "
+            f"expected {CLOUDEVENTS_SPECVERSION!r}",
+            field="specversion",
+            event_id=obj.get("id") if isinstance(obj.get("id"), str) else None,
+        )
     data = obj.get("data")
     if isinstance(data, str):
         try:
@@ -70,8 +80,9 @@ def parse_event(
 ) -> Event:
     """Validate one event; raise :class:`InvalidEventError` naming the first bad field.
 
-    Accepts the plain schema or a CloudEvents structured-mode envelope whose ``data``
-    holds it. A missing ``time`` becomes ``received_at`` (default: now).
+    Accepts the plain schema or a CloudEvents 1.0 structured-mode envelope (any object
+    with ``specversion``) whose ``data`` holds it; another ``specversion`` is invalid.
+    A missing ``time`` becomes ``received_at`` (default: now).
     """
     if isinstance(raw, bytes | str):
         try:
@@ -84,7 +95,7 @@ def parse_event(
         obj = dict(raw)
     if not isinstance(obj, dict):
         raise InvalidEventError("body must be a JSON object")
-    if "specversion" in obj and "data" in obj:
+    if "specversion" in obj:  # a CloudEvents envelope, whatever else it holds
         obj = _unwrap_cloudevent(obj)
     event_id = obj.get("id") if isinstance(obj.get("id"), str) else None
     try:

@@ -84,6 +84,18 @@ def test_cloudevents_with_bad_data_names_data() -> None:
     assert info.value.field == "data"
 
 
+@pytest.mark.parametrize("version", ["0.3", "1.1", 1.0, None, ""])
+def test_cloudevents_other_than_1_0_are_rejected_naming_specversion(version: object) -> None:
+    # Given an envelope of another (or no usable) CloudEvents version
+    envelope = {"specversion": version, "id": "ce-1", "data": {"user_id": "u", "content": "hi"}}
+
+    # When it is parsed, then it is invalid, and the reason says what is expected
+    with pytest.raises(InvalidEventError) as info:
+        parse_event(envelope)
+    assert info.value.field == "specversion"
+    assert "'1.0'" in info.value.reason and info.value.event_id == "ce-1"
+
+
 def test_control_characters_in_ids_are_rejected() -> None:
     with pytest.raises(InvalidEventError) as info:
         parse_event({**VALID, "user_id": "a\x1fb"})
