@@ -31,6 +31,7 @@ from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 
 TOKEN = "s3cret-token"
+JSON_TYPE = {"content-type": "application/json"}
 
 
 class RecordingBackend:
@@ -230,8 +231,12 @@ def test_oversized_bodies_are_413(backend: RecordingBackend) -> None:
     big = [event(f"e{i}", "alice", "x" * 100) for i in range(20)]
     with serve(app) as client:
         declared = client.post("/v1/events", json=big)
-        chunked = client.post("/v1/events", content=iter([b"[", b" " * 2048, b"]"]))
-        retrieve = client.post("/v1/retrieve", content=iter([b"{", b" " * 2048, b"}"]))
+        chunked = client.post(
+            "/v1/events", content=iter([b"[", b" " * 2048, b"]"]), headers=JSON_TYPE
+        )
+        retrieve = client.post(
+            "/v1/retrieve", content=iter([b"{", b" " * 2048, b"}"]), headers=JSON_TYPE
+        )
         small = client.post("/v1/events", json=event("e1", "alice", "I love jazz music."))
     assert declared.status_code == 413
     assert chunked.status_code == 413
@@ -258,7 +263,10 @@ def test_unexpected_errors_are_500_without_details(
         "/v1/events", params={"wait": "false"}, json=event("e1", "alice", "I love jazz music.")
     )
     assert response.status_code == 500
-    assert response.json() == {"detail": "internal server error"}
+    body = response.json()
+    assert body == {"detail": "internal server error", "request_id": body["request_id"]}
+    assert response.headers["x-request-id"] == body["request_id"]
+    assert "secret" not in response.text
     metrics = api.get("/metrics").text
     assert 'route="/v1/events",status="500"} 1.0' in metrics
 
