@@ -37,12 +37,17 @@ from memoryd.daemon.http_models import (
 )
 from memoryd.daemon.ports import ApiBackend
 from memoryd.errors import InvalidEventError
-from memoryd.events import MAX_ID_LENGTH, ContextSnapshot, Event, parse_event
+from memoryd.events import (
+    MAX_ID_LENGTH,
+    MAX_JSON_DEPTH,
+    ContextSnapshot,
+    Event,
+    json_depth,
+    parse_event,
+)
 from memoryd.memory.models import Category
 from memoryd.schedulers.service import NotOwnedError
 
-#: Arrays and objects nested deeper than this in a request body get 400.
-MAX_JSON_DEPTH = 64
 # ``:path`` lets a URL-encoded "/" through: user ids are opaque and may contain anything.
 USER_PATH = "/users/{user_id:path}"
 UserId = Annotated[str, Path(min_length=1, max_length=MAX_ID_LENGTH)]
@@ -107,34 +112,19 @@ def _json_body(body: bytes) -> Any:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, f"request body is not valid UTF-8 JSON: {exc}"
         ) from None
-    except RecursionError:
-        payload = None  # deeper than the parser goes: refused below like any too-deep body
-    if payload is None or json_depth(payload) > MAX_JSON_DEPTH:
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST, f"request body is JSON nested deeper than {MAX_JSON_DEPTH}"
-        )
+    except RecursionError:  # deeper than the parser goes
+        raise _too_deep() from None
+    if json_depth(payload) > MAX_JSON_DEPTH:
+        raise _too_deep()
     if payload == []:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "expected at least one event")
     return payload
 
 
-def json_depth(value: Any) -> int:
-    """How deeply arrays and objects nest in ``value`` (a scalar is 0). Iterative: a hostile
-    body must not exhaust the stack of whatever walks it next (validation, the store)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if depth <= MAX_JSON_DEPTH:  # deeper is refused anyway: stop walking
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
+def _too_deep() -> HTTPException:
+    return HTTPException(
+        status.HTTP_400_BAD_REQUEST, f"request body is JSON nested deeper than {MAX_JSON_DEPTH}"
+    )
 
 
 def _refuse_oversized(events: Sequence[Event], limit: int) -> None:

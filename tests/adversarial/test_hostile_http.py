@@ -88,6 +88,23 @@ def test_json_nested_too_deeply_is_400(admin: httpx.Client, body: bytes) -> None
     assert memorised(admin, "deep") == 0
 
 
+@pytest.mark.parametrize("depth", [500, 100_000])
+def test_deep_json_inside_a_cloudevents_string_data_is_rejected(
+    admin: httpx.Client, depth: int
+) -> None:
+    # Given an envelope whose data is a JSON string nesting far too deep
+    inner = '{"user_id": "deep-ce", "content": "hi", "metadata": {"a": %s}}' % (
+        "[" * depth + "]" * depth
+    )
+    envelope = {"specversion": "1.0", "id": f"deep-{depth}", "data": inner}
+
+    # When it is posted, then that event is rejected as invalid, not a server error
+    response = admin.post("/v1/events", json=envelope)
+    assert response.status_code == 422, response.text
+    assert "nested" in response.json()["rejected"][0]["reason"]
+    assert memorised(admin, "deep-ce") == 0
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
 def test_a_body_that_is_not_declared_json_is_415(
     admin: httpx.Client, content_type: str | None

@@ -22,10 +22,9 @@ from starlette.concurrency import run_in_threadpool
 from memoryd.config import ScopedApiToken, load_settings
 from memoryd.daemon.auth import ADMIN, ApiToken, TokenRegistry, TokenScope
 from memoryd.daemon.http import create_app
-from memoryd.daemon.http_routes import MAX_JSON_DEPTH, json_depth
 from memoryd.daemon.metrics import Metrics
 from memoryd.errors import PayloadTooLargeError, TransientError
-from memoryd.events import ContextSnapshot, Event, SnapshotItem
+from memoryd.events import MAX_JSON_DEPTH, ContextSnapshot, Event, SnapshotItem, json_depth
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
