@@ -25,3 +25,8 @@ class InvalidEventError(PermanentError):
         which = f" {event_id!r}" if event_id else ""
         where = f" field {field!r}:" if field else ""
         super().__init__(f"invalid event{which}:{where} {reason}")
+
+
+class PayloadTooLargeError(PermanentError):
+    """An event too large for a limit on its way (``batch.max_event_bytes``, or the broker's
+    maximum payload). The HTTP API answers it with 413."""
