@@ -231,6 +231,25 @@ class SnapshotSettings(Section):
 class HttpSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(8787, ge=0, le=65535)
+    max_body_bytes: int = Field(
+        8 << 20, ge=1, description="larger request bodies get 413, before they are parsed"
+    )
+
+
+class ScopedApiToken(Section):
+    """A bearer token for an agent: only the ``users`` listed and those whose id starts
+    with ``user_prefix``; never the admin-only routes."""
+
+    name: str = Field(min_length=1, description="names the token in logs (never the token)")
+    token: SecretStr
+    users: list[str] = Field(default_factory=list)
+    user_prefix: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _some_scope(self) -> ScopedApiToken:
+        if not self.users and self.user_prefix is None:
+            raise ValueError(f"scoped token {self.name!r}: give users, user_prefix or both")
+        return self
 
 
 class Settings(BaseSettings):
@@ -260,6 +279,13 @@ class Settings(BaseSettings):
     evolution: EvolutionSettings = Field(default_factory=EvolutionSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
     api_token: SecretStr | None = Field(None, description="bearer token the HTTP API requires")
+    # Marked as a secret (format: password) so that the chart keeps it out of the ConfigMap:
+    # it comes from the secrets dir (file `scoped_api_tokens`, JSON) or the environment.
+    scoped_api_tokens: list[ScopedApiToken] = Field(
+        default_factory=list,
+        description="tokens limited to some users, for agents (JSON list)",
+        json_schema_extra={"format": "password", "writeOnly": True},
+    )
     shutdown_grace_seconds: float = Field(25.0, gt=0, description="drain budget on SIGTERM")
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP traces endpoint")
     service_name: str = "memoryd"
@@ -293,6 +319,15 @@ class Settings(BaseSettings):
                 )
             )
         return tuple(sources)
+
+    @model_validator(mode="after")
+    def _distinct_tokens(self) -> Settings:
+        tokens = [t.token.get_secret_value() for t in self.scoped_api_tokens]
+        if self.api_token is not None:
+            tokens.append(self.api_token.get_secret_value())
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("api_token and every scoped_api_tokens token must be different")
+        return self
 
     def edge_path(self) -> Path:
         return self.store.path or self.data_dir / "qdrant"

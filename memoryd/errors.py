@@ -45,6 +45,11 @@ class InvalidEventError(PermanentError):
         super().__init__(f"invalid event{which}:{where} {reason}")
 
 
+class PayloadTooLargeError(PermanentError):
+    """An event too large for a limit on its way (``batch.max_event_bytes``, or the broker's
+    maximum payload). The HTTP API answers it with 413."""
+
+
 def compute_backoff(
     attempt: int, *, base: float, cap: float, rng: random.Random | None = None
 ) -> float:

@@ -15,6 +15,11 @@ MAX_ID_LENGTH = 256
 #: Ids are printable: control characters have no business in them, and excluding them
 #: keeps the separator used in deterministic point ids unambiguous.
 ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+#: The only CloudEvents version whose structured-mode envelope is accepted.
+CLOUDEVENTS_SPECVERSION = "1.0"
+#: Arrays and objects nested deeper than this make an event (or an HTTP body) invalid:
+#: serialising, validating or storing them would exhaust a recursion limit further on.
+MAX_JSON_DEPTH = 64
 
 
 class Event(BaseModel):
@@ -49,13 +54,42 @@ class Event(BaseModel):
         return self.time
 
 
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value`` (a scalar is 0; stops counting past
+    :data:`MAX_JSON_DEPTH`). Iterative, so a hostile value cannot exhaust the stack."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_JSON_DEPTH:  # deeper is refused anyway: stop walking
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def _unwrap_cloudevent(obj: dict[str, Any]) -> dict[str, Any]:
+    version = obj.get("specversion")
+    if version != CLOUDEVENTS_SPECVERSION:
+        raise InvalidEventError(
+            f"CloudEvents specversion {version!r} is not supported; "
+            f"expected {CLOUDEVENTS_SPECVERSION!r}",
+            field="specversion",
+            event_id=obj.get("id") if isinstance(obj.get("id"), str) else None,
+        )
     data = obj.get("data")
     if isinstance(data, str):
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise InvalidEventError(f"not JSON: {exc.msg}", field="data") from exc
+        except RecursionError:
+            raise InvalidEventError("JSON nested too deeply", field="data") from None
     if not isinstance(data, dict):
         raise InvalidEventError("must be a JSON object", field="data", event_id=obj.get("id"))
     merged = dict(data)
@@ -70,8 +104,9 @@ def parse_event(
 ) -> Event:
     """Validate one event; raise :class:`InvalidEventError` naming the first bad field.
 
-    Accepts the plain schema or a CloudEvents structured-mode envelope whose ``data``
-    holds it. A missing ``time`` becomes ``received_at`` (default: now).
+    Accepts the plain schema or a CloudEvents 1.0 structured-mode envelope (any object
+    with ``specversion``) whose ``data`` holds it; another ``specversion`` is invalid.
+    A missing ``time`` becomes ``received_at`` (default: now).
     """
     if isinstance(raw, bytes | str):
         try:
@@ -84,9 +119,11 @@ def parse_event(
         obj = dict(raw)
     if not isinstance(obj, dict):
         raise InvalidEventError("body must be a JSON object")
-    if "specversion" in obj and "data" in obj:
+    if "specversion" in obj:  # a CloudEvents envelope, whatever else it holds
         obj = _unwrap_cloudevent(obj)
     event_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+    if json_depth(obj) > MAX_JSON_DEPTH:
+        raise InvalidEventError(f"JSON nested deeper than {MAX_JSON_DEPTH}", event_id=event_id)
     try:
         event = Event.model_validate(obj)
     except ValidationError as exc:

@@ -12,11 +12,15 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import partial
 
+import nats.errors
+from aiokafka.errors import MessageSizeTooLargeError
+
 from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
+from memoryd.daemon.auth import ApiToken, TokenScope
 from memoryd.daemon.http import create_app
 from memoryd.daemon.server import HttpServer
-from memoryd.errors import NotOwnedError
+from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
@@ -39,6 +43,8 @@ from memoryd.transports.nats.consumer import NatsTransport
 from memoryd.transports.nats.sink import NatsSnapshotSink
 
 log = logging.getLogger(__name__)
+# What the brokers' clients raise for a message over the broker's size limit.
+_BROKER_TOO_LARGE = (nats.errors.MaxPayloadError, MessageSizeTooLargeError)
 _LAG_POLL_SECONDS = 5.0
 _CATCH_UP_SECONDS = 30.0
 _HANDOVER_SECONDS = 5.0
@@ -89,9 +95,14 @@ class Daemon:
             namer=namer,
             clock=clock,
         )
-        self.http = HttpServer(
-            create_app(self, api_token=_secret(settings)), settings.http.host, settings.http.port
+        app = create_app(
+            self,
+            api_token=_secret(settings),
+            scoped_tokens=_scoped_tokens(settings),
+            max_body_bytes=settings.http.max_body_bytes,
+            max_event_bytes=settings.batch.max_event_bytes,
         )
+        self.http = HttpServer(app, settings.http.host, settings.http.port)
         self._draining = False
         self._revoking = 0
         self._lag_task: asyncio.Task[None] | None = None
@@ -208,8 +219,15 @@ class Daemon:
         return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
-        for event in events:
-            await self.transport.publish_event(event)
+        for index, event in enumerate(events):
+            try:
+                await self.transport.publish_event(event)
+            except _BROKER_TOO_LARGE as exc:
+                # A broker limit below batch.max_event_bytes: the client's error, not ours.
+                before = f"; the {index} events before it were enqueued" if index else ""
+                raise PayloadTooLargeError(
+                    f"event {event.id!r} is larger than the broker's maximum payload{before}"
+                ) from exc
 
     async def latest_snapshot(self, user_id: str) -> ContextSnapshot | None:
         return await self.sink.latest(user_id)
@@ -351,6 +369,16 @@ def _secret(settings: Settings) -> str | None:
     # An empty token is passed on, not treated as "no auth": the API refuses to start with
     # it, because an empty secret file means a misconfiguration, not an open API.
     return None if settings.api_token is None else settings.api_token.get_secret_value()
+
+
+def _scoped_tokens(settings: Settings) -> list[ApiToken]:
+    return [
+        ApiToken(
+            t.token.get_secret_value(),
+            TokenScope(t.name, users=frozenset(t.users), user_prefix=t.user_prefix),
+        )
+        for t in settings.scoped_api_tokens
+    ]
 
 
 async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -> None:

@@ -2,6 +2,8 @@
 
 ``memoryd up`` and the test fixtures run it with JetStream and its store under
 ``<data_dir>/nats``; its log goes to ``<data_dir>/nats/nats-server.log``, not our stdout.
+It dies with its parent, and a server a crash left on the directory is stopped first
+(see :mod:`memoryd.daemon.embedded_guard`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from memoryd.daemon.embedded_guard import (
+    PID_FILE,
+    DataDirLock,
+    parent_death_signal,
+    stop_stale_server,
+)
 from memoryd.errors import MemorydError
 
 logger = logging.getLogger(__name__)
@@ -77,7 +85,8 @@ class EmbeddedNats:
         start_timeout: float = 15.0,
         stop_timeout: float = 10.0,
     ) -> None:
-        self.store_dir = Path(data_dir) / "nats"
+        # Absolute: a later start from another directory must recognise this server.
+        self.store_dir = Path(data_dir).absolute() / "nats"
         self.log_path = self.store_dir / "nats-server.log"
         self.host = host
         self.port = port
@@ -87,6 +96,7 @@ class EmbeddedNats:
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
         self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = DataDirLock(self.store_dir)
         self._url: str | None = None
         self._monitor_url: str | None = None
 
@@ -107,15 +117,40 @@ class EmbeddedNats:
         return self._proc.pid if self._proc else None
 
     def start(self) -> None:
-        """Start the server and block until it accepts connections."""
+        """Start the server and block until it accepts connections.
+
+        Call it from a thread that lives as long as the server: on Linux the server gets
+        SIGTERM when the thread that started it ends (so, with ``kill -9`` of its parent).
+        Raises :class:`~memoryd.daemon.embedded_guard.DataDirInUseError` when another live
+        process runs the server of this data directory.
+        """
+        self._claim()
+        try:
+            self._spawn()
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        logger.info("nats-server started pid=%s url=%s", self.pid, self._url)
+
+    def _claim(self) -> None:
+        """Own the data directory and stop a server that a crash left running on it."""
         if self._proc is not None:
             raise EmbeddedNatsError("the embedded nats-server is already running")
         self.store_dir.mkdir(parents=True, exist_ok=True)
+        self._lock.acquire()
+        try:
+            stop_stale_server(self.store_dir, self.stop_timeout)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _spawn(self) -> None:
         args = [str(self.binary or find_nats_server()), "-js", "-sd", str(self.store_dir)]
         if self.config_file is not None:  # e.g. authorization or TLS; flags below win
             args += ["-c", str(self.config_file)]
         args += ["-a", self.host, "-p", str(self.port or -1), "-l", str(self.log_path)]
-        args += ["--ports_file_dir", str(self.store_dir)]
+        args += ["--ports_file_dir", str(self.store_dir), "-P", str(self.store_dir / PID_FILE)]
         if self.monitor_port is not None:
             args += ["-m", str(self.monitor_port or -1)]
         # Flag errors are printed to stderr before -l takes effect: same file, appended.
@@ -123,19 +158,19 @@ class EmbeddedNats:
         # can drain against a live server before we stop it.
         with self.log_path.open("ab") as log:
             self._proc = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=log, stderr=log, process_group=0
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                process_group=0,
+                preexec_fn=parent_death_signal(),
             )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        logger.info("nats-server started pid=%s url=%s", self._proc.pid, self._url)
 
     def stop(self) -> int | None:
         """Terminate the server (SIGTERM, then SIGKILL after ``stop_timeout``); its exit code."""
         proc, self._proc, self._url, self._monitor_url = self._proc, None, None, None
         if proc is None:
+            self._lock.release()
             return None
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -146,6 +181,8 @@ class EmbeddedNats:
                 proc.kill()
                 proc.wait()
         logger.info("nats-server pid=%s exited code=%s", proc.pid, proc.returncode)
+        (self.store_dir / PID_FILE).unlink(missing_ok=True)
+        self._lock.release()
         return proc.returncode
 
     def _wait_ready(self) -> None:
@@ -210,15 +247,32 @@ class EmbeddedNats:
         self.stop()
 
     async def __aenter__(self) -> Self:
-        starting = asyncio.ensure_future(asyncio.to_thread(self.start))
+        # Stopping a stale server and waiting for readiness block: worker threads. The
+        # spawn itself stays on the loop's thread, which outlives the server; a pool
+        # thread may end first, and its end would deliver the parent-death signal.
+        claiming = asyncio.ensure_future(asyncio.to_thread(self._claim))
         try:
-            await asyncio.shield(starting)
-        except asyncio.CancelledError:
-            # The thread finishes starting anyway; stop what it started instead of leaking it.
-            with contextlib.suppress(Exception):
-                await starting
+            await asyncio.shield(claiming)
+        except BaseException:
+            with contextlib.suppress(BaseException):
+                await claiming
+            self._lock.release()
+            raise
+        try:
+            self._spawn()
+        except BaseException:
+            self.stop()
+            raise
+        ready = asyncio.ensure_future(asyncio.to_thread(self._wait_ready))
+        try:
+            await asyncio.shield(ready)
+        except BaseException:
+            # The thread finishes waiting anyway; stop the server instead of leaking it.
+            with contextlib.suppress(BaseException):
+                await ready
             await asyncio.to_thread(self.stop)
             raise
+        logger.info("nats-server started pid=%s url=%s", self.pid, self._url)
         return self
 
     async def __aexit__(

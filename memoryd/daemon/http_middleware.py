@@ -1,4 +1,5 @@
-"""Pure ASGI middleware of the HTTP API: request metrics and a request-body size limit.
+"""Pure ASGI middleware of the HTTP API: request metrics, a request-body size limit, and
+JSON-only request bodies.
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so that bodies stream through untouched and the
 limit can stop reading as soon as it is crossed.
@@ -96,6 +97,41 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class JsonBodyMiddleware:
+    """Refuse a request body that is not JSON with 415, on paths under ``prefix``.
+
+    ``application/json`` and ``application/<anything>+json`` (e.g. CloudEvents'
+    ``application/cloudevents+json``) pass, with any parameters; requests without a body
+    need no content type. Refusing early keeps a text/plain body from being parsed at all.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        has_body = (_content_length(scope) or 0) > 0 or b"transfer-encoding" in headers
+        if has_body and not _is_json(headers.get(b"content-type", b"")):
+            error = HTTPException(
+                status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                detail="request bodies must be JSON (Content-Type: application/json)",
+            )
+            await _send_error(send, error)
+            return
+        await self.app(scope, receive, send)
+
+
+def _is_json(content_type: bytes) -> bool:
+    media = content_type.split(b";", 1)[0].strip().lower()
+    return media == b"application/json" or (
+        media.startswith(b"application/") and media.endswith(b"+json")
+    )
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from opentelemetry import trace
@@ -18,11 +19,12 @@ from memoryd.events import Event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.extract import Candidate, Extractor
-from memoryd.memory.models import FactChange, Item, MemoryType, Resource
+from memoryd.memory.models import FactChange, Item, MemoryType, Resource, StatedFact
 from memoryd.memory.ports import (
     Embedder,
     Filter,
     LexicalEncoder,
+    Record,
     Vector,
     VectorPoint,
     VectorStore,
@@ -56,6 +58,31 @@ class UserBatch:
     @property
     def touched_categories(self) -> list[str]:
         return sorted(self.touched)
+
+
+#: Stored neighbours looked at per candidate: the nearest may be one it must not
+#: reinforce (an item it replaces, or one stating another value of the same fact).
+_NEIGHBOURS = 3
+
+
+def _rounded(similarity: float | np.floating[Any]) -> float:
+    """A similarity to three places: a text embedded in a batch and alone differs in the
+    last bits of its vector, which must not tip a decision at the threshold."""
+    return round(float(similarity), 3)
+
+
+def _closest(
+    found: Sequence[tuple[float, ItemDraft]], facts: Sequence[StatedFact], threshold: float
+) -> ItemDraft | None:
+    """The nearest draft at or above ``threshold`` that does not state another value of
+    one of the candidate's facts ("Priya is 29" and "Priya is 30" read alike, and are two
+    facts). Ties go to the lower id, so the choice never depends on arrival order."""
+    for sim, draft in sorted(found, key=lambda pair: (-pair[0], pair[1].item.id)):
+        if sim < threshold:
+            return None
+        if not conflicting(facts, draft.item.facts or stated_facts(draft.item.text)):
+            return draft
+    return None
 
 
 def _reinforce(item: Item, event: Event, happened_at: object) -> Item | None:
@@ -240,31 +267,32 @@ class BatchMemorizer:
     def _dedup(
         self, user_id: str, candidates: Sequence[Candidate], vectors: Vector
     ) -> list[ItemDraft]:
+        """Each candidate reinforces the closest live item at or above the threshold,
+        whether it was written by this batch or before it, else becomes a new item. The
+        store is searched once for the whole batch (it is not written until dedup ends),
+        and the closer of the two wins: how the stream was cut into batches does not
+        change what is memorised."""
         classes = self.categorizer.classify(
             [c.text for c in candidates], vectors, [c.happened_at is not None for c in candidates]
         )
+        stored = self._store_neighbours(user_id, candidates, vectors)
         drafts: list[ItemDraft] = []
         by_id: dict[str, ItemDraft] = {}
         threshold = self.settings.dedup_threshold
-        for cand, vector, cls in zip(candidates, vectors, classes, strict=True):
-            agent = cand.event.agent_id
+        for cand, vector, cls, hits in zip(candidates, vectors, classes, stored, strict=True):
             facts = stated_facts(cand.text)
-            match = self._match_in_batch(drafts, vector, threshold, agent)
-            if match is not None and conflicting(facts, match.item.facts):
-                match = None
-            if match is None:
-                match = self._match_in_store(
-                    user_id, agent, vector, threshold, by_id, cand.supersedes
-                )
-                # "Priya is 29" and "Priya is 30" are near in meaning, and two facts.
-                if match is not None and conflicting(
-                    facts, match.item.facts or stated_facts(match.item.text)
-                ):
-                    match = None
-                if match is not None and match.item.id not in by_id:
+            match = _closest(
+                [
+                    *self._in_batch(drafts, vector, cand.event.agent_id),
+                    *self._from_store(hits, vector, by_id, cand.supersedes),
+                ],
+                facts,
+                threshold,
+            )
+            if match is not None:
+                if match.item.id not in by_id:
                     drafts.append(match)
                     by_id[match.item.id] = match
-            if match is not None:
                 updated = _reinforce(match.item, cand.event, cand.happened_at)
                 if updated is not None:
                     match.item, match.changed = updated, True
@@ -293,42 +321,55 @@ class BatchMemorizer:
         return drafts
 
     @staticmethod
-    def _match_in_batch(
-        drafts: list[ItemDraft], vector: Vector, threshold: float, agent_id: str | None
-    ) -> ItemDraft | None:
-        drafts = [d for d in drafts if d.item.agent_id == agent_id]
-        if not drafts:
-            return None
-        sims = np.stack([d.vector for d in drafts]) @ vector
-        best = int(np.argmax(sims))
-        return drafts[best] if sims[best] >= threshold else None
-
-    def _match_in_store(
-        self,
-        user_id: str,
-        agent_id: str | None,
-        vector: Vector,
-        threshold: float,
-        seen: dict[str, ItemDraft],
-        replaces: tuple[str, ...] = (),
-    ) -> ItemDraft | None:
+    def _in_batch(
+        drafts: list[ItemDraft], vector: Vector, agent_id: str | None
+    ) -> list[tuple[float, ItemDraft]]:
         # An agent's memory only reinforces that agent's items, so agent scoping holds.
-        # A superseded item (valid_to set) is history: it is never reinforced or revived,
-        # and neither is an item the candidate itself replaces, or one merged into another
-        # (its survivor is the live copy).
-        scope = user_scope(user_id, agent_id)
-        where = Filter(
-            must=scope.must,
-            must_not={"archived_reason": "merged", **({"id": list(replaces)} if replaces else {})},
-            is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
-        )
-        hits = self.store.search(ITEMS, vector.tolist(), where, 1, with_vectors=True)
-        if not hits or hits[0].score < threshold:
-            return None
-        if hits[0].id in seen:
-            return seen[hits[0].id]
-        stored = np.asarray(hits[0].vector, dtype=np.float32)
-        return ItemDraft(item_from(hits[0]), stored, is_new=False, changed=False)
+        mine = [d for d in drafts if d.item.agent_id == agent_id]
+        if not mine:
+            return []
+        sims = np.stack([d.vector for d in mine]) @ vector
+        return [(_rounded(sim), d) for sim, d in zip(sims, mine, strict=True)]
+
+    @staticmethod
+    def _from_store(
+        hits: Sequence[Record],
+        vector: Vector,
+        seen: dict[str, ItemDraft],
+        replaces: tuple[str, ...],
+    ) -> list[tuple[float, ItemDraft]]:
+        found: list[tuple[float, ItemDraft]] = []
+        for hit in hits:
+            if hit.id in replaces or hit.vector is None:
+                continue  # never reinforce the item the candidate itself replaces
+            draft = seen.get(hit.id) or ItemDraft(
+                item_from(hit), np.asarray(hit.vector, dtype=np.float32), False, changed=False
+            )
+            found.append((_rounded(float(draft.vector @ vector)), draft))
+        return found
+
+    def _store_neighbours(
+        self, user_id: str, candidates: Sequence[Candidate], vectors: Vector
+    ) -> list[list[Record]]:
+        """The live items nearest each candidate, one batched search per agent scope.
+        A superseded item (valid_to set) is history: it is never reinforced or revived,
+        and neither is one merged into another (its survivor is the live copy)."""
+        out: list[list[Record]] = [[] for _ in candidates]
+        by_agent: dict[str | None, list[int]] = {}
+        for i, cand in enumerate(candidates):
+            by_agent.setdefault(cand.event.agent_id, []).append(i)
+        for agent_id, positions in by_agent.items():
+            scope = user_scope(user_id, agent_id)
+            where = Filter(
+                must=scope.must,
+                must_not={"archived_reason": "merged"},
+                is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
+            )
+            queries = [vectors[i].tolist() for i in positions]
+            found = self.store.search_batch(ITEMS, queries, where, _NEIGHBOURS, with_vectors=True)
+            for i, hits in zip(positions, found, strict=True):
+                out[i] = hits
+        return out
 
     def _write_resources(
         self,

@@ -98,6 +98,19 @@ class VectorStore(Protocol):
         with_vectors: bool = False,
     ) -> list[Record]: ...
 
+    def search_batch(
+        self,
+        collection: str,
+        vectors: Sequence[Sequence[float]],
+        where: Filter,
+        limit: int,
+        *,
+        with_vectors: bool = False,
+    ) -> list[list[Record]]:
+        """``search`` for each of ``vectors`` under one filter, as one request: a batch's
+        dedup costs one round trip, not one per candidate."""
+        ...
+
     def search_lexical(
         self, collection: str, query: SparseVector, where: Filter, limit: int
     ) -> list[Record]: ...

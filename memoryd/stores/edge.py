@@ -130,6 +130,32 @@ class QdrantEdgeStore:
         query = qe.Query.Nearest(float_list(vector), using=DENSE)
         return self._query(collection, query, where, limit, with_vectors)
 
+    def search_batch(
+        self,
+        collection: str,
+        vectors: Sequence[Sequence[float]],
+        where: Filter,
+        limit: int,
+        *,
+        with_vectors: bool = False,
+    ) -> list[list[Record]]:
+        if limit < 1 or not vectors:
+            return [[] for _ in vectors]
+        condition = edge_filter(where)
+        requests = [
+            qe.QueryRequest(
+                limit=limit,
+                query=qe.Query.Nearest(float_list(vector), using=DENSE),
+                filter=condition,
+                with_payload=True,
+                with_vector=_vectors(with_vectors),
+            )
+            for vector in vectors
+        ]
+        with self._shard(collection, "search") as shard:
+            batches = shard.query_batch(qe.QueryBatchRequest(requests))
+        return [[edge_record(hit, score=hit.score) for hit in hits] for hits in batches]
+
     def search_lexical(
         self, collection: str, query: SparseVector, where: Filter, limit: int
     ) -> list[Record]:

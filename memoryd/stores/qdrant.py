@@ -128,6 +128,33 @@ class QdrantServerStore:
     ) -> list[Record]:
         return self._query(collection, float_list(vector), DENSE, where, limit, with_vectors)
 
+    def search_batch(
+        self,
+        collection: str,
+        vectors: Sequence[Sequence[float]],
+        where: Filter,
+        limit: int,
+        *,
+        with_vectors: bool = False,
+    ) -> list[list[Record]]:
+        if limit < 1 or not vectors:
+            return [[] for _ in vectors]
+        condition = client_filter(where)
+        requests = [
+            models.QueryRequest(
+                query=float_list(vector),
+                using=DENSE,
+                filter=condition,
+                limit=limit,
+                with_payload=True,
+                with_vector=_vectors(with_vectors),
+            )
+            for vector in vectors
+        ]
+        with self._call("search", collection):
+            responses = self._client.query_batch_points(self._prefix + collection, requests)
+        return [[client_record(point) for point in r.points] for r in responses]
+
     def search_lexical(
         self, collection: str, query: SparseVector, where: Filter, limit: int
     ) -> list[Record]:

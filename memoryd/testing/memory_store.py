@@ -99,6 +99,20 @@ class InMemoryStore:
             ]
             return _top(scored, limit, with_vectors)
 
+    def search_batch(
+        self,
+        collection: str,
+        vectors: Sequence[Sequence[float]],
+        where: Filter,
+        limit: int,
+        *,
+        with_vectors: bool = False,
+    ) -> list[list[Record]]:
+        return [
+            self.search(collection, vector, where, limit, with_vectors=with_vectors)
+            for vector in vectors
+        ]
+
     def search_lexical(
         self, collection: str, query: SparseVector, where: Filter, limit: int
     ) -> list[Record]:

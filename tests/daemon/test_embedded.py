@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -12,6 +16,7 @@ import nats
 import pytest
 
 from memoryd.daemon.embedded import EmbeddedNats, EmbeddedNatsError, find_nats_server
+from memoryd.daemon.embedded_guard import DataDirInUseError
 
 
 def _alive(pid: int) -> bool:
@@ -98,3 +103,127 @@ def test_a_taken_port_fails_fast_with_the_log_tail(tmp_path: Path) -> None:
     assert "nats-server.log" in str(raised.value)
     assert "address already in use" in str(raised.value)
     assert server.pid is None
+
+
+# -- crash safety -------------------------------------------------------------------------
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a killed child of this test stays one until reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _wait_gone(pid: int, timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _running(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+_HOLDER = """
+import sys, time
+from memoryd.daemon.embedded import EmbeddedNats
+server = EmbeddedNats(sys.argv[1], port=0)
+server.start()
+print(server.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_server_dies_with_a_parent_killed_by_sigkill(tmp_path: Path) -> None:
+    # Given a process that started an embedded server
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        server_pid = int(holder.stdout.readline())
+        assert _running(server_pid)
+
+        # When that process is killed without a chance to clean up
+        holder.kill()
+        holder.wait(10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+
+    # Then its server goes too
+    gone = _wait_gone(server_pid)
+    if not gone:
+        os.kill(server_pid, signal.SIGKILL)  # don't leave the orphan behind
+    assert gone, "nats-server outlived its parent"
+
+
+def _orphan(store_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """A nats-server on ``store_dir`` as an earlier crashed ``memoryd up`` left it."""
+    store_dir.mkdir(parents=True)
+    args = [str(find_nats_server()), "-js", "-sd", str(store_dir), "-a", "127.0.0.1"]
+    args += ["-p", str(port), "--ports_file_dir", str(store_dir)]
+    orphan = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while not list(store_dir.glob(f"*_{orphan.pid}.ports")):
+        if time.monotonic() > deadline:
+            orphan.kill()
+            raise RuntimeError("the orphan nats-server did not start")
+        time.sleep(0.05)
+    return orphan
+
+
+def test_a_server_left_on_the_data_dir_is_stopped_before_starting(tmp_path: Path) -> None:
+    # Given a nats-server still running on the data dir and port, its parent gone
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    orphan = _orphan(tmp_path / "nats", port)
+    try:
+        # When the embedded server starts on the same data dir and port
+        with EmbeddedNats(tmp_path, port=port) as server:
+            # Then the orphan was stopped, and the new server serves that port
+            assert orphan.wait(15) is not None
+            assert server.url.endswith(f":{port}")
+            assert asyncio.run(_jetstream_streams(server.url)) == 0
+    finally:
+        if orphan.poll() is None:
+            orphan.kill()
+            orphan.wait()
+
+
+def test_a_recycled_pid_in_the_pid_file_is_never_signalled(tmp_path: Path) -> None:
+    # Given a pid file naming a live process that is not a nats-server of this directory
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / "nats").mkdir()
+        (tmp_path / "nats" / "nats-server.pid").write_text(str(other.pid))
+
+        # When the embedded server starts, then that process is left alone
+        with EmbeddedNats(tmp_path, port=0):
+            assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_data_dir_held_by_a_live_server_is_refused_clearly(tmp_path: Path) -> None:
+    # Given a running embedded server
+    with EmbeddedNats(tmp_path, port=0) as first:
+        # When a second one is started on the same data dir
+        second = EmbeddedNats(tmp_path, port=0)
+        with pytest.raises(DataDirInUseError, match="in use by another memoryd") as raised:
+            second.start()
+
+        # Then the message names the holder, and the first server is untouched
+        assert f"pid {os.getpid()}" in str(raised.value)
+        assert first.pid is not None and _alive(first.pid)
+        assert asyncio.run(_jetstream_streams(first.url)) == 0
+    # and once the first stopped, the data dir is free again
+    with EmbeddedNats(tmp_path, port=0):
+        pass

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -14,11 +16,14 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from memoryd.config import ScopedApiToken, load_settings
+from memoryd.daemon.auth import ADMIN, ApiToken, TokenRegistry, TokenScope
 from memoryd.daemon.http import create_app
-from memoryd.errors import NotOwnedError, TransientError
-from memoryd.events import ContextSnapshot, Event, SnapshotItem
+from memoryd.errors import NotOwnedError, PayloadTooLargeError, TransientError
+from memoryd.events import MAX_JSON_DEPTH, ContextSnapshot, Event, SnapshotItem, json_depth
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
@@ -31,6 +36,7 @@ from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 
 TOKEN = "s3cret-token"
+JSON_TYPE = {"content-type": "application/json"}
 
 
 class RecordingBackend:
@@ -47,6 +53,7 @@ class RecordingBackend:
         self.components = {"broker": True, "store": True}
         self.fail_transiently = False
         self.broken = False
+        self.too_large = False  # the broker refuses enqueued events for their size
         self.foreign: set[str] = set()  # users another replica owns
         self.evolution = EvolutionService(
             self._engine, EvolutionSettings(), self._metrics, owns=lambda u: u not in self.foreign
@@ -68,6 +75,8 @@ class RecordingBackend:
     async def enqueue(self, events: Sequence[Event]) -> None:
         if self.broken:
             raise RuntimeError("bug with secret detail")
+        if self.too_large:
+            raise PayloadTooLargeError("event 'e1' is larger than the broker's maximum payload")
         self.enqueued.extend(events)
 
     async def latest_snapshot(self, user_id: str) -> ContextSnapshot | None:
@@ -230,8 +239,12 @@ def test_oversized_bodies_are_413(backend: RecordingBackend) -> None:
     big = [event(f"e{i}", "alice", "x" * 100) for i in range(20)]
     with serve(app) as client:
         declared = client.post("/v1/events", json=big)
-        chunked = client.post("/v1/events", content=iter([b"[", b" " * 2048, b"]"]))
-        retrieve = client.post("/v1/retrieve", content=iter([b"{", b" " * 2048, b"}"]))
+        chunked = client.post(
+            "/v1/events", content=iter([b"[", b" " * 2048, b"]"]), headers=JSON_TYPE
+        )
+        retrieve = client.post(
+            "/v1/retrieve", content=iter([b"{", b" " * 2048, b"}"]), headers=JSON_TYPE
+        )
         small = client.post("/v1/events", json=event("e1", "alice", "I love jazz music."))
     assert declared.status_code == 413
     assert chunked.status_code == 413
@@ -258,7 +271,10 @@ def test_unexpected_errors_are_500_without_details(
         "/v1/events", params={"wait": "false"}, json=event("e1", "alice", "I love jazz music.")
     )
     assert response.status_code == 500
-    assert response.json() == {"detail": "internal server error"}
+    body = response.json()
+    assert body == {"detail": "internal server error", "request_id": body["request_id"]}
+    assert response.headers["x-request-id"] == body["request_id"]
+    assert "secret" not in response.text
     metrics = api.get("/metrics").text
     assert 'route="/v1/events",status="500"} 1.0' in metrics
 
@@ -503,22 +519,29 @@ def test_an_empty_token_is_refused(backend: RecordingBackend) -> None:
 
 
 def test_evolve_runs_the_jobs_and_reports_what_changed(api: httpx.Client) -> None:
+    # Two near-duplicates, close enough for consolidate (0.85) but not for ingest (0.9)
     api.post(
         "/v1/events",
         json=[
-            event("e1", "u-1", "I live in Berlin with my cat."),
-            event("e2", "u-1", "I moved to Lisbon last month!", time="2023-09-01T10:00:00Z"),
+            event("e1", "u-1", "I love long hikes in the mountains with my dog."),
+            event(
+                "e2",
+                "u-1",
+                "I love long hikes in the mountains with my dog on weekends.",
+                time="2023-09-01T10:00:00Z",
+            ),
         ],
     )
+    assert len(api.get(user_url("u-1", "/items")).json()["items"]) == 2
     response = api.post(user_url("u-1", "/evolve"), json={"job": "consolidate"})
     assert response.status_code == 200
     body = response.json()
     (run,) = body["runs"]
     assert (run["job"], run["outcome"], run["trigger"]) == ("consolidate", "changed", "manual")
-    (berlin,) = run["changes"]["superseded"]
+    (merged,) = run["changes"]["merged"]
     assert body["changed"] == 1
-    live = api.get(user_url("u-1", "/items")).json()["items"]
-    assert berlin not in {i["id"] for i in live} and any("Lisbon" in i["text"] for i in live)
+    (live,) = api.get(user_url("u-1", "/items")).json()["items"]
+    assert live["id"] != merged and live["sources"] == ["e1", "e2"]
     # No body: every enabled job, in order.
     every = api.post(user_url("u-1", "/evolve")).json()["runs"]
     assert [r["job"] for r in every] == ["consolidate", "decay", "discover", "resummarize"]
@@ -580,3 +603,93 @@ def test_rollback_restores_a_kept_summary_as_a_new_version(api: httpx.Client) ->
     assert missing.status_code == 404 and "no kept summary version 99" in missing.json()["detail"]
     unknown = api.post(user_url("u-1", "/categories/nope/rollback"), json={"version": 1})
     assert unknown.status_code == 404 and "no category 'nope'" in unknown.json()["detail"]
+
+
+# -- scoped tokens -------------------------------------------------------------------------
+
+
+def test_token_scope_allows_its_users_and_prefix_only() -> None:
+    scope = TokenScope("agent", users=frozenset({"ana"}), user_prefix="team-a/")
+
+    assert scope.allows("ana") and scope.allows("team-a/zoe")
+    assert not any(scope.allows(u) for u in ("anabel", "team-a", "team-b/x", "ANA", ""))
+    assert ADMIN.allows("anyone") and not scope.admin
+
+
+def test_a_token_is_resolved_to_its_scope_and_duplicates_are_refused() -> None:
+    agent = TokenScope("agent", users=frozenset({"ana"}))
+    registry = TokenRegistry.of(TOKEN, [ApiToken("agent-secret", agent)])
+
+    assert registry is not None
+    assert registry.scope_for(TOKEN) == ADMIN
+    assert registry.scope_for("agent-secret") == agent
+    assert registry.scope_for("agent-secre") is None
+    assert TokenRegistry.of(None) is None
+    with pytest.raises(ValueError, match="different"):
+        TokenRegistry.of(TOKEN, [ApiToken(TOKEN, agent)])
+
+
+def test_scoped_tokens_come_from_the_secrets_dir_and_need_a_scope(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the scoped tokens as a Kubernetes Secret would mount them (one JSON file)
+    (tmp_path / "scoped_api_tokens").write_text(
+        json.dumps([{"name": "agent-a", "token": "tok-a", "user_prefix": "team-a/"}])
+    )
+    monkeypatch.setenv("MEMORYD_SECRETS_DIR", str(tmp_path))
+
+    # When the settings load, then the token is there and hidden in their repr
+    [scoped] = load_settings().scoped_api_tokens
+    assert (scoped.name, scoped.user_prefix) == ("agent-a", "team-a/")
+    assert scoped.token.get_secret_value() == "tok-a" and "tok-a" not in repr(scoped)
+    # and a token limited to nothing, or equal to the admin token, is a configuration error
+    with pytest.raises(ValidationError, match="users, user_prefix"):
+        ScopedApiToken(name="x", token=SecretStr("t"))
+    with pytest.raises(ValidationError, match="different"):
+        load_settings(api_token="tok-a")
+
+
+def test_the_bearer_scheme_resolves_scoped_tokens(backend: RecordingBackend) -> None:
+    agent = ApiToken("agent-secret", TokenScope("agent", users=frozenset({"ana"})))
+    with serve(create_app(backend, api_token=None, scoped_tokens=[agent])) as client:
+        auth = {"Authorization": "Bearer agent-secret"}
+        assert client.get(user_url("ana", "/stats"), headers=auth).status_code == 200
+        assert client.get(user_url("bob", "/stats"), headers=auth).status_code == 403
+        assert client.get(user_url("ana", "/stats")).status_code == 401
+        assert client.post("/v1/evolve", headers=auth).status_code == 403
+
+
+# -- hostile bodies and errors ---------------------------------------------------------------
+
+
+def test_an_unexpected_error_is_logged_once_under_its_request_id(
+    api: httpx.Client, backend: RecordingBackend, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend.broken = True
+    response = api.post(
+        "/v1/events", params={"wait": "false"}, json=event("e1", "alice", "I love jazz music.")
+    )
+
+    request_id = response.json()["request_id"]
+    [record] = [r for r in caplog.records if getattr(r, "request_id", None) == request_id]
+    assert record.exc_info is not None and record.levelname == "ERROR"
+    assert "Traceback" not in response.text and "RuntimeError" not in response.text
+
+
+def test_a_broker_refusing_an_event_for_its_size_is_413(
+    api: httpx.Client, backend: RecordingBackend
+) -> None:
+    backend.too_large = True
+    response = api.post(
+        "/v1/events", params={"wait": "false"}, json=event("e1", "alice", "I love jazz music.")
+    )
+    assert response.status_code == 413
+    assert "maximum payload" in response.json()["detail"]
+
+
+def test_json_depth_counts_nesting_without_recursion() -> None:
+    assert json_depth(0) == 0 and json_depth({}) == 1 and json_depth({"a": [[1]]}) == 3
+    deep: Any = 0
+    for _ in range(10_000):
+        deep = [deep]
+    assert json_depth(deep) == MAX_JSON_DEPTH + 1  # stops walking past the limit

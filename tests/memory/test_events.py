@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,32 @@ def test_cloudevents_with_bad_data_names_data() -> None:
     with pytest.raises(InvalidEventError) as info:
         parse_event({"specversion": "1.0", "id": "x", "data": [1, 2]})
     assert info.value.field == "data"
+
+
+@pytest.mark.parametrize("version", ["0.3", "1.1", 1.0, None, ""])
+def test_cloudevents_other_than_1_0_are_rejected_naming_specversion(version: object) -> None:
+    # Given an envelope of another (or no usable) CloudEvents version
+    envelope = {"specversion": version, "id": "ce-1", "data": {"user_id": "u", "content": "hi"}}
+
+    # When it is parsed, then it is invalid, and the reason says what is expected
+    with pytest.raises(InvalidEventError) as info:
+        parse_event(envelope)
+    assert info.value.field == "specversion"
+    assert "'1.0'" in info.value.reason and info.value.event_id == "ce-1"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {**VALID, "metadata": {"a": json.loads("[" * 100 + "]" * 100)}},
+        json.dumps({**VALID, "metadata": {"a": 0}}).replace(": 0", ": " + "[" * 9999 + "]" * 9999),
+        {"specversion": "1.0", "id": "ce", "data": "[" * 100_000},
+    ],
+    ids=["deep-metadata", "beyond-the-parser", "deep-cloudevents-data"],
+)
+def test_json_nested_too_deeply_is_invalid_not_a_crash(raw: Any) -> None:
+    with pytest.raises(InvalidEventError, match="nested"):
+        parse_event(raw)
 
 
 def test_control_characters_in_ids_are_rejected() -> None:

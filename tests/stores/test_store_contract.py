@@ -96,6 +96,28 @@ def test_search_orders_by_cosine_and_never_crosses_users(store: VectorStore) -> 
     assert all(h.vector is None for h in hits)
 
 
+def test_search_batch_answers_each_vector_as_search_does(store: VectorStore) -> None:
+    store.upsert(
+        "memories",
+        [
+            point("near", [1, 0.1, 0, 0]),
+            point("far", [0, 0, 1, 0]),
+            point("bobs-exact", [1, 0, 0, 0], user="bob"),
+        ],
+    )
+    alice = Filter(must={"user_id": "alice"})
+    queries = [[2, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    batched = store.search_batch("memories", queries, alice, limit=1, with_vectors=True)
+    single = [store.search("memories", q, alice, 1, with_vectors=True) for q in queries]
+    assert [names(hits) for hits in batched] == [names(hits) for hits in single]
+    assert [names(hits) for hits in batched][:2] == [["near"], ["far"]]
+    assert [h.score for hits in batched for h in hits] == pytest.approx(
+        [h.score for hits in single for h in hits], abs=1e-6
+    )
+    assert all(h.vector is not None for hits in batched for h in hits)
+    assert store.search_batch("memories", [], alice, limit=3) == []
+
+
 def test_search_respects_the_limit_and_returns_normalised_vectors(store: VectorStore) -> None:
     store.upsert("memories", [point(f"p{i}", [1, i, 0, 0]) for i in range(5)])
     hits = store.search("memories", [1, 0, 0, 0], EVERYTHING, limit=2, with_vectors=True)
