@@ -28,8 +28,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from memoryd.errors import NotOwnedError
 from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.ports import CategoryNamer
 from memoryd.schedulers.clock import Clock, SystemClock
-from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JOBS, Evolver, JobName
 from memoryd.schedulers.runs import JobRunner, Run, RunReport, Trigger
 from memoryd.schedulers.settings import EvolutionSettings, JobSchedule

@@ -17,9 +17,9 @@ from memoryd.llm.client import ChatClient
 from memoryd.llm.discover import LlmNamer
 from memoryd.llm.prompts import DISCOVER_SYSTEM, SUMMARY_SYSTEM
 from memoryd.llm.settings import LlmSettings
+from memoryd.memory.category_naming import TermNamer
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
-from memoryd.schedulers.discover import TermNamer
 from memoryd.schedulers.jobs import Evolver
 from memoryd.schedulers.settings import EvolutionSettings
 from memoryd.telemetry.llm_metrics import LlmMetrics

@@ -14,7 +14,7 @@ from memoryd.config import BatchSettings, SnapshotSettings
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
 from memoryd.pipeline.ingest import IngestPipeline
-from memoryd.publishers.scheduler import SnapshotScheduler
+from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.delivery import FakeDelivery
@@ -40,12 +40,12 @@ def test_batch_spans_continue_the_event_trace(spans: InMemorySpanExporter) -> No
     spans.clear()
     engine = MemoryEngine(InMemoryStore(), HashEmbedder(), settings=MemorySettings(lexical=False))
     sink = InMemorySnapshotSink()
-    scheduler = SnapshotScheduler(
+    coalescer = SnapshotCoalescer(
         SnapshotBuilder(engine, SnapshotSettings()), sink, SnapshotSettings(), Metrics()
     )
 
     async def memorized(user_id: str, batch: object, result: object) -> None:
-        scheduler.notify(user_id, event_ids=["e1"], turns=["hiking"], traceparent=TRACEPARENT)
+        coalescer.notify(user_id, event_ids=["e1"], turns=["hiking"], traceparent=TRACEPARENT)
 
     pipeline = IngestPipeline(
         engine,
@@ -63,7 +63,7 @@ def test_batch_spans_continue_the_event_trace(spans: InMemorySpanExporter) -> No
         )
         await pipeline.submit(delivery)
         await pipeline.drain()
-        await scheduler.flush()
+        await coalescer.flush()
 
     asyncio.run(scenario())
     finished = {s.name: s for s in spans.get_finished_spans()}

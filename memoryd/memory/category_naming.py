@@ -1,4 +1,8 @@
-"""Naming discovered categories: offline from a cluster's distinctive terms, or by an LLM."""
+"""Naming discovered categories offline, from a cluster's distinctive terms, and the
+rules every category name follows (:func:`slug`). The LLM namer,
+:class:`memoryd.llm.discover.LlmNamer`, falls back to :class:`TermNamer`; both fill
+:class:`memoryd.memory.ports.CategoryNamer`. Pure: the discover job (schedulers) and
+bootstrap both use it."""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from typing import Protocol
 
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_MAX_NAME = 64
 _STOP = frozenset(
     """about above after again against all also and any are aren't because been before being
     below between both but can could did does doing don't down during each even ever every
@@ -27,18 +31,6 @@ _STOP = frozenset(
     may june july august september october november december monday tuesday wednesday
     thursday friday saturday sunday today tomorrow yesterday weekend""".split()
 )
-_MAX_NAME = 64
-
-
-class CategoryNamer(Protocol):
-    """Names a cluster of memories: returns ``(name, description)``; ``name`` matches
-    ``^[a-z][a-z0-9_]{0,63}$``."""
-
-    def name(
-        self, user_id: str, texts: Sequence[str], corpus: Sequence[str]
-    ) -> tuple[str, str] | None:
-        """``None``: the memories share no topic worth a category."""
-        ...
 
 
 def _terms(text: str) -> set[str]:

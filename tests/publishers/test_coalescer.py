@@ -9,7 +9,7 @@ from memoryd.config import SnapshotSettings
 from memoryd.events import ContextSnapshot, SnapshotTrigger
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
-from memoryd.publishers.scheduler import SnapshotScheduler
+from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder, estimate_tokens
 from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
@@ -17,8 +17,8 @@ from memoryd.testing.memory_store import InMemoryStore
 from memoryd.testing.transport import InMemorySnapshotSink
 
 
-def scheduler_for(sink: InMemorySnapshotSink, *, min_interval_ms: int) -> SnapshotScheduler:
-    return SnapshotScheduler(
+def coalescer_for(sink: InMemorySnapshotSink, *, min_interval_ms: int) -> SnapshotCoalescer:
+    return SnapshotCoalescer(
         SnapshotBuilder(engine_with_memory(), SnapshotSettings()),
         sink,
         SnapshotSettings(min_interval_ms=min_interval_ms),
@@ -68,9 +68,9 @@ def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
     async def scenario() -> None:
         sink = InMemorySnapshotSink()
         sink.seed(ContextSnapshot(user_id="u1", version=41, generated_at=datetime.now(UTC)))
-        scheduler = scheduler_for(sink, min_interval_ms=200)
+        coalescer = coalescer_for(sink, min_interval_ms=200)
         for i in range(10):  # a burst: the first goes out at once, the rest coalesce
-            scheduler.notify("u1", event_ids=[f"e{i}"], turns=["Ann: hiking"])
+            coalescer.notify("u1", event_ids=[f"e{i}"], turns=["Ann: hiking"])
             await asyncio.sleep(0.005)
         await asyncio.sleep(0.4)
         assert [s.version for s in sink.published] == [42, 43]
@@ -83,11 +83,11 @@ def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
 def test_flush_publishes_pending_without_waiting() -> None:
     async def scenario() -> None:
         sink = InMemorySnapshotSink()
-        scheduler = scheduler_for(sink, min_interval_ms=60_000)
-        scheduler.notify("u1", event_ids=["a"])
+        coalescer = coalescer_for(sink, min_interval_ms=60_000)
+        coalescer.notify("u1", event_ids=["a"])
         await asyncio.sleep(0.05)
-        scheduler.notify("u1", event_ids=["b"])
-        await scheduler.flush()
+        coalescer.notify("u1", event_ids=["b"])
+        await coalescer.flush()
         assert [s.trigger.event_ids for s in sink.published] == [["a"], ["b"]]
 
     asyncio.run(scenario())
@@ -96,12 +96,12 @@ def test_flush_publishes_pending_without_waiting() -> None:
 def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
     async def scenario() -> None:
         sink = InMemorySnapshotSink(delay=0.05)
-        scheduler = scheduler_for(sink, min_interval_ms=60_000)
-        scheduler.notify("u1", event_ids=["e1"])
+        coalescer = coalescer_for(sink, min_interval_ms=60_000)
+        coalescer.notify("u1", event_ids=["e1"])
         await asyncio.sleep(0.01)  # e1's snapshot is being published
-        flushing = asyncio.create_task(scheduler.flush())
+        flushing = asyncio.create_task(coalescer.flush())
         await asyncio.sleep(0.01)
-        scheduler.notify("u1", event_ids=["e2"])  # arrives mid-flush
+        coalescer.notify("u1", event_ids=["e2"])  # arrives mid-flush
         await flushing
         assert [s.trigger.event_ids for s in sink.published] == [["e1"], ["e2"]]
 
@@ -111,20 +111,20 @@ def test_flush_also_publishes_changes_that_arrive_during_a_publish() -> None:
 def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_them() -> None:
     async def scenario() -> None:
         sink = InMemorySnapshotSink(delay=0.05)
-        scheduler = scheduler_for(sink, min_interval_ms=60_000)
-        scheduler.notify("u1", event_ids=["e1"])
-        scheduler.notify("u2", event_ids=["x1"])  # stays here
+        coalescer = coalescer_for(sink, min_interval_ms=60_000)
+        coalescer.notify("u1", event_ids=["e1"])
+        coalescer.notify("u2", event_ids=["x1"])  # stays here
         await asyncio.sleep(0.01)  # e1's snapshot is being published
-        scheduler.notify("u1", event_ids=["e2"])  # would wait a minute for its turn
-        await scheduler.release(lambda user_id: user_id == "u1", timeout=5)
+        coalescer.notify("u1", event_ids=["e2"])  # would wait a minute for its turn
+        await coalescer.release(lambda user_id: user_id == "u1", timeout=5)
         u1 = [s.trigger.event_ids for s in sink.published if s.user_id == "u1"]
         assert u1 == [["e1"], ["e2"]], "nothing pending is left behind"
         # The new owner continues the versions from the sink, not from here
         sink.seed(ContextSnapshot(user_id="u1", version=90, generated_at=datetime.now(UTC)))
-        await scheduler.flush()
+        await coalescer.flush()
         sink.published = []
-        scheduler.notify("u1", event_ids=["e3"])
-        await scheduler.flush()
+        coalescer.notify("u1", event_ids=["e3"])
+        await coalescer.flush()
         assert [s.version for s in sink.published] == [91]
 
     asyncio.run(scenario())
@@ -133,13 +133,13 @@ def test_release_publishes_pending_changes_of_users_moving_away_then_forgets_the
 def test_versions_follow_the_sink_when_another_publisher_moved_them_on() -> None:
     async def scenario() -> None:
         sink = InMemorySnapshotSink()
-        scheduler = scheduler_for(sink, min_interval_ms=0)
-        scheduler.notify("u1", event_ids=["e1"])
-        await scheduler.flush()
+        coalescer = coalescer_for(sink, min_interval_ms=0)
+        coalescer.notify("u1", event_ids=["e1"])
+        await coalescer.flush()
         # e.g. a DELETE served by another replica published version 2
         sink.seed(ContextSnapshot(user_id="u1", version=2, generated_at=datetime.now(UTC)))
-        scheduler.notify("u1", event_ids=["e2"])
-        await scheduler.flush()
+        coalescer.notify("u1", event_ids=["e2"])
+        await coalescer.flush()
         assert [s.version for s in sink.published] == [1, 3]
 
     asyncio.run(scenario())

@@ -43,8 +43,9 @@ class _UserState:
     task: asyncio.Task[None] | None = None
 
 
-class SnapshotScheduler:
-    """Decides when to rebuild and publish each user's snapshot."""
+class SnapshotCoalescer:
+    """Decides when to rebuild and publish each user's snapshot (not a scheduler of jobs:
+    those are in :mod:`memoryd.schedulers`)."""
 
     def __init__(
         self,
