@@ -207,9 +207,8 @@ class Daemon:
             results.append(result)
             dropped = set(result.deleted.get(user_id, ()))
             kept = [e for e in user_events if e.id not in dropped]
-            self._metrics.events_consumed.labels("http", "deleted").inc(
-                len(user_events) - len(kept)
-            )
+            if dropped:
+                self._metrics.events_consumed.labels("http", "deleted").inc(len(dropped))
             if not kept:
                 continue  # all from before the user's deletion: nothing to announce
             self._notify(user_id, kept, None, result.changes)

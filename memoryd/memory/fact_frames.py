@@ -106,8 +106,20 @@ ORGNAME = re.compile(
 WORKPLACE = re.compile(
     r"\b(?:studio|company|firm|agency|startup|start-up|bank|hospital|clinic|practice|"
     r"restaurant|bakery|cafe|café|store|shop|lab|laboratory|office|factory|warehouse|"
-    r"school|university|nonprofit|non-profit|charity|newspaper|magazine|publisher|"
-    r"consultancy|hotel|airline|bar|gym|salon|firm)$",
+    r"school|university|college|nonprofit|non-profit|charity|newspaper|magazine|publisher|"
+    r"consultancy|hotel|airline|bar|gym|salon|farm|library|museum|zoo|airport|church|"
+    r"supermarket|pharmacy|dealership|garage|nursery|daycare|kindergarten|brewery|winery|"
+    r"diner|pub|spa|theatre|theater|cinema|studio|network|station|plant|mill|mine|"
+    r"center|centre|department|ministry|council|government|court|police|army|navy|"
+    r"military|fintech|corporation|conglomerate|chain|franchise|boutique|label)$",
+    re.I,
+)
+# What a place named by a common noun is: "a small town", "the suburbs", "a farm".
+PLACE_NOUN = re.compile(
+    r"\b(?:town|city|village|suburb|suburbs|countryside|coast|area|neighbo(?:u)?rhood|state|"
+    r"country|island|farm|house|home|apartment|flat|place|condo|cabin|bungalow|cottage|"
+    r"loft|studio|dorm|valley|mountains|beach|seaside|outskirts|capital|province|region|"
+    r"county|borough|district|street|road|avenue|building|complex|community)$",
     re.I,
 )
 ACADEMIC = re.compile(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from memoryd.memory.fact_frames import (
@@ -25,6 +26,7 @@ from memoryd.memory.fact_frames import (
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
     ORGNAME,
+    PLACE_NOUN,
     POSSESSED,
     ROLE_HEADS,
     SCHOOL,
@@ -176,8 +178,10 @@ _RACE = re.compile(
 def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
     if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
         return None
-    if proper or (frame.kind == "org" and _ARTICLE_NOUN.match(value)):
+    if proper:
         return value
+    if frame.kind == "org" and _ARTICLE_NOUN.match(value) and WORKPLACE.search(words[-1]):
+        return value  # "a bakery", not "a living"
     # "left the studio": a workplace named by what it is.
     return value if frame.ends and WORKPLACE.search(words[-1]) else None
 
@@ -194,6 +198,22 @@ def _academic(value: str) -> str | None:
     return field if ACADEMIC.search(field.split()[-1] if field.split() else "") else None
 
 
+#: Set while reading a text written without capitals (see ``_is_casual``).
+_CASUAL: ContextVar[bool] = ContextVar("casual", default=False)
+_NOT_A_NAME = frozenset(
+    """work home school bed church class night nights weekends weekend it there here fear
+    peace hope tears love life town bed time times first last least most all once""".split()
+)
+
+
+def kind_may_be_lower(kind: str, value: str) -> bool:
+    """In casual text, a place or an organisation may be written in lower case, unless the
+    value is a common word that names neither ("live in fear", "work at night")."""
+    return kind in ("place", "org", "company") and not (
+        value.casefold().split()[0] in _NOT_A_NAME or _ARTICLE_NOUN.match(value)
+    )
+
+
 def _checked(frame: Frame, value: str) -> str | None:
     """The value as stated, if it is of the kind the frame needs; else None."""
     value = value.strip(" .,;:!?\"'")
@@ -203,9 +223,13 @@ def _checked(frame: Frame, value: str) -> str | None:
         return None
     words = _STRIP.sub("", value).split() or value.split()
     proper = words[0][:1].isupper() or words[0][:1].isdigit()
+    if not proper and _CASUAL.get() and kind_may_be_lower(frame.kind, value):
+        proper = True
     kind = frame.kind
     if kind == "place":
-        return value if proper or _ARTICLE_NOUN.match(value) else None
+        # "a small town" is a place; "a new team" is not.
+        common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
+        return value if proper or common else None
     if kind in ("org", "company"):
         return _org(frame, value, words, proper)
     checks = {
@@ -276,6 +300,33 @@ def facts_of(text: str) -> list[Fact]:
     text = text.strip()
     if not text or text.endswith("?"):
         return []
+    token = _CASUAL.set(_is_casual(text))
+    try:
+        return _facts_of(text)
+    finally:
+        _CASUAL.reset(token)
+
+
+def _is_casual(text: str) -> bool:
+    """Whether ``text`` was written without capitals ("just moved to denver lol"): then
+    a lower-case value may still be a name of a place or a company. The subject's name
+    (put there by the rewrite) and the first letter do not count."""
+    subject = _leading_subject(text) or ""
+    rest = [
+        w
+        for w in text.split()[1:]
+        if _norm(w).split("'")[0] != subject.split("'")[0] and not _MONTH.fullmatch(_norm(w))
+    ]
+    return len(rest) >= 3 and not any(ch.isupper() for w in rest for ch in w)
+
+
+# The date rewrite writes month names with a capital, in casual text too.
+_MONTH = re.compile(
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)
+
+
+def _facts_of(text: str) -> list[Fact]:
     found: dict[str, Fact] = {}
     inherited: str | None = None
     previous = ""

@@ -63,7 +63,9 @@ _PAST_OR_VERB_START = re.compile(
     re.I,
 )
 _FIRST_PERSON = re.compile(
-    r"\b(?:I'm|I am|I've|I have|I'll|I'd|I was|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|"
+    # Chat often writes the pronoun in lower case ("i moved", "i'm"): the same word.
+    r"\b(?:[Ii]'m|[Ii] am|[Ii]'ve|[Ii] have|[Ii]'ll|[Ii]'d|[Ii] was|[Ii]m|[Ii]ve|I|i(?=\s+[a-z])|"
+    r"[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|"
     r"[Ww]e're|[Ww]e are|[Ww]e've|[Ww]e have|[Ww]e'll|[Ww]e'd|[Ww]e were|[Ww]e|us|[Oo]ur|"
     r"[Oo]urs|[Oo]urselves)\b(?:'s)?"
 )
@@ -74,6 +76,12 @@ _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b",
     re.I,
 )
+_ING_FRAGMENT = re.compile(
+    r"^(?:(?:now|currently|still|finally|also|officially)\s+)+[a-z]+ing\b|"
+    r"^[a-z]+ing\s+(?:for|at|in|to|with|towards?)\b",
+    re.I,
+)
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.I)
 _OWN_FRAGMENT = re.compile(
     r"^(?:last|first|new|final|next)\s+(?:day|week|shift|job|role|position|car|place|"
     r"apartment|flat|house|address|manager|boss|team|school|class|semester)\b",
@@ -176,6 +184,8 @@ class _Rewriter:
     def _singular(self, low: str) -> str:
         forms = {
             "i'm": "is",
+            "im": "is",
+            "ive": "has",
             "i am": "is",
             "i've": "has",
             "i have": "has",
@@ -293,7 +303,9 @@ def third_person(sentence: str, speaker: str) -> str:
 
 
 def _is_singular_subject(word: str) -> bool:
-    return word.casefold() in ("i", "i'm", "i am", "i've", "i have", "i was", "i'll", "i'd")
+    return word.casefold() in (
+        "i", "i'm", "im", "i am", "i've", "ive", "i have", "i was", "i'll", "i'd"
+    )  # fmt: skip
 
 
 def _is_bare(text: str, at: int) -> bool:
@@ -310,6 +322,8 @@ def _without_subject(sentence: str, speaker: str) -> str:
     if dropped:
         return _restore_subject(sentence, speaker, dropped)
     lowered = sentence[0].lower() + sentence[1:]
+    if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
+        return f"{speaker} is {lowered}"  # "Now training for a half marathon!"
     if _NOUN_FRAGMENT.match(sentence):  # "Officially a Denver resident!"
         return f"{speaker} is {lowered}"
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"

@@ -180,7 +180,7 @@ def test_the_daemon_metrics_pass_promtool(daemon: str) -> None:
 
 def test_prometheus_finds_the_consumed_events(prometheus: str) -> None:
     series = eventually(
-        lambda: query(prometheus, "memoryd_events_consumed_total") or None,
+        lambda: query(prometheus, 'memoryd_events_consumed_total{outcome="memorized"}') or None,
         30,
         "memoryd_events_consumed_total in Prometheus",
     )
