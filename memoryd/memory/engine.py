@@ -15,7 +15,7 @@ from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.category_refresh import CategoryRefresher
 from memoryd.memory.extract import Extractor, OfflineExtractor
-from memoryd.memory.memorize import BatchMemorizer
+from memoryd.memory.memorize import BatchMemorizer, UserBatch
 from memoryd.memory.models import (
     Category,
     CategorySpec,
@@ -113,30 +113,33 @@ class MemoryEngine:
         return merged.model_copy(update={"rejected": rejected})
 
     def memorize_users(self, batches: Mapping[str, Sequence[Event]]) -> dict[str, MemorizeResult]:
-        """Memorise several users' batches with one store flush, and return each user's
-        own result: a caller that got its events per user (the ingest pipeline) keeps them
-        per user, so nothing of one user is counted for another."""
+        """Memorise several users' batches with one model call for their texts and one
+        store flush, and return each user's own result: a caller that got its events per
+        user (the ingest pipeline) keeps them per user, so nothing of one user is counted
+        for another."""
         received = datetime.now(UTC)
-        results: dict[str, MemorizeResult] = {}
-        flush = False
+        kept: dict[str, list[Event]] = {}
+        deleted: dict[str, list[str]] = {}
         for user_id, batch in batches.items():
             if any(e.user_id != user_id for e in batch):
                 raise ValueError(f"a batch for {user_id!r} holds another user's event")
             timed = [e if e.time else e.model_copy(update={"time": received}) for e in batch]
-            kept, deleted = self._drop_deleted(user_id, timed)
-            results[user_id] = self._memorize_user(user_id, kept, deleted)
-            flush = flush or bool(kept)
-        if flush:
+            kept[user_id], deleted[user_id] = self._drop_deleted(user_id, timed)
+        written = self._memorizer.memorize_users({u: e for u, e in kept.items() if e})
+        results = {
+            user_id: self._result(user_id, kept[user_id], deleted[user_id], written.get(user_id))
+            for user_id in batches
+        }
+        if written:
             self.store.flush()
         return results
 
-    def _memorize_user(
-        self, user_id: str, events: list[Event], deleted: list[str]
+    def _result(
+        self, user_id: str, events: list[Event], deleted: list[str], batch: UserBatch | None
     ) -> MemorizeResult:
         dropped = {user_id: deleted} if deleted else {}
-        if not events:
+        if batch is None:
             return MemorizeResult(deleted=dropped)
-        batch = self._memorizer.memorize_user(user_id, events)
         touched = batch.touched_categories
         self.refresher.refresh(user_id, touched)
         if batch.resources:  # fresh events (a redelivery changes nothing)
