@@ -7,7 +7,8 @@ resource and subscription checks the user against the scope of the session's tok
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import uuid4
@@ -23,7 +24,7 @@ from memoryd.agents.models import Forgotten, Recall, Remembered
 from memoryd.agents.ports import AgentBackend, ForbiddenUserError, OpenScope, UserScope
 from memoryd.agents.subscriptions import ContextSubscriptions, install_subscriptions
 from memoryd.agents.uris import CATEGORY_TEMPLATE, CONTEXT_TEMPLATE
-from memoryd.errors import InvalidEventError
+from memoryd.errors import InvalidEventError, MemorydError
 from memoryd.events import ContextSnapshot, Event, parse_event
 
 #: The scope of the token behind a request (the transport's request object; ``None``
@@ -92,7 +93,8 @@ def _add_read_tools(server: MCPServer, backend: AgentBackend, check: Check) -> N
         Use it when the answer may lie in what the user said before.
         """
         _guard(check, ctx, user_id)
-        return await backend.recall(user_id, query, top_k, include_history)
+        with _tool_errors():
+            return await backend.recall(user_id, query, top_k, include_history)
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False))
     async def get_context(user_id: UserId, ctx: Context) -> ContextSnapshot | None:
@@ -102,7 +104,8 @@ def _add_read_tools(server: MCPServer, backend: AgentBackend, check: Check) -> N
         `trigger.event_ids` names the events that caused it. Call it when a conversation
         starts; null if nothing was memorised for the user yet."""
         _guard(check, ctx, user_id)
-        return await backend.context(user_id)
+        with _tool_errors():
+            return await backend.context(user_id)
 
 
 def _add_write_tools(server: MCPServer, backend: AgentBackend, check: Check) -> None:
@@ -146,7 +149,8 @@ def _add_write_tools(server: MCPServer, backend: AgentBackend, check: Check) -> 
             event: Event = parse_event(raw)
         except InvalidEventError as exc:
             raise ToolError(f"invalid event: {exc}") from None
-        return await backend.remember(event, wait=wait)
+        with _tool_errors():
+            return await backend.remember(event, wait=wait)
 
     @server.tool(annotations=ToolAnnotations(destructive_hint=True, idempotent_hint=True))
     async def forget(
@@ -161,10 +165,8 @@ def _add_write_tools(server: MCPServer, backend: AgentBackend, check: Check) -> 
         not erased, so its lineage stays auditable). Forgetting twice is harmless.
         """
         _guard(check, ctx, user_id)
-        try:
+        with _tool_errors():
             return await backend.forget(user_id, item_id)
-        except LookupError as exc:
-            raise ToolError(f"404 not found: {exc}") from None
 
 
 def _add_resources(server: MCPServer, backend: AgentBackend, check: Check) -> None:
@@ -178,7 +180,8 @@ def _add_resources(server: MCPServer, backend: AgentBackend, check: Check) -> No
     )
     async def context(user_id: str, ctx: Context) -> str:
         _guard_resource(check, ctx, user_id)
-        snapshot = await backend.context(user_id)
+        with _resource_errors():
+            snapshot = await backend.context(user_id)
         if snapshot is None:
             raise ResourceError(f"no snapshot has been published for user {user_id!r} yet")
         return snapshot.model_dump_json()
@@ -192,7 +195,9 @@ def _add_resources(server: MCPServer, backend: AgentBackend, check: Check) -> No
     )
     async def category(user_id: str, name: str, ctx: Context) -> str:
         _guard_resource(check, ctx, user_id)
-        for found in await backend.categories(user_id):
+        with _resource_errors():
+            categories = await backend.categories(user_id)
+        for found in categories:
             if found.name == name:
                 return found.model_dump_json(include=_CATEGORY_FIELDS)
         raise ResourceError(f"user {user_id!r} has no category {name!r}")
@@ -212,4 +217,24 @@ def _guard_resource(check: Check, ctx: Context, user_id: str) -> None:
     try:
         check(ctx, user_id)
     except ForbiddenUserError as exc:
+        raise ResourceError(str(exc)) from None
+
+
+@contextmanager
+def _tool_errors() -> Iterator[None]:
+    """What the model should read instead of a bare "error executing tool": the refusal,
+    the unknown id, the size limit (a tool error, not a protocol error)."""
+    try:
+        yield
+    except LookupError as exc:
+        raise ToolError(f"404 not found: {exc}") from None
+    except (PermissionError, MemorydError, ValueError) as exc:
+        raise ToolError(str(exc)) from None
+
+
+@contextmanager
+def _resource_errors() -> Iterator[None]:
+    try:
+        yield
+    except (LookupError, PermissionError, MemorydError, ValueError) as exc:
         raise ResourceError(str(exc)) from None
