@@ -234,6 +234,10 @@ class HttpSettings(Section):
     max_body_bytes: int = Field(
         8 << 20, ge=1, description="larger request bodies get 413, before they are parsed"
     )
+    mcp: bool = Field(True, description="serve MCP (streamable HTTP) at /mcp")
+    sse_keepalive_seconds: float = Field(
+        15.0, gt=0, description="comment lines on idle SSE context streams, every N seconds"
+    )
 
 
 class ScopedApiToken(Section):

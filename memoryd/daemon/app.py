@@ -15,15 +15,20 @@ from functools import partial
 import nats.errors
 from aiokafka.errors import MessageSizeTooLargeError
 
+from memoryd.agents.gateway import AgentGateway
+from memoryd.agents.local import LocalAgentBackend
+from memoryd.agents.sources import snapshot_source
+from memoryd.agents.watch import SnapshotWatch
 from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
 from memoryd.daemon.auth import ApiToken, TokenScope
 from memoryd.daemon.http import create_app
+from memoryd.daemon.http_agents import request_scope
 from memoryd.daemon.server import HttpServer
 from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
+from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, UserStats
 from memoryd.memory.ports import CategoryNamer, Filter
 from memoryd.memory.schema import USERS
 from memoryd.pipeline.delivery import Delivery, Pending
@@ -94,12 +99,24 @@ class Daemon:
             namer=namer,
             clock=clock,
         )
+        # MCP subscribers and SSE streams follow snapshots as agents do (KV watch /
+        # compacted topic), one follower per watched user.
+        watch = SnapshotWatch(snapshot_source(settings))
+        self.agents = AgentGateway(
+            LocalAgentBackend(self, watch, max_event_bytes=settings.batch.max_event_bytes),
+            watch,
+            scope_of=request_scope,
+            host=settings.http.host,
+            keepalive_seconds=settings.http.sse_keepalive_seconds,
+            mcp_enabled=settings.http.mcp,
+        )
         app = create_app(
             self,
             api_token=_secret(settings),
             scoped_tokens=_scoped_tokens(settings),
             max_body_bytes=settings.http.max_body_bytes,
             max_event_bytes=settings.batch.max_event_bytes,
+            agents=self.agents,
         )
         self.http = HttpServer(app, settings.http.host, settings.http.port)
         self._draining = False
@@ -120,6 +137,7 @@ class Daemon:
         await self.transport.start()
         await self.sink.start()  # before consuming: snapshot versions continue from it
         await self.transport.start_consuming()
+        await self.agents.start()
         await self.http.start()
         self.evolution.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
@@ -185,7 +203,9 @@ class Daemon:
             with suppress(asyncio.CancelledError):
                 await self._keepalive
         # Each step runs even when one before it failed: nothing is left open.
-        for step in (self.transport.close, self.sink.close, self.http.stop):
+        # Agents first: open SSE and MCP streams would hold the HTTP server's shutdown.
+        steps = (self.agents.stop, self.transport.close, self.sink.close, self.http.stop)
+        for step in steps:
             try:
                 await step()
             except Exception:
@@ -241,6 +261,13 @@ class Daemon:
             # Last: the tombstone already keeps whatever is still in the stream out.
             await self.transport.erase_user(user_id)
         return before
+
+    async def forget_item(self, user_id: str, item_id: str) -> Item:
+        # The user's lock: no batch of theirs reads the item before and writes it after.
+        async with self.pipeline.user_lock(user_id):
+            item = await asyncio.to_thread(self._engine.forget_item, user_id, item_id)
+        self.snapshots.notify(user_id, kind="forget")
+        return item
 
     async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
         return await self.evolution.evolve(user_id, jobs or None)

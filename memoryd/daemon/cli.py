@@ -23,6 +23,7 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 from tqdm import tqdm  # type: ignore[import-untyped]
 
+from memoryd.agents.stdio import serve_stdio
 from memoryd.client import (
     DEFAULT_BUCKET,
     DEFAULT_EVENTS_PREFIX,
@@ -208,6 +209,11 @@ def _connect_options(args: argparse.Namespace, env: Mapping[str, str]) -> Connec
     return options
 
 
+async def _mcp(args: argparse.Namespace) -> int:
+    await serve_stdio(args.api, token=args.token, timeout=args.timeout)
+    return 0
+
+
 # --- the HTTP API ---------------------------------------------------------------------
 
 
@@ -269,12 +275,17 @@ def _parser() -> argparse.ArgumentParser:
         "--rollback", metavar="CATEGORY", help="restore a kept summary of CATEGORY (needs --user)"
     )
     evolve.add_argument("--version", type=int, help="the summary version --rollback restores")
+    commands.add_parser(
+        "mcp", parents=[api], help="serve MCP over stdio (for desktop hosts) against --api"
+    )
     return parser
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("retrieve", "status", "evolve"):
         return call_api(args)
+    if args.command == "mcp":
+        return asyncio.run(_mcp(args))
     if args.command in ("publish", "subscribe"):
         args.kafka = _kafka_options(args)
     handlers = {"up": _up, "run": _run, "publish": _publish, "subscribe": _subscribe}
@@ -295,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.connect = _connect_options(args, env)
     if args.command == "evolve" and args.rollback and not (args.user and args.version):
         parser.error("evolve --rollback needs --user and --version")
-    if args.command in ("retrieve", "status", "evolve"):
+    if args.command in ("retrieve", "status", "evolve", "mcp"):
         args.token = args.token or env.get("MEMORYD_API_TOKEN")
     configure_logging(args.log_level or "INFO")
     try:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, MemorizeResult, UserStats
+from memoryd.memory.models import Category, Item, MemorizeResult, UserStats
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
 from memoryd.telemetry.metrics import Metrics
@@ -37,6 +37,11 @@ class ApiBackend(Protocol):
     async def delete_user(self, user_id: str) -> UserStats:
         """Delete the user's memory (cascade) and daemon state, with no batch of theirs in
         flight meanwhile; return what was there."""
+        ...
+
+    async def forget_item(self, user_id: str, item_id: str) -> Item:
+        """Archive one item as ``forgotten`` (idempotent) and schedule a snapshot without
+        it; raises ``LookupError`` when the user has no such item."""
         ...
 
     async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:

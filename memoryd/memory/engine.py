@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -62,6 +63,8 @@ class LiveItems(NamedTuple):
     vectors: Vector
 
 
+#: ``archived_reason`` of an item a user or agent asked to forget.
+FORGOTTEN = "forgotten"
 #: Marks a deleted user's tombstone among the per-user bookkeeping records.
 _KIND, _TOMBSTONE = "kind", "tombstone"
 
@@ -221,6 +224,31 @@ class MemoryEngine:
         restored = self.refresher.rollback(user_id, category, version)
         self.store.flush()
         return restored
+
+    def forget_item(self, user_id: str, item_id: str) -> Item:
+        """Archive one of the user's items as ``forgotten``: it leaves live memory, the
+        category summaries and retrieval (history searches too), and so the next snapshot.
+        Kept for lineage, as every archived item is. Idempotent: forgetting a forgotten item
+        changes nothing. Raises ``LookupError`` when the user has no item ``item_id``.
+        A later event that states the same memory again revives it, as it would revive a
+        decayed one: forgetting takes back what was said, not what will be said."""
+        try:
+            uuid.UUID(item_id)
+        except ValueError:
+            raise LookupError(f"user has no item {item_id!r}") from None
+        found = [item_from(r) for r in self.store.get(ITEMS, [item_id])]
+        if not found or found[0].user_id != user_id:
+            raise LookupError(f"user has no item {item_id!r}")
+        item = found[0]
+        if item.archived_reason == FORGOTTEN:
+            return item
+        forgotten = item.model_copy(update={"archived": True, "archived_reason": FORGOTTEN})
+        self.store.set_payload(ITEMS, [item.id], to_payload(forgotten))
+        # The summary must not keep saying what was forgotten.
+        self.refresher.refresh(user_id, [item.category], force=True)
+        self.store.flush()
+        log.info("forgot an item", extra={"user_id": user_id, "item_id": item.id})
+        return forgotten
 
     def user_ids(self) -> list[str]:
         """Every user with memorised events (from the per-user bookkeeping; a deleted
