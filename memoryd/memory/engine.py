@@ -14,9 +14,11 @@ from memoryd.memory.categorize import Categorizer
 from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer
 from memoryd.memory.models import (
+    FORGOTTEN,
     Category,
     Item,
     MemorizeResult,
+    Resource,
     RetrieveResult,
     ScoredItem,
     ScoredResource,
@@ -35,6 +37,7 @@ from memoryd.memory.schema import (
     item_from,
     live_items,
     resource_from,
+    to_payload,
     user_scope,
 )
 from memoryd.memory.settings import MemorySettings
@@ -174,6 +177,38 @@ class MemoryEngine:
         where = live_items(user_id, category=category) if category else live_items(user_id)
         found = [item_from(r) for r in self.store.scroll(ITEMS, where)]
         return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def item_history(self, user_id: str) -> list[Item]:
+        """Every item of the user, archived ones too (merged, superseded, decayed,
+        forgotten), oldest first: the lineage behind live memory."""
+        found = [item_from(r) for r in self.store.scroll(ITEMS, user_scope(user_id))]
+        return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def resources(self, user_id: str, event_ids: Sequence[str]) -> list[Resource]:
+        """The user's raw events with these ids, in that order (unknown ids left out)."""
+        wanted = {ids.resource_id(user_id, e): e for e in dict.fromkeys(event_ids)}
+        found = {r.id: resource_from(r) for r in self.store.get(RESOURCES, list(wanted))}
+        return [found[rid] for rid in wanted if rid in found]
+
+    def forget_item(self, user_id: str, item_id: str) -> Item | None:
+        """Take one item out of live memory and out of history search, archived as
+        ``forgotten`` (kept for lineage, like every archived item). Idempotent; ``None``
+        when the user has no such item. The item's category follows (count, summary).
+        A later event that states it again is new memory and may bring it back."""
+        if not ids.is_point_id(item_id):  # ids are uuids: anything else names no item
+            return None
+        records = self.store.get(ITEMS, [item_id])
+        if not records or records[0].payload.get("user_id") != user_id:
+            return None
+        item = item_from(records[0])
+        if item.archived_reason == FORGOTTEN:
+            return item
+        forgotten = item.model_copy(update={"archived": True, "archived_reason": FORGOTTEN})
+        self.store.set_payload(ITEMS, [item.id], to_payload(forgotten))
+        self.refresher.refresh(user_id, [item.category])
+        self.store.flush()
+        log.info("forgot an item", extra={"user_id": user_id, "item_id": item_id})
+        return forgotten
 
     def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
         """Make a kept earlier summary version of ``category`` current again (as a new
