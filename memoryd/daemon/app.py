@@ -29,7 +29,7 @@ from memoryd.daemon.server import HttpServer
 from memoryd.errors import PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
+from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import USERS
 from memoryd.publishers.kafka_sink import KafkaSnapshotSink
@@ -256,6 +256,17 @@ class Daemon:
             )
         self.scheduler.notify(user_id, kind="rollback")
         return restored
+
+    async def forget_item(self, user_id: str, item_id: str) -> Item | None:
+        # Under the user's lock, like every write of theirs; the snapshot follows.
+        async with self.pipeline.user_lock(user_id):
+            forgotten = await asyncio.to_thread(self._engine.forget_item, user_id, item_id)
+        if forgotten is not None and self.owns(user_id):
+            self.scheduler.notify(user_id, kind="forget")
+        return forgotten
+
+    def recent_runs(self, user_id: str) -> list[RunReport]:
+        return self.evolution.recent_runs(user_id)
 
     async def readiness(self) -> dict[str, bool]:
         return {

@@ -8,7 +8,7 @@ from typing import Protocol
 from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, MemorizeResult, UserStats
+from memoryd.memory.models import Category, Item, MemorizeResult, UserStats
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
 
@@ -48,6 +48,15 @@ class ApiBackend(Protocol):
         """Restore a kept summary version as the category's current one (raises
         ``LookupError`` for an unknown category or version, and
         :class:`~memoryd.schedulers.service.NotOwnedError` for a user owned elsewhere)."""
+        ...
+
+    async def forget_item(self, user_id: str, item_id: str) -> Item | None:
+        """Archive one item of the user as ``forgotten`` (idempotent); ``None`` if the
+        user has no such item."""
+        ...
+
+    def recent_runs(self, user_id: str) -> list[RunReport]:
+        """The user's last self-evolution runs on this replica, newest first."""
         ...
 
     async def readiness(self) -> dict[str, bool]:
