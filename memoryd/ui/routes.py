@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from memoryd.events import MAX_ID_LENGTH
+from memoryd.memory.engine import MemoryEngine
 from memoryd.ui.actions import add_action_routes, notice_text
 from memoryd.ui.backend import InspectorBackend, ScopeResolver
 from memoryd.ui.gate import forget, form_fields, let_in, remember, safe_next
@@ -77,9 +78,14 @@ def _add_page_routes(
 class Pages:
     def __init__(self, backend: InspectorBackend, sessions: Sessions, renderer: Renderer):
         self.backend = backend
-        self.engine = backend.engine
         self.sessions = sessions
         self.renderer = renderer
+
+    @property
+    def engine(self) -> MemoryEngine:
+        # Looked up per request, not when the app is built (an app may be built for its
+        # OpenAPI document only, over a backend with no engine).
+        return self.backend.engine
 
     def _let_in(self, request: Request, user_id: str | None = None) -> Viewer | Response:
         viewer = let_in(self.sessions, request)
