@@ -17,30 +17,29 @@ from aiokafka.errors import MessageSizeTooLargeError
 
 from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
-from memoryd.consumers.delivery import Delivery, Pending
-from memoryd.consumers.kafka import KafkaTransport
-from memoryd.consumers.nats import NatsTransport
-from memoryd.consumers.pipeline import IngestPipeline
-from memoryd.consumers.transport import Transport
 from memoryd.daemon.auth import ApiToken, TokenScope
 from memoryd.daemon.http import create_app
-from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
-from memoryd.errors import PayloadTooLargeError
+from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, UserStats
-from memoryd.memory.ports import Filter
+from memoryd.memory.ports import CategoryNamer, Filter
 from memoryd.memory.schema import USERS
-from memoryd.publishers.kafka_sink import KafkaSnapshotSink
-from memoryd.publishers.nats_sink import NatsSnapshotSink
-from memoryd.publishers.scheduler import SnapshotScheduler, SnapshotSink
+from memoryd.pipeline.delivery import Delivery, Pending
+from memoryd.pipeline.ingest import IngestPipeline
+from memoryd.pipeline.transport import SnapshotSink, Transport
+from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
-from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
-from memoryd.schedulers.service import EvolutionService, NotOwnedError
+from memoryd.schedulers.service import EvolutionService
+from memoryd.telemetry.metrics import Metrics
+from memoryd.transports.kafka.consumer import KafkaTransport
+from memoryd.transports.kafka.sink import KafkaSnapshotSink
+from memoryd.transports.nats.consumer import NatsTransport
+from memoryd.transports.nats.sink import NatsSnapshotSink
 
 log = logging.getLogger(__name__)
 # What the brokers' clients raise for a message over the broker's size limit.
@@ -73,7 +72,7 @@ class Daemon:
         self._close_engine = close_engine
         self._metrics = metrics or Metrics()
         self.transport, self.sink = _transport(settings)
-        self.scheduler = SnapshotScheduler(
+        self.snapshots = SnapshotCoalescer(
             SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
         )
         self.pipeline = IngestPipeline(
@@ -166,7 +165,7 @@ class Daemon:
             async with asyncio.timeout_at(work_until):
                 await self.transport.stop_consuming()
                 await self.pipeline.drain(max(drain_until - loop.time(), 0.0))
-                await self.scheduler.flush()
+                await self.snapshots.flush()
         except TimeoutError:
             log.warning(
                 "drain exceeded its share of the grace period; unacked events will be redelivered",
@@ -194,7 +193,7 @@ class Daemon:
         if self._close_engine:
             await asyncio.to_thread(self._engine.close)
         log.info(
-            "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.scheduler.published}
+            "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.snapshots.published}
         )
 
     async def memorize_now(self, events: Sequence[Event]) -> MemorizeResult:
@@ -236,7 +235,7 @@ class Daemon:
         # so nothing deleted here can be written back by a batch already in flight.
         async with self.pipeline.user_lock(user_id):
             before = await asyncio.to_thread(self._engine.delete_user, user_id)
-            self.scheduler.forget(user_id)
+            self.snapshots.forget(user_id)
             self.evolution.forget(user_id)
             await self.sink.clear(user_id)
             # Last: the tombstone already keeps whatever is still in the stream out.
@@ -254,7 +253,7 @@ class Daemon:
             restored = await asyncio.to_thread(
                 self._engine.rollback_summary, user_id, category, version
             )
-        self.scheduler.notify(user_id, kind="rollback")
+        self.snapshots.notify(user_id, kind="rollback")
         return restored
 
     async def forget_item(self, user_id: str, item_id: str) -> Item | None:
@@ -262,7 +261,7 @@ class Daemon:
         async with self.pipeline.user_lock(user_id):
             forgotten = await asyncio.to_thread(self._engine.forget_item, user_id, item_id)
         if forgotten is not None and self.owns(user_id):
-            self.scheduler.notify(user_id, kind="forget")
+            self.snapshots.notify(user_id, kind="forget")
         return forgotten
 
     def recent_runs(self, user_id: str) -> list[RunReport]:
@@ -301,7 +300,7 @@ class Daemon:
                 return not self.transport.owns(user_id)
 
             await self.evolution.release(gone, timeout=budget)
-            await self.scheduler.release(gone, timeout=budget)
+            await self.snapshots.release(gone, timeout=budget)
         finally:
             self._revoking -= 1
 
@@ -315,7 +314,7 @@ class Daemon:
 
     def _evolved(self, user_id: str, reports: Sequence[RunReport]) -> None:
         """An evolution run changed the user's memory: push a fresh snapshot."""
-        self.scheduler.notify(user_id, kind="evolution")
+        self.snapshots.notify(user_id, kind="evolution")
 
     def _notify(
         self,
@@ -328,7 +327,7 @@ class Daemon:
             # Another replica owns the user: its snapshots are that replica's to publish
             # (two publishers would hand out the same versions).
             return
-        self.scheduler.notify(
+        self.snapshots.notify(
             user_id,
             event_ids=[e.id for e in events],
             turns=[f"{e.speaker}: {e.content}" if e.speaker else e.content for e in events],
@@ -347,7 +346,7 @@ class Daemon:
             # Writes a busy period left unflushed (see store.flush_interval_seconds)
             # reach the disk even when no batch follows.
             with suppress(Exception):
-                await asyncio.to_thread(self._engine.store.flush)
+                await asyncio.to_thread(self._engine.flush)
             await asyncio.sleep(_LAG_POLL_SECONDS)
 
 

@@ -36,7 +36,7 @@ from memoryd.daemon.http_models import (
     retrieve_response,
 )
 from memoryd.daemon.ports import ApiBackend
-from memoryd.errors import InvalidEventError
+from memoryd.errors import InvalidEventError, NotOwnedError
 from memoryd.events import (
     MAX_ID_LENGTH,
     MAX_JSON_DEPTH,
@@ -46,7 +46,6 @@ from memoryd.events import (
     parse_event,
 )
 from memoryd.memory.models import Category
-from memoryd.schedulers.service import NotOwnedError
 
 # ``:path`` lets a URL-encoded "/" through: user ids are opaque and may contain anything.
 USER_PATH = "/users/{user_id:path}"

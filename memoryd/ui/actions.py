@@ -13,8 +13,8 @@ from fastapi import APIRouter, Path, Request, status
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from memoryd.errors import NotOwnedError
 from memoryd.events import MAX_ID_LENGTH
-from memoryd.schedulers.service import NotOwnedError
 from memoryd.ui.backend import InspectorBackend
 from memoryd.ui.gate import form_fields, let_in
 from memoryd.ui.pages import ItemFilter, user_page
