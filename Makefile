@@ -14,13 +14,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) tools
 
-# promtool and prometheus for tests/deploy: Debian's package, installed when missing
+# promtool and prometheus for tests/deploy, chromium for tests/ui: Debian's packages,
+# installed when missing
 # (CI runs as root; elsewhere through sudo).
 tools:
 	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; }
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 # Regenerate the chart's values schema after a change to memoryd/config.py.
 chart-schema: $(STAMP)

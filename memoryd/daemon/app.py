@@ -266,7 +266,8 @@ class Daemon:
         # The user's lock: no batch of theirs reads the item before and writes it after.
         async with self.pipeline.user_lock(user_id):
             item = await asyncio.to_thread(self._engine.forget_item, user_id, item_id)
-        self.snapshots.notify(user_id, kind="forget")
+        if self.owns(user_id):  # another replica's snapshots are that replica's to publish
+            self.snapshots.notify(user_id, kind="forget")
         return item
 
     async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
@@ -282,6 +283,9 @@ class Daemon:
             )
         self.snapshots.notify(user_id, kind="rollback")
         return restored
+
+    def recent_runs(self, user_id: str) -> list[RunReport]:
+        return self.evolution.recent_runs(user_id)
 
     async def readiness(self) -> dict[str, bool]:
         return {

@@ -1,7 +1,8 @@
 """The daemon's HTTP API: an app factory over an :class:`~memoryd.daemon.ports.ApiBackend`.
 
 ``/v1/*`` is the memory API (bearer-token auth when a token is configured);
-``/healthz``, ``/readyz`` and ``/metrics`` are for the orchestrator and stay open.
+``/healthz``, ``/readyz`` and ``/metrics`` are for the orchestrator and stay open;
+``/ui`` is the memory inspector (see :mod:`memoryd.ui`), behind the same tokens.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from memoryd.daemon.http_middleware import (
 from memoryd.daemon.http_models import Readiness
 from memoryd.daemon.http_routes import v1_router
 from memoryd.daemon.ports import ApiBackend
+from memoryd.ui import inspector_router
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ def create_app(
     app.include_router(router)
     if agents is not None:  # /mcp and the SSE context stream
         add_agent_routes(app, agents, registry, bearer_dependencies(registry))
+    # The memory inspector: same backend, same tokens (a login form or the bearer header).
+    app.include_router(inspector_router(backend, registry.scope_for if registry else None))
     _add_operations_routes(app, backend)
     add_error_handlers(app)
     # Added last = outermost: the metrics middleware also counts the 413s of the limit, the

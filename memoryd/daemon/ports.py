@@ -55,6 +55,11 @@ class ApiBackend(Protocol):
         :class:`~memoryd.errors.NotOwnedError` for a user owned elsewhere)."""
         ...
 
+
+    def recent_runs(self, user_id: str) -> list[RunReport]:
+        """The user's last self-evolution runs on this replica, newest first."""
+        ...
+
     async def readiness(self) -> dict[str, bool]:
         """Component → reachable (e.g. ``{"broker": True, "store": True}``)."""
         ...

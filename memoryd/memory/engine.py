@@ -18,10 +18,12 @@ from memoryd.memory.category_refresh import CategoryRefresher
 from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer, UserBatch
 from memoryd.memory.models import (
+    FORGOTTEN,
     Category,
     CategorySpec,
     Item,
     MemorizeResult,
+    Resource,
     RetrieveResult,
     ScoredItem,
     ScoredResource,
@@ -63,8 +65,6 @@ class LiveItems(NamedTuple):
     vectors: Vector
 
 
-#: ``archived_reason`` of an item a user or agent asked to forget.
-FORGOTTEN = "forgotten"
 #: Marks a deleted user's tombstone among the per-user bookkeeping records.
 _KIND, _TOMBSTONE = "kind", "tombstone"
 
@@ -215,6 +215,18 @@ class MemoryEngine:
         where = live_items(user_id, category=category) if category else live_items(user_id)
         found = [item_from(r) for r in self.store.scroll(ITEMS, where)]
         return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def item_history(self, user_id: str) -> list[Item]:
+        """Every item of the user, archived ones too (merged, superseded, decayed,
+        forgotten), oldest first: the lineage behind live memory."""
+        found = [item_from(r) for r in self.store.scroll(ITEMS, user_scope(user_id))]
+        return sorted(found, key=lambda i: (i.created_at, i.id))
+
+    def resources(self, user_id: str, event_ids: Sequence[str]) -> list[Resource]:
+        """The user's raw events with these ids, in that order (unknown ids left out)."""
+        wanted = {ids.resource_id(user_id, e): e for e in dict.fromkeys(event_ids)}
+        found = {r.id: resource_from(r) for r in self.store.get(RESOURCES, list(wanted))}
+        return [found[rid] for rid in wanted if rid in found]
 
     def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
         """Make a kept earlier summary version of ``category`` current again (as a new

@@ -48,3 +48,11 @@ def run_id(job: str, user_id: str, scheduled: str) -> str:
     """A self-evolution run: the same job for the same user at the same scheduled time is
     the same run, on every replica and after every restart."""
     return _uuid("evolution", job, user_id, scheduled)
+
+
+def is_point_id(value: str) -> bool:
+    """Whether ``value`` could be a point id (the stores refuse anything else)."""
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False

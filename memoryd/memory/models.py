@@ -19,6 +19,10 @@ class MemoryType(StrEnum):
     SKILL = "skill"
 
 
+#: ``archived_reason`` of an item taken out of memory on request (``forget``).
+FORGOTTEN = "forgotten"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -95,7 +99,8 @@ class Item(_Model):
     archived: bool = False
     #: Why an archived item left live memory: ``merged`` (a near-duplicate of
     #: ``replaced_by``), ``superseded`` (a newer fact replaced it; ``valid_to`` is set) or
-    #: ``decayed`` (its salience fell below the floor). Archived items are kept for lineage.
+    #: ``decayed`` (its salience fell below the floor) or ``forgotten`` (on request).
+    #: Archived items are kept for lineage.
     archived_reason: str | None = None
     replaced_by: str | None = None
     #: The single-valued facts the text states (see ``memory.facts``), for supersession.

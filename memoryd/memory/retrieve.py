@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from memoryd.memory.models import RetrieveResult, ScoredCategory, ScoredItem, ScoredResource
+from memoryd.memory.models import (
+    FORGOTTEN,
+    RetrieveResult,
+    ScoredCategory,
+    ScoredItem,
+    ScoredResource,
+)
 from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, Record, VectorStore
 from memoryd.memory.schema import (
     CATEGORIES,
@@ -38,8 +44,7 @@ class Query:
     agent_id: str | None = None
     #: Only the items layer (no category or resource search), e.g. for snapshots.
     items_only: bool = False
-    #: Also archived items (superseded, decayed; not merged duplicates nor forgotten
-    #: items), ranked lower.
+    #: Also archived items (superseded, decayed; not merged or forgotten), ranked lower.
     include_history: bool = False
 
 
@@ -99,8 +104,9 @@ class RagRetriever:
         where = live_items(query.user_id, query.agent_id)
         if query.include_history:
             scope = user_scope(query.user_id, query.agent_id)
-            # Forgotten items stay out of history too: a user asked for them to be gone.
-            where = Filter(must=scope.must, must_not={"archived_reason": ["merged", "forgotten"]})
+            # Not merged duplicates (the survivor is the copy), nor what was forgotten.
+            hidden = ["merged", FORGOTTEN]
+            where = Filter(must=scope.must, must_not={"archived_reason": hidden})
         limit = max(self.settings.retrieve_candidates, query.top_k)
         dense = self.store.search(ITEMS, vector, where, limit)
         if self.lexical is None:

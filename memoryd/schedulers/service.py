@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 #: Interval schedules count from this instant, so every replica has the same fire times.
 ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
+#: Runs kept per user for :meth:`EvolutionService.recent_runs`.
+RECENT_RUNS = 25
 _YIELD_POLL_SECONDS = 0.05
 
 
@@ -86,6 +88,7 @@ class EvolutionService:
         self._activity: dict[str, datetime] = {}
         self._dirty: dict[str, int] = {}
         self._running: dict[str, asyncio.Event] = {}
+        self._recent: dict[str, deque[RunReport]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._aps: AsyncIOScheduler | None = None
         self._closing = False
@@ -295,6 +298,7 @@ class EvolutionService:
                             continue
                         reports.append(await self.runner.run(run))
                 finally:
+                    self._remember(user_id, reports)
                     del self._running[user_id]
                     done.set()
         if any(r.outcome == "changed" for r in reports) and self._on_changed is not None:
@@ -302,6 +306,18 @@ class EvolutionService:
             if result is not None:
                 await result
         return reports
+
+    def recent_runs(self, user_id: str) -> list[RunReport]:
+        """The user's last runs on this replica since it started, newest first (skipped
+        ones left out). Kept in memory only: the durable bookkeeping records which run
+        finished, not what it changed, so that a rerun after a crash writes exactly what
+        one clean run would."""
+        return list(reversed(self._recent.get(user_id, ())))
+
+    def _remember(self, user_id: str, reports: Sequence[RunReport]) -> None:
+        ran = [r for r in reports if r.outcome != "skipped"]
+        if ran:
+            self._recent.setdefault(user_id, deque(maxlen=RECENT_RUNS)).extend(ran)
 
     async def _yield_to_consumer(self) -> None:
         """Let buffered events be memorised first (bounded: evolution is never starved)."""
@@ -315,6 +331,7 @@ class EvolutionService:
         """The user's memory was deleted: drop their trigger state."""
         self._activity.pop(user_id, None)
         self._dirty.pop(user_id, None)
+        self._recent.pop(user_id, None)
 
     async def release(self, gone: Callable[[str], bool], *, timeout: float) -> None:
         """Users are moving to another replica: forget their triggers and wait (up to
@@ -323,6 +340,8 @@ class EvolutionService:
         for user_id in [u for u in self._activity if gone(u)]:
             self._activity.pop(user_id, None)
             self._dirty.pop(user_id, None)
+        for user_id in [u for u in self._recent if gone(u)]:
+            del self._recent[user_id]
         running = [done.wait() for user_id, done in self._running.items() if gone(user_id)]
         if running:
             try:

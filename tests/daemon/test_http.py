@@ -25,7 +25,7 @@ from memoryd.daemon.http import create_app
 from memoryd.errors import NotOwnedError, PayloadTooLargeError, TransientError
 from memoryd.events import MAX_JSON_DEPTH, ContextSnapshot, Event, SnapshotItem, json_depth
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, MemorizeResult, UserStats
+from memoryd.memory.models import Category, Item, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
@@ -94,6 +94,12 @@ class RecordingBackend:
         if user_id in self.foreign:
             raise NotOwnedError(f"user {user_id!r} is owned by another replica")
         return await run_in_threadpool(self._engine.rollback_summary, user_id, category, version)
+
+    async def forget_item(self, user_id: str, item_id: str) -> Item:
+        return await run_in_threadpool(self._engine.forget_item, user_id, item_id)
+
+    def recent_runs(self, user_id: str) -> list[RunReport]:
+        return self.evolution.recent_runs(user_id)
 
     async def readiness(self) -> dict[str, bool]:
         if self.broken:

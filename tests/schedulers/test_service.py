@@ -207,6 +207,28 @@ async def test_manual_runs_report_what_changed_and_count_it(engine: MemoryEngine
     assert sample("memoryd_evolution_seconds_count", {"job": "resummarize"}) == 1.0
 
 
+async def test_recent_runs_keep_what_each_run_changed_newest_first(engine: MemoryEngine) -> None:
+    # Given a user evolved twice
+    engine.memorize([event("e1", "I love painting sunsets on weekends.")])
+    clock = ManualClock(START)
+    service = EvolutionService(engine, EvolutionSettings(), Metrics(), clock=clock)
+    await service.evolve("u-1", ["resummarize"])
+    clock.advance(60)
+    await service.evolve("u-1", ["resummarize", "decay"])
+
+    # Then the runs are listed newest first, with their changes, skipped ones left out
+    recent = service.recent_runs("u-1")
+    assert [(r.job, r.outcome) for r in recent] == [
+        ("resummarize", "unchanged"),
+        ("decay", "unchanged"),
+        ("resummarize", "changed"),
+    ]
+    assert recent[-1].changes.summaries_rewritten
+    # And a deleted user's runs are forgotten with them
+    service.forget("u-1")
+    assert service.recent_runs("u-1") == []
+
+
 class Recorder:
     """Wraps services' job runs to record who ran which user when."""
 
