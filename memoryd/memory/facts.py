@@ -15,26 +15,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 
-from memoryd.memory.fact_frames import (
-    ACADEMIC,
-    FRAMES,
-    GENERIC_VEHICLE,
-    INVERTED,
-    NOT_CURRENT_ROLE,
-    NOT_EMPLOYER,
-    ORGNAME,
-    PLACE_NOUN,
-    POSSESSED,
-    ROLE_HEADS,
-    SCHOOL,
-    VEHICLE,
-    WORKPLACE,
-    Frame,
-    age_number,
+from memoryd.memory.fact_frames import FRAMES, INVERTED, POSSESSED
+from memoryd.memory.fact_subjects import leading_subject, norm, subjects
+from memoryd.memory.fact_values import (
+    CASUAL,
+    canonical,
+    checked,
+    favourite,
+    relationship,
+    role,
+    same_value,
 )
+
+__all__ = ["Fact", "facts_of", "same_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,30 +47,6 @@ class Fact:
         return f"{self.subject}|{self.attribute}"
 
 
-# A name is capitalised, but a capitalised word opening a sentence is not always a name.
-_NOT_NAME = (
-    r"(?!(?:The|This|That|These|Those|It|Its|There|Here|One|Two|Three|Four|Five|Six|Seven|"
-    r"Eight|Nine|Ten|Some|All|Every|Each|No|Not|Yes|If|When|While|After|Before|Since|Until|"
-    r"So|But|And|Or|Then|Now|Today|Yesterday|Tomorrow|Last|Next|First|According|Everyone|"
-    r"Everybody|Someone|Somebody|People|Nobody|Please|Just|Also|Finally|Honestly|Actually|"
-    r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
-    r"New|Thanks|Sadly|Luckily|Hopefully)\b)"
-)
-_CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
-_NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"
-_COMPANY = (
-    r"(?:family|partner|wife|husband|kids|children|boyfriend|girlfriend|fianc[ée]e?|spouse|"
-    r"son|daughter|roommates?|housemates?|dog|cat)"
-)
-_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # "Priya's sister Anna" is Anna; "Priya's sister" is that sister.
-    (re.compile(rf"^(?P<owner>{_NAME})(?:'s|’s) (?P<rel>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)(?: (?P<name>{_NAME}))?(?=\s)"), "relation"),  # noqa: E501
-    (re.compile(rf"^(?P<name>{_NAME}) and (?:his|her|their) (?:new )?{_COMPANY}(?=\s)"), "name"),
-    (re.compile(rf"^(?P<name>{_NAME}) and (?P<other>{_NAME})(?=\s)"), "pair"),
-    (re.compile(rf"^(?:he|she|they|He|She|They)(?: and (?:his|her|their) {_COMPANY})?(?=\s)"), "inherit"),  # noqa: E501
-    (re.compile(rf"^(?P<name>{_NAME})(?=\s|['’]s\s)"), "name"),
-)
-_AND_NAME = re.compile(rf"^and (?P<other>{_NAME})\s+")
 _CLAUSE = re.compile(
     r"\s*(?:;|:|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
     r"\s(?:and|but|so|then|while|whereas|plus)\s"
@@ -97,152 +68,6 @@ _FUTURE = re.compile(
     r"\b(?:next|upcoming|coming|will|soon|tomorrow|in \d+ days|plans?|planning)\b", re.I
 )
 _LEAD = re.compile(r"^(?:and|but|so|then|also|plus|now)\s+", re.I)
-# Articles in any case; adjectives only in lower case ("New York" keeps its "New").
-_STRIP = re.compile(
-    r"^(?:(?:(?i:a|an|the|his|her|their|its|my|our)|new|old|used|brand-new|little|own)\s+)+"
-)
-_SPACES = re.compile(r"\s+")
-_PRONOUN_VALUE = frozenset("it that this them him her one there here home something".split())
-_STOP_TAIL = re.compile(
-    r"\s+(?:at|for|with|in|on|from|since|and|who|which|because|now|these|today|again|too|"
-    r"anymore|full-time|part-time|here|there|yet|already|though)\b.*$"
-)
-_ARTICLE_NOUN = re.compile(r"^(?:a|an|the)\s+[a-z]")
-
-
-def _norm(text: str) -> str:
-    return _SPACES.sub(" ", text).strip(" .,;:!?\"'()").casefold()
-
-
-def _canonical(value: str) -> str:
-    return _norm(_STRIP.sub("", value.strip(" .,;:!?\"'()")))
-
-
-_TIME_LEAD = re.compile(
-    r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
-    r"Today|Yesterday|Recently|Now|Finally|Also)\b(?:\s+(?:[A-Za-z0-9]+))??(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z])"
-)
-
-
-def _subjects(clause: str) -> Iterator[tuple[str | None, str]]:
-    """Each way ``clause`` opens with a subject: (subject or None to inherit, predicate).
-    A leading time phrase ("Since Monday", "In June") is not part of the subject."""
-    lead = _TIME_LEAD.match(clause)
-    if lead:
-        yield from _subjects(clause[lead.end() :])
-    for pattern, kind in _SUBJECTS:
-        match = pattern.match(clause)
-        if match is None:
-            continue
-        rest = clause[match.end() :].lstrip()
-        if kind == "relation":
-            owner, rel, name = match["owner"], match["rel"], match["name"]
-            subject = name if name else f"{owner}'s {rel}"
-            pair = _AND_NAME.match(rest)
-            if pair:  # "Robin's boyfriend Jake and Robin have been together"
-                yield _norm(subject), rest[pair.end() :]
-                yield _norm(pair["other"]), rest[pair.end() :]
-                continue
-            yield _norm(subject), rest
-            # "Priya's new manager is Dana": the possessive belongs to the frame.
-            yield _norm(owner), clause[len(owner) :]
-        elif kind == "inherit":
-            yield None, rest
-        elif kind == "pair":  # "Tobi and Amara called off the engagement": both did
-            yield _norm(match["name"]), rest
-            yield _norm(match["other"]), rest
-        else:
-            yield _norm(match["name"]), rest if not rest.startswith(("'s", "’s")) else rest
-
-
-def _role(value: str) -> str | None:
-    words = _STOP_TAIL.sub("", value).split()
-    if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
-        return None
-    head = words[-1].casefold()
-    suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
-        "list", "wrist", "twist", "artist-in-residence"
-    )
-    if head in ROLE_HEADS or suffix:
-        return " ".join(words)
-    return None
-
-
-_RACE = re.compile(
-    r"\b(?:marathon|half|triathlon|race|10k|5k|ultra|ironman|century|meet|tournament|"
-    r"championship|competition|swim|ride|trek)\b",
-    re.I,
-)
-
-
-def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
-    if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
-        return None
-    if proper:
-        return value
-    if frame.kind == "org" and _ARTICLE_NOUN.match(value) and WORKPLACE.search(words[-1]):
-        return value  # "a bakery", not "a living"
-    # "left the studio": a workplace named by what it is.
-    return value if frame.ends and WORKPLACE.search(words[-1]) else None
-
-
-def _first_found(pattern: re.Pattern[str], value: str, *, whole: bool = False) -> str | None:
-    found = pattern.search(value)
-    if found is None:
-        return None
-    return value if whole else value[found.start() : found.end() if pattern is ORGNAME else None]
-
-
-def _academic(value: str) -> str | None:
-    field = _STOP_TAIL.sub("", value)
-    return field if ACADEMIC.search(field.split()[-1] if field.split() else "") else None
-
-
-#: Set while reading a text written without capitals (see ``_is_casual``).
-_CASUAL: ContextVar[bool] = ContextVar("casual", default=False)
-_NOT_A_NAME = frozenset(
-    """work home school bed church class night nights weekends weekend it there here fear
-    peace hope tears love life town bed time times first last least most all once""".split()
-)
-
-
-def kind_may_be_lower(kind: str, value: str) -> bool:
-    """In casual text, a place or an organisation may be written in lower case, unless the
-    value is a common word that names neither ("live in fear", "work at night")."""
-    return kind in ("place", "org", "company") and not (
-        value.casefold().split()[0] in _NOT_A_NAME or _ARTICLE_NOUN.match(value)
-    )
-
-
-def _checked(frame: Frame, value: str) -> str | None:
-    """The value as stated, if it is of the kind the frame needs; else None."""
-    value = value.strip(" .,;:!?\"'")
-    if frame.kind == "age":
-        return age_number(value)
-    if not value or _norm(value) in _PRONOUN_VALUE:
-        return None
-    words = _STRIP.sub("", value).split() or value.split()
-    proper = words[0][:1].isupper() or words[0][:1].isdigit()
-    if not proper and _CASUAL.get() and kind_may_be_lower(frame.kind, value):
-        proper = True
-    kind = frame.kind
-    if kind == "place":
-        # "a small town" is a place; "a new team" is not.
-        common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
-        return value if proper or common else None
-    if kind in ("org", "company"):
-        return _org(frame, value, words, proper)
-    checks = {
-        "orgname": lambda: _first_found(ORGNAME, value),
-        "school": lambda: _first_found(SCHOOL, value, whole=True),
-        "role": lambda: _role(value),
-        "vehicle": lambda: _first_found(VEHICLE, value),
-        "academic": lambda: _academic(value),
-        "race": lambda: _first_found(_RACE, value, whole=True),
-    }
-    return checks[kind]() if kind in checks else value
-
-
 # A stay somewhere, not a home there: "in Lisbon for a conference", "at Stanford for a
 # two-week workshop", "visiting", "on a trip".
 _VISIT = re.compile(
@@ -265,34 +90,19 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
         match = frame.pattern.match(predicate)
         if match is None:
             continue
-        role = match.groupdict().get("role")
-        if role is not None and (_role(role) is None or role.casefold() in _NOT_WORK_ROLES):
+        title = match.groupdict().get("role")
+        if title is not None and (role(title) is None or title.casefold() in _NOT_WORK_ROLES):
             continue  # "a freshman at Rice" is a school, not an employer
         raw = frame.fixed if frame.fixed is not None else (match.groupdict().get("value") or "")
-        value = raw if frame.fixed is not None else _checked(frame, raw)
+        value = raw if frame.fixed is not None else checked(frame, raw)
         if value is None:
             continue
         attribute = frame.attribute
         if attribute == "favourite":
-            attribute = _favourite(match["thing"])
+            attribute = favourite(match["thing"])
         if attribute == "relationship" and frame.fixed is None:
-            value = _relationship(value)
-        yield Fact(subject, attribute, _canonical(value), value, frame.ends)
-
-
-def _favourite(thing: str) -> str:
-    """"favourite TV show" and "favourite show" are one attribute: its head noun."""
-    words = [w for w in _norm(thing).split() if w not in _NOT_THING]
-    return f"favourite {words[-1] if words else _norm(thing)}"
-
-
-_NOT_THING = frozenset("now these days right currently lately too ever of all time".split())
-
-
-def _relationship(value: str) -> str:
-    from memoryd.memory.fact_frames import RELATIONSHIP
-
-    return RELATIONSHIP.get(_norm(value), _norm(value))
+            value = relationship(value)
+        yield Fact(subject, attribute, canonical(value), value, frame.ends)
 
 
 def facts_of(text: str) -> list[Fact]:
@@ -300,22 +110,22 @@ def facts_of(text: str) -> list[Fact]:
     text = text.strip()
     if not text or text.endswith("?"):
         return []
-    token = _CASUAL.set(_is_casual(text))
+    token = CASUAL.set(_is_casual(text))
     try:
         return _facts_of(text)
     finally:
-        _CASUAL.reset(token)
+        CASUAL.reset(token)
 
 
 def _is_casual(text: str) -> bool:
     """Whether ``text`` was written without capitals ("just moved to denver lol"): then
     a lower-case value may still be a name of a place or a company. The subject's name
     (put there by the rewrite) and the first letter do not count."""
-    subject = _leading_subject(text) or ""
+    subject = leading_subject(text) or ""
     rest = [
         w
         for w in text.split()[1:]
-        if _norm(w).split("'")[0] != subject.split("'")[0] and not _MONTH.fullmatch(_norm(w))
+        if norm(w).split("'")[0] != subject.split("'")[0] and not _MONTH.fullmatch(norm(w))
     ]
     return len(rest) >= 3 and not any(ch.isupper() for w in rest for ch in w)
 
@@ -339,7 +149,7 @@ def _facts_of(text: str) -> list[Fact]:
             stated = list(_anaphora(clause, previous, inherited))
         for fact in stated:
             found.setdefault(f"{fact.key}|{fact.ends}", fact)
-        subject = _leading_subject(clause)
+        subject = leading_subject(clause)
         if subject is not None:
             inherited = subject
         previous = clause
@@ -360,7 +170,7 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
     if match is None:
         return
     predicate = previous
-    for parsed, rest in _subjects(previous):
+    for parsed, rest in subjects(previous):
         if parsed is not None:
             predicate = rest
             break
@@ -373,27 +183,20 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
         body = body[1:]
     value = " ".join(body).strip(" .,!")
     if value and len(value.split()) <= 8:
-        yield Fact(subject, _favourite(match["thing"]), _canonical(value), value)
-
-
-def _leading_subject(clause: str) -> str | None:
-    for subject, _ in _subjects(clause):
-        if subject is not None:
-            return subject
-    return None
+        yield Fact(subject, favourite(match["thing"]), canonical(value), value)
 
 
 def _inverted(clause: str) -> Fact | None:
     """A fact whose subject stands after its value ("Dana is Priya's new manager")."""
     for frame in INVERTED:
         match = frame.pattern.match(clause)
-        subject = _leading_subject(match["subject"] + " x") if match else None
+        subject = leading_subject(match["subject"] + " x") if match else None
         if match and subject:
             attribute = frame.attribute
             if attribute == "favourite":
-                attribute = _favourite(match["thing"])
+                attribute = favourite(match["thing"])
             value = match["value"].strip()
-            return Fact(subject, attribute, _canonical(value), value)
+            return Fact(subject, attribute, canonical(value), value)
     return None
 
 
@@ -403,7 +206,7 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
         yield inverted
         return
     found_in: str | None = None
-    for subject, predicate in _subjects(clause):
+    for subject, predicate in subjects(clause):
         if found_in is not None and predicate != found_in:
             break  # a pair's second subject shares the predicate; nothing else does
         subject = subject if subject is not None else inherited
@@ -414,7 +217,7 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
     if found_in is None and inherited is not None and clause[:1].islower():
         yield from _frame_facts(inherited, clause)
         return
-    yield from _inner_facts(clause, _leading_subject(clause) or inherited)
+    yield from _inner_facts(clause, leading_subject(clause) or inherited)
 
 
 def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
@@ -440,23 +243,7 @@ def _possessed(clause: str) -> Iterator[Fact]:
     flat in Setagaya". The possessor must be a name, not a relative ("Robin's son's")."""
     for frame in POSSESSED:
         for match in frame.pattern.finditer(clause):
-            value = _checked(frame, match.groupdict().get("value") or "")
+            value = checked(frame, match.groupdict().get("value") or "")
             if value:
-                yield Fact(_norm(match["name"]), frame.attribute, _canonical(value), value)
+                yield Fact(norm(match["name"]), frame.attribute, canonical(value), value)
 
-
-def same_value(attribute: str, a: str, b: str) -> bool:
-    """Whether two canonical values name the same thing ("austin" and "austin texas" do;
-    a different job title never does: a promotion is a change)."""
-    if a == b:
-        return True
-    if attribute in ("occupation", "age", "relationship", "diet") or not a or not b:
-        return False
-    if a.startswith("no ") != b.startswith("no "):
-        return False  # "no car" and "car" are not one value
-    ta, tb = set(a.split()), set(b.split())
-    return ta <= tb or tb <= ta
-
-
-def is_vehicle_generic(value: str) -> bool:
-    return bool(GENERIC_VEHICLE.match(value))

@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from opentelemetry import trace
@@ -18,8 +17,9 @@ from opentelemetry import trace
 from memoryd.events import Event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
+from memoryd.memory.dedup import NEIGHBOURS, ItemDraft, closest, from_store, in_batch, reinforce
 from memoryd.memory.extract import Candidate, Extractor
-from memoryd.memory.models import FactChange, Item, MemoryType, Resource, StatedFact
+from memoryd.memory.models import FactChange, Item, MemoryType, Resource
 from memoryd.memory.ports import (
     Embedder,
     Filter,
@@ -31,19 +31,9 @@ from memoryd.memory.ports import (
 )
 from memoryd.memory.schema import ITEMS, RESOURCES, item_from, to_payload, user_scope
 from memoryd.memory.settings import MemorySettings
-from memoryd.memory.truth import Closure, closed, conflicting, plan_closures, stated_facts
+from memoryd.memory.truth import Closure, closed, plan_closures, stated_facts
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class ItemDraft:
-    """An item being written by this batch, with its vector and whether it is new."""
-
-    item: Item
-    vector: Vector
-    is_new: bool
-    changed: bool = True
 
 
 @dataclass(slots=True)
@@ -75,49 +65,6 @@ class UserBatch:
     @property
     def touched_categories(self) -> list[str]:
         return sorted(self.touched)
-
-
-#: Stored neighbours looked at per candidate: the nearest may be one it must not
-#: reinforce (an item it replaces, or one stating another value of the same fact).
-_NEIGHBOURS = 3
-
-
-def _rounded(similarity: float | np.floating[Any]) -> float:
-    """A similarity to three places: a text embedded in a batch and alone differs in the
-    last bits of its vector, which must not tip a decision at the threshold."""
-    return round(float(similarity), 3)
-
-
-def _closest(
-    found: Sequence[tuple[float, ItemDraft]], facts: Sequence[StatedFact], threshold: float
-) -> ItemDraft | None:
-    """The nearest draft at or above ``threshold`` that does not state another value of
-    one of the candidate's facts ("Priya is 29" and "Priya is 30" read alike, and are two
-    facts). Ties go to the lower id, so the choice never depends on arrival order."""
-    for sim, draft in sorted(found, key=lambda pair: (-pair[0], pair[1].item.id)):
-        if sim < threshold:
-            return None
-        if not conflicting(facts, draft.item.facts or stated_facts(draft.item.text)):
-            return draft
-    return None
-
-
-def _reinforce(item: Item, event: Event, happened_at: object) -> Item | None:
-    """Add ``event`` as a source; ``None`` when it already is one (a redelivery)."""
-    if event.id in item.sources:
-        return None
-    when = event.at()
-    return item.model_copy(
-        update={
-            "sources": [*item.sources, event.id],
-            "reinforcement": len(item.sources) + 1,
-            "updated_at": max(item.updated_at, when),
-            "happened_at": item.happened_at or happened_at,
-            # A memory said again is salient again: a re-mention revives an archived item.
-            "archived": False,
-            "archived_reason": None,
-        }
-    )
 
 
 class BatchMemorizer:
@@ -324,10 +271,10 @@ class BatchMemorizer:
         threshold = self.settings.dedup_threshold
         for cand, vector, cls, hits in zip(candidates, vectors, classes, stored, strict=True):
             facts = stated_facts(cand.text)
-            match = _closest(
+            match = closest(
                 [
-                    *self._in_batch(drafts, vector, cand.event.agent_id),
-                    *self._from_store(hits, vector, by_id, cand.supersedes),
+                    *in_batch(drafts, vector, cand.event.agent_id),
+                    *from_store(hits, vector, by_id, cand.supersedes),
                 ],
                 facts,
                 threshold,
@@ -336,7 +283,7 @@ class BatchMemorizer:
                 if match.item.id not in by_id:
                     drafts.append(match)
                     by_id[match.item.id] = match
-                updated = _reinforce(match.item, cand.event, cand.happened_at)
+                updated = reinforce(match.item, cand.event, cand.happened_at)
                 if updated is not None:
                     match.item, match.changed = updated, True
                 continue
@@ -363,34 +310,6 @@ class BatchMemorizer:
             by_id[item.id] = draft
         return drafts
 
-    @staticmethod
-    def _in_batch(
-        drafts: list[ItemDraft], vector: Vector, agent_id: str | None
-    ) -> list[tuple[float, ItemDraft]]:
-        # An agent's memory only reinforces that agent's items, so agent scoping holds.
-        mine = [d for d in drafts if d.item.agent_id == agent_id]
-        if not mine:
-            return []
-        sims = np.stack([d.vector for d in mine]) @ vector
-        return [(_rounded(sim), d) for sim, d in zip(sims, mine, strict=True)]
-
-    @staticmethod
-    def _from_store(
-        hits: Sequence[Record],
-        vector: Vector,
-        seen: dict[str, ItemDraft],
-        replaces: tuple[str, ...],
-    ) -> list[tuple[float, ItemDraft]]:
-        found: list[tuple[float, ItemDraft]] = []
-        for hit in hits:
-            if hit.id in replaces or hit.vector is None:
-                continue  # never reinforce the item the candidate itself replaces
-            draft = seen.get(hit.id) or ItemDraft(
-                item_from(hit), np.asarray(hit.vector, dtype=np.float32), False, changed=False
-            )
-            found.append((_rounded(float(draft.vector @ vector)), draft))
-        return found
-
     def _store_neighbours(
         self, user_id: str, candidates: Sequence[Candidate], vectors: Vector
     ) -> list[list[Record]]:
@@ -409,7 +328,7 @@ class BatchMemorizer:
                 is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
             )
             queries = [vectors[i].tolist() for i in positions]
-            found = self.store.search_batch(ITEMS, queries, where, _NEIGHBOURS, with_vectors=True)
+            found = self.store.search_batch(ITEMS, queries, where, NEIGHBOURS, with_vectors=True)
             for i, hits in zip(positions, found, strict=True):
                 out[i] = hits
         return out

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from memoryd.memory.facts import Fact, facts_of, same_value
+from memoryd.memory.fact_values import same_value
+from memoryd.memory.facts import Fact, facts_of
 from memoryd.memory.models import Item, StatedFact
 
 

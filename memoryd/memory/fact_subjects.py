@@ -1,0 +1,88 @@
+"""Who a clause is about: its subject, parsed as a reader would.
+
+The leading noun phrase of a clause: "Priya", "Priya and her family" (Priya), "Priya's
+sister Anna" (Anna), "Priya's husband" (that husband, never Priya), "Tobi and Amara"
+(both), a pronoun (the sentence's subject). A leading time phrase ("Since Monday", "In
+June") is not part of it, and a capitalised word that opens sentences ("The", "Today",
+"According") is not a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_SPACES = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """``text`` folded for comparing: one space, no surrounding punctuation, case-folded."""
+    return _SPACES.sub(" ", text).strip(" .,;:!?\"'()").casefold()
+
+
+# A name is capitalised, but a capitalised word opening a sentence is not always a name.
+_NOT_NAME = (
+    r"(?!(?:The|This|That|These|Those|It|Its|There|Here|One|Two|Three|Four|Five|Six|Seven|"
+    r"Eight|Nine|Ten|Some|All|Every|Each|No|Not|Yes|If|When|While|After|Before|Since|Until|"
+    r"So|But|And|Or|Then|Now|Today|Yesterday|Tomorrow|Last|Next|First|According|Everyone|"
+    r"Everybody|Someone|Somebody|People|Nobody|Please|Just|Also|Finally|Honestly|Actually|"
+    r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
+    r"New|Thanks|Sadly|Luckily|Hopefully)\b)"
+)
+_CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
+_NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"
+_COMPANY = (
+    r"(?:family|partner|wife|husband|kids|children|boyfriend|girlfriend|fianc[ée]e?|spouse|"
+    r"son|daughter|roommates?|housemates?|dog|cat)"
+)
+_SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "Priya's sister Anna" is Anna; "Priya's sister" is that sister.
+    (re.compile(rf"^(?P<owner>{_NAME})(?:'s|’s) (?P<rel>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)(?: (?P<name>{_NAME}))?(?=\s)"), "relation"),  # noqa: E501
+    (re.compile(rf"^(?P<name>{_NAME}) and (?:his|her|their) (?:new )?{_COMPANY}(?=\s)"), "name"),
+    (re.compile(rf"^(?P<name>{_NAME}) and (?P<other>{_NAME})(?=\s)"), "pair"),
+    (re.compile(rf"^(?:he|she|they|He|She|They)(?: and (?:his|her|their) {_COMPANY})?(?=\s)"), "inherit"),  # noqa: E501
+    (re.compile(rf"^(?P<name>{_NAME})(?=\s|['’]s\s)"), "name"),
+)
+_AND_NAME = re.compile(rf"^and (?P<other>{_NAME})\s+")
+_TIME_LEAD = re.compile(
+    r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
+    r"Today|Yesterday|Recently|Now|Finally|Also)\b(?:\s+(?:[A-Za-z0-9]+))??(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z])"
+)
+
+
+def subjects(clause: str) -> Iterator[tuple[str | None, str]]:
+    """Each way ``clause`` opens with a subject: (subject or None to inherit, predicate).
+    A leading time phrase ("Since Monday", "In June") is not part of the subject."""
+    lead = _TIME_LEAD.match(clause)
+    if lead:
+        yield from subjects(clause[lead.end() :])
+    for pattern, kind in _SUBJECTS:
+        match = pattern.match(clause)
+        if match is None:
+            continue
+        rest = clause[match.end() :].lstrip()
+        if kind == "relation":
+            owner, rel, name = match["owner"], match["rel"], match["name"]
+            subject = name if name else f"{owner}'s {rel}"
+            pair = _AND_NAME.match(rest)
+            if pair:  # "Robin's boyfriend Jake and Robin have been together"
+                yield norm(subject), rest[pair.end() :]
+                yield norm(pair["other"]), rest[pair.end() :]
+                continue
+            yield norm(subject), rest
+            # "Priya's new manager is Dana": the possessive belongs to the frame.
+            yield norm(owner), clause[len(owner) :]
+        elif kind == "inherit":
+            yield None, rest
+        elif kind == "pair":  # "Tobi and Amara called off the engagement": both did
+            yield norm(match["name"]), rest
+            yield norm(match["other"]), rest
+        else:
+            yield norm(match["name"]), rest if not rest.startswith(("'s", "’s")) else rest
+
+
+def leading_subject(clause: str) -> str | None:
+    for subject, _ in subjects(clause):
+        if subject is not None:
+            return subject
+    return None

@@ -1,0 +1,159 @@
+"""What counts as a value of an attribute, and when two values are one.
+
+A frame's value slot is checked by kind: a place (a name, or a common noun that names one:
+"a small town", not "a new team"), an organisation ("Stripe", "a bakery", not "a living"),
+a job title from a lexicon of roles, a school, a field of study, a vehicle, an age. In a
+text written without capitals ("just moved to denver"), a place or an organisation may be
+in lower case (``CASUAL``, set by the caller for the text being read).
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+
+from memoryd.memory.fact_frames import (
+    ACADEMIC,
+    NOT_CURRENT_ROLE,
+    NOT_EMPLOYER,
+    ORGNAME,
+    PLACE_NOUN,
+    RELATIONSHIP,
+    ROLE_HEADS,
+    SCHOOL,
+    VEHICLE,
+    WORKPLACE,
+    Frame,
+    age_number,
+)
+from memoryd.memory.fact_subjects import norm
+
+# Articles in any case; adjectives only in lower case ("New York" keeps its "New").
+_STRIP = re.compile(
+    r"^(?:(?:(?i:a|an|the|his|her|their|its|my|our)|new|old|used|brand-new|little|own)\s+)+"
+)
+_SPACES = re.compile(r"\s+")
+_PRONOUN_VALUE = frozenset("it that this them him her one there here home something".split())
+_STOP_TAIL = re.compile(
+    r"\s+(?:at|for|with|in|on|from|since|and|who|which|because|now|these|today|again|too|"
+    r"anymore|full-time|part-time|here|there|yet|already|though)\b.*$"
+)
+_ARTICLE_NOUN = re.compile(r"^(?:a|an|the)\s+[a-z]")
+
+
+def canonical(value: str) -> str:
+    return norm(_STRIP.sub("", value.strip(" .,;:!?\"'()")))
+
+
+def role(value: str) -> str | None:
+    words = _STOP_TAIL.sub("", value).split()
+    if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
+        return None
+    head = words[-1].casefold()
+    suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
+        "list", "wrist", "twist", "artist-in-residence"
+    )
+    if head in ROLE_HEADS or suffix:
+        return " ".join(words)
+    return None
+
+
+_RACE = re.compile(
+    r"\b(?:marathon|half|triathlon|race|10k|5k|ultra|ironman|century|meet|tournament|"
+    r"championship|competition|swim|ride|trek)\b",
+    re.I,
+)
+
+
+def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
+    if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
+        return None
+    if proper:
+        return value
+    if frame.kind == "org" and _ARTICLE_NOUN.match(value) and WORKPLACE.search(words[-1]):
+        return value  # "a bakery", not "a living"
+    # "left the studio": a workplace named by what it is.
+    return value if frame.ends and WORKPLACE.search(words[-1]) else None
+
+
+def _first_found(pattern: re.Pattern[str], value: str, *, whole: bool = False) -> str | None:
+    found = pattern.search(value)
+    if found is None:
+        return None
+    return value if whole else value[found.start() : found.end() if pattern is ORGNAME else None]
+
+
+def _academic(value: str) -> str | None:
+    field = _STOP_TAIL.sub("", value)
+    return field if ACADEMIC.search(field.split()[-1] if field.split() else "") else None
+
+
+#: Set while reading a text written without capitals (see ``_is_casual``).
+CASUAL: ContextVar[bool] = ContextVar("casual", default=False)
+_NOT_A_NAME = frozenset(
+    """work home school bed church class night nights weekends weekend it there here fear
+    peace hope tears love life town bed time times first last least most all once""".split()
+)
+
+
+def kind_may_be_lower(kind: str, value: str) -> bool:
+    """In casual text, a place or an organisation may be written in lower case, unless the
+    value is a common word that names neither ("live in fear", "work at night")."""
+    return kind in ("place", "org", "company") and not (
+        value.casefold().split()[0] in _NOT_A_NAME or _ARTICLE_NOUN.match(value)
+    )
+
+
+def checked(frame: Frame, value: str) -> str | None:
+    """The value as stated, if it is of the kind the frame needs; else None."""
+    value = value.strip(" .,;:!?\"'")
+    if frame.kind == "age":
+        return age_number(value)
+    if not value or norm(value) in _PRONOUN_VALUE:
+        return None
+    words = _STRIP.sub("", value).split() or value.split()
+    proper = words[0][:1].isupper() or words[0][:1].isdigit()
+    if not proper and CASUAL.get() and kind_may_be_lower(frame.kind, value):
+        proper = True
+    kind = frame.kind
+    if kind == "place":
+        # "a small town" is a place; "a new team" is not.
+        common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
+        return value if proper or common else None
+    if kind in ("org", "company"):
+        return _org(frame, value, words, proper)
+    checks = {
+        "orgname": lambda: _first_found(ORGNAME, value),
+        "school": lambda: _first_found(SCHOOL, value, whole=True),
+        "role": lambda: role(value),
+        "vehicle": lambda: _first_found(VEHICLE, value),
+        "academic": lambda: _academic(value),
+        "race": lambda: _first_found(_RACE, value, whole=True),
+    }
+    return checks[kind]() if kind in checks else value
+
+
+def favourite(thing: str) -> str:
+    """"favourite TV show" and "favourite show" are one attribute: its head noun."""
+    words = [w for w in norm(thing).split() if w not in _NOT_THING]
+    return f"favourite {words[-1] if words else norm(thing)}"
+
+
+_NOT_THING = frozenset("now these days right currently lately too ever of all time".split())
+
+
+def relationship(value: str) -> str:
+    return RELATIONSHIP.get(norm(value), norm(value))
+
+
+def same_value(attribute: str, a: str, b: str) -> bool:
+    """Whether two canonical values name the same thing ("austin" and "austin texas" do;
+    a different job title never does: a promotion is a change)."""
+    if a == b:
+        return True
+    if attribute in ("occupation", "age", "relationship", "diet") or not a or not b:
+        return False
+    if a.startswith("no ") != b.startswith("no "):
+        return False  # "no car" and "car" are not one value
+    ta, tb = set(a.split()), set(b.split())
+    return ta <= tb or tb <= ta
