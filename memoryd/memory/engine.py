@@ -6,21 +6,19 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import Any
 
 from memoryd.errors import InvalidEventError, PermanentError
 from memoryd.events import Event, parse_event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.category_refresh import CategoryRefresher
+from memoryd.memory.engine_evolution import EvolutionAccess
 from memoryd.memory.extract import Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer, UserBatch
 from memoryd.memory.models import (
     FORGOTTEN,
     Category,
-    CategorySpec,
     Item,
     MemorizeResult,
     Resource,
@@ -33,7 +31,6 @@ from memoryd.memory.ports import (
     Embedder,
     Filter,
     LexicalEncoder,
-    Vector,
     VectorPoint,
     VectorStore,
 )
@@ -58,18 +55,11 @@ from memoryd.memory.summarize import Summarizer
 log = logging.getLogger(__name__)
 
 
-class LiveItems(NamedTuple):
-    """A user's live items and their vectors (row ``i`` is ``items[i]``'s)."""
-
-    items: list[Item]
-    vectors: Vector
-
-
 #: Marks a deleted user's tombstone among the per-user bookkeeping records.
 _KIND, _TOMBSTONE = "kind", "tombstone"
 
 
-class MemoryEngine:
+class MemoryEngine(EvolutionAccess):
     """Memorise events for users and retrieve what is relevant.
 
     Synchronous and thread-compatible per user; the daemon runs it in worker threads.
@@ -327,56 +317,6 @@ class MemoryEngine:
         return before
 
     # --- what self-evolution (memoryd.schedulers.jobs) reads and writes ---------------
-    # The jobs go through these, not through the store, so the collections and payload
-    # layout stay this package's business.
-
-    @property
-    def configured_categories(self) -> Mapping[str, CategorySpec]:
-        """The categories of the settings (defaults or configured), by name."""
-        return self.categorizer.specs
-
-    def live_items_with_vectors(self, user_id: str) -> LiveItems:
-        """The user's live items in id order, with their dense vectors as rows."""
-        records = list(self.store.scroll(ITEMS, live_items(user_id), with_vectors=True))
-        records.sort(key=lambda r: r.id)
-        vectors = (
-            np.asarray([r.vector for r in records], dtype=np.float32)
-            if records
-            else np.zeros((0, self.embedder.dim), dtype=np.float32)
-        )
-        return LiveItems([item_from(r) for r in records], vectors)
-
-    def write_item(self, item: Item) -> None:
-        """Rewrite an item's payload (its vector stays)."""
-        self.store.set_payload(ITEMS, [item.id], to_payload(item))
-
-    def archive_item(self, item: Item, reason: str, *, replaced_by: str | None = None) -> None:
-        """Take an item out of live memory, keeping it with the reason (nothing is deleted)."""
-        update: dict[str, object] = {"archived": True, "archived_reason": reason}
-        if replaced_by is not None:
-            update["replaced_by"] = replaced_by
-        self.write_item(item.model_copy(update=update))
-
-    def refile_item(self, item_id: str, category: str, score: float) -> None:
-        """File an item under another category."""
-        self.store.set_payload(ITEMS, [item_id], {"category": category, "category_score": score})
-
-    def category_vectors(self, categories: Sequence[Category]) -> list[tuple[str, Vector]]:
-        """The stored vector of each category that has one, by name."""
-        records = self.store.get(CATEGORIES, [c.id for c in categories], with_vectors=True)
-        return [(category_from(r).name, np.asarray(r.vector, dtype=np.float32)) for r in records]
-
-    def create_category(self, category: Category, vector: Vector) -> None:
-        point = VectorPoint(category.id, vector.tolist(), to_payload(category))
-        self.store.upsert(CATEGORIES, [point])
-
-    def refresh_categories(
-        self, user_id: str, names: Sequence[str], *, force: bool = False
-    ) -> list[Category]:
-        """Bring the named categories in line with their items (summary, count, vector);
-        ``force`` rewrites dirty summaries the rate limit held back. Returns the updated."""
-        return self.refresher.refresh(user_id, names, force=force)
-
     def flush(self) -> None:
         """Make the writes so far durable."""
         self.store.flush()

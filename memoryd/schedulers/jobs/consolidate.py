@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from memoryd.memory.engine import LiveItems
+from memoryd.memory.engine_evolution import LiveItems
 from memoryd.memory.models import Item
 from memoryd.memory.truth import closed, plan_closures, stated_facts
 from memoryd.schedulers.jobs.base import JobChanges, JobContext, age_key, refresh_all

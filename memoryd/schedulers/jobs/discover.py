@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from memoryd.memory import ids
-from memoryd.memory.engine import LiveItems
+from memoryd.memory.engine_evolution import LiveItems
 from memoryd.memory.models import Category
 from memoryd.memory.ports import Vector
 from memoryd.schedulers.jobs.base import JobChanges, JobContext, age_key, refresh_all
