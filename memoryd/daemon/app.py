@@ -21,10 +21,10 @@ from memoryd.agents.sources import snapshot_source
 from memoryd.agents.watch import SnapshotWatch
 from memoryd.bootstrap import build_runtime
 from memoryd.config import Settings
-from memoryd.daemon.auth import ApiToken, TokenScope
 from memoryd.daemon.http import create_app
 from memoryd.daemon.http_agents import request_scope
 from memoryd.daemon.server import HttpServer
+from memoryd.daemon.wiring import api_secret, build_transport, scoped_tokens
 from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.memory.engine import MemoryEngine
@@ -33,7 +33,6 @@ from memoryd.memory.ports import CategoryNamer, Filter
 from memoryd.memory.schema import USERS
 from memoryd.pipeline.delivery import Delivery, Pending
 from memoryd.pipeline.ingest import IngestPipeline
-from memoryd.pipeline.transport import SnapshotSink, Transport
 from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
@@ -41,16 +40,11 @@ from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService
 from memoryd.telemetry.metrics import Metrics
-from memoryd.transports.kafka.consumer import KafkaTransport
-from memoryd.transports.kafka.sink import KafkaSnapshotSink
-from memoryd.transports.nats.consumer import NatsTransport
-from memoryd.transports.nats.sink import NatsSnapshotSink
 
 log = logging.getLogger(__name__)
 # What the brokers' clients raise for a message over the broker's size limit.
 _BROKER_TOO_LARGE = (nats.errors.MaxPayloadError, MessageSizeTooLargeError)
 _LAG_POLL_SECONDS = 5.0
-_CATCH_UP_SECONDS = 30.0
 _HANDOVER_SECONDS = 5.0
 #: Shutdown: buffered events are memorised for this share of the grace period, then
 #: handed back; batches in flight and snapshots must be done by the second share; the
@@ -76,7 +70,7 @@ class Daemon:
         self._engine = engine
         self._close_engine = close_engine
         self._metrics = metrics or Metrics()
-        self.transport, self.sink = _transport(settings)
+        self.transport, self.sink = build_transport(settings)
         self.snapshots = SnapshotCoalescer(
             SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
         )
@@ -112,8 +106,8 @@ class Daemon:
         )
         app = create_app(
             self,
-            api_token=_secret(settings),
-            scoped_tokens=_scoped_tokens(settings),
+            api_token=api_secret(settings),
+            scoped_tokens=scoped_tokens(settings),
             max_body_bytes=settings.http.max_body_bytes,
             max_event_bytes=settings.batch.max_event_bytes,
             agents=self.agents,
@@ -368,46 +362,6 @@ class Daemon:
             with suppress(Exception):
                 await asyncio.to_thread(self._engine.flush)
             await asyncio.sleep(_LAG_POLL_SECONDS)
-
-
-def _transport(settings: Settings) -> tuple[Transport, SnapshotSink]:
-    graceful = min(5.0, settings.shutdown_grace_seconds)
-    if settings.transport == "kafka":
-        sink: KafkaSnapshotSink | None = None
-
-        async def caught_up() -> None:
-            # A replica taking users over continues their snapshot versions: first read
-            # what the previous owner published. Bounded: a context topic that cannot be
-            # read must not hold up consuming (subscribers skip a repeated version).
-            if sink is None:
-                return
-            try:
-                async with asyncio.timeout(_CATCH_UP_SECONDS):
-                    await sink.catch_up()
-            except TimeoutError:
-                log.warning("context topic not caught up; snapshot versions may repeat")
-
-        kafka = KafkaTransport(settings.kafka, graceful_timeout=graceful, on_assigned=caught_up)
-        sink = KafkaSnapshotSink(settings.kafka, kafka.broker)
-        return kafka, sink
-    nats = NatsTransport(settings.nats, replica_id=settings.replica_id, graceful_timeout=graceful)
-    return nats, NatsSnapshotSink(settings.nats, lambda: nats.js, lambda: nats.client)
-
-
-def _secret(settings: Settings) -> str | None:
-    # An empty token is passed on, not treated as "no auth": the API refuses to start with
-    # it, because an empty secret file means a misconfiguration, not an open API.
-    return None if settings.api_token is None else settings.api_token.get_secret_value()
-
-
-def _scoped_tokens(settings: Settings) -> list[ApiToken]:
-    return [
-        ApiToken(
-            t.token.get_secret_value(),
-            TokenScope(t.name, users=frozenset(t.users), user_prefix=t.user_prefix),
-        )
-        for t in settings.scoped_api_tokens
-    ]
 
 
 async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
