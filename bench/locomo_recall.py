@@ -85,9 +85,10 @@ def engine_ranker(engine: MemoryEngine) -> Ranker:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=16, help="events per memorize call")
+    parser.add_argument("--model-path", help="a local ONNX model directory (default: bundled)")
     args = parser.parse_args()
     events, questions = load()
-    embedder = FastEmbedEmbedder()
+    embedder = FastEmbedEmbedder(model_path=args.model_path)
     with tempfile.TemporaryDirectory() as tmp:
         store = QdrantEdgeStore(tmp)
         hybrid = MemoryEngine(store, embedder, lexical=Bm25Encoder())
