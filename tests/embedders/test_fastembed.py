@@ -75,9 +75,10 @@ def test_batch_matches_one_by_one(embedder: FastEmbedEmbedder) -> None:
     batched = embedder.embed(SENTENCES)
     single = np.vstack([embedder.embed([text]) for text in SENTENCES])
 
-    # int8 activations are quantised with one scale per batch, so batch-mates shift a
-    # vector slightly; identical texts must still be near-identical.
-    assert min(cosine(a, b) for a, b in zip(batched, single, strict=True)) > 0.97
+    # Activation scales are calibrated once (static int8), not taken from each batch, so
+    # a text's vector does not depend on its batch-mates: what is memorised does not
+    # depend on how the stream was cut into batches.
+    assert min(cosine(a, b) for a, b in zip(batched, single, strict=True)) > 1 - 1e-4
 
 
 def test_rows_follow_input_order(embedder: FastEmbedEmbedder) -> None:
