@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,12 +11,13 @@ from memoryd.errors import InvalidEventError, PermanentError
 from memoryd.events import Event, parse_event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
-from memoryd.memory.extract import Extractor, OfflineExtractor
-from memoryd.memory.memorize import BatchMemorizer
+from memoryd.memory.extract import Candidate, Extractor, OfflineExtractor
+from memoryd.memory.memorize import BatchMemorizer, UserBatch
 from memoryd.memory.models import (
     Category,
     Item,
     MemorizeResult,
+    Resource,
     RetrieveResult,
     ScoredItem,
     ScoredResource,
@@ -44,6 +45,10 @@ from memoryd.memory.summarize import Summarizer
 log = logging.getLogger(__name__)
 #: Marks a deleted user's tombstone among the per-user bookkeeping records.
 _KIND, _TOMBSTONE = "kind", "tombstone"
+
+#: More bookkeeping written with a batch's fresh events, in the same write: given the
+#: user, the fresh resources and the user's state, the fields to merge into it.
+StateHook = Callable[[str, Sequence[Resource], Mapping[str, Any]], Mapping[str, Any]]
 
 
 class MemoryEngine:
@@ -80,6 +85,31 @@ class MemoryEngine:
         self.refresher = CategoryRefresher(store, categorizer, self.settings, summarizer)
         self._retriever = RagRetriever(store, embedder, lexical, self.settings)
         self._ranker = ranker
+        self._state_hooks: list[StateHook] = []
+
+    @property
+    def ranker(self) -> Ranker | None:
+        """LLM mode's ranker (retrieval ``method="llm"``), if any."""
+        return self._ranker
+
+    def add_state_hook(self, hook: StateHook) -> None:
+        """Record more per-user bookkeeping with every batch of fresh events, before
+        ``memorize`` returns (so before the caller acks them)."""
+        self._state_hooks.append(hook)
+
+    def memorize_candidates(
+        self,
+        user_id: str,
+        candidates: Sequence[Candidate],
+        *,
+        replacing: Sequence[str] = (),
+        stamp: dict[str, Any] | None = None,
+    ) -> UserBatch:
+        """Write memories drawn from the user's stored events (LLM refinement) through the
+        memorize path; see :meth:`BatchMemorizer.write_candidates`. Not flushed."""
+        return self._memorizer.write_candidates(
+            user_id, candidates, replacing=replacing, stamp=stamp
+        )
 
     def memorize(self, events: Iterable[Event | Mapping[str, Any]]) -> MemorizeResult:
         """Memorise a batch. Invalid events are returned in ``rejected`` (each an
@@ -105,7 +135,8 @@ class MemoryEngine:
             touched = batch.touched_categories
             self.refresher.refresh(user_id, touched)
             if batch.resources:  # fresh events (a redelivery changes nothing)
-                self._record_user(user_id, max(user_events, key=lambda e: (e.at(), e.id)))
+                last = max(user_events, key=lambda e: (e.at(), e.id))
+                self._record_user(user_id, last, batch.resources)
             changed = [d for d in batch.drafts if d.changed]
             result["resources"] += batch.resources
             result["items"] += [d.item for d in changed]
@@ -259,11 +290,13 @@ class MemoryEngine:
             if close is not None:  # HTTP connection pools (LLM, remote embeddings)
                 close()
 
-    def _record_user(self, user_id: str, last: Event) -> None:
+    def _record_user(self, user_id: str, last: Event, fresh: Sequence[Resource]) -> None:
         """Bump the user's revision and remember the newest event (by time, then id): a
         late old event must not move ``last_event_id`` backwards."""
         state = self.user_state(user_id)
         fields: dict[str, Any] = {"revision": int(state.get("revision", 0)) + 1}
+        for hook in self._state_hooks:
+            fields |= hook(user_id, fresh, state)
         previous = (str(state.get("last_event_time", "")), str(state.get("last_event_id", "")))
         if previous < (last.at().isoformat(), last.id):
             fields |= {"last_event_id": last.id, "last_event_time": last.at().isoformat()}

@@ -48,3 +48,8 @@ def run_id(job: str, user_id: str, scheduled: str) -> str:
     """A self-evolution run: the same job for the same user at the same scheduled time is
     the same run, on every replica and after every restart."""
     return _uuid("evolution", job, user_id, scheduled)
+
+
+def refine_run_id(user_id: str, first_event_id: str, last_event_id: str) -> str:
+    """An LLM refinement of a conversation window: the same turns are the same run."""
+    return _uuid("refine", user_id, first_event_id, last_event_id)
