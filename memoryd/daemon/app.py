@@ -15,7 +15,7 @@ from functools import partial
 import nats.errors
 from aiokafka.errors import MessageSizeTooLargeError
 
-from memoryd.bootstrap import build_runtime
+from memoryd.bootstrap import build_refiner, build_runtime
 from memoryd.config import Settings
 from memoryd.consumers.delivery import Delivery, Pending
 from memoryd.consumers.kafka import KafkaTransport
@@ -28,6 +28,7 @@ from memoryd.daemon.metrics import Metrics
 from memoryd.daemon.server import HttpServer
 from memoryd.errors import PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
+from memoryd.llm.refine import RefineReport, WindowRefiner
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
 from memoryd.memory.ports import Filter
@@ -39,6 +40,7 @@ from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
+from memoryd.schedulers.refinement import RefinementService
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService, NotOwnedError
 
@@ -67,6 +69,7 @@ class Daemon:
         close_engine: bool = True,
         namer: CategoryNamer | None = None,
         clock: Clock | None = None,
+        refiner: WindowRefiner | None = None,
     ):
         self.settings = settings
         self._engine = engine
@@ -94,6 +97,19 @@ class Daemon:
             on_changed=self._evolved,
             namer=namer,
             clock=clock,
+        )
+        # Two-tier LLM mode: conversation windows refined by the model, owner only.
+        self.refinement = (
+            RefinementService(
+                refiner,
+                settings.llm.window,
+                owns=self.owns,
+                lock=self.pipeline.user_lock,
+                on_changed=self._refined,
+                clock=clock,
+            )
+            if refiner is not None
+            else None
         )
         app = create_app(
             self,
@@ -123,6 +139,8 @@ class Daemon:
         await self.transport.start_consuming()
         await self.http.start()
         self.evolution.start()
+        if self.refinement is not None:
+            self.refinement.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
         self._keepalive = asyncio.create_task(
             self.pipeline.keep_alive(self.settings.batch.keepalive_seconds)
@@ -175,6 +193,8 @@ class Daemon:
         except Exception:
             log.exception("drain failed; unacked events will be redelivered")
         await evolution
+        if self.refinement is not None:
+            await self.refinement.stop()  # open windows stay stored for the next owner
         handed_back = self.pipeline.counts["released"] - released
         log.log(
             logging.WARNING if handed_back else logging.INFO,
@@ -215,6 +235,8 @@ class Daemon:
             self._notify(user_id, kept, None, result.changes)
             if self.owns(user_id):
                 self.evolution.on_memorized(user_id, len(result.items))
+                if self.refinement is not None:
+                    self.refinement.on_memorized(user_id)
         return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
@@ -238,6 +260,8 @@ class Daemon:
             before = await asyncio.to_thread(self._engine.delete_user, user_id)
             self.scheduler.forget(user_id)
             self.evolution.forget(user_id)
+            if self.refinement is not None:
+                self.refinement.forget(user_id)
             await self.sink.clear(user_id)
             # Last: the tombstone already keeps whatever is still in the stream out.
             await self.transport.erase_user(user_id)
@@ -290,6 +314,8 @@ class Daemon:
                 return not self.transport.owns(user_id)
 
             await self.evolution.release(gone, timeout=budget)
+            if self.refinement is not None:
+                await self.refinement.release(gone, timeout=budget)
             await self.scheduler.release(gone, timeout=budget)
         finally:
             self._revoking -= 1
@@ -301,6 +327,12 @@ class Daemon:
         mine = [c for c in result.changes if c.user_id == user_id]
         self._notify(user_id, [p.event for p in batch], traceparent, mine)
         self.evolution.on_memorized(user_id, len(result.items))
+        if self.refinement is not None:
+            self.refinement.on_memorized(user_id)
+
+    def _refined(self, user_id: str, report: RefineReport) -> None:
+        """A window's refinement changed the user's memory: push a fresh snapshot."""
+        self.scheduler.notify(user_id, kind="refinement")
 
     def _evolved(self, user_id: str, reports: Sequence[RunReport]) -> None:
         """An evolution run changed the user's memory: push a fresh snapshot."""
@@ -393,7 +425,8 @@ async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -
     engine, namer = await asyncio.to_thread(
         partial(build_runtime, settings, llm_metrics=metrics.llm)
     )
-    daemon = Daemon(settings, engine, metrics, namer=namer)
+    refiner = build_refiner(settings, engine)
+    daemon = Daemon(settings, engine, metrics, namer=namer, refiner=refiner)
     try:
         await daemon.start()
         await stop.wait()
