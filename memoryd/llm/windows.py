@@ -39,7 +39,9 @@ class PendingTurn:
 
     @classmethod
     def decode(cls, raw: Mapping[str, Any]) -> PendingTurn:
-        return cls(str(raw["id"]), datetime.fromisoformat(str(raw["queued_at"])), int(raw["tokens"]))
+        return cls(
+            str(raw["id"]), datetime.fromisoformat(str(raw["queued_at"])), int(raw["tokens"])
+        )
 
 
 def estimate_tokens(text: str) -> int:
