@@ -50,6 +50,23 @@ class RefineReport:
     detail: str | None = None
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A window read and answered by the model, not yet written (or its early outcome)."""
+
+    run_id: str
+    user_id: str
+    turn_ids: list[str]
+    drafts: dict[str, Item] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    replaces: list[list[str]] = field(default_factory=list)
+    report: RefineReport | None = None
+
+    def ends(self, outcome: Outcome, detail: str) -> Prepared:
+        self.report = RefineReport(self.run_id, self.user_id, self.turn_ids, outcome, detail=detail)
+        return self
+
+
 class WindowRefiner:
     """Refines one window of one user's turns; records it in the user's bookkeeping."""
 
@@ -70,24 +87,21 @@ class WindowRefiner:
         )
 
     def refine(self, user_id: str, window: Sequence[PendingTurn]) -> RefineReport:
+        """:meth:`prepare` then :meth:`apply` (the caller holds the user's lock)."""
+        return self.apply(self.prepare(user_id, window))
+
+    def prepare(self, user_id: str, window: Sequence[PendingTurn]) -> Prepared:
+        """Read the window and ask the model. Needs no lock: the user's turns keep being
+        memorised meanwhile (a slow model must not hold up their snapshots)."""
         turn_ids = [t.id for t in window]
         run_id = ids.refine_run_id(user_id, turn_ids[0], turn_ids[-1])
-        report = self._refine(user_id, turn_ids, run_id)
-        # Recorded whatever the outcome: a window is refined once, or left to its drafts.
-        state = self.engine.user_state(user_id)
-        if state:  # a user deleted meanwhile keeps no bookkeeping
-            self.engine.set_user_state(user_id, **finish(state, turn_ids, run_id))
-        self.engine.store.flush()
-        self.client.metrics.refine_runs.labels(report.outcome).inc()
-        return report
-
-    def _refine(self, user_id: str, turn_ids: list[str], run_id: str) -> RefineReport:
+        prepared = Prepared(run_id, user_id, turn_ids)
         if run_id in done_runs(self.engine.user_state(user_id)):
-            return RefineReport(run_id, user_id, turn_ids, "skipped", detail="done before")
+            return prepared.ends("skipped", "done before")
         events = self._events(user_id, turn_ids)
         if not events:
-            return RefineReport(run_id, user_id, turn_ids, "skipped", detail="no turns stored")
-        drafts = self._drafts(user_id, turn_ids)
+            return prepared.ends("skipped", "no turns stored")
+        prepared.drafts = drafts = self._drafts(user_id, turn_ids)
         try:
             related = [i for i in self.related(user_id, events) if i.id not in drafts]
         except Exception as exc:  # context is a help, not a requirement
@@ -97,10 +111,10 @@ class WindowRefiner:
         try:
             answer, usage = self.client.ask("refine", user_id, messages, RefineAnswer)
         except LlmFailure as exc:
-            return self._fallback(run_id, user_id, turn_ids, exc.reason, str(exc))
+            return self._fallback(prepared, exc.reason, str(exc))
         except Exception as exc:  # whatever the model or the network did: keep the drafts
             log.exception("LLM refinement failed unexpectedly")
-            return self._fallback(run_id, user_id, turn_ids, "unavailable", repr(exc))
+            return self._fallback(prepared, "unavailable", repr(exc))
         log.debug(
             "window refined",
             extra={
@@ -118,27 +132,50 @@ class WindowRefiner:
             if (pair := self._candidate(item, known, drafts)) is not None
         ]
         self._with_other_sources(user_id, [c for c, _ in chosen], known)
-        candidates = self._ordered([c for c, _ in chosen], known, {i.id for i in related})
+        prepared.candidates = self._ordered([c for c, _ in chosen], known, {i.id for i in related})
+        prepared.replaces = [r for _, r in chosen]
+        return prepared
+
+    def apply(self, prepared: Prepared) -> RefineReport:
+        """Write what :meth:`prepare` got (under the user's lock) and record the run:
+        whatever the outcome, a window is refined once, or left to its drafts."""
+        report = self._apply(prepared)
+        user_id = prepared.user_id
+        state = self.engine.user_state(user_id)
+        if state:  # a user deleted meanwhile keeps no bookkeeping
+            self.engine.set_user_state(user_id, **finish(state, prepared.turn_ids, prepared.run_id))
+        self.engine.store.flush()
+        self.client.metrics.refine_runs.labels(report.outcome).inc()
+        return report
+
+    def _apply(self, p: Prepared) -> RefineReport:
+        if p.report is not None:
+            return p.report
+        state = self.engine.user_state(p.user_id)
+        if not state:  # deleted while the model was thinking: write nothing back
+            return RefineReport(p.run_id, p.user_id, p.turn_ids, "skipped", detail="no memory")
+        if p.run_id in done_runs(state):
+            return RefineReport(p.run_id, p.user_id, p.turn_ids, "skipped", detail="done before")
+        # The drafts as they are now (a turn since may have reinforced one).
+        drafts = {i: d for i, d in self._drafts(p.user_id, p.turn_ids).items() if i in p.drafts}
         batch = self.engine.memorize_candidates(
-            user_id, candidates, replacing=list(drafts), stamp={"refined_in": run_id}
+            p.user_id, p.candidates, replacing=list(drafts), stamp={"refined_in": p.run_id}
         )
-        archived = self._archive(drafts, candidates, [r for _, r in chosen], batch)
+        archived = self._archive(drafts, p.candidates, p.replaces, batch)
         touched = batch.touched | {drafts[i].category for i in archived}
         if touched:
-            self.refresher.refresh(user_id, sorted(touched), force=True)
+            self.refresher.refresh(p.user_id, sorted(touched), force=True)
         written = [d.item.id for d in batch.drafts if d.changed]
         outcome: Outcome = "refined" if written or archived else "unchanged"
-        return RefineReport(run_id, user_id, turn_ids, outcome, written, archived)
+        return RefineReport(p.run_id, p.user_id, p.turn_ids, outcome, written, archived)
 
-    def _fallback(
-        self, run_id: str, user_id: str, turn_ids: list[str], reason: str, detail: str
-    ) -> RefineReport:
+    def _fallback(self, prepared: Prepared, reason: str, detail: str) -> Prepared:
         self.client.metrics.fallbacks.labels(reason).inc()
         log.warning(
             "LLM refinement unavailable; the window keeps its offline items",
-            extra={"reason": reason, "user_id": user_id, "turns": len(turn_ids)},
+            extra={"reason": reason, "user_id": prepared.user_id, "turns": len(prepared.turn_ids)},
         )
-        return RefineReport(run_id, user_id, turn_ids, "fallback", detail=f"{reason}: {detail}")
+        return prepared.ends("fallback", f"{reason}: {detail}")
 
     def _events(self, user_id: str, event_ids: Sequence[str]) -> list[Event]:
         found = self.engine.store.get(RESOURCES, [ids.resource_id(user_id, e) for e in event_ids])

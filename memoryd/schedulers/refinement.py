@@ -18,10 +18,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext, suppress
 from typing import Any
 
-from memoryd.llm.refine import RefineReport, WindowRefiner
+from memoryd.llm.refine import Prepared, RefineReport, WindowRefiner
 from memoryd.llm.settings import WindowSettings
 from memoryd.llm.windows import (
     PENDING_FLAG,
+    CloseReason,
     PendingTurn,
     close_reason,
     next_window,
@@ -152,36 +153,43 @@ class RefinementService:
     # --- runs --------------------------------------------------------------------------
 
     async def _refine_user(self, user_id: str) -> None:
-        """Refine the user's closed windows one after another, each read from the store
-        under the user's lock; stop when the rest may still grow."""
+        """Refine the user's closed windows one after another; stop when the rest may
+        still grow. The model is asked without the user's lock (their turns keep being
+        memorised meanwhile); the writes are made under it, where only the owner writes."""
         async with self._slots:
             while not self._closing and self._owns(user_id):
+                due = await asyncio.to_thread(self._due_window, user_id)
+                if due is None:
+                    return
+                window, reason = due
+                prepared = await asyncio.to_thread(self.refiner.prepare, user_id, window)
                 async with self._lock(user_id):
                     if not self._owns(user_id):
                         return
-                    report = await asyncio.to_thread(self._refine_next, user_id)
-                if report is None:
-                    return
+                    report = await asyncio.to_thread(self._apply, prepared, window, reason)
                 self.reports.append(report)
                 if report.outcome == "refined" and self._on_changed is not None:
                     result = self._on_changed(user_id, report)
                     if result is not None:
                         await result
 
-    def _refine_next(self, user_id: str) -> RefineReport | None:
+    def _due_window(self, user_id: str) -> tuple[list[PendingTurn], CloseReason] | None:
         pending = pending_turns(self.engine.user_state(user_id))
-        now = self.clock.now()
-        reason = close_reason(pending, now, self.settings)
+        reason = close_reason(pending, self.clock.now(), self.settings)
         if reason is None:
             self._remember(user_id, pending)
             return None
-        window = next_window(pending, self.settings)
+        return next_window(pending, self.settings), reason
+
+    def _apply(
+        self, prepared: Prepared, window: list[PendingTurn], reason: CloseReason
+    ) -> RefineReport:
+        report = self.refiner.apply(prepared)
         self.metrics.refine_windows.labels(reason).inc()
-        report = self.refiner.refine(user_id, window)
         done = self.clock.now()
         for turn in window:
             self.metrics.refine_lag.observe(max((done - turn.queued_at).total_seconds(), 0.0))
-        self._remember(user_id, pending[len(window) :])
+        self._remember(user_id := prepared.user_id, pending_turns(self.engine.user_state(user_id)))
         log.info(
             "conversation window refined",
             extra={
