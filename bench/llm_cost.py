@@ -52,8 +52,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memoryd.bootstrap import build_engine
 from memoryd.config import Settings
-from memoryd.llm.metrics import LlmMetrics
 from memoryd.llm.prompts import EXTRACTION_VERSION
+from memoryd.telemetry.llm_metrics import LlmMetrics
 
 from llm_fake import (
     OutboundGuard,

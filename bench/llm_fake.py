@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from memoryd.memory.categories import DEFAULT_CATEGORIES
+from memoryd.memory.category_defaults import DEFAULT_CATEGORIES
 from memoryd.testing.openai_server import (
     CHAT_PATH,
     EMBEDDINGS_PATH,

@@ -28,13 +28,13 @@ from typing import Any
 
 from memoryd.bootstrap import build_refiner, build_runtime
 from memoryd.config import Settings
-from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot
-from memoryd.llm.metrics import LlmMetrics
-from memoryd.publishers.scheduler import SnapshotScheduler
+from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import ManualClock
 from memoryd.schedulers.refinement import RefinementService
+from memoryd.telemetry.llm_metrics import LlmMetrics
+from memoryd.telemetry.metrics import Metrics
 
 from llm_fake import RecordingServer, Tally
 
@@ -121,7 +121,7 @@ async def replay(
     llm_metrics = LlmMetrics()
     engine, _ = await asyncio.to_thread(build_runtime, settings, llm_metrics=llm_metrics)
     sink = RecordingSink()
-    scheduler = SnapshotScheduler(
+    scheduler = SnapshotCoalescer(
         SnapshotBuilder(engine, settings.snapshot), sink, settings.snapshot, Metrics()
     )
     locks: dict[str, asyncio.Lock] = {}

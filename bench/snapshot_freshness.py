@@ -208,7 +208,7 @@ def report(
         f"daemon: {done} events memorised in {batches} batches "
         f"({done / max(batches, 1):.2f} events/batch, {1000 * busy / max(batches, 1):.0f} ms "
         f"per batch), {redelivered} redelivered by the broker, "
-        f"{daemon.scheduler.published} snapshots published (incl. warm-up); "
+        f"{daemon.snapshots.published} snapshots published (incl. warm-up); "
         f"subscriber decode {1000 * tracker.decode_seconds / max(total, 1):.2f} ms/snapshot"
     )
     print(f"event loop lag while publishing (5 ms sleeper): {lag.summary()}")

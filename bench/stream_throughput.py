@@ -150,7 +150,7 @@ async def run_once(
                     batch_mean=len(events) / batches if batches else 0.0,
                     batch_buckets=buckets,
                     memorize_busy=busy,
-                    snapshots=daemon.scheduler.published,
+                    snapshots=daemon.snapshots.published,
                     loop_lag=lag.summary(),
                     redelivered=await transport.redeliveries(),
                 )

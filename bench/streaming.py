@@ -26,12 +26,12 @@ from nats.aio.msg import Msg
 from memoryd.bootstrap import build_engine
 from memoryd.client import EventPublisher, KafkaAck, KafkaOptions
 from memoryd.config import Settings
-from memoryd.consumers.kafka import KafkaTransport
-from memoryd.consumers.kafka_topics import create_topics
 from memoryd.daemon.app import Daemon
 from memoryd.daemon.embedded import EmbeddedNats
-from memoryd.subjects import context_subject
 from memoryd.testing.tansu import TansuBroker
+from memoryd.transports.kafka.consumer import KafkaTransport
+from memoryd.transports.kafka.topology import create_topics
+from memoryd.transports.nats.topology import context_subject
 
 #: How many publishes may await their broker ack at once.
 PUBLISH_WINDOW = 256
@@ -99,7 +99,7 @@ class NatsBench:
         return {"nats": {"url": self.server.url}}
 
     async def declare(self) -> None:
-        # The same stream the daemon declares (memoryd.consumers.nats.NatsTransport).
+        # The same stream the daemon declares (transports.nats.consumer.NatsTransport).
         s = self.defaults
         await (
             self._client()

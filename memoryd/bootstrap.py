@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from memoryd.config import EmbedderSettings, Settings, StoreSettings
-from memoryd.llm.metrics import LlmMetrics
+from memoryd.memory.category_naming import TermNamer
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.extract import Extractor, OfflineExtractor
-from memoryd.memory.ports import Embedder, VectorStore
+from memoryd.memory.ports import CategoryNamer, Embedder, VectorStore
 from memoryd.memory.retrieve import Ranker
 from memoryd.memory.summarize import Summarizer
-from memoryd.schedulers.discover import CategoryNamer, TermNamer
+from memoryd.telemetry.llm_metrics import LlmMetrics
 
 if TYPE_CHECKING:
     from memoryd.llm.refine import WindowRefiner

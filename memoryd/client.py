@@ -14,43 +14,43 @@ Usage::
 
     asyncio.run(main())
 
-Over NATS (the default), events go to JetStream on ``<subject_prefix>.<user token>`` with
-``Nats-Msg-Id`` = ``<user token>:<event id>``, so a retried publish within the stream's
-duplicate window is stored once. Snapshots are read from the KV bucket the daemon keeps
-(key = user token). Connection options (auth, TLS, name) are passed to ``nats.connect``
-and never logged.
+Over NATS (the default), events go to JetStream with a dedup id, and snapshots are read
+from the daemon's KV bucket (:mod:`memoryd.transports.nats.client`). Over Kafka, pass
+``kafka=KafkaOptions("broker:9092")`` (or ``KafkaOptions.from_settings(settings.kafka)``):
+events are produced keyed by user id with an idempotent, ``acks=all`` producer, and
+snapshots are read from the compacted context topic
+(:mod:`memoryd.transports.kafka.client`).
 
-Over Kafka, pass ``kafka=KafkaOptions("broker:9092")`` (or
-``KafkaOptions.from_settings(settings.kafka)``): events are produced keyed by user id with
-an idempotent, ``acks=all`` producer, and snapshots are read from the compacted context
-topic (see :mod:`memoryd.client_kafka`).
+This module is the public import path; it picks the transport and keeps what both share
+(validation, version ordering of snapshots). The transport code lives in
+``memoryd/transports/<name>/client.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import ssl
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self, TypedDict, Unpack
+from typing import Any, Self, Unpack
 
-import nats
-import nats.errors
-from nats.aio.client import Client as NatsClient
-from nats.js import JetStreamContext
 from nats.js.api import PubAck
-from nats.js.errors import BucketNotFoundError
-from nats.js.kv import KeyValue
-from pydantic import ValidationError
 
-from memoryd.client_kafka import KafkaAck, KafkaEventProducer, KafkaOptions, kafka_snapshots
 from memoryd.errors import InvalidEventError
 from memoryd.events import ContextSnapshot, Event, parse_event
-from memoryd.subjects import events_subject, user_token
+from memoryd.transports.kafka.client import KafkaAck, KafkaEventProducer, kafka_snapshots
+from memoryd.transports.kafka.options import KafkaOptions
+from memoryd.transports.nats.client import NatsEventProducer, nats_snapshots
+from memoryd.transports.nats.options import (
+    DEFAULT_BUCKET,
+    DEFAULT_EVENTS_PREFIX,
+    DEFAULT_NATS_URL,
+    ConnectOptions,
+)
 
 __all__ = [
+    "DEFAULT_BUCKET",
+    "DEFAULT_EVENTS_PREFIX",
+    "DEFAULT_NATS_URL",
     "ConnectOptions",
     "EventPublisher",
     "KafkaAck",
@@ -59,41 +59,13 @@ __all__ = [
     "subscribe_context",
 ]
 
-logger = logging.getLogger(__name__)
 
-# The daemon's defaults (memoryd.config.NatsSettings).
-DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
-DEFAULT_EVENTS_PREFIX = "memoryd.events"
-DEFAULT_BUCKET = "memoryd_context"
-_CLOSED_CHECK_SECONDS = 2.0
-
-
-class ConnectOptions(TypedDict, total=False):
-    """Keyword arguments passed through to ``nats.connect`` (see nats-py for the rest)."""
-
-    user: str
-    password: str
-    token: str
-    user_credentials: str  # path to a .creds file
-    nkeys_seed: str  # path to an nkey seed file
-    tls: ssl.SSLContext
-    name: str
-    connect_timeout: int
-    allow_reconnect: bool
-    max_reconnect_attempts: int  # nats-py retries the first connect this often too
-    reconnect_time_wait: int
-    error_cb: Callable[[Exception], Awaitable[None]]
-
-
-def _headers(event: Event, traceparent: str | None) -> dict[str, str]:
-    headers = {"Nats-Msg-Id": f"{user_token(event.user_id)}:{event.id}"}
-    if traceparent:
-        headers["traceparent"] = traceparent
-    # A line break in a header value would end the header block early.
+def _check_headers(event: Event, traceparent: str | None) -> None:
+    # A line break in a header value would end the header block early (on both transports
+    # the id and traceparent travel as headers).
     for field, value in (("id", event.id), ("traceparent", traceparent or "")):
         if "\r" in value or "\n" in value:
             raise InvalidEventError("must not contain line breaks", field=field, event_id=event.id)
-    return headers
 
 
 class EventPublisher:
@@ -113,20 +85,14 @@ class EventPublisher:
         timeout: float = 5.0,
         **connect: Unpack[ConnectOptions],
     ) -> None:
-        self._url = nats_url
-        self._prefix = subject_prefix
-        self._timeout = timeout
-        self._connect = connect
-        self._nc: NatsClient | None = None
-        self._js: JetStreamContext | None = None
-        self._kafka = KafkaEventProducer(kafka, timeout=timeout) if kafka else None
+        self._producer: NatsEventProducer | KafkaEventProducer = (
+            KafkaEventProducer(kafka, timeout=timeout)
+            if kafka
+            else NatsEventProducer(nats_url, subject_prefix, connect, timeout=timeout)
+        )
 
     async def __aenter__(self) -> Self:
-        if self._kafka is not None:
-            await self._kafka.start()
-            return self
-        self._nc = await nats.connect(self._url, **self._connect)
-        self._js = self._nc.jetstream(timeout=self._timeout)
+        await self._producer.start()
         return self
 
     async def __aexit__(
@@ -135,11 +101,7 @@ class EventPublisher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._kafka is not None:
-            await self._kafka.stop()
-        nc, self._nc, self._js = self._nc, None, None
-        if nc is not None:
-            await nc.close()
+        await self._producer.stop()
 
     async def publish(
         self, event: Event | Mapping[str, Any] | str | bytes, *, traceparent: str | None = None
@@ -155,14 +117,8 @@ class EventPublisher:
             event = parse_event(event)
         elif event.time is None:
             event = event.model_copy(update={"time": datetime.now(UTC)})
-        headers = _headers(event, traceparent)
-        if self._kafka is not None:
-            return await self._kafka.send(event, traceparent)
-        if self._js is None:
-            raise RuntimeError("use EventPublisher as `async with EventPublisher(...) as pub`")
-        subject = events_subject(self._prefix, event.user_id)
-        body = event.model_dump_json(exclude_none=True).encode()
-        return await self._js.publish(subject, body, headers=headers)
+        _check_headers(event, traceparent)
+        return await self._producer.send(event, traceparent)
 
 
 async def publish_event(
@@ -182,46 +138,6 @@ async def publish_event(
     )
     async with publisher:
         await publisher.publish(parsed, traceparent=traceparent)
-
-
-async def _wait_for_bucket(js: JetStreamContext, bucket: str, poll_interval: float) -> KeyValue:
-    waiting = False
-    while True:
-        try:
-            return await js.key_value(bucket)
-        except BucketNotFoundError:
-            if not waiting:
-                logger.info("waiting for KV bucket %s (created by the daemon)", bucket)
-                waiting = True
-            await asyncio.sleep(poll_interval)
-
-
-def _decode(entry: KeyValue.Entry) -> ContextSnapshot | None:
-    try:
-        return ContextSnapshot.model_validate_json(entry.value or b"")
-    except ValidationError as exc:
-        logger.warning(
-            "skipping undecodable snapshot key=%s revision=%s: %s",
-            entry.key,
-            entry.revision,
-            exc.errors()[0]["msg"],
-        )
-        return None
-
-
-async def _next_entry(nc: NatsClient, watcher: KeyValue.KeyWatcher) -> KeyValue.Entry | None:
-    # The watcher never learns that nats-py gave up reconnecting; without this check the
-    # iteration would wait forever on a closed connection.
-    while True:
-        try:
-            entry: KeyValue.Entry | None = await watcher.updates(  # type: ignore[no-untyped-call]
-                timeout=_CLOSED_CHECK_SECONDS
-            )
-        except nats.errors.TimeoutError:
-            if nc.is_closed:
-                raise nats.errors.ConnectionClosedError from None
-            continue
-        return entry
 
 
 async def subscribe_context(
@@ -245,7 +161,7 @@ async def subscribe_context(
     if kafka is not None:
         source = kafka_snapshots(user_id, kafka, poll_interval=poll_interval)
     else:
-        source = _nats_snapshots(user_id, nats_url, bucket, poll_interval, connect)
+        source = nats_snapshots(user_id, nats_url, bucket, poll_interval, connect)
     last_version: int | None = None
     try:
         async for snapshot in source:
@@ -258,36 +174,3 @@ async def subscribe_context(
             yield snapshot
     finally:
         await source.aclose()
-
-
-async def _nats_snapshots(
-    user_id: str,
-    nats_url: str,
-    bucket: str,
-    poll_interval: float,
-    connect: ConnectOptions,
-) -> AsyncGenerator[ContextSnapshot | None, None]:
-    """The KV entries of the user's key: snapshots, and None for a DEL or PURGE."""
-    key = user_token(user_id)
-    nc = await nats.connect(nats_url, **connect)
-    try:
-        kv = await _wait_for_bucket(nc.jetstream(), bucket, poll_interval)
-        watcher = await kv.watch(key)
-        try:
-            while True:
-                entry = await _next_entry(nc, watcher)
-                if entry is None:  # end of the initial values
-                    continue
-                if entry.operation is not None:  # DEL / PURGE
-                    yield None
-                    continue
-                snapshot = _decode(entry)
-                if snapshot is not None:
-                    yield snapshot
-        finally:
-            try:
-                await watcher.stop()  # type: ignore[no-untyped-call]
-            except nats.errors.Error as exc:  # the connection is gone; closing it is all left
-                logger.debug("watcher stop failed: %s", type(exc).__name__)
-    finally:
-        await nc.close()

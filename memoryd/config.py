@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import ssl
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from memoryd.errors import ConfigurationError
 from memoryd.llm.settings import LlmSettings
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.settings import EvolutionSettings
@@ -232,6 +234,10 @@ class HttpSettings(Section):
     max_body_bytes: int = Field(
         8 << 20, ge=1, description="larger request bodies get 413, before they are parsed"
     )
+    mcp: bool = Field(True, description="serve MCP (streamable HTTP) at /mcp")
+    sse_keepalive_seconds: float = Field(
+        15.0, gt=0, description="comment lines on idle SSE context streams, every N seconds"
+    )
 
 
 class ScopedApiToken(Section):
@@ -288,6 +294,9 @@ class Settings(BaseSettings):
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP traces endpoint")
     service_name: str = "memoryd"
     log_level: str = "INFO"
+    log_format: Literal["line", "json"] = Field(
+        "line", description="line: time level logger: message key=value; json: one object a line"
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -299,7 +308,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get("MEMORYD_CONFIG")
+        config_file = _CONFIG_FILE.get() or os.environ.get("MEMORYD_CONFIG")
         if config_file:
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
         secrets_dir = os.environ.get("MEMORYD_SECRETS_DIR")
@@ -328,6 +337,18 @@ class Settings(BaseSettings):
         return self.store.path or self.data_dir / "qdrant"
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Build the settings tree from every source; call once, in ``main()``."""
-    return Settings(**overrides)
+#: The YAML file :func:`load_settings` was given, while it builds the tree: the sources
+#: hook is a classmethod pydantic-settings calls, so it cannot be handed an argument.
+_CONFIG_FILE: ContextVar[Path | None] = ContextVar("memoryd_config_file", default=None)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings tree from every source; call once, in ``main()``. ``config_file``
+    (the CLI's ``--config``) takes the place of ``MEMORYD_CONFIG``."""
+    if config_file is not None and not config_file.is_file():
+        raise ConfigurationError(f"config file not found: {config_file}")
+    token = _CONFIG_FILE.set(config_file)
+    try:
+        return Settings(**overrides)
+    finally:
+        _CONFIG_FILE.reset(token)

@@ -192,3 +192,14 @@ class ContextSnapshot(BaseModel):
     changes: list[SnapshotChange] = Field(default_factory=list)
     token_estimate: int = 0
     traceparent: str | None = None
+
+
+def deleted_snapshot(user_id: str, latest: ContextSnapshot | None) -> ContextSnapshot:
+    """The empty snapshot published after a user's memory was deleted: it tells subscribers
+    so, and keeps the version going up from the last one."""
+    return ContextSnapshot(
+        user_id=user_id,
+        version=latest.version + 1 if latest else 1,
+        generated_at=datetime.now(UTC),
+        trigger=SnapshotTrigger(kind="deleted"),
+    )

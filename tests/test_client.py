@@ -28,7 +28,7 @@ from memoryd.config import NatsSettings
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.errors import InvalidEventError
 from memoryd.events import ContextSnapshot
-from memoryd.subjects import user_token
+from memoryd.transports.nats.topology import user_token
 
 if TYPE_CHECKING:
     from conftest import EventsStream

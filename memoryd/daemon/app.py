@@ -15,34 +15,38 @@ from functools import partial
 import nats.errors
 from aiokafka.errors import MessageSizeTooLargeError
 
+from memoryd.agents.gateway import AgentGateway
+from memoryd.agents.local import LocalAgentBackend
+from memoryd.agents.sources import snapshot_source
+from memoryd.agents.watch import SnapshotWatch
 from memoryd.bootstrap import build_refiner, build_runtime
 from memoryd.config import Settings
-from memoryd.consumers.delivery import Delivery, Pending
-from memoryd.consumers.kafka import KafkaTransport
-from memoryd.consumers.nats import NatsTransport
-from memoryd.consumers.pipeline import IngestPipeline
-from memoryd.consumers.transport import Transport
 from memoryd.daemon.auth import ApiToken, TokenScope
 from memoryd.daemon.http import create_app
-from memoryd.daemon.metrics import Metrics
+from memoryd.daemon.http_agents import request_scope
 from memoryd.daemon.server import HttpServer
-from memoryd.errors import PayloadTooLargeError
+from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.llm.refine import RefineReport, WindowRefiner
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, FactChange, MemorizeResult, UserStats
-from memoryd.memory.ports import Filter
+from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, UserStats
+from memoryd.memory.ports import CategoryNamer, Filter
 from memoryd.memory.schema import USERS
-from memoryd.publishers.kafka_sink import KafkaSnapshotSink
-from memoryd.publishers.nats_sink import NatsSnapshotSink
-from memoryd.publishers.scheduler import SnapshotScheduler, SnapshotSink
+from memoryd.pipeline.delivery import Delivery, Pending
+from memoryd.pipeline.ingest import IngestPipeline
+from memoryd.pipeline.transport import SnapshotSink, Transport
+from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
-from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.refinement import RefinementService
 from memoryd.schedulers.runs import RunReport
-from memoryd.schedulers.service import EvolutionService, NotOwnedError
+from memoryd.schedulers.service import EvolutionService
+from memoryd.telemetry.metrics import Metrics
+from memoryd.transports.kafka.consumer import KafkaTransport
+from memoryd.transports.kafka.sink import KafkaSnapshotSink
+from memoryd.transports.nats.consumer import NatsTransport
+from memoryd.transports.nats.sink import NatsSnapshotSink
 
 log = logging.getLogger(__name__)
 # What the brokers' clients raise for a message over the broker's size limit.
@@ -76,7 +80,7 @@ class Daemon:
         self._close_engine = close_engine
         self._metrics = metrics or Metrics()
         self.transport, self.sink = _transport(settings)
-        self.scheduler = SnapshotScheduler(
+        self.snapshots = SnapshotCoalescer(
             SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
         )
         self.pipeline = IngestPipeline(
@@ -111,12 +115,24 @@ class Daemon:
             if refiner is not None
             else None
         )
+        # MCP subscribers and SSE streams follow snapshots as agents do (KV watch /
+        # compacted topic), one follower per watched user.
+        watch = SnapshotWatch(snapshot_source(settings))
+        self.agents = AgentGateway(
+            LocalAgentBackend(self, watch, max_event_bytes=settings.batch.max_event_bytes),
+            watch,
+            scope_of=request_scope,
+            host=settings.http.host,
+            keepalive_seconds=settings.http.sse_keepalive_seconds,
+            mcp_enabled=settings.http.mcp,
+        )
         app = create_app(
             self,
             api_token=_secret(settings),
             scoped_tokens=_scoped_tokens(settings),
             max_body_bytes=settings.http.max_body_bytes,
             max_event_bytes=settings.batch.max_event_bytes,
+            agents=self.agents,
         )
         self.http = HttpServer(app, settings.http.host, settings.http.port)
         self._draining = False
@@ -137,6 +153,7 @@ class Daemon:
         await self.transport.start()
         await self.sink.start()  # before consuming: snapshot versions continue from it
         await self.transport.start_consuming()
+        await self.agents.start()
         await self.http.start()
         self.evolution.start()
         if self.refinement is not None:
@@ -184,7 +201,7 @@ class Daemon:
             async with asyncio.timeout_at(work_until):
                 await self.transport.stop_consuming()
                 await self.pipeline.drain(max(drain_until - loop.time(), 0.0))
-                await self.scheduler.flush()
+                await self.snapshots.flush()
         except TimeoutError:
             log.warning(
                 "drain exceeded its share of the grace period; unacked events will be redelivered",
@@ -206,7 +223,9 @@ class Daemon:
             with suppress(asyncio.CancelledError):
                 await self._keepalive
         # Each step runs even when one before it failed: nothing is left open.
-        for step in (self.transport.close, self.sink.close, self.http.stop):
+        # Agents first: open SSE and MCP streams would hold the HTTP server's shutdown.
+        steps = (self.agents.stop, self.transport.close, self.sink.close, self.http.stop)
+        for step in steps:
             try:
                 await step()
             except Exception:
@@ -214,7 +233,7 @@ class Daemon:
         if self._close_engine:
             await asyncio.to_thread(self._engine.close)
         log.info(
-            "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.scheduler.published}
+            "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.snapshots.published}
         )
 
     async def memorize_now(self, events: Sequence[Event]) -> MemorizeResult:
@@ -258,7 +277,7 @@ class Daemon:
         # so nothing deleted here can be written back by a batch already in flight.
         async with self.pipeline.user_lock(user_id):
             before = await asyncio.to_thread(self._engine.delete_user, user_id)
-            self.scheduler.forget(user_id)
+            self.snapshots.forget(user_id)
             self.evolution.forget(user_id)
             if self.refinement is not None:
                 self.refinement.forget(user_id)
@@ -266,6 +285,13 @@ class Daemon:
             # Last: the tombstone already keeps whatever is still in the stream out.
             await self.transport.erase_user(user_id)
         return before
+
+    async def forget_item(self, user_id: str, item_id: str) -> Item:
+        # The user's lock: no batch of theirs reads the item before and writes it after.
+        async with self.pipeline.user_lock(user_id):
+            item = await asyncio.to_thread(self._engine.forget_item, user_id, item_id)
+        self.snapshots.notify(user_id, kind="forget")
+        return item
 
     async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
         return await self.evolution.evolve(user_id, jobs or None)
@@ -278,7 +304,7 @@ class Daemon:
             restored = await asyncio.to_thread(
                 self._engine.rollback_summary, user_id, category, version
             )
-        self.scheduler.notify(user_id, kind="rollback")
+        self.snapshots.notify(user_id, kind="rollback")
         return restored
 
     async def readiness(self) -> dict[str, bool]:
@@ -316,7 +342,7 @@ class Daemon:
             await self.evolution.release(gone, timeout=budget)
             if self.refinement is not None:
                 await self.refinement.release(gone, timeout=budget)
-            await self.scheduler.release(gone, timeout=budget)
+            await self.snapshots.release(gone, timeout=budget)
         finally:
             self._revoking -= 1
 
@@ -332,11 +358,11 @@ class Daemon:
 
     def _refined(self, user_id: str, report: RefineReport) -> None:
         """A window's refinement changed the user's memory: push a fresh snapshot."""
-        self.scheduler.notify(user_id, kind="refinement")
+        self.snapshots.notify(user_id, kind="refinement")
 
     def _evolved(self, user_id: str, reports: Sequence[RunReport]) -> None:
         """An evolution run changed the user's memory: push a fresh snapshot."""
-        self.scheduler.notify(user_id, kind="evolution")
+        self.snapshots.notify(user_id, kind="evolution")
 
     def _notify(
         self,
@@ -349,7 +375,7 @@ class Daemon:
             # Another replica owns the user: its snapshots are that replica's to publish
             # (two publishers would hand out the same versions).
             return
-        self.scheduler.notify(
+        self.snapshots.notify(
             user_id,
             event_ids=[e.id for e in events],
             turns=[f"{e.speaker}: {e.content}" if e.speaker else e.content for e in events],
@@ -368,7 +394,7 @@ class Daemon:
             # Writes a busy period left unflushed (see store.flush_interval_seconds)
             # reach the disk even when no batch follows.
             with suppress(Exception):
-                await asyncio.to_thread(self._engine.store.flush)
+                await asyncio.to_thread(self._engine.flush)
             await asyncio.sleep(_LAG_POLL_SECONDS)
 
 

@@ -23,6 +23,7 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 from tqdm import tqdm  # type: ignore[import-untyped]
 
+from memoryd.agents.stdio import serve_stdio
 from memoryd.client import (
     DEFAULT_BUCKET,
     DEFAULT_EVENTS_PREFIX,
@@ -35,38 +36,32 @@ from memoryd.client import (
 from memoryd.config import Settings, load_settings
 from memoryd.daemon.cli_api import call_api
 from memoryd.daemon.embedded import EmbeddedNats
-from memoryd.daemon.logs import configure_logging
-from memoryd.errors import InvalidEventError, MemorydError
+from memoryd.errors import ConfigurationError, InvalidEventError, MemorydError
 from memoryd.schedulers.jobs import JOBS
+from memoryd.telemetry.logs import configure_logging, use_json_lines
+from memoryd.telemetry.tracing import configure_tracing
 
 logger = logging.getLogger("memoryd.cli")
 
 
+def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
+    settings = load_settings(args.config, **overrides)
+    if args.log_level is None:
+        logging.getLogger().setLevel(settings.log_level.upper())
+    if settings.log_format == "json":
+        use_json_lines()
+    return settings
+
+
 @contextlib.contextmanager
-def _config_file(path: Path | None) -> Iterator[None]:
-    """Point ``MEMORYD_CONFIG`` (read by the settings sources) at ``path`` while loading."""
-    if path is None:
-        yield
-        return
-    if not path.is_file():
-        raise MemorydError(f"config file not found: {path}")
-    previous = os.environ.get("MEMORYD_CONFIG")
-    os.environ["MEMORYD_CONFIG"] = str(path)
+def _tracing(settings: Settings) -> Iterator[None]:
+    """Export spans over OTLP while the daemon runs (when ``otlp_endpoint`` is set), and
+    flush the last ones after it stopped."""
+    shutdown = configure_tracing(settings)
     try:
         yield
     finally:
-        if previous is None:
-            del os.environ["MEMORYD_CONFIG"]
-        else:
-            os.environ["MEMORYD_CONFIG"] = previous
-
-
-def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
-    with _config_file(args.config):
-        settings = load_settings(**overrides)
-    if args.log_level is None:
-        logging.getLogger().setLevel(settings.log_level.upper())
-    return settings
+        shutdown()
 
 
 # --- daemon ---------------------------------------------------------------------------
@@ -82,7 +77,7 @@ async def _up(args: argparse.Namespace) -> int:
         overrides["http"] = {"port": args.http_port}
     settings = _settings(args, **overrides)
     if settings.transport != "nats":
-        raise MemorydError(
+        raise ConfigurationError(
             "memoryd up embeds NATS; to run on Kafka use `memoryd run` with "
             "MEMORYD_TRANSPORT=kafka and MEMORYD_KAFKA__BOOTSTRAP_SERVERS"
         )
@@ -94,14 +89,17 @@ async def _up(args: argparse.Namespace) -> int:
             f"NATS on {server.url}, data in {settings.data_dir}",
             file=sys.stderr,
         )
-        await run_daemon(settings)
+        with _tracing(settings):
+            await run_daemon(settings)
     return 0
 
 
 async def _run(args: argparse.Namespace) -> int:
     from memoryd.daemon.app import run_daemon
 
-    await run_daemon(_settings(args))
+    settings = _settings(args)
+    with _tracing(settings):
+        await run_daemon(settings)
     return 0
 
 
@@ -211,6 +209,11 @@ def _connect_options(args: argparse.Namespace, env: Mapping[str, str]) -> Connec
     return options
 
 
+async def _mcp(args: argparse.Namespace) -> int:
+    await serve_stdio(args.api, token=args.token, timeout=args.timeout)
+    return 0
+
+
 # --- the HTTP API ---------------------------------------------------------------------
 
 
@@ -272,12 +275,17 @@ def _parser() -> argparse.ArgumentParser:
         "--rollback", metavar="CATEGORY", help="restore a kept summary of CATEGORY (needs --user)"
     )
     evolve.add_argument("--version", type=int, help="the summary version --rollback restores")
+    commands.add_parser(
+        "mcp", parents=[api], help="serve MCP over stdio (for desktop hosts) against --api"
+    )
     return parser
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("retrieve", "status", "evolve"):
         return call_api(args)
+    if args.command == "mcp":
+        return asyncio.run(_mcp(args))
     if args.command in ("publish", "subscribe"):
         args.kafka = _kafka_options(args)
     handlers = {"up": _up, "run": _run, "publish": _publish, "subscribe": _subscribe}
@@ -298,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.connect = _connect_options(args, env)
     if args.command == "evolve" and args.rollback and not (args.user and args.version):
         parser.error("evolve --rollback needs --user and --version")
-    if args.command in ("retrieve", "status", "evolve"):
+    if args.command in ("retrieve", "status", "evolve", "mcp"):
         args.token = args.token or env.get("MEMORYD_API_TOKEN")
     configure_logging(args.log_level or "INFO")
     try:

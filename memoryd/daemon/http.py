@@ -14,8 +14,10 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import memoryd
+from memoryd.agents.gateway import AgentGateway
 from memoryd.config import BatchSettings
 from memoryd.daemon.auth import ApiToken, TokenRegistry, bearer_dependencies
+from memoryd.daemon.http_agents import add_agent_routes
 from memoryd.daemon.http_errors import ErrorBoundaryMiddleware, add_error_handlers
 from memoryd.daemon.http_middleware import (
     BodyLimitMiddleware,
@@ -39,6 +41,7 @@ def create_app(
     scoped_tokens: Sequence[ApiToken] = (),
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+    agents: AgentGateway | None = None,
 ) -> FastAPI:
     """Build the HTTP API over ``backend``.
 
@@ -60,6 +63,8 @@ def create_app(
         backend, max_event_bytes=max_event_bytes, dependencies=bearer_dependencies(registry)
     )
     app.include_router(router)
+    if agents is not None:  # /mcp and the SSE context stream
+        add_agent_routes(app, agents, registry, bearer_dependencies(registry))
     _add_operations_routes(app, backend)
     add_error_handlers(app)
     # Added last = outermost: the metrics middleware also counts the 413s of the limit, the

@@ -12,7 +12,7 @@ import json
 from fastapi import HTTPException, status
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from memoryd.daemon.metrics import Metrics
+from memoryd.telemetry.metrics import Metrics
 
 UNMATCHED_ROUTE = "unmatched"
 

@@ -138,6 +138,13 @@ class UserItems(BaseModel):
     items: list[Item]
 
 
+class ItemForgotten(BaseModel):
+    """The item as it is now: archived, ``archived_reason`` = ``forgotten``."""
+
+    user_id: str
+    item: Item
+
+
 class UserStatsResponse(BaseModel):
     """``events`` counts the events memorised so far."""
 

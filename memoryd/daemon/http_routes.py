@@ -25,6 +25,7 @@ from memoryd.daemon.http_models import (
     EventsRejected,
     EvolveRequest,
     EvolveResponse,
+    ItemForgotten,
     RejectedEvent,
     RetrieveRequest,
     RetrieveResponse,
@@ -36,7 +37,7 @@ from memoryd.daemon.http_models import (
     retrieve_response,
 )
 from memoryd.daemon.ports import ApiBackend
-from memoryd.errors import InvalidEventError
+from memoryd.errors import InvalidEventError, NotOwnedError
 from memoryd.events import (
     MAX_ID_LENGTH,
     MAX_JSON_DEPTH,
@@ -46,7 +47,6 @@ from memoryd.events import (
     parse_event,
 )
 from memoryd.memory.models import Category
-from memoryd.schedulers.service import NotOwnedError
 
 # ``:path`` lets a URL-encoded "/" through: user ids are opaque and may contain anything.
 USER_PATH = "/users/{user_id:path}"
@@ -247,6 +247,22 @@ def _add_user_routes(router: APIRouter, backend: ApiBackend) -> None:
                 status.HTTP_404_NOT_FOUND, "no snapshot has been published for this user yet"
             )
         return snapshot
+
+    @router.delete(
+        USER_PATH + "/items/{item_id}",
+        dependencies=IN_SCOPE,
+        responses={404: {"model": ErrorBody}},
+        tags=["users"],
+    )
+    async def forget_item(user_id: UserId, item_id: str) -> ItemForgotten:
+        """Forget one item: it is archived as ``forgotten`` (kept for lineage), leaves
+        retrieval and the category summaries, and a snapshot without it follows.
+        Idempotent; 404 if the user has no such item."""
+        try:
+            item = await backend.forget_item(user_id, item_id)
+        except LookupError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+        return ItemForgotten(user_id=user_id, item=item)
 
     @router.get(f"{USER_PATH}/stats", dependencies=IN_SCOPE, tags=["users"])
     async def user_stats(user_id: UserId) -> UserStatsResponse:

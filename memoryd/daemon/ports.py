@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from memoryd.daemon.metrics import Metrics
 from memoryd.events import ContextSnapshot, Event
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.models import Category, MemorizeResult, UserStats
+from memoryd.memory.models import Category, Item, MemorizeResult, UserStats
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
+from memoryd.telemetry.metrics import Metrics
 
 
 class ApiBackend(Protocol):
@@ -39,15 +39,20 @@ class ApiBackend(Protocol):
         flight meanwhile; return what was there."""
         ...
 
+    async def forget_item(self, user_id: str, item_id: str) -> Item:
+        """Archive one item as ``forgotten`` (idempotent) and schedule a snapshot without
+        it; raises ``LookupError`` when the user has no such item."""
+        ...
+
     async def evolve(self, user_id: str | None, jobs: Sequence[JobName]) -> list[RunReport]:
         """Run self-evolution now for one user (or every user owned here); raises
-        :class:`~memoryd.schedulers.service.NotOwnedError` for a user owned elsewhere."""
+        :class:`~memoryd.errors.NotOwnedError` for a user owned elsewhere."""
         ...
 
     async def rollback_summary(self, user_id: str, category: str, version: int) -> Category:
         """Restore a kept summary version as the category's current one (raises
         ``LookupError`` for an unknown category or version, and
-        :class:`~memoryd.schedulers.service.NotOwnedError` for a user owned elsewhere)."""
+        :class:`~memoryd.errors.NotOwnedError` for a user owned elsewhere)."""
         ...
 
     async def readiness(self) -> dict[str, bool]:

@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 import openai
 from pydantic import BaseModel, ValidationError
 
-from memoryd.consumers.backoff import compute_backoff
-from memoryd.llm.metrics import LlmMetrics
+from memoryd.errors import compute_backoff
 from memoryd.llm.settings import LlmSettings
+from memoryd.telemetry.llm_metrics import LlmMetrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)

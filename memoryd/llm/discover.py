@@ -8,14 +8,15 @@ from collections.abc import Sequence
 
 from memoryd.llm.client import ChatClient, LlmFailure
 from memoryd.llm.prompts import CategoryAnswer, discover_messages
-from memoryd.schedulers.discover import CategoryNamer, slug
+from memoryd.memory.category_naming import slug
+from memoryd.memory.ports import CategoryNamer
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 class LlmNamer:
-    """A :class:`~memoryd.schedulers.discover.CategoryNamer` backed by a chat model."""
+    """A :class:`~memoryd.memory.ports.CategoryNamer` backed by a chat model."""
 
     def __init__(self, client: ChatClient, fallback: CategoryNamer, existing: Sequence[str]):
         self.client = client

@@ -23,13 +23,13 @@ from memoryd.llm.extract import RelatedItems
 from memoryd.llm.prompts import REFINE_VERSION, RefineAnswer, RefinedItem, refine_messages
 from memoryd.llm.windows import PendingTurn, done_runs, finish
 from memoryd.memory import ids
+from memoryd.memory.category_refresh import CategoryRefresher
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.extract import Candidate
 from memoryd.memory.memorize import UserBatch
 from memoryd.memory.models import Item, MemoryType, Resource
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import ITEMS, RESOURCES, item_from, resource_from, to_payload
-from memoryd.memory.summaries import CategoryRefresher
 from memoryd.memory.summarize import Summarizer
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memoryd.memory.categories import MEMORY_TYPE_DESCRIPTIONS
+from memoryd.memory.category_defaults import MEMORY_TYPE_DESCRIPTIONS
 from memoryd.memory.models import CategorySpec, MemoryType
 from memoryd.memory.ports import Embedder, Vector
 

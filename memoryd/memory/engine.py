@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from memoryd.errors import InvalidEventError, PermanentError
 from memoryd.events import Event, parse_event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
+from memoryd.memory.category_refresh import CategoryRefresher
 from memoryd.memory.extract import Candidate, Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer, UserBatch
 from memoryd.memory.models import (
     Category,
+    CategorySpec,
     Item,
     MemorizeResult,
     Resource,
@@ -23,7 +28,14 @@ from memoryd.memory.models import (
     ScoredResource,
     UserStats,
 )
-from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, VectorPoint, VectorStore
+from memoryd.memory.ports import (
+    Embedder,
+    Filter,
+    LexicalEncoder,
+    Vector,
+    VectorPoint,
+    VectorStore,
+)
 from memoryd.memory.retrieve import Query, RagRetriever, Ranker
 from memoryd.memory.schema import (
     CATEGORIES,
@@ -36,13 +48,24 @@ from memoryd.memory.schema import (
     item_from,
     live_items,
     resource_from,
+    to_payload,
     user_scope,
 )
 from memoryd.memory.settings import MemorySettings
-from memoryd.memory.summaries import CategoryRefresher
 from memoryd.memory.summarize import Summarizer
 
 log = logging.getLogger(__name__)
+
+
+class LiveItems(NamedTuple):
+    """A user's live items and their vectors (row ``i`` is ``items[i]``'s)."""
+
+    items: list[Item]
+    vectors: Vector
+
+
+#: ``archived_reason`` of an item a user or agent asked to forget.
+FORGOTTEN = "forgotten"
 #: Marks a deleted user's tombstone among the per-user bookkeeping records.
 _KIND, _TOMBSTONE = "kind", "tombstone"
 
@@ -116,37 +139,55 @@ class MemoryEngine:
         :class:`InvalidEventError` naming the field) and write nothing; the rest go through.
         """
         valid, rejected = _validate(events)
-        valid, deleted = self._drop_deleted(valid)
         per_user: dict[str, list[Event]] = {}
         for event in valid:
             per_user.setdefault(event.user_id, []).append(event)
-        result: dict[str, Any] = {
-            "resources": [],
-            "items": [],
-            "new_item_ids": [],
-            "reinforced_item_ids": [],
-            "touched_categories": {},
-            "rejected": rejected,
-            "deleted": deleted,
-            "changes": [],
+        merged = MemorizeResult.merge(list(self.memorize_users(per_user).values()))
+        return merged.model_copy(update={"rejected": rejected})
+
+    def memorize_users(self, batches: Mapping[str, Sequence[Event]]) -> dict[str, MemorizeResult]:
+        """Memorise several users' batches with one model call for their texts and one
+        store flush, and return each user's own result: a caller that got its events per
+        user (the ingest pipeline) keeps them per user, so nothing of one user is counted
+        for another."""
+        received = datetime.now(UTC)
+        kept: dict[str, list[Event]] = {}
+        deleted: dict[str, list[str]] = {}
+        for user_id, batch in batches.items():
+            if any(e.user_id != user_id for e in batch):
+                raise ValueError(f"a batch for {user_id!r} holds another user's event")
+            timed = [e if e.time else e.model_copy(update={"time": received}) for e in batch]
+            kept[user_id], deleted[user_id] = self._drop_deleted(user_id, timed)
+        written = self._memorizer.memorize_users({u: e for u, e in kept.items() if e})
+        results = {
+            user_id: self._result(user_id, kept[user_id], deleted[user_id], written.get(user_id))
+            for user_id in batches
         }
-        for user_id, user_events in per_user.items():
-            batch = self._memorizer.memorize_user(user_id, user_events)
-            touched = batch.touched_categories
-            self.refresher.refresh(user_id, touched)
-            if batch.resources:  # fresh events (a redelivery changes nothing)
-                last = max(user_events, key=lambda e: (e.at(), e.id))
-                self._record_user(user_id, last, batch.resources)
-            changed = [d for d in batch.drafts if d.changed]
-            result["resources"] += batch.resources
-            result["items"] += [d.item for d in changed]
-            result["new_item_ids"] += [d.item.id for d in changed if d.is_new]
-            result["reinforced_item_ids"] += [d.item.id for d in changed if not d.is_new]
-            result["touched_categories"][user_id] = touched
-            result["changes"] += batch.changes
-        if per_user:
+        if written:
             self.store.flush()
-        return MemorizeResult(**result)
+        return results
+
+    def _result(
+        self, user_id: str, events: list[Event], deleted: list[str], batch: UserBatch | None
+    ) -> MemorizeResult:
+        dropped = {user_id: deleted} if deleted else {}
+        if batch is None:
+            return MemorizeResult(deleted=dropped)
+        touched = batch.touched_categories
+        self.refresher.refresh(user_id, touched)
+        if batch.resources:  # fresh events (a redelivery changes nothing)
+            last = max(events, key=lambda e: (e.at(), e.id))
+            self._record_user(user_id, last, batch.resources)
+        changed = [d for d in batch.drafts if d.changed]
+        return MemorizeResult(
+            resources=batch.resources,
+            items=[d.item for d in changed],
+            new_item_ids=[d.item.id for d in changed if d.is_new],
+            reinforced_item_ids=[d.item.id for d in changed if not d.is_new],
+            touched_categories={user_id: touched},
+            deleted=dropped,
+            changes=batch.changes,
+        )
 
     def retrieve(
         self,
@@ -215,6 +256,31 @@ class MemoryEngine:
         self.store.flush()
         return restored
 
+    def forget_item(self, user_id: str, item_id: str) -> Item:
+        """Archive one of the user's items as ``forgotten``: it leaves live memory, the
+        category summaries and retrieval (history searches too), and so the next snapshot.
+        Kept for lineage, as every archived item is. Idempotent: forgetting a forgotten item
+        changes nothing. Raises ``LookupError`` when the user has no item ``item_id``.
+        A later event that states the same memory again revives it, as it would revive a
+        decayed one: forgetting takes back what was said, not what will be said."""
+        try:
+            uuid.UUID(item_id)
+        except ValueError:
+            raise LookupError(f"user has no item {item_id!r}") from None
+        found = [item_from(r) for r in self.store.get(ITEMS, [item_id])]
+        if not found or found[0].user_id != user_id:
+            raise LookupError(f"user has no item {item_id!r}")
+        item = found[0]
+        if item.archived_reason == FORGOTTEN:
+            return item
+        forgotten = item.model_copy(update={"archived": True, "archived_reason": FORGOTTEN})
+        self.store.set_payload(ITEMS, [item.id], to_payload(forgotten))
+        # The summary must not keep saying what was forgotten.
+        self.refresher.refresh(user_id, [item.category], force=True)
+        self.store.flush()
+        log.info("forgot an item", extra={"user_id": user_id, "item_id": item.id})
+        return forgotten
+
     def user_ids(self) -> list[str]:
         """Every user with memorised events (from the per-user bookkeeping; a deleted
         user's tombstone does not count)."""
@@ -226,22 +292,18 @@ class MemoryEngine:
         found = self.store.get(USERS, [ids.tombstone_id(user_id)])
         return datetime.fromisoformat(str(found[0].payload["deleted_at"])) if found else None
 
-    def _drop_deleted(self, events: list[Event]) -> tuple[list[Event], dict[str, list[str]]]:
+    def _drop_deleted(self, user_id: str, events: list[Event]) -> tuple[list[Event], list[str]]:
         """Deletion sticks: a deleted user's events timed at or before the deletion (a
         redelivery, a replay, a re-send) are dropped; later ones are memorised."""
-        tombstones = {u: self.deleted_at(u) for u in {e.user_id for e in events}}
-        kept: list[Event] = []
-        dropped: dict[str, list[str]] = {}
-        for event in events:
-            deleted_at = tombstones[event.user_id]
-            if deleted_at is not None and event.at() <= deleted_at:
-                dropped.setdefault(event.user_id, []).append(event.id)
-            else:
-                kept.append(event)
-        for user_id, event_ids in dropped.items():
+        deleted_at = self.deleted_at(user_id)
+        if deleted_at is None:
+            return events, []
+        kept = [e for e in events if e.at() > deleted_at]
+        dropped = [e.id for e in events if e.at() <= deleted_at]
+        if dropped:
             log.info(
                 "dropped events of a deleted user",
-                extra={"user_id": user_id, "events": len(event_ids)},
+                extra={"user_id": user_id, "events": len(dropped)},
             )
         return kept, dropped
 
@@ -282,6 +344,61 @@ class MemoryEngine:
         self.store.flush()
         log.info("deleted user memory", extra={"user_id": user_id, "items": before.items})
         return before
+
+    # --- what self-evolution (memoryd.schedulers.jobs) reads and writes ---------------
+    # The jobs go through these, not through the store, so the collections and payload
+    # layout stay this package's business.
+
+    @property
+    def configured_categories(self) -> Mapping[str, CategorySpec]:
+        """The categories of the settings (defaults or configured), by name."""
+        return self.categorizer.specs
+
+    def live_items_with_vectors(self, user_id: str) -> LiveItems:
+        """The user's live items in id order, with their dense vectors as rows."""
+        records = list(self.store.scroll(ITEMS, live_items(user_id), with_vectors=True))
+        records.sort(key=lambda r: r.id)
+        vectors = (
+            np.asarray([r.vector for r in records], dtype=np.float32)
+            if records
+            else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        )
+        return LiveItems([item_from(r) for r in records], vectors)
+
+    def write_item(self, item: Item) -> None:
+        """Rewrite an item's payload (its vector stays)."""
+        self.store.set_payload(ITEMS, [item.id], to_payload(item))
+
+    def archive_item(self, item: Item, reason: str, *, replaced_by: str | None = None) -> None:
+        """Take an item out of live memory, keeping it with the reason (nothing is deleted)."""
+        update: dict[str, object] = {"archived": True, "archived_reason": reason}
+        if replaced_by is not None:
+            update["replaced_by"] = replaced_by
+        self.write_item(item.model_copy(update=update))
+
+    def refile_item(self, item_id: str, category: str, score: float) -> None:
+        """File an item under another category."""
+        self.store.set_payload(ITEMS, [item_id], {"category": category, "category_score": score})
+
+    def category_vectors(self, categories: Sequence[Category]) -> list[tuple[str, Vector]]:
+        """The stored vector of each category that has one, by name."""
+        records = self.store.get(CATEGORIES, [c.id for c in categories], with_vectors=True)
+        return [(category_from(r).name, np.asarray(r.vector, dtype=np.float32)) for r in records]
+
+    def create_category(self, category: Category, vector: Vector) -> None:
+        point = VectorPoint(category.id, vector.tolist(), to_payload(category))
+        self.store.upsert(CATEGORIES, [point])
+
+    def refresh_categories(
+        self, user_id: str, names: Sequence[str], *, force: bool = False
+    ) -> list[Category]:
+        """Bring the named categories in line with their items (summary, count, vector);
+        ``force`` rewrites dirty summaries the rate limit held back. Returns the updated."""
+        return self.refresher.refresh(user_id, names, force=force)
+
+    def flush(self) -> None:
+        """Make the writes so far durable."""
+        self.store.flush()
 
     def close(self) -> None:
         self.store.close()

@@ -7,7 +7,7 @@ so memorising the same batch again rewrites the same points: effectively-once me
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -44,6 +44,23 @@ class ItemDraft:
     vector: Vector
     is_new: bool
     changed: bool = True
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """One user's part of a batch before embedding: fresh events and their candidates."""
+
+    fresh: list[Event]
+    known: list[str]
+    candidates: list[Candidate]
+    #: What to embed: the candidates, then the fresh turns that have none.
+    texts: list[str] = field(default_factory=list)
+    vectors: Vector | None = None
+
+    def __post_init__(self) -> None:
+        with_candidates = {c.event.id for c in self.candidates}
+        bare = [e.content for e in self.fresh if e.id not in with_candidates]
+        self.texts = [c.text for c in self.candidates] + bare
 
 
 @dataclass(slots=True)
@@ -123,17 +140,38 @@ class BatchMemorizer:
         self.settings = settings
 
     def memorize_user(self, user_id: str, events: Sequence[Event]) -> UserBatch:
-        """Memorise one user's events. Events whose resource is already stored are
-        redeliveries: they add nothing, but their categories are refreshed again in case
-        the previous attempt stopped before doing so."""
+        """Memorise one user's events (see :meth:`memorize_users`)."""
+        return self.memorize_users({user_id: events})[user_id]
+
+    def memorize_users(self, groups: Mapping[str, Sequence[Event]]) -> dict[str, UserBatch]:
+        """Memorise each user's events. The texts of every user's batch are embedded in one
+        model call (the model is fastest on large, length-sorted batches); each user's
+        items are then deduplicated and written on their own. Events whose resource is
+        already stored are redeliveries: they add nothing, but their categories are
+        refreshed again in case the previous attempt stopped before doing so."""
         tracer = trace.get_tracer(__name__)
-        fresh, known = self._split_redelivered(user_id, events)
+        prepared: dict[str, _Prepared] = {}
         with tracer.start_as_current_span("memoryd.extract") as span:
-            candidates = self.extractor.extract(fresh)
-            span.set_attribute("memoryd.candidates", len(candidates))
-        batch = self._write(user_id, candidates, fresh)
-        batch.touched |= self._categories_of(user_id, known)
-        return batch
+            for user_id, events in groups.items():
+                fresh, known = self._split_redelivered(user_id, events)
+                prepared[user_id] = _Prepared(fresh, known, self.extractor.extract(fresh))
+            span.set_attribute(
+                "memoryd.candidates", sum(len(p.candidates) for p in prepared.values())
+            )
+        with tracer.start_as_current_span("memoryd.embed") as span:
+            # Candidates, then the turns with nothing memorable (their resource vector);
+            # a turn with candidates gets the mean of theirs, at no extra model call.
+            texts = [t for p in prepared.values() for t in p.texts]
+            vectors = self.embedder.embed(texts) if texts else None
+            span.set_attribute("memoryd.texts", len(texts))
+        start = 0
+        out: dict[str, UserBatch] = {}
+        for user_id, ready in prepared.items():
+            end = start + len(ready.texts)
+            ready.vectors = vectors[start:end] if vectors is not None else None
+            start = end
+            out[user_id] = self._write_user(user_id, ready)
+        return out
 
     def write_candidates(
         self,
@@ -147,24 +185,26 @@ class BatchMemorizer:
         the same dedup, facts and supersession as ingest. The ``replacing`` items (the ones
         the candidates stand in for) are neither reinforced nor closed by them; the caller
         archives them. New items get the ``stamp`` fields."""
-        return self._write(user_id, candidates, [], set(replacing), stamp or {})
+        ready = _Prepared([], [], list(candidates))
+        with trace.get_tracer(__name__).start_as_current_span("memoryd.embed") as span:
+            ready.vectors = self.embedder.embed(ready.texts) if ready.texts else None
+            span.set_attribute("memoryd.texts", len(ready.texts))
+        return self._write_user(user_id, ready, set(replacing), stamp or {})
 
-    def _write(
+    def _write_user(
         self,
         user_id: str,
-        candidates: Sequence[Candidate],
-        fresh: Sequence[Event],
+        ready: _Prepared,
         replacing: set[str] | None = None,
         stamp: dict[str, Any] | None = None,
     ) -> UserBatch:
         tracer = trace.get_tracer(__name__)
         replacing = replacing or set()
-        with tracer.start_as_current_span("memoryd.embed") as span:
-            vectors = self.embedder.embed([c.text for c in candidates]) if candidates else None
-            span.set_attribute("memoryd.texts", len(candidates))
-        batch = UserBatch(resources=[self._resource(e) for e in fresh])
+        candidates = ready.candidates
+        vectors = ready.vectors[: len(candidates)] if ready.vectors is not None else None
+        batch = UserBatch(resources=[self._resource(e) for e in ready.fresh])
         with tracer.start_as_current_span("memoryd.store") as span:
-            if vectors is not None:
+            if vectors is not None and candidates:
                 batch.drafts = self._dedup(user_id, candidates, vectors, replacing)
             if stamp:
                 for draft in batch.drafts:
@@ -178,9 +218,13 @@ class BatchMemorizer:
                 self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
             superseded = self._archive_closed(user_id, closures, batch)
             superseded |= self._supersede(user_id, candidates, {d.item.id for d in batch.drafts})
-            self._write_resources(batch.resources, fresh, candidates, vectors)
+            self._write_resources(batch.resources, ready)
             span.set_attribute("memoryd.items_written", len(changed))
-        batch.touched = {d.item.category for d in batch.drafts} | superseded
+        batch.touched = (
+            {d.item.category for d in batch.drafts}
+            | self._categories_of(user_id, ready.known)
+            | superseded
+        )
         return batch
 
     def _close_replaced_facts(
@@ -408,29 +452,20 @@ class BatchMemorizer:
                 out[i] = hits
         return out
 
-    def _write_resources(
-        self,
-        resources: Sequence[Resource],
-        events: Sequence[Event],
-        candidates: Sequence[Candidate],
-        vectors: Vector | None,
-    ) -> None:
-        # A resource's vector is the mean of its candidates' vectors: it costs no extra
-        # model call, and only turns with nothing memorable are embedded on their own.
-        per_event: dict[str, list[int]] = {}
-        for i, cand in enumerate(candidates):
-            per_event.setdefault(cand.event.id, []).append(i)
-        if not events:
+    def _write_resources(self, resources: Sequence[Resource], ready: _Prepared) -> None:
+        if not resources or ready.vectors is None:
             return
-        bare = [e.content for e in events if e.id not in per_event]
-        bare_vectors: Iterator[Vector] = iter(self.embedder.embed(bare) if bare else [])
+        per_event: dict[str, list[int]] = {}
+        for i, cand in enumerate(ready.candidates):
+            per_event.setdefault(cand.event.id, []).append(i)
+        bare: Iterator[Vector] = iter(ready.vectors[len(ready.candidates) :])
         points = []
-        for resource, event in zip(resources, events, strict=True):
-            if event.id in per_event and vectors is not None:
-                mean = vectors[per_event[event.id]].mean(axis=0)
+        for resource, event in zip(resources, ready.fresh, strict=True):
+            if event.id in per_event:
+                mean = ready.vectors[per_event[event.id]].mean(axis=0)
                 vector = mean / max(float(np.linalg.norm(mean)), 1e-12)
             else:
-                vector = next(bare_vectors)
+                vector = next(bare)
             sparse = self.lexical.encode_document(event.content) if self.lexical else None
             points.append(VectorPoint(resource.id, vector.tolist(), to_payload(resource), sparse))
         self.store.upsert(RESOURCES, points)

@@ -149,3 +149,14 @@ class LexicalEncoder(Protocol):
     def encode_document(self, text: str) -> SparseVector: ...
 
     def encode_query(self, text: str) -> SparseVector: ...
+
+
+class CategoryNamer(Protocol):
+    """Names a cluster of memories: returns ``(name, description)``; ``name`` matches
+    ``^[a-z][a-z0-9_]{0,63}$``."""
+
+    def name(
+        self, user_id: str, texts: Sequence[str], corpus: Sequence[str]
+    ) -> tuple[str, str] | None:
+        """``None``: the memories share no topic worth a category."""
+        ...

@@ -38,7 +38,8 @@ class Query:
     agent_id: str | None = None
     #: Only the items layer (no category or resource search), e.g. for snapshots.
     items_only: bool = False
-    #: Also archived items (superseded, decayed; not merged duplicates), ranked lower.
+    #: Also archived items (superseded, decayed; not merged duplicates nor forgotten
+    #: items), ranked lower.
     include_history: bool = False
 
 
@@ -98,7 +99,8 @@ class RagRetriever:
         where = live_items(query.user_id, query.agent_id)
         if query.include_history:
             scope = user_scope(query.user_id, query.agent_id)
-            where = Filter(must=scope.must, must_not={"archived_reason": "merged"})
+            # Forgotten items stay out of history too: a user asked for them to be gone.
+            where = Filter(must=scope.must, must_not={"archived_reason": ["merged", "forgotten"]})
         limit = max(self.settings.retrieve_candidates, query.top_k)
         dense = self.store.search(ITEMS, vector, where, limit)
         if self.lexical is None:

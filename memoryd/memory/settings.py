@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from memoryd.memory.categories import DEFAULT_CATEGORIES
+from memoryd.memory.category_defaults import DEFAULT_CATEGORIES
 from memoryd.memory.models import CategorySpec
 
 

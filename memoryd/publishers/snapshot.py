@@ -112,14 +112,3 @@ class SnapshotBuilder:
         items = self.engine.items(user_id)
         items.sort(key=lambda i: (i.reinforcement, i.updated_at), reverse=True)
         return [ScoredItem(item=i, score=0.0) for i in items[:limit]]
-
-
-def deleted_snapshot(user_id: str, latest: ContextSnapshot | None) -> ContextSnapshot:
-    """The empty snapshot published after a user's memory was deleted: it tells subscribers
-    so, and keeps the version going up from the last one."""
-    return ContextSnapshot(
-        user_id=user_id,
-        version=latest.version + 1 if latest else 1,
-        generated_at=datetime.now(UTC),
-        trigger=SnapshotTrigger(kind="deleted"),
-    )

@@ -13,10 +13,10 @@ from typing import Any, Literal
 from opentelemetry import trace
 from pydantic import BaseModel, Field
 
-from memoryd.daemon.metrics import Metrics
 from memoryd.memory import ids
 from memoryd.memory.engine import MemoryEngine
 from memoryd.schedulers.jobs import Evolver, JobChanges, JobName
+from memoryd.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -26,23 +26,20 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from memoryd.daemon.metrics import Metrics
+from memoryd.errors import NotOwnedError
 from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.ports import CategoryNamer
 from memoryd.schedulers.clock import Clock, SystemClock
-from memoryd.schedulers.discover import CategoryNamer
 from memoryd.schedulers.jobs import JOBS, Evolver, JobName
 from memoryd.schedulers.runs import JobRunner, Run, RunReport, Trigger
 from memoryd.schedulers.settings import EvolutionSettings, JobSchedule
+from memoryd.telemetry.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 #: Interval schedules count from this instant, so every replica has the same fire times.
 ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
 _YIELD_POLL_SECONDS = 0.05
-
-
-class NotOwnedError(Exception):
-    """The user is owned by another replica, which runs their evolution."""
 
 
 def job_trigger(schedule: JobSchedule) -> BaseTrigger:

@@ -1,4 +1,4 @@
-"""An in-memory :class:`~memoryd.consumers.delivery.Delivery` for unit tests of the pipeline."""
+"""An in-memory :class:`~memoryd.pipeline.delivery.Delivery` for unit tests of the pipeline."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import pytest
 
 from memoryd.config import Settings
 from memoryd.daemon.app import Daemon
-from memoryd.subjects import user_token
+from memoryd.transports.nats.topology import user_token
 
 from ..daemon.brokers import Broker, eventually, start_daemon
 from .broker_state import dead_letters, kafka_records, nats_kv_value, nats_last_message

@@ -13,7 +13,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.openapi import from_dict
 
 from memoryd.daemon.http import create_app
-from memoryd.daemon.metrics import Metrics
+from memoryd.telemetry.metrics import Metrics
 
 from .conftest import ADMIN_TOKEN
 from .processes import MemorydUp

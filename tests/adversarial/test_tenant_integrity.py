@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from memoryd.config import Settings
-from memoryd.consumers.delivery import DLQ_REASON
-from memoryd.subjects import user_token
+from memoryd.pipeline.dead_letters import DLQ_REASON
+from memoryd.transports.nats.topology import user_token
 
 from ..daemon.brokers import Broker, NatsBroker, event, eventually, start_daemon
 from .broker_state import dead_letters

@@ -22,8 +22,8 @@ from memoryd.events import ContextSnapshot
 from memoryd.memory.engine import MemoryEngine
 from memoryd.schedulers.clock import Clock
 from memoryd.stores.edge import QdrantEdgeStore
-from memoryd.subjects import user_token
 from memoryd.testing.embedder import HashEmbedder
+from memoryd.transports.nats.topology import user_token
 
 _ids = itertools.count()
 DeadLetter = tuple[bytes, dict[str, str]]

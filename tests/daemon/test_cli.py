@@ -20,12 +20,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from memoryd.config import KafkaSettings, Settings
-from memoryd.consumers.kafka_topics import create_topics
 from memoryd.daemon.cli import main
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.events import ContextSnapshot
-from memoryd.subjects import user_token
 from memoryd.testing.tansu import TansuBroker
+from memoryd.transports.kafka.topology import create_topics
+from memoryd.transports.nats.topology import user_token
 
 if TYPE_CHECKING:
     from conftest import EventsStream

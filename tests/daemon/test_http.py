@@ -22,16 +22,16 @@ from starlette.concurrency import run_in_threadpool
 from memoryd.config import ScopedApiToken, load_settings
 from memoryd.daemon.auth import ADMIN, ApiToken, TokenRegistry, TokenScope
 from memoryd.daemon.http import create_app
-from memoryd.daemon.metrics import Metrics
-from memoryd.errors import PayloadTooLargeError, TransientError
+from memoryd.errors import NotOwnedError, PayloadTooLargeError, TransientError
 from memoryd.events import MAX_JSON_DEPTH, ContextSnapshot, Event, SnapshotItem, json_depth
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, MemorizeResult, UserStats
 from memoryd.memory.settings import MemorySettings
 from memoryd.schedulers.jobs import JobName
 from memoryd.schedulers.runs import RunReport
-from memoryd.schedulers.service import EvolutionService, NotOwnedError
+from memoryd.schedulers.service import EvolutionService
 from memoryd.schedulers.settings import EvolutionSettings
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 

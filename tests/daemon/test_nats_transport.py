@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 
-from memoryd.consumers.nats import NatsTransport
-from memoryd.consumers.nats_shards import shard_of
 from memoryd.daemon.embedded import EmbeddedNats
 from memoryd.errors import PermanentError
 from memoryd.memory.engine import MemoryEngine
 from memoryd.stores.edge import QdrantEdgeStore
-from memoryd.subjects import user_token
 from memoryd.testing.embedder import HashEmbedder
+from memoryd.transports.nats.consumer import NatsTransport
+from memoryd.transports.nats.topology import shard_of, user_token
 
 from .brokers import NatsBroker, event, eventually, start_daemon
 

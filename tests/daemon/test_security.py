@@ -17,13 +17,13 @@ from pydantic import ValidationError
 
 from memoryd.client import publish_event
 from memoryd.config import KafkaSettings, Settings, load_settings
-from memoryd.consumers.nats import nats_security
 from memoryd.daemon.app import Daemon
 from memoryd.daemon.embedded import EmbeddedNats
-from memoryd.kafka_options import connection_kwargs
 from memoryd.memory.engine import MemoryEngine
 from memoryd.stores.edge import QdrantEdgeStore
 from memoryd.testing.embedder import HashEmbedder
+from memoryd.transports.kafka.options import connection_kwargs
+from memoryd.transports.nats.options import nats_security
 
 from .brokers import NatsBroker, event, eventually, start_daemon
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from prometheus_client import generate_latest
 
-from memoryd.daemon.metrics import Metrics
+from memoryd.telemetry.metrics import Metrics
 from tests.deploy.rendering import DEPLOY
 
 DASHBOARD = DEPLOY / "grafana" / "dashboards" / "memoryd.json"

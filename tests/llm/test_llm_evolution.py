@@ -15,14 +15,14 @@ from memoryd.bootstrap import build_llm_parts
 from memoryd.config import Settings
 from memoryd.llm.client import ChatClient
 from memoryd.llm.discover import LlmNamer
-from memoryd.llm.metrics import LlmMetrics
 from memoryd.llm.prompts import DISCOVER_SYSTEM, SUMMARY_SYSTEM
 from memoryd.llm.settings import LlmSettings
+from memoryd.memory.category_naming import TermNamer
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
-from memoryd.schedulers.discover import TermNamer
 from memoryd.schedulers.jobs import Evolver
 from memoryd.schedulers.settings import EvolutionSettings
+from memoryd.telemetry.llm_metrics import LlmMetrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 from memoryd.testing.openai_server import OpenAIEmbeddingsServer

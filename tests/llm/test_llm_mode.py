@@ -14,10 +14,10 @@ from memoryd.bootstrap import build_llm_parts
 from memoryd.config import Settings
 from memoryd.errors import PermanentError
 from memoryd.llm.extract import LlmExtractor
-from memoryd.llm.metrics import LlmMetrics
 from memoryd.llm.prompts import EXTRACTION_SYSTEM, RANK_SYSTEM, REWRITE_SYSTEM, SUMMARY_SYSTEM
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
+from memoryd.telemetry.llm_metrics import LlmMetrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 from memoryd.testing.openai_server import OpenAIEmbeddingsServer, ScriptedReply
@@ -443,7 +443,7 @@ def test_the_daemon_engine_is_built_in_llm_mode_and_exports_llm_metrics(
     from prometheus_client import generate_latest
 
     from memoryd.bootstrap import build_engine
-    from memoryd.daemon.metrics import Metrics
+    from memoryd.telemetry.metrics import Metrics
 
     model.extract = lambda body: answer(LISBON)
     metrics = Metrics()

@@ -16,7 +16,6 @@ import pytest
 
 from memoryd.bootstrap import build_refiner, build_runtime
 from memoryd.config import Settings
-from memoryd.llm.metrics import LlmMetrics
 from memoryd.llm.prompts import EXTRACTION_SYSTEM, REFINE_SYSTEM, SUMMARY_SYSTEM
 from memoryd.llm.windows import pending_turns
 from memoryd.memory.engine import MemoryEngine
@@ -24,6 +23,7 @@ from memoryd.memory.models import Item
 from memoryd.memory.schema import ITEMS, item_from
 from memoryd.schedulers.clock import ManualClock
 from memoryd.schedulers.refinement import RefinementService
+from memoryd.telemetry.llm_metrics import LlmMetrics
 from memoryd.testing.openai_server import OpenAIEmbeddingsServer, ScriptedReply
 
 pytestmark = pytest.mark.anyio

@@ -204,3 +204,35 @@ def test_items_only_retrieval_skips_the_other_layers(engine: MemoryEngine) -> No
     engine.memorize(CONVERSATION)
     result = engine.retrieve("u-1", "sister Anna nurse", top_k=3, items_only=True)
     assert result.items and result.categories == [] and result.resources == []
+
+
+def test_forget_item_leaves_live_memory_summaries_and_history_but_keeps_lineage(
+    engine: MemoryEngine,
+) -> None:
+    # Given a user whose memory holds the move to Lisbon
+    engine.memorize(CONVERSATION)
+    target = next(i for i in engine.items("u-1") if "Lisbon" in i.text)
+
+    # When the item is forgotten, twice
+    first = engine.forget_item("u-1", target.id)
+    again = engine.forget_item("u-1", target.id)
+
+    # Then it is archived as forgotten (idempotently), out of live items, summaries and
+    # even a history search, and still traces back to its event
+    assert first.archived and first.archived_reason == "forgotten"
+    assert again == first
+    assert target.id not in {i.id for i in engine.items("u-1")}
+    assert all("Lisbon" not in c.summary for c in engine.categories("u-1"))
+    found = engine.retrieve("u-1", "Where does Caroline live? Lisbon", include_history=True)
+    assert target.id not in {s.item.id for s in found.items}
+    assert first.sources == target.sources
+
+
+def test_forget_item_of_another_user_or_unknown_is_a_lookup_error(engine: MemoryEngine) -> None:
+    engine.memorize(CONVERSATION)
+    item = engine.items("u-1")[0]
+    with pytest.raises(LookupError):
+        engine.forget_item("u-2", item.id)
+    with pytest.raises(LookupError):
+        engine.forget_item("u-1", "no-such-item")
+    assert item.id in {i.id for i in engine.items("u-1")}

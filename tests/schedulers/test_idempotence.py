@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from memoryd.daemon.metrics import Metrics
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.ports import Filter, Payload, VectorPoint
 from memoryd.memory.schema import CATEGORIES, ITEMS, USERS
@@ -19,6 +18,7 @@ from memoryd.schedulers.clock import ManualClock
 from memoryd.schedulers.jobs import JOBS, Evolver
 from memoryd.schedulers.service import EvolutionService
 from memoryd.schedulers.settings import DecayJob, DiscoverJob, EvolutionSettings
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from memoryd.daemon.metrics import Metrics
 from memoryd.memory import ids
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.settings import MemorySettings
@@ -21,6 +20,7 @@ from memoryd.schedulers.jobs import JobChanges, JobName
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService
 from memoryd.schedulers.settings import EvolutionSettings
+from memoryd.telemetry.metrics import Metrics
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.memory_store import InMemoryStore
 

@@ -1,1 +1,0 @@
-"""Consuming events from a transport: validation, dead letters, per-user micro-batches."""
