@@ -229,3 +229,30 @@ def offline(guard: OutboundGuard) -> Iterator[OutboundGuard]:
     finally:
         socket.getaddrinfo = real_getaddrinfo
         socket.socket.connect = real_connect  # type: ignore[method-assign]
+
+
+def memoryd_refine(body: dict[str, Any]) -> str | None:
+    """``{"items": [...]}`` for memoryd's window refinement prompt: the same fact per turn
+    as the extraction answer, each replacing the offline drafts of its turn."""
+    user = _last_user_content(body)
+    lines = {line.split(": ", 1)[0]: line.split(": ", 1)[-1] for line in user.splitlines()}
+    if "Drafts" not in lines or "Turns" not in lines:
+        return None
+    categories = json.loads(lines["Categories"])
+    drafts: dict[str, list[str]] = {}
+    for draft in json.loads(lines["Drafts"]):
+        drafts.setdefault(draft["sources"][0], []).append(draft["id"])
+    items = []
+    for turn in json.loads(lines["Turns"]):
+        text = fact(str(turn["speaker"]), str(turn["content"]))
+        if text is not None:
+            items.append(
+                {
+                    "text": text,
+                    "memory_type": "knowledge",
+                    "category": _category(str(turn["content"]), categories),
+                    "sources": [turn["id"]],
+                    "replaces": drafts.get(turn["id"], []),
+                }
+            )
+    return json.dumps({"items": items})

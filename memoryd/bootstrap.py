@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from memoryd.config import EmbedderSettings, Settings, StoreSettings
 from memoryd.memory.category_naming import TermNamer
@@ -12,6 +12,9 @@ from memoryd.memory.ports import CategoryNamer, Embedder, VectorStore
 from memoryd.memory.retrieve import Ranker
 from memoryd.memory.summarize import Summarizer
 from memoryd.telemetry.llm_metrics import LlmMetrics
+
+if TYPE_CHECKING:
+    from memoryd.llm.refine import WindowRefiner
 
 
 def build_store(settings: Settings) -> VectorStore:
@@ -83,6 +86,12 @@ def build_llm_parts(
 
     client = ChatClient(settings.llm, llm_metrics)
     names = [c.name for c in memory.categories]
+    if settings.llm.mode == "two_tier":
+        # Ingest stays offline (fresh snapshots at once); build_refiner adds the model.
+        from memoryd.llm.summarize import HeldSummaries
+
+        held = HeldSummaries() if settings.llm.summaries else None
+        return Parts(offline, held, LlmRanker(client), LlmNamer(client, TermNamer(), names))
     extractor = LlmExtractor(
         client, offline, names, related_items(store, embedder, settings.llm.related_items)
     )
@@ -116,6 +125,25 @@ def build_runtime(
         ranker=parts.ranker,
     )
     return engine, parts.namer
+
+
+def build_refiner(settings: Settings, engine: MemoryEngine) -> WindowRefiner | None:
+    """Two-tier LLM mode: what refines the conversation windows of ``engine`` (built by
+    :func:`build_runtime`, whose ranker holds the model client); None otherwise."""
+    if not settings.llm.enabled or settings.llm.mode != "two_tier":
+        return None
+    from memoryd.llm.extract import related_items
+    from memoryd.llm.refine import WindowRefiner
+    from memoryd.llm.retrieve import LlmRanker
+    from memoryd.llm.summarize import LlmSummarizer
+
+    ranker = engine.ranker
+    if not isinstance(ranker, LlmRanker):
+        raise TypeError("two-tier LLM mode needs the engine build_runtime makes")
+    client = ranker.client  # one client: one token budget per tenant, one pool
+    summarizer = LlmSummarizer(client) if settings.llm.summaries else None
+    related = related_items(engine.store, engine.embedder, settings.llm.related_items)
+    return WindowRefiner(engine, client, related, summarizer)
 
 
 def build_engine(settings: Settings, *, llm_metrics: LlmMetrics | None = None) -> MemoryEngine:

@@ -19,7 +19,7 @@ from memoryd.agents.gateway import AgentGateway
 from memoryd.agents.local import LocalAgentBackend
 from memoryd.agents.sources import snapshot_source
 from memoryd.agents.watch import SnapshotWatch
-from memoryd.bootstrap import build_runtime
+from memoryd.bootstrap import build_refiner, build_runtime
 from memoryd.config import Settings
 from memoryd.daemon.http import create_app
 from memoryd.daemon.http_agents import request_scope
@@ -27,6 +27,7 @@ from memoryd.daemon.server import HttpServer
 from memoryd.daemon.wiring import api_secret, build_transport, scoped_tokens
 from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
+from memoryd.llm.refine import RefineReport, WindowRefiner
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, UserStats
 from memoryd.memory.ports import CategoryNamer, Filter
@@ -37,6 +38,7 @@ from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.schedulers.clock import Clock
 from memoryd.schedulers.jobs import JobName
+from memoryd.schedulers.refinement import RefinementService
 from memoryd.schedulers.runs import RunReport
 from memoryd.schedulers.service import EvolutionService
 from memoryd.telemetry.metrics import Metrics
@@ -65,6 +67,7 @@ class Daemon:
         close_engine: bool = True,
         namer: CategoryNamer | None = None,
         clock: Clock | None = None,
+        refiner: WindowRefiner | None = None,
     ):
         self.settings = settings
         self._engine = engine
@@ -92,6 +95,19 @@ class Daemon:
             on_changed=self._evolved,
             namer=namer,
             clock=clock,
+        )
+        # Two-tier LLM mode: conversation windows refined by the model, owner only.
+        self.refinement = (
+            RefinementService(
+                refiner,
+                settings.llm.window,
+                owns=self.owns,
+                lock=self.pipeline.user_lock,
+                on_changed=self._refined,
+                clock=clock,
+            )
+            if refiner is not None
+            else None
         )
         # MCP subscribers and SSE streams follow snapshots as agents do (KV watch /
         # compacted topic), one follower per watched user.
@@ -134,6 +150,8 @@ class Daemon:
         await self.agents.start()
         await self.http.start()
         self.evolution.start()
+        if self.refinement is not None:
+            self.refinement.start()
         self._lag_task = asyncio.create_task(self._poll_lag())
         self._keepalive = asyncio.create_task(
             self.pipeline.keep_alive(self.settings.batch.keepalive_seconds)
@@ -186,6 +204,8 @@ class Daemon:
         except Exception:
             log.exception("drain failed; unacked events will be redelivered")
         await evolution
+        if self.refinement is not None:
+            await self.refinement.stop()  # open windows stay stored for the next owner
         handed_back = self.pipeline.counts["released"] - released
         log.log(
             logging.WARNING if handed_back else logging.INFO,
@@ -228,6 +248,8 @@ class Daemon:
             self._notify(user_id, kept, None, result.changes)
             if self.owns(user_id):
                 self.evolution.on_memorized(user_id, len(result.items))
+                if self.refinement is not None:
+                    self.refinement.on_memorized(user_id)
         return MemorizeResult.merge(results)
 
     async def enqueue(self, events: Sequence[Event]) -> None:
@@ -251,6 +273,8 @@ class Daemon:
             before = await asyncio.to_thread(self._engine.delete_user, user_id)
             self.snapshots.forget(user_id)
             self.evolution.forget(user_id)
+            if self.refinement is not None:
+                self.refinement.forget(user_id)
             await self.sink.clear(user_id)
             # Last: the tombstone already keeps whatever is still in the stream out.
             await self.transport.erase_user(user_id)
@@ -314,6 +338,8 @@ class Daemon:
                 return not self.transport.owns(user_id)
 
             await self.evolution.release(gone, timeout=budget)
+            if self.refinement is not None:
+                await self.refinement.release(gone, timeout=budget)
             await self.snapshots.release(gone, timeout=budget)
         finally:
             self._revoking -= 1
@@ -325,6 +351,12 @@ class Daemon:
         mine = [c for c in result.changes if c.user_id == user_id]
         self._notify(user_id, [p.event for p in batch], traceparent, mine)
         self.evolution.on_memorized(user_id, len(result.items))
+        if self.refinement is not None:
+            self.refinement.on_memorized(user_id)
+
+    def _refined(self, user_id: str, report: RefineReport) -> None:
+        """A window's refinement changed the user's memory: push a fresh snapshot."""
+        self.snapshots.notify(user_id, kind="refinement")
 
     def _evolved(self, user_id: str, reports: Sequence[RunReport]) -> None:
         """An evolution run changed the user's memory: push a fresh snapshot."""
@@ -377,7 +409,8 @@ async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -
     engine, namer = await asyncio.to_thread(
         partial(build_runtime, settings, llm_metrics=metrics.llm)
     )
-    daemon = Daemon(settings, engine, metrics, namer=namer)
+    refiner = build_refiner(settings, engine)
+    daemon = Daemon(settings, engine, metrics, namer=namer, refiner=refiner)
     try:
         await daemon.start()
         await stop.wait()

@@ -172,3 +172,60 @@ def discover_messages(texts: Sequence[str], existing: Sequence[str]) -> list[dic
         {"role": "system", "content": DISCOVER_SYSTEM},
         {"role": "user", "content": json.dumps(payload, ensure_ascii=False)},
     ]
+
+
+REFINE_VERSION = "refine-v1"
+
+REFINE_SYSTEM = """You maintain the long-term memory of an assistant about one user. A fast
+offline extractor has already turned the conversation turns given into draft memories.
+Review them against the turns: confirm the good ones, rewrite the clumsy ones, merge those
+that say one thing, drop the ones not worth keeping, and add what the drafts missed.
+Rules:
+- One self-contained statement per item, in the third person, naming the speaker
+  ("Caroline moved to Lisbon", not "I moved to Lisbon"); no greetings, no questions.
+- Resolve relative dates against the turn's time; put the day in happened_at (YYYY-MM-DD).
+- sources: the ids of the turns the item comes from (only ids given below).
+- replaces: the ids of the drafts the item confirms, rewrites or merges (a draft that no
+  item replaces is dropped).
+- memory_type: profile, event, knowledge, behavior or skill.
+- category: one of the category names given.
+- If an item updates or contradicts an existing memory listed below, list that memory's
+  id in supersedes; if it only repeats one, leave it out.
+Answer with a JSON object {"items": [...]} and nothing else."""
+
+
+class RefinedItem(ExtractedItem):
+    replaces: list[str] = Field(default_factory=list)
+
+
+class RefineAnswer(BaseModel):
+    items: list[RefinedItem]
+
+
+def refine_messages(
+    events: Sequence[Event],
+    drafts: Sequence[Item],
+    categories: Sequence[str],
+    related: Sequence[Item],
+) -> list[dict[str, str]]:
+    """One request for a conversation window: its turns and the offline drafts."""
+    turns = [
+        {
+            "id": e.id,
+            "time": e.at().isoformat(),
+            "speaker": e.speaker or e.role,
+            "content": e.content,
+        }
+        for e in events
+    ]
+    shown = [
+        {"id": i.id, "text": i.text, "category": i.category, "sources": i.sources} for i in drafts
+    ]
+    existing = [{"id": i.id, "text": i.text, "category": i.category} for i in related]
+    user = (
+        f"Categories: {json.dumps(list(categories))}\n"
+        f"Existing memories: {json.dumps(existing, ensure_ascii=False)}\n"
+        f"Drafts: {json.dumps(shown, ensure_ascii=False)}\n"
+        f"Turns: {json.dumps(turns, ensure_ascii=False)}"
+    )
+    return [{"role": "system", "content": REFINE_SYSTEM}, {"role": "user", "content": user}]

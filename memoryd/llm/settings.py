@@ -7,6 +7,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
+class WindowSettings(BaseModel):
+    """When a user's unrefined turns form a conversation window (two-tier mode): the
+    first condition met closes it."""
+
+    model_config = ConfigDict(hide_input_in_errors=True, extra="forbid")
+
+    max_turns: int = Field(20, ge=1, description="unrefined turns that close a window")
+    max_tokens: int = Field(
+        4000, ge=1, description="unrefined turns' tokens (about 4 characters each) that close it"
+    )
+    idle_seconds: float = Field(30.0, gt=0, description="no new turn for this long closes it")
+    max_age_seconds: float = Field(
+        300.0, gt=0, description="the oldest unrefined turn waiting this long closes it"
+    )
+    poll_seconds: float = Field(1.0, gt=0, description="how often the timers are checked")
+
+
 class LlmSettings(BaseModel):
     """An OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp, LiteLLM…)."""
 
@@ -46,6 +63,12 @@ class LlmSettings(BaseModel):
     related_items: int = Field(
         20, ge=0, description="existing items shown to the model so it updates, not repeats"
     )
+    mode: Literal["two_tier", "inline"] = Field(
+        "two_tier",
+        description="two_tier: every batch is memorised offline at once and refined by the "
+        "model once per conversation window; inline: the model extracts every batch",
+    )
+    window: WindowSettings = Field(default_factory=WindowSettings)
 
     @property
     def enabled(self) -> bool:

@@ -82,3 +82,18 @@ def _clip(text: str, limit: int) -> str:
     cut = text[:limit]
     end = max(cut.rfind("\n"), cut.rfind(". "))
     return cut[: end + 1].rstrip() if end > limit // 2 else cut.rstrip()
+
+
+class HeldSummaries:
+    """Two-tier mode's summarizer at ingest: a category that has a summary keeps it (its
+    window's refinement rewrites it with the model) rather than flipping to an extractive
+    one with every turn; a category without one gets the extractive summary at once."""
+
+    def rewrite(
+        self, user_id: str, requests: Sequence[SummaryRequest], *, force: bool = False
+    ) -> dict[str, SummaryDraft]:
+        return {
+            r.name: SummaryDraft(r.previous, [i.id for i in r.kept], fresh=False)
+            for r in requests
+            if r.previous
+        }

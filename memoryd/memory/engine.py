@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
 from memoryd.memory.category_refresh import CategoryRefresher
 from memoryd.memory.engine_evolution import EvolutionAccess
-from memoryd.memory.extract import Extractor, OfflineExtractor
+from memoryd.memory.extract import Candidate, Extractor, OfflineExtractor
 from memoryd.memory.memorize import BatchMemorizer, UserBatch
 from memoryd.memory.models import (
     FORGOTTEN,
@@ -58,6 +58,10 @@ log = logging.getLogger(__name__)
 #: Marks a deleted user's tombstone among the per-user bookkeeping records.
 _KIND, _TOMBSTONE = "kind", "tombstone"
 
+#: More bookkeeping written with a batch's fresh events, in the same write: given the
+#: user, the fresh resources and the user's state, the fields to merge into it.
+StateHook = Callable[[str, Sequence[Resource], Mapping[str, Any]], Mapping[str, Any]]
+
 
 class MemoryEngine(EvolutionAccess):
     """Memorise events for users and retrieve what is relevant.
@@ -93,6 +97,31 @@ class MemoryEngine(EvolutionAccess):
         self.refresher = CategoryRefresher(store, categorizer, self.settings, summarizer)
         self._retriever = RagRetriever(store, embedder, lexical, self.settings)
         self._ranker = ranker
+        self._state_hooks: list[StateHook] = []
+
+    @property
+    def ranker(self) -> Ranker | None:
+        """LLM mode's ranker (retrieval ``method="llm"``), if any."""
+        return self._ranker
+
+    def add_state_hook(self, hook: StateHook) -> None:
+        """Record more per-user bookkeeping with every batch of fresh events, before
+        ``memorize`` returns (so before the caller acks them)."""
+        self._state_hooks.append(hook)
+
+    def memorize_candidates(
+        self,
+        user_id: str,
+        candidates: Sequence[Candidate],
+        *,
+        replacing: Sequence[str] = (),
+        stamp: dict[str, Any] | None = None,
+    ) -> UserBatch:
+        """Write memories drawn from the user's stored events (LLM refinement) through the
+        memorize path; see :meth:`BatchMemorizer.write_candidates`. Not flushed."""
+        return self._memorizer.write_candidates(
+            user_id, candidates, replacing=replacing, stamp=stamp
+        )
 
     def memorize(self, events: Iterable[Event | Mapping[str, Any]]) -> MemorizeResult:
         """Memorise a batch. Invalid events are returned in ``rejected`` (each an
@@ -136,7 +165,8 @@ class MemoryEngine(EvolutionAccess):
         touched = batch.touched_categories
         self.refresher.refresh(user_id, touched)
         if batch.resources:  # fresh events (a redelivery changes nothing)
-            self._record_user(user_id, max(events, key=lambda e: (e.at(), e.id)))
+            last = max(events, key=lambda e: (e.at(), e.id))
+            self._record_user(user_id, last, batch.resources)
         changed = [d for d in batch.drafts if d.changed]
         return MemorizeResult(
             resources=batch.resources,
@@ -328,11 +358,13 @@ class MemoryEngine(EvolutionAccess):
             if close is not None:  # HTTP connection pools (LLM, remote embeddings)
                 close()
 
-    def _record_user(self, user_id: str, last: Event) -> None:
+    def _record_user(self, user_id: str, last: Event, fresh: Sequence[Resource]) -> None:
         """Bump the user's revision and remember the newest event (by time, then id): a
         late old event must not move ``last_event_id`` backwards."""
         state = self.user_state(user_id)
         fields: dict[str, Any] = {"revision": int(state.get("revision", 0)) + 1}
+        for hook in self._state_hooks:
+            fields |= hook(user_id, fresh, state)
         previous = (str(state.get("last_event_time", "")), str(state.get("last_event_id", "")))
         if previous < (last.at().isoformat(), last.id):
             fields |= {"last_event_id": last.id, "last_event_time": last.at().isoformat()}

@@ -56,3 +56,8 @@ def is_point_id(value: str) -> bool:
         return str(uuid.UUID(value)) == value
     except ValueError:
         return False
+
+
+def refine_run_id(user_id: str, first_event_id: str, last_event_id: str) -> str:
+    """An LLM refinement of a conversation window: the same turns are the same run."""
+    return _uuid("refine", user_id, first_event_id, last_event_id)

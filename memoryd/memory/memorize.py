@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from opentelemetry import trace
@@ -120,15 +121,44 @@ class BatchMemorizer:
             out[user_id] = self._write_user(user_id, ready)
         return out
 
-    def _write_user(self, user_id: str, ready: _Prepared) -> UserBatch:
+    def write_candidates(
+        self,
+        user_id: str,
+        candidates: Sequence[Candidate],
+        *,
+        replacing: Sequence[str] = (),
+        stamp: dict[str, Any] | None = None,
+    ) -> UserBatch:
+        """Memorise candidates drawn from events already stored (LLM refinement), through
+        the same dedup, facts and supersession as ingest. The ``replacing`` items (the ones
+        the candidates stand in for) are neither reinforced nor closed by them; the caller
+        archives them. New items get the ``stamp`` fields."""
+        ready = _Prepared([], [], list(candidates))
+        with trace.get_tracer(__name__).start_as_current_span("memoryd.embed") as span:
+            ready.vectors = self.embedder.embed(ready.texts) if ready.texts else None
+            span.set_attribute("memoryd.texts", len(ready.texts))
+        return self._write_user(user_id, ready, set(replacing), stamp or {})
+
+    def _write_user(
+        self,
+        user_id: str,
+        ready: _Prepared,
+        replacing: set[str] | None = None,
+        stamp: dict[str, Any] | None = None,
+    ) -> UserBatch:
         tracer = trace.get_tracer(__name__)
+        replacing = replacing or set()
         candidates = ready.candidates
         vectors = ready.vectors[: len(candidates)] if ready.vectors is not None else None
         batch = UserBatch(resources=[self._resource(e) for e in ready.fresh])
         with tracer.start_as_current_span("memoryd.store") as span:
             if vectors is not None and candidates:
-                batch.drafts = self._dedup(user_id, candidates, vectors)
-            closures = self._close_replaced_facts(user_id, batch.drafts)
+                batch.drafts = self._dedup(user_id, candidates, vectors, replacing)
+            if stamp:
+                for draft in batch.drafts:
+                    if draft.is_new:
+                        draft.item = draft.item.model_copy(update=stamp)
+            closures = self._close_replaced_facts(user_id, batch.drafts, replacing)
             changed = [d for d in batch.drafts if d.changed]
             # Items before resources: a stored resource marks its event as done, so it
             # must only exist once everything derived from the event does.
@@ -145,7 +175,9 @@ class BatchMemorizer:
         )
         return batch
 
-    def _close_replaced_facts(self, user_id: str, drafts: list[ItemDraft]) -> list[Closure]:
+    def _close_replaced_facts(
+        self, user_id: str, drafts: list[ItemDraft], replacing: set[str]
+    ) -> list[Closure]:
         """Plan what the batch's facts close: live stored items stating another value of
         the same subject's attribute, and batch items that arrived after a newer fact
         (closed here, before they are written). Returns the closures of stored items."""
@@ -159,7 +191,7 @@ class BatchMemorizer:
         where = Filter(must={"user_id": user_id, "fact_keys": keys}, must_not={"archived": True})
         in_batch = {d.item.id: d for d in drafts}
         stored = [item_from(r) for r in self.store.scroll(ITEMS, where)]
-        stored = [i for i in stored if i.id not in in_batch]
+        stored = [i for i in stored if i.id not in in_batch and i.id not in replacing]
         batch_items = [d.item for d in drafts if not d.item.archived]
         plan = plan_closures([*stored, *batch_items], involving=set(in_batch))
         outside: list[Closure] = []
@@ -255,7 +287,11 @@ class BatchMemorizer:
         )
 
     def _dedup(
-        self, user_id: str, candidates: Sequence[Candidate], vectors: Vector
+        self,
+        user_id: str,
+        candidates: Sequence[Candidate],
+        vectors: Vector,
+        replacing: set[str] | None = None,
     ) -> list[ItemDraft]:
         """Each candidate reinforces the closest live item at or above the threshold,
         whether it was written by this batch or before it, else becomes a new item. The
@@ -265,7 +301,8 @@ class BatchMemorizer:
         classes = self.categorizer.classify(
             [c.text for c in candidates], vectors, [c.happened_at is not None for c in candidates]
         )
-        stored = self._store_neighbours(user_id, candidates, vectors)
+        replacing = replacing or set()
+        stored = self._store_neighbours(user_id, candidates, vectors, len(replacing))
         drafts: list[ItemDraft] = []
         by_id: dict[str, ItemDraft] = {}
         threshold = self.settings.dedup_threshold
@@ -274,7 +311,7 @@ class BatchMemorizer:
             match = closest(
                 [
                     *in_batch(drafts, vector, cand.event.agent_id),
-                    *from_store(hits, vector, by_id, cand.supersedes),
+                    *from_store(hits, vector, by_id, (*cand.supersedes, *replacing)),
                 ],
                 facts,
                 threshold,
@@ -311,11 +348,12 @@ class BatchMemorizer:
         return drafts
 
     def _store_neighbours(
-        self, user_id: str, candidates: Sequence[Candidate], vectors: Vector
+        self, user_id: str, candidates: Sequence[Candidate], vectors: Vector, skipped: int = 0
     ) -> list[list[Record]]:
         """The live items nearest each candidate, one batched search per agent scope.
         A superseded item (valid_to set) is history: it is never reinforced or revived,
-        and neither is one merged into another (its survivor is the live copy)."""
+        and neither is one merged into another (its survivor is the live copy) or one an
+        LLM refinement replaced (``refined``). ``skipped``: hits the caller will pass over."""
         out: list[list[Record]] = [[] for _ in candidates]
         by_agent: dict[str | None, list[int]] = {}
         for i, cand in enumerate(candidates):
@@ -324,11 +362,12 @@ class BatchMemorizer:
             scope = user_scope(user_id, agent_id)
             where = Filter(
                 must=scope.must,
-                must_not={"archived_reason": "merged"},
+                must_not={"archived_reason": ["merged", "refined"]},
                 is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
             )
             queries = [vectors[i].tolist() for i in positions]
-            found = self.store.search_batch(ITEMS, queries, where, NEIGHBOURS, with_vectors=True)
+            limit = NEIGHBOURS + min(skipped, 3 * NEIGHBOURS)
+            found = self.store.search_batch(ITEMS, queries, where, limit, with_vectors=True)
             for i, hits in zip(positions, found, strict=True):
                 out[i] = hits
         return out

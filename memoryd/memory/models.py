@@ -99,10 +99,14 @@ class Item(_Model):
     archived: bool = False
     #: Why an archived item left live memory: ``merged`` (a near-duplicate of
     #: ``replaced_by``), ``superseded`` (a newer fact replaced it; ``valid_to`` is set) or
-    #: ``decayed`` (its salience fell below the floor) or ``forgotten`` (on request).
+    #: ``decayed`` (its salience fell below the floor), ``forgotten`` (on request) or
+    #: ``refined`` (LLM mode: the model's rendition of its window, ``replaced_by``, stands
+    #: in for it; None if it dropped it).
     #: Archived items are kept for lineage.
     archived_reason: str | None = None
     replaced_by: str | None = None
+    #: LLM mode: the refinement run (see ``llm.refine``) that wrote the item.
+    refined_in: str | None = None
     #: The single-valued facts the text states (see ``memory.facts``), for supersession.
     facts: list[StatedFact] = Field(default_factory=list)
 

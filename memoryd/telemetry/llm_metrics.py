@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class LlmMetrics:
@@ -31,5 +31,29 @@ class LlmMetrics:
             "memoryd_llm_fallbacks_total",
             "Batches handled offline instead (budget, malformed, unavailable).",
             ["reason"],
+            registry=r,
+        )
+        # Two-tier mode: refinement of conversation windows.
+        self.refine_pending_turns = Gauge(
+            "memoryd_llm_refine_pending_turns",
+            "Memorised turns waiting for refinement, over the users this replica owns.",
+            registry=r,
+        )
+        self.refine_lag = Histogram(
+            "memoryd_llm_refine_lag_seconds",
+            "From a turn being memorised (offline) to its window being refined.",
+            buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600),
+            registry=r,
+        )
+        self.refine_windows = Counter(
+            "memoryd_llm_refine_windows_total",
+            "Conversation windows closed, by reason (max_turns, max_tokens, idle, max_age).",
+            ["reason"],
+            registry=r,
+        )
+        self.refine_runs = Counter(
+            "memoryd_llm_refine_runs_total",
+            "Window refinements by outcome (refined, unchanged, fallback, skipped).",
+            ["outcome"],
             registry=r,
         )

@@ -122,7 +122,12 @@ def test_resummarize_rewrites_what_the_rate_limit_held_back(
 
     server.chat = model
     settings = Settings(
-        llm={"base_url": server.base_url, "model": "m", "summary_interval_seconds": 3600},
+        llm={
+            "base_url": server.base_url,
+            "model": "m",
+            "summary_interval_seconds": 3600,
+            "mode": "inline",
+        },
         memory={"lexical": False},
     )
     store, embedder = InMemoryStore(), HashEmbedder()

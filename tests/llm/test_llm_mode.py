@@ -123,6 +123,7 @@ def engine_for(server: OpenAIEmbeddingsServer, **llm: Any) -> tuple[MemoryEngine
             "retry_base_seconds": 0.01,
             "retry_max_seconds": 0.5,
             "summary_interval_seconds": 0,
+            "mode": "inline",  # the model extracts every batch (two-tier: test_refine.py)
             **llm,
         },
         memory={"lexical": False},
@@ -448,7 +449,7 @@ def test_the_daemon_engine_is_built_in_llm_mode_and_exports_llm_metrics(
     metrics = Metrics()
     settings = Settings(
         data_dir=tmp_path,
-        llm={"base_url": server.base_url, "model": "m"},
+        llm={"base_url": server.base_url, "model": "m", "mode": "inline"},
         embedder={"kind": "openai", "base_url": server.base_url, "model_name": "e"},
     )
     engine = build_engine(settings, llm_metrics=metrics.llm)
