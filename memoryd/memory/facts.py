@@ -13,6 +13,7 @@ value of at a time are recognised; an LLM extractor says what it replaces itself
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,12 +108,19 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
 
 def facts_of(text: str) -> list[Fact]:
     """The single-valued facts ``text`` states, at most one per attribute and subject."""
-    text = text.strip()
+    return list(_cached_facts_of(text.strip()))
+
+
+# A text's facts are a pure function of the text, and memorize asks for the same text's
+# several times (extraction scores a sentence, dedup and truth read the rewritten item):
+# the regex-heavy parse runs once per text. Facts are frozen, so sharing them is safe.
+@functools.lru_cache(maxsize=8192)
+def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     if not text or text.endswith("?"):
-        return []
+        return ()
     token = CASUAL.set(_is_casual(text))
     try:
-        return _facts_of(text)
+        return tuple(_facts_of(text))
     finally:
         CASUAL.reset(token)
 

@@ -1,9 +1,11 @@
 """``QdrantEdgeStore``: the embedded default ``VectorStore``, one Qdrant Edge shard per collection.
 
 Each collection lives in ``<data_dir>/<collection>/`` (WAL, segments, config) and is
-created on first use or loaded on restart. Every shard call goes through one lock:
-qdrant-edge 0.9 holds the GIL for the whole call, so calls never overlap anyway, and the
-lock also keeps ``ensure_collection`` and ``close`` from racing the worker threads.
+created on first use or loaded on restart. Each shard's calls go through that shard's
+lock (one call per shard at a time); the store lock only guards the table of shards, so
+``ensure_collection`` and ``close`` never race the worker threads. With a
+``flush_interval``, flushes run on a background thread: a shard flush (fsync) releases
+the GIL and takes tens of ms, which memorize and retrieval should not wait for.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import qdrant_edge as qe
@@ -51,6 +53,7 @@ class _OpenShard:
     shard: qe.EdgeShard
     dim: int
     lexical: bool
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class QdrantEdgeStore:
@@ -80,6 +83,8 @@ class QdrantEdgeStore:
         # Only shards written since the last flush are flushed: a flush costs a few ms
         # per shard even when there is nothing to write.
         self._dirty: set[str] = set()
+        self._flusher: threading.Thread | None = None
+        self._flush_due = threading.Condition(self._lock)
 
     def ensure_collection(self, spec: CollectionSpec) -> None:
         """Create the collection's shard, or load it after a restart, and its keyword indexes."""
@@ -96,12 +101,15 @@ class QdrantEdgeStore:
                     f"collection {spec.name!r} is open with dim={opened.dim}, "
                     f"lexical={opened.lexical}; dim={spec.dim}, lexical={spec.lexical} requested"
                 )
-            indexed = set(opened.shard.info().payload_schema)
-            for key in spec.keyword_indexes:
-                if key not in indexed:
-                    opened.shard.update(
-                        qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Keyword)
-                    )
+            with opened.lock:
+                indexed = set(opened.shard.info().payload_schema)
+                for key in spec.keyword_indexes:
+                    if key not in indexed:
+                        opened.shard.update(
+                            qe.UpdateOperation.create_field_index(
+                                key, qe.PayloadSchemaType.Keyword
+                            )
+                        )
 
     def upsert(self, collection: str, points: Sequence[VectorPoint]) -> None:
         if not points:
@@ -212,18 +220,55 @@ class QdrantEdgeStore:
             shard.update(qe.UpdateOperation.delete_points_by_filter(selector))
 
     def flush(self) -> None:
-        """Write the written shards' WAL and segments to disk, at most once per
-        ``flush_interval`` (call it again later, or close, to flush what was skipped)."""
+        """Write the written shards' WAL and segments to disk: at once with no
+        ``flush_interval``; else at most once per interval, on the background flusher
+        (the writes are in the WAL already; close flushes what is left)."""
         with self._lock:
             self._check_open()
-            now = time.monotonic()
-            if now - self._last_flush < self._flush_interval:
+            if self._flush_interval == 0:
+                dirty = self._take_dirty()
+            else:
+                if self._flusher is None:
+                    self._flusher = threading.Thread(
+                        target=self._flush_periodically, name="edge-flusher", daemon=True
+                    )
+                    self._flusher.start()
+                self._flush_due.notify()
                 return
-            self._last_flush = now
-            for name in sorted(self._dirty):
-                with _edge_errors(f"flush {name!r}"):
-                    self._shards[name].shard.flush()
-                self._dirty.discard(name)
+        self._flush_shards(dirty)
+
+    def _take_dirty(self) -> list[tuple[str, _OpenShard]]:
+        dirty = [(name, self._shards[name]) for name in sorted(self._dirty)]
+        self._dirty.clear()
+        return dirty
+
+    def _flush_shards(self, shards: Sequence[tuple[str, _OpenShard]]) -> None:
+        for name, opened in shards:
+            with opened.lock, _edge_errors(f"flush {name!r}"):
+                opened.shard.flush()
+
+    def _flush_periodically(self) -> None:
+        """The background flusher: wakes on ``flush`` and flushes the dirty shards, at most
+        once per interval, until the store closes."""
+        while True:
+            with self._lock:
+                while not self._closed and not self._dirty:
+                    self._flush_due.wait()
+                while not self._closed and (
+                    wait := self._last_flush + self._flush_interval - time.monotonic()
+                ) > 0:
+                    self._flush_due.wait(wait)
+                if self._closed:
+                    return  # close flushes every shard itself
+                self._last_flush = time.monotonic()
+                dirty = self._take_dirty()
+            try:
+                self._flush_shards(dirty)
+            except MemorydError:
+                # Logged here: nobody waits on this thread. The writes are in the WAL.
+                logger.exception("background flush failed")
+                with self._lock:
+                    self._dirty.update(name for name, _ in dirty)
 
     def close(self) -> None:
         """Flush and close every shard; idempotent. Later calls raise ``PermanentError``."""
@@ -232,7 +277,15 @@ class QdrantEdgeStore:
                 return
             self._closed = True
             shards, self._shards = self._shards, {}
-        failed = [name for name, opened in shards.items() if not _close_shard(name, opened)]
+            flusher, self._flusher = self._flusher, None
+            self._flush_due.notify_all()
+        if flusher is not None:
+            flusher.join()
+        failed = []
+        for name, opened in shards.items():
+            with opened.lock:  # waits for a call in flight on the shard
+                if not _close_shard(name, opened):
+                    failed.append(name)
         if failed:
             raise PermanentError(f"failed to close collections {failed}")
 
@@ -254,13 +307,15 @@ class QdrantEdgeStore:
 
     @contextmanager
     def _shard(self, collection: str, doing: str, *, write: bool = False) -> Iterator[qe.EdgeShard]:
-        with self._lock, _edge_errors(f"{doing} {collection!r}"):
+        with self._lock:
             self._check_open()
             opened = self._shards.get(collection)
             if opened is None:
                 raise PermanentError(f"unknown collection {collection!r}: ensure_collection first")
             if write:
                 self._dirty.add(collection)
+        with opened.lock, _edge_errors(f"{doing} {collection!r}"):
+            self._check_open()  # closed while this call waited for the shard
             yield opened.shard
 
     def _open_shard(self, spec: CollectionSpec) -> qe.EdgeShard:
