@@ -16,22 +16,13 @@ from memoryd.events import parse_event
 from tests.daemon.brokers import Broker, NatsBroker, event, start_daemon
 
 from .mcp_clients import mcp_session, read_json, structured, subscribe
+from .secured import AGENT, USER, start_secured
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
-ADMIN = "admin-token-0123456789"
-AGENT = "agent-token-0123456789"
-USER = "alice@example.com"
-
-
 @pytest.fixture
 async def daemon(nats_broker: NatsBroker, tmp_path: Path) -> AsyncIterator[Daemon]:
-    settings = nats_broker.settings(
-        tmp_path,
-        api_token=ADMIN,
-        scoped_api_tokens=[{"name": "agent", "token": AGENT, "users": [USER]}],
-    )
-    running = await start_daemon(settings)
+    running = await start_secured(nats_broker, tmp_path)
     yield running
     await running.stop()
 

@@ -15,24 +15,16 @@ from mcp import ClientSession, StdioServerParameters, stdio_client
 from memoryd.agents.uris import context_uri
 from memoryd.daemon.app import Daemon
 from memoryd.events import parse_event
-from tests.daemon.brokers import NatsBroker, event, start_daemon
+from tests.daemon.brokers import NatsBroker, event
 
 from .mcp_clients import Notifications, read_json, structured, subscribe
+from .secured import AGENT, USER, start_secured
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
 
-AGENT = "agent-token-0123456789"
-USER = "alice@example.com"
-
-
 @pytest.fixture
 async def daemon(nats_broker: NatsBroker, tmp_path: Path) -> AsyncIterator[Daemon]:
-    settings = nats_broker.settings(
-        tmp_path,
-        api_token="admin-token-0123456789",
-        scoped_api_tokens=[{"name": "agent", "token": AGENT, "users": [USER]}],
-    )
-    running = await start_daemon(settings)
+    running = await start_secured(nats_broker, tmp_path)
     yield running
     await running.stop()
 

@@ -14,24 +14,17 @@ import pytest
 
 from memoryd.daemon.app import Daemon
 from memoryd.events import parse_event
-from tests.daemon.brokers import NatsBroker, event, eventually, start_daemon
+from tests.daemon.brokers import NatsBroker, event, eventually
+
+from .secured import AGENT, USER, start_secured
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
-ADMIN = "admin-token-0123456789"
-AGENT = "agent-token-0123456789"
-USER = "alice@example.com"
-
-
 @pytest.fixture
 async def daemon(nats_broker: NatsBroker, tmp_path: Path) -> AsyncIterator[Daemon]:
-    settings = nats_broker.settings(
-        tmp_path,
-        api_token=ADMIN,
-        scoped_api_tokens=[{"name": "agent", "token": AGENT, "users": [USER]}],
-        http={"port": 0, "sse_keepalive_seconds": 0.3},
+    running = await start_secured(
+        nats_broker, tmp_path, http={"port": 0, "sse_keepalive_seconds": 0.3}
     )
-    running = await start_daemon(settings)
     yield running
     await running.stop()
 
