@@ -12,7 +12,7 @@ from typing import Protocol
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
 from memoryd.memory.facts import facts_of
-from memoryd.memory.person import third_person
+from memoryd.memory.person import last_person, resolve_pronoun, third_person
 from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
@@ -41,6 +41,18 @@ _PHATIC = re.compile(
     r"^(hi|hey|hello|thanks|thank you|wow|cool|awesome|great|nice|congrats|congratulations|"
     r"bye|see you|take care|sounds (?:good|great)|that's (?:great|awesome|cool|amazing)|"
     r"haha|lol|yeah|yes|no|ok|okay|sure)\b[^.!?]{0,30}[.!?]*$",
+    re.I,
+)
+
+# What a turn asks of the listener rather than says about anyone: questions, and requests
+# for help ("Can you help me...", "Any tips for...", "how do i..."). They are not memories.
+_ASKS = re.compile(
+    r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|please)[,\s]+)*"
+    r"(?:(?:can|could|would|will) you\b|help me\b|any (?:tips|ideas|advice|suggestions|"
+    r"recommendations|thoughts)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
+    r"can|could|would|is|are) (?:i|we|you|people)\b|tips (?:for|on)\b|"
+    r"(?:i|we) (?:need|want|would like|'d like) (?:some )?(?:help|advice|tips|ideas|"
+    r"suggestions|recommendations)\b|please (?:help|suggest|recommend|give|tell)\b)",
     re.I,
 )
 
@@ -103,6 +115,11 @@ def memorability(sentence: str) -> float:
     return max(score, 0.0)
 
 
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` asks something of the listener instead of saying something."""
+    return sentence.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(sentence.strip()))
+
+
 class OfflineExtractor:
     """Sentence selection by memorability signals, pronoun and date rewriting."""
 
@@ -127,8 +144,16 @@ class OfflineExtractor:
 
     def _extract_one(self, event: Event) -> list[Candidate]:
         speaker = event.speaker or ("User" if event.role == "user" else event.role.title())
-        sentences = [drop_discourse_markers(s) for s in split_sentences(clean_text(event.content))]
-        scored = [(self._score(s, speaker), s) for s in sentences]
+        # (as said, with a leading "He"/"She" naming whom the turn just named)
+        sentences: list[tuple[str, str]] = []
+        antecedent: str | None = None
+        for said in split_sentences(clean_text(event.content)):
+            said = drop_discourse_markers(said)
+            sentence = resolve_pronoun(said, antecedent)
+            antecedent = last_person(sentence, speaker) or antecedent
+            if not asks(sentence):
+                sentences.append((said, sentence))
+        scored = [(self._score(said, speaker), s) for said, s in sentences]
         kept = [(i, score, s) for i, (score, s) in enumerate(scored) if score >= self.min_score]
         kept = sorted(kept, key=lambda t: -t[1])[: self.max_items_per_event]
         anchor = event.at().date()

@@ -18,7 +18,10 @@ _ABBREVIATIONS = frozenset(
 )
 # Initialisms written with inner periods: "U.S.", "e.g.", "a.m.", "Ph.D.".
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]{1,2}\.){2,}$")
-_BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# Chat often starts a sentence in lower case ("welp. it happened. officially 30"): a full
+# stop before a lower-case word ends a sentence too, unless it is an ellipsis ("like...
+# whatever") or follows an abbreviation.
+_BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)\s+(?=([\"'(\[]?[A-Za-z0-9]))|\n+")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
 
 _DISCOURSE = re.compile(
@@ -30,10 +33,14 @@ _DISCOURSE = re.compile(
     r"\s*[,:!.\-–—]+\s*)+",
     re.I,
 )
-# "Big news:" and the like: a short lead-in ending with a colon, before a full clause; not
-# one that says whose ("My plan:"), which belongs to the sentence.
+# "Big news:", "Life update:" and the like: a short lead-in that announces, before a full
+# clause. Not one that says what follows is ("Next target: a half marathon"), nor whose
+# ("My plan:"): those belong to the sentence.
 _LEAD_IN = re.compile(
-    r"^(?![^:]*\b(?:my|our|i|we)\b)[A-Za-z'’]+(?: [A-Za-z'’]+){0,2}:\s+(?=\S)", re.I
+    r"^(?![^:]*\b(?:my|our|i|we)\b)(?:[A-Za-z'’]+ ){0,2}(?:news|update|updates|announcement|"
+    r"alert|psa|fyi|confession|reminder|heads[- ]up|context|intro|background|status|"
+    r"story|thing|point|question|problem|situation|deal|truth|plot twist|tea):\s+(?=\S)",
+    re.I,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
@@ -43,6 +50,8 @@ def _ends_sentence(before: str) -> bool:
     if _INITIALISM.search(before):
         return False
     word = _LAST_WORD.search(before)
+    if word and len(word.group(1)) == 1 and word.group(1).isupper():
+        return False  # an initial: "T. rex", "J. Smith"
     return not (word and word.group(1).casefold() in _ABBREVIATIONS)
 
 
@@ -52,7 +61,10 @@ def split_sentences(content: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(content):
         end = match.end(2) if match.group(1) else match.start()
-        if match.group(1) == "." and not _ends_sentence(content[start:end].rstrip("\"')]")):
+        mark, following = match.group(1), match.group(3)
+        if following and following.islower() and ".." in (mark or ""):
+            continue
+        if mark == "." and not _ends_sentence(content[start:end].rstrip("\"')]")):
             continue
         sentences.append(content[start:end])
         start = match.end()

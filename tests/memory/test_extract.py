@@ -136,3 +136,49 @@ def test_control_characters_never_reach_item_text() -> None:
     (text,) = _texts("I moved to\x00 Lisbon\x07 last week with my kids.", "Ana")
     assert "\x00" not in text and "\x07" not in text
     assert text.startswith("Ana moved to Lisbon")
+
+
+def test_lower_case_sentences_are_cut_but_not_at_initials_or_ellipses() -> None:
+    from memoryd.memory.sentences import split_sentences
+
+    assert split_sentences("welp. it happened. officially 30 lol") == [
+        "welp.",
+        "it happened.",
+        "officially 30 lol",
+    ]
+    assert split_sentences("I was like... whatever. We saw a T. rex today!") == [
+        "I was like... whatever.",
+        "We saw a T. rex today!",
+    ]
+
+
+def test_requests_to_the_listener_are_not_memories() -> None:
+    event = _event(
+        "I'm a paramedic in Dublin. Can you help me study for the recert? "
+        "how do i get better sleep on nights. Any tips for meal prep?"
+    )
+    texts = [c.text for c in OfflineExtractor().extract([event])]
+    assert texts == ["Caroline is a paramedic in Dublin."]
+
+
+def test_a_leading_pronoun_names_the_person_the_turn_just_named() -> None:
+    event = _event(
+        "My husband Omar switched jobs! He's at Bosch now, closer to home. "
+        "His old boss called twice."
+    )
+    texts = [c.text for c in OfflineExtractor().extract([event])]
+    assert texts[1:] == [
+        "According to Caroline, Omar is at Bosch now, closer to home.",
+        "According to Caroline, Omar's old boss called twice.",
+    ]
+    # A pronoun whose gender does not fit the name stays as it was.
+    (other,) = OfflineExtractor().extract([_event("I met Anna today. He was late again.")])[1:]
+    assert "Anna" not in other.text
+
+
+def test_a_self_introduction_states_the_name() -> None:
+    assert third_person("Hi, I'm Samantha!", "Samantha") == "Samantha's name is Samantha!"
+    # Not a name: a nationality, a state.
+    assert third_person("I'm Canadian, born in Toronto.", "Sam") == (
+        "Sam is Canadian, born in Toronto."
+    )
