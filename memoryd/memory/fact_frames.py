@@ -22,8 +22,10 @@ _STOP = (
     r"before|as|who|which|where|while|so|now|recently|yesterday|today|tonight|tomorrow|"
     r"anymore|again|too|instead|though|although|until|till|during|by|or|if|than|then|"
     r"already|still|finally|officially|full-time|part-time|back|over|here|there|and|"
-    r"around|about|near|all|every|each|which|that|just|really|actually|soon"
+    r"around|about|near|all|every|each|which|that|just|really|actually|soon|done|over|"
+    r"complete|completed|finished|went|was|is"
 )
+VALUE_STOP = _STOP
 _TOKEN = r"(?:(?-i:St|Mt|Ft|Dr)\.|[\w&'’.-]*\w[\w&'’.-]*(?<!\.))"
 VALUE = rf"(?P<value>{_TOKEN}(?: (?!(?:{_STOP})\b){_TOKEN}){{0,4}})"
 _ADV = (
@@ -74,6 +76,7 @@ NOT_CURRENT_ROLE = frozenset(
 )
 SCHOOL = re.compile(
     r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
+    r"elementary|primary|montessori|preschool|pre-school|kindergarten|gymnasium|lyc[eé]e|"
     r"seminary|(?-i:High))\b|^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
@@ -160,9 +163,23 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 AGE = r"(?P<value>\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
 
 
+_ORDINALS = {
+    "first": "one", "second": "two", "third": "three", "fourth": "four", "fifth": "five",
+    "sixth": "six", "seventh": "seven", "eighth": "eight", "ninth": "nine", "tenth": "ten",
+    "eleventh": "eleven", "twelfth": "twelve", "thirteenth": "thirteen",
+    "fourteenth": "fourteen", "fifteenth": "fifteen", "sixteenth": "sixteen",
+    "seventeenth": "seventeen", "eighteenth": "eighteen", "nineteenth": "nineteen",
+    "twentieth": "twenty", "thirtieth": "thirty", "fortieth": "forty", "fiftieth": "fifty",
+    "sixtieth": "sixty", "seventieth": "seventy", "eightieth": "eighty", "ninetieth": "ninety",
+}  # fmt: skip
+ORDINAL = "|".join(_ORDINALS)
+
+
 def age_number(text: str) -> str | None:
-    """'30', 'thirty' or 'thirty-one' as digits; None for anything else."""
+    """'30', 'thirty', 'thirty-one' or 'thirty-first' as digits; None for anything else."""
     text = text.casefold()
+    parts = re.split(r"([- ])", text)
+    text = "".join(_ORDINALS.get(p, p) for p in parts)
     if text.isdigit():
         return text if 0 < int(text) < 130 else None
     parts = re.split(r"[- ]", text)
@@ -174,6 +191,15 @@ def age_number(text: str) -> str | None:
     return None
 
 
+# After an age: "years old", or nothing that makes the number a count of something else.
+_AGE_END = (
+    r"(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|"
+    r"hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|"
+    r"kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|"
+    r"countries|mph|kph|bpm|k\b|[a-z]+s)\b))"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
     """``pattern`` matches a predicate; ``kind`` checks its value; ``ends`` closes it."""
@@ -183,11 +209,22 @@ class Frame:
     kind: str = "any"
     ends: bool = False
     fixed: str | None = None  # the value, when the frame itself says it ("went vegan")
+    # What the whole text must also say for the frame to count ("is at Stripe now" is a
+    # job only where work is mentioned; elsewhere it may be a stop on a trip).
+    context: re.Pattern[str] | None = None
 
 
 def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
-           fixed: str | None = None) -> Frame:  # fmt: skip
-    return Frame(attribute, re.compile(rx, re.I), kind, ends, fixed)
+           fixed: str | None = None, context: str | None = None) -> Frame:  # fmt: skip
+    needs = re.compile(context, re.I) if context else None
+    return Frame(attribute, re.compile(rx, re.I), kind, ends, fixed, needs)
+
+
+_WORK_TALK = (
+    r"\b(?:job|jobs|work|works|worked|working|joined|hired|role|team|pay|paid|salary|raise|"
+    r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
+    r"401k|pension|benefits|promotion|promoted)\b"
+)
 
 
 _RESIDENCE_VERB = (
@@ -204,7 +241,7 @@ _HOME = (
     r"dorm|bedsit|duplex|unit)"
 )
 _JOB = r"(?:job|position|role|gig|internship|post|contract)"
-_ROLE_NP = r"(?P<value>(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+_ROLE_NP = r"(?P<value>(?:(?:[a-z][\w-]*|(?-i:[A-Z]{2,4}))\s+){0,3}[a-z][\w-]*)"
 _HIRED = r"(?:got hired|was hired|has been hired|were hired|got recruited|was recruited|got poached|was poached)"  # noqa: E501
 
 FRAMES: tuple[Frame, ...] = (
@@ -240,18 +277,20 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|has been|is now|works) (?:at|with) {VALUE}", "orgname"),
+    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| for (?:about |almost |over |nearly |\w+ )?(?:years?|months?|a year|a decade)\b)", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|lost) {_ART}(?:old )?{_JOB}\b", "any", ends=True, fixed=""),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:has |have )?(?:switched|changed) (?:jobs|companies|employers)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
     # occupation
     _frame("occupation", rf"^{_ADV}(?:is|is now) (?:now )?the {_ROLE_NP}", "role"),
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
-    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
@@ -270,12 +309,14 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband)\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
     # age
-    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|countries|[a-z]+s)\b))", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}{_AGE_END}", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:hit|hits|has hit|reached|reaches|has reached|is hitting|is reaching) {_ADV2}{AGE}{_AGE_END}", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}(?P<value>(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?(?:{ORDINAL})) birthday", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}is an? {AGE}[- ]year[- ]old\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
     # school
-    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is enrolled at|is enrolled in|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is enrolled at|is enrolled in|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate) at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:is|are) (?:studying|doing|taking|reading) .{{0,40}}? at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_POSS} (?:new )?(?:school|university|college|uni) is (?:now )?{VALUE}", "school"),  # noqa: E501
@@ -300,6 +341,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:eats|will eat|is happy to eat) (?:pretty much |basically |just about )?(?:everything|anything|meat)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers) again\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being|quit|stopped|gave up|dropped|ditched|came off|fell off) (?:an? )?(?:the )?(?P<value>{DIETS})(?: diet)?\b", "any", ends=True),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is|are|went|got|has gone|have gone|has been|have been) (?:fully |officially )?back (?:to eating|on|to) (?:meat|red meat|chicken|steak|burgers|animal products)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is |has been |started )?(?:just )?eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
     # vehicle
     _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
@@ -307,13 +349,13 @@ FRAMES: tuple[Frame, ...] = (
     _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
     # manager
-    _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
-    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke) (?:named|called) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_POSS} (?:new |current )?(?:manager|boss|team lead|supervisor)(?:'s|’s) name is (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
-    _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # favourite
-    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:now |definitely |probably |easily )?{VALUE}", "any"),  # noqa: E501
+    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:(?:now|definitely|probably|easily|officially|still|finally|totally|currently|hands down)\s+)*{VALUE}", "any"),  # noqa: E501
     # training goal
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
@@ -331,9 +373,14 @@ FRAMES: tuple[Frame, ...] = (
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
     _frame("name", r"^(?:please |everyone |people |friends |most people |they |everybody |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
-    _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
+    _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:has replaced|replaced|took over from|overtook|beat out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+)
+
+# Frames whose subject is the verb's object: "switched Eli to Oakwood Montessori".
+CAUSED: tuple[Frame, ...] = (
+    _frame("school", rf"^{_ADV}(?:switched|moved|transferred|enrolled|put|signed) (?P<subject>(?-i:[A-Z])[\w'’-]+) (?:up )?(?:to|in|into|at|for) {VALUE}", "school"),  # noqa: E501
 )
 
 # Frames that hang off a name's possessive anywhere in a clause (the possessor is the
@@ -343,6 +390,7 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:at|with) {VALUE}", "org"),
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
+    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"new {_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
     _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
 )

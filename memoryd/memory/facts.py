@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
-from memoryd.memory.fact_frames import FRAMES, INVERTED, POSSESSED
+from memoryd.memory.fact_frames import CAUSED, FRAMES, INVERTED, POSSESSED, VALUE_STOP, Frame
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
 from memoryd.memory.fact_values import (
     CASUAL,
@@ -55,7 +57,7 @@ _CLAUSE = re.compile(
 )
 _JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
 _INNER = re.compile(
-    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-Z])[a-z]+(?:['’]s)?\s)"
+    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)*(?:['’]s)?\s)"
 )
 # Before a subject, these make what follows a plan, a wish, a question or a supposition.
 _UNREAL = re.compile(
@@ -79,14 +81,33 @@ _VISIT = re.compile(
     r"visit|layover|stopover)|business trip|work trip)\b",
     re.I,
 )
+# In casual text a name may be written in lower case ("my new boss is linda"): the frames'
+# capitalised name slots then take any word that does not start the next phrase.
+_CAPITAL = "(?-i:[A-Z])"
+_ANY_CASE = rf"(?!(?:{VALUE_STOP}|he|she|they|we|i|it|his|her|their|a|an|the|my|is|was)\b)[A-Za-z]"
+
+
+def _casual(frame: Frame) -> Frame:
+    if _CAPITAL not in frame.pattern.pattern:
+        return frame
+    pattern = re.compile(frame.pattern.pattern.replace(_CAPITAL, _ANY_CASE), frame.pattern.flags)
+    return replace(frame, pattern=pattern)
+
+
+_CASUAL_FRAMES = tuple(_casual(f) for f in FRAMES)
+_CASUAL_INVERTED = tuple(_casual(f) for f in INVERTED)
+#: The whole text being read, for frames that need it to say more (``Frame.context``).
+_TEXT: ContextVar[str] = ContextVar("text", default="")
 _PLACE_LIKE = frozenset({"residence", "school", "employer"})
 _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad postgrad".split())
 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
     visit = bool(_VISIT.search(predicate))
-    for frame in FRAMES:
+    for frame in _CASUAL_FRAMES if CASUAL.get() else FRAMES:
         if visit and frame.attribute in _PLACE_LIKE and not frame.ends:
+            continue
+        if frame.context is not None and not frame.context.search(_TEXT.get()):
             continue
         match = frame.pattern.match(predicate)
         if match is None:
@@ -118,23 +139,30 @@ def facts_of(text: str) -> list[Fact]:
 def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     if not text or text.endswith("?"):
         return ()
-    token = CASUAL.set(_is_casual(text))
+    token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
         return tuple(_facts_of(text))
     finally:
         CASUAL.reset(token)
+        _TEXT.reset(whole)
 
 
 def _is_casual(text: str) -> bool:
     """Whether ``text`` was written without capitals ("just moved to denver lol"): then
-    a lower-case value may still be a name of a place or a company. The subject's name
-    (put there by the rewrite) and the first letter do not count."""
-    subject = leading_subject(text) or ""
-    rest = [
-        w
-        for w in text.split()[1:]
-        if norm(w).split("'")[0] != subject.split("'")[0] and not _MONTH.fullmatch(norm(w))
-    ]
+    a lower-case value may still be a name of a place, a company or a person. The first
+    word, month names and the speaker's name (put there by the rewrite: the subject, a
+    possessive, or a name said twice) do not count."""
+    subject = (leading_subject(text) or "").split("'")[0]
+    words = text.split()[1:]
+    stems = [norm(w).split("'")[0] for w in words]
+    named = {
+        stem
+        for w, stem in zip(words, stems, strict=True)
+        if w[:1].isupper() and (w.endswith(("'s", "’s")) or stem == subject)
+    }
+    named |= {stem for stem, n in Counter(stems).items() if n > 1}
+    rest = [w for w, stem in zip(words, stems, strict=True) if stem not in named]
+    rest = [w for w in rest if not _MONTH.fullmatch(norm(w)) and w != "I"]
     return len(rest) >= 3 and not any(ch.isupper() for w in rest for ch in w)
 
 
@@ -144,24 +172,67 @@ _MONTH = re.compile(
 )
 
 
-def _facts_of(text: str) -> list[Fact]:
-    found: dict[str, Fact] = {}
+# "Dana's son's name is Leo", "Patrick's nephew is named Patrick": about the relative.
+_RELATIVE = re.compile(
+    r"^(?-i:[A-Z])[\w-]+['’]s\s+(?:(?:new|little|older|younger|big|baby|eldest|oldest|"
+    r"youngest|twin|step|best|late)\s+)?(?:son|daughter|sister|brother|mom|mum|mother|dad|"
+    r"father|wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friend|cousin|aunt|uncle|"
+    r"nephew|niece|kid|kids|child|children|baby|grandma|grandpa|grandmother|grandfather|"
+    r"granddaughter|grandson|colleague|coworker|co-worker|roommate|flatmate|housemate|"
+    r"neighbou?r|dog|cat|parents|in-laws?|family|sibling|stepson|stepdaughter)s?\b"
+)
+
+
+_PRONOUN_LED = re.compile(r"^(?:he|she|they)\b", re.I)
+# Someone else a clause mentions, whom a following "he" or "she" may mean.
+_OTHER_PERSON = re.compile(
+    r"\b(?:son|daughter|sister|brother|mom|mum|mother|dad|father|wife|husband|partner|"
+    r"boyfriend|girlfriend|fianc[ée]e?|friend|cousin|aunt|uncle|nephew|niece|kid|child|"
+    r"grandma|grandpa|grandmother|grandfather|colleague|coworker|co-worker|roommate|"
+    r"flatmate|housemate|neighbou?r|boss|manager|guy|woman|man|girl|boy|lady)s?\b",
+    re.I,
+)
+
+
+def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
+    """``text``'s clauses, each with whom it is about (its own subject, else the one it
+    inherits from the clause before; None when nobody is named yet)."""
     inherited: str | None = None
-    previous = ""
+    ambiguous = False
     for clause in _CLAUSE.split(text):
         clause = _LEAD.sub("", clause.strip())
         if not clause:
             continue
-        stated = list(_clause_facts(clause, inherited))
-        if not stated and previous and inherited:
-            stated = list(_anaphora(clause, previous, inherited))
+        relative = _RELATIVE.match(clause)
+        own = norm(relative.group(0)) if relative else leading_subject(clause)
+        if own is None and ambiguous and _PRONOUN_LED.match(clause):
+            inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
+        yield own or inherited, clause
+        inherited = own or _possessor(clause) or inherited
+        ambiguous = bool(_OTHER_PERSON.search(clause, 1))
+
+
+def _facts_of(text: str) -> list[Fact]:
+    found: dict[str, Fact] = {}
+    previous = ""
+    for subject, clause in _clauses(text):
+        stated = list(_clause_facts(clause, subject))
+        if not stated and previous and subject:
+            stated = list(_anaphora(clause, previous, subject))
         for fact in stated:
             found.setdefault(f"{fact.key}|{fact.ends}", fact)
-        subject = leading_subject(clause)
-        if subject is not None:
-            inherited = subject
         previous = clause
     return list(found.values())
+
+
+_POSSESSOR = re.compile(r"\b(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)?(?=['’]s\b)")
+
+
+def _possessor(clause: str) -> str | None:
+    """Whom a clause with no subject of its own is about, for a pronoun that follows
+    ("The registrar processed Sade's change of major — she is a journalism major now")."""
+    found = _POSSESSOR.findall(clause)
+    return norm(found[-1]) if found else None
 
 
 _IT_IS = re.compile(
@@ -172,7 +243,7 @@ _IT_IS = re.compile(
 
 
 def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
-    """"Beatriz finished The Remains of the Day, and it's her new favourite book": the
+    """ "Beatriz finished The Remains of the Day, and it's her new favourite book": the
     favourite is what the previous clause was about."""
     match = _IT_IS.match(clause)
     if match is None:
@@ -196,7 +267,7 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
 
 def _inverted(clause: str) -> Fact | None:
     """A fact whose subject stands after its value ("Dana is Priya's new manager")."""
-    for frame in INVERTED:
+    for frame in _CASUAL_INVERTED if CASUAL.get() else INVERTED:
         match = frame.pattern.match(clause)
         subject = leading_subject(match["subject"] + " x") if match else None
         if match and subject:
@@ -219,6 +290,7 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
             break  # a pair's second subject shares the predicate; nothing else does
         subject = subject if subject is not None else inherited
         facts = list(_frame_facts(subject, predicate)) if subject is not None else []
+        facts += _caused(predicate)
         if facts:
             yield from facts
             found_in = predicate
@@ -228,8 +300,19 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
     yield from _inner_facts(clause, leading_subject(clause) or inherited)
 
 
+def _caused(predicate: str) -> list[Fact]:
+    """ "Rebecca switched Eli to Oakwood Montessori": the fact is Eli's."""
+    found = []
+    for frame in CAUSED:
+        match = frame.pattern.match(predicate)
+        value = checked(frame, match["value"]) if match else None
+        if match and value:
+            found.append(Fact(norm(match["subject"]), frame.attribute, canonical(value), value))
+    return found
+
+
 def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
-    """"Insurance came through and Alexei picked up a Volvo", "Robin has been freelancing
+    """ "Insurance came through and Alexei picked up a Volvo", "Robin has been freelancing
     since Robin left the studio": a subject inside the clause, unless what precedes it
     makes the rest unreal ("If Robin moved to")."""
     for inner in _INNER.finditer(clause):
@@ -254,4 +337,3 @@ def _possessed(clause: str) -> Iterator[Fact]:
             value = checked(frame, match.groupdict().get("value") or "")
             if value:
                 yield Fact(norm(match["name"]), frame.attribute, canonical(value), value)
-
