@@ -57,6 +57,9 @@ _ASKS = re.compile(
 )
 
 _PREPOSITION = re.compile(r"\b(?:on|in|as of) $", re.I)
+_GOVERNED = re.compile(
+    r"\b(?:of|since|from|until|till|by|before|after|during|for|to|through)\s$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +95,14 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
     # "on yesterday" never happens, but "on 3 March, 2021" does: swallow the preposition
     # so the replacement does not read "on on 3 March 2021".
     preposition = _PREPOSITION.search(sentence[:start])
+    phrase = resolved.phrase()
     if preposition:
         start = preposition.start()
-    text = sentence[:start] + resolved.phrase() + sentence[resolved.end :]
+    elif _GOVERNED.search(sentence[:start]):
+        # "class of next year", "since last week": the sentence's own preposition governs
+        # the date, so it is "class of 2024", not "class of in 2024".
+        phrase = phrase.split(" ", 1)[1]
+    text = sentence[:start] + phrase + sentence[resolved.end :]
     return text, resolved.day
 
 

@@ -25,6 +25,8 @@ _THIRD_PERSON = {
     "don't": "doesn't",
     "haven't": "hasn't",
     "dont": "doesn't",
+    "wanna": "wants to",
+    "gotta": "has to",
 }
 # Only verbs known to be in the base form are conjugated: "I went" must stay "went".
 BASE_VERBS = frozenset(
@@ -48,18 +50,38 @@ _MODAL = re.compile(
 _ADVERBS = (
     r"(?:(?:still|also|just|really|now|always|never|often|usually|even|already|then|"
     r"actually|finally|recently|sometimes|mostly|totally|absolutely|officially|honestly|"
-    r"[a-z]{3,}ly)\s+)*"
+    r"kinda|sorta|lowkey|legit|def|[a-z]{3,}ly)\s+)*"
 )
 _COORDINATED = re.compile(
     r"(\s*(?:,|\band\b|\bbut\b|\bor\b)\s+)(" + _ADVERBS + r")([a-z]+)\b"
     # "fish is fine", "work was busy": a noun that starts a clause of its own.
     r"(?!\s+(?:is|are|was|were|has|had|will|can|'s)\b)"
 )
+# Past forms that do not end in -ed: after "I" they stay as they are, and a turn that
+# opens with one has dropped its subject ("Did a 5k on Saturday", "Heard a rumor").
+IRREGULAR_PAST = frozenset(
+    """arose ate awoke became began bent bet bit bled blew bought broke brought built burnt
+    burst caught chose clung came cost crept cut dealt did dug dove drew dreamt drank drove
+    dwelt fed felt fell fought found fled flew forbade forgot forgave froze got gave went
+    grew ground hung had heard hid hit held hurt kept knelt knew laid led leant leapt learnt
+    left lent let lay lit lost made meant met paid proved put quit read rode rang rose ran
+    said saw sought sold sent set shook shone shot showed shrank shut sang sank sat slept
+    slid spoke sped spent spilt spun spat split spread sprang stood stole stuck stung stank
+    struck strove swore swept swam swung took taught tore told thought threw understood
+    woke wore wove wed wept won wound wrote""".split()
+)
+# Words that follow "I" without being its verb: adverbs, modals and fillers.
+_NOT_A_VERB = frozenset(
+    """just also still really only even never always often sometimes already actually
+    finally recently kinda sorta def literally totally honestly basically seriously
+    usually too either though alone myself lol haha can could will would shall should may
+    might must cannot ought used a an the and or but so not no yes""".split()
+)
 _PAST_OR_VERB_START = re.compile(
-    r"^(" + _ADVERBS + r")((?:[a-z]+ed|got|went|sold|bought|left|quit|began|took|made|found|"
-    r"became|met|ran|won|had|came|saw|spent|moved|started|turned|switched|joined|landed|"
-    r"finished|signed|graduated|adopted|married|ended|broke|split|gave|drove|flew|"
-    r"love|loving|been|am|have|need|want|hope|plan|can't|cannot|gonna|going|heading)\b)",
+    r"^(" + _ADVERBS + r")((?:[a-z]+ed|" + "|".join(sorted(IRREGULAR_PAST)) + r"|"
+    r"love|loving|been|am|have|need|want|hope|plan|can't|cannot|gonna|going|heading|"
+    r"thinking|working|trying|planning|studying|training|writing|taking|looking|learning|"
+    r"getting|starting|moving|living|doing|making|reading|teaching|building)\b)",
     re.I,
 )
 _FIRST_PERSON = re.compile(
@@ -89,10 +111,15 @@ _OWN_FRAGMENT = re.compile(
     re.I,
 )
 # "my boyfriend Jake and I", "my wife and I": the speaker is half of a plural subject.
+# ... only where the pair opens a clause: "I live in Montreal and I'm trying" is two.
 _COMPOUND = re.compile(
-    r"(?:\b[A-Z][a-z]+|\b(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friends?|"
+    r"(?:^|[,;:—–]\s*|\b(?:and|but|so|because|when|then)\s+)(?:(?:my|our|the)\s+)?"
+    r"(?:(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friend|sister|brother|"
+    r"mom|mum|dad|mother|father|son|daughter|roommate|colleague)\s+)?"
+    r"(?:(?-i:[A-Z])[a-z]+|(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friends?|"
     r"sister|brother|mom|mum|dad|mother|father|family|kids|son|daughter|roommates?|"
-    r"colleagues?|parents|team)) and\s*$"
+    r"colleagues?|parents|team)) and\s*$",
+    re.I,
 )
 _PLURAL_FORMS = {"i have": "have", "i've": "have", "i am": "are", "i'm": "are", "i was": "were"}
 _I_VERB = re.compile(r"^(\s*" + _ADVERBS + r")([a-z']+)\b")
@@ -135,18 +162,31 @@ def pronouns_for(name: str) -> Pronouns | None:
     return {"male": _HE, "female": _SHE}.get(guess)
 
 
-def conjugate(verb: str) -> str:
-    """The third-person singular of a base-form verb; any other word unchanged."""
+def conjugate(verb: str, *, any_verb: bool = False) -> str:
+    """The third-person singular of a base-form verb; any other word unchanged. With
+    ``any_verb`` (the word right after "I", which can only be its verb), a word not
+    known as a base form is conjugated too, unless it is a past form, a modal or an
+    adverb ("I daydream" → "daydreams", "I went" stays "went")."""
     low = verb.casefold()
     if low in _THIRD_PERSON:
         return _THIRD_PERSON[low]
-    if low not in BASE_VERBS:
+    if low not in BASE_VERBS and not (any_verb and _maybe_base(low)):
         return verb
     if low.endswith(("s", "sh", "ch", "x", "z", "o")):
         return verb + "es"
     if low.endswith("y") and len(low) > 2 and low[-2] not in "aeiou":
         return verb[:-1] + "ies"
     return verb + "s"
+
+
+def _maybe_base(low: str) -> bool:
+    return (
+        low.isalpha()
+        and len(low) > 2
+        and low not in IRREGULAR_PAST
+        and low not in _NOT_A_VERB
+        and not low.endswith(("ed", "ing", "ly", "s"))
+    )
 
 
 class _Rewriter:
@@ -242,7 +282,7 @@ class _Rewriter:
 
 
 def _conjugated(match: re.Match[str]) -> str:
-    return (match.group(1) or "") + conjugate(match.group(2))
+    return (match.group(1) or "") + conjugate(match.group(2), any_verb=True)
 
 
 def _agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
@@ -334,7 +374,13 @@ def third_person(sentence: str, speaker: str) -> str:
         # "Just had my 25th birthday": the speaker is the dropped subject.
         rest = _restore_subject(sentence, speaker, dropped)
         rewriter.named = True
-        return rest[: len(speaker)] + _FIRST_PERSON.sub(rewriter.replace, rest[len(speaker) :])
+        return rest[: len(speaker)] + _rewrite(rest[len(speaker) :], speaker, rewriter)
+    return _rewrite(sentence, speaker, rewriter)
+
+
+def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
+    """Each first-person word of ``sentence`` rewritten, and each singular subject's
+    verbs made to agree."""
     out: list[str] = []
     last = 0
     subjects: list[int] = []  # where each singular subject ends in the output
@@ -409,6 +455,8 @@ def _restore_subject(sentence: str, speaker: str, dropped: re.Match[str]) -> str
     verb = dropped.group(2).casefold()
     if verb == "been":
         rest = "has " + rest
+    elif verb.endswith("ing") or verb == "gonna":
+        rest = "is " + rest  # "Writing my thesis" → "is writing"
     elif verb == "am":
         rest = "is" + rest[2:]
     elif dropped.group(1) == "" and verb in BASE_VERBS | {"have"}:

@@ -182,3 +182,27 @@ def test_a_self_introduction_states_the_name() -> None:
     assert third_person("I'm Canadian, born in Toronto.", "Sam") == (
         "Sam is Canadian, born in Toronto."
     )
+
+
+def test_verbs_agree_past_dropped_subjects_and_clause_pairs() -> None:
+    # A verb outside any list still agrees right after "I"; a past form does not change.
+    assert third_person("sometimes I daydream about quitting", "Oliver") == (
+        "sometimes Oliver daydreams about quitting"
+    )
+    assert third_person("I went home and I cried.", "Ben") == "Ben went home and he cried."
+    # A turn that opens with a verb has dropped the speaker.
+    assert third_person("Did a fun 5k on Saturday.", "Noura") == "Noura did a fun 5k on Saturday."
+    assert third_person("Thinking about law school after I graduate.", "Aaliyah") == (
+        "Aaliyah is thinking about law school after she graduates."
+    )
+    # "Montreal and I'm" is two clauses, not a pair of subjects.
+    assert third_person("I live in Montreal and I'm learning French.", "Leila") == (
+        "Leila lives in Montreal and she is learning French."
+    )
+
+
+def test_a_date_after_a_preposition_of_the_sentence_keeps_it() -> None:
+    (cand,) = OfflineExtractor().extract(
+        [_event("I'm a student at Howard University, class of next year.")]
+    )
+    assert cand.text == "Caroline is a student at Howard University, class of 2024."
