@@ -235,16 +235,19 @@ def offline(guard: OutboundGuard) -> Iterator[OutboundGuard]:
 def memoryd_refine(body: dict[str, Any]) -> str | None:
     """``{"items": [...], "summaries": [...]}`` for memoryd's window refinement prompt: the
     same fact per turn as the extraction answer, each replacing the offline drafts of its
-    turn; with ``Summaries`` asked for, a summary of every category listed or holding an
-    item, written as :func:`memoryd_summarize` writes one (the new items first)."""
+    turn; with ``Summaries`` asked for, a summary of every category that holds one of its
+    items or held a draft, written as :func:`memoryd_summarize` writes one (the new items
+    first, then the memories the previous summary kept)."""
     user = _last_user_content(body)
     lines = {line.split(": ", 1)[0]: line.split(": ", 1)[-1] for line in user.splitlines()}
     if "Drafts" not in lines or "Turns" not in lines:
         return None
     categories = json.loads(lines["Categories"])
     drafts: dict[str, list[str]] = {}
+    drafted = []  # the drafts' categories
     for draft in json.loads(lines["Drafts"]):
         drafts.setdefault(draft["sources"][0], []).append(draft["id"])
+        drafted.append(draft["category"])
     items = []
     for turn in json.loads(lines["Turns"]):
         text = fact(str(turn["speaker"]), str(turn["content"]))
@@ -260,14 +263,16 @@ def memoryd_refine(body: dict[str, Any]) -> str | None:
             )
     answer: dict[str, Any] = {"items": items}
     if "Summaries" in lines:
-        answer["summaries"] = _folded_summaries(json.loads(lines["Summaries"]), items)
+        answer["summaries"] = _folded_summaries(json.loads(lines["Summaries"]), items, drafted)
     return json.dumps(answer)
 
 
-def _folded_summaries(asked: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _folded_summaries(
+    asked: dict[str, Any], items: list[dict[str, Any]], drafted: list[str]
+) -> list[dict[str, Any]]:
     target = int(asked["target_chars"])
     listed = {c["name"]: c for c in asked["categories"]}
-    names = list(dict.fromkeys([*listed, *(i["category"] for i in items if i["category"])]))
+    names = list(dict.fromkeys([*drafted, *(i["category"] for i in items if i["category"])]))
     summaries = []
     for name in names:
         new = [n for n, i in enumerate(items) if i["category"] == name]

@@ -193,12 +193,12 @@ Rules:
 - If an item updates or contradicts an existing memory listed below, list that memory's
   id in supersedes; if it only repeats one, leave it out.
 - summaries (only if Summaries are given below): the revised summary of every category
-  listed there and of every other category your items fall in. Start from the category's
-  previous summary (a category not listed has none yet): keep what still holds, fold in
-  your items, drop what a newer memory contradicts. Plain sentences or short "- " bullet
-  lines, about target_chars characters, no preamble. item_ids: the ids of the listed
-  memories it draws on; new_items: the positions (0 = first) in your items of those it
-  draws on.
+  your answer changes (one your items fall in, or one a draft you replaced or dropped was
+  in); leave the others out. Start from the category's previous summary under Summaries (a
+  category not listed has none yet): keep what still holds, fold in your items, drop what
+  a newer memory contradicts. Plain sentences or short "- " bullet lines, about
+  target_chars characters, no preamble. item_ids: the ids of the listed memories it draws
+  on; new_items: the positions (0 = first) in your items of those it draws on.
 Answer with a JSON object {"items": [...], "summaries": [{"name", "summary", "item_ids",
 "new_items"}]} and nothing else."""
 
@@ -255,7 +255,7 @@ def refine_messages(
     target_chars: int = 800,
 ) -> list[dict[str, str]]:
     """One request for a conversation window: its turns, the offline drafts and, unless
-    ``summaries`` is None, the summaries of the categories the drafts are in."""
+    ``summaries`` is None, the category summaries the answer may revise."""
     turns = [
         {
             "id": e.id,

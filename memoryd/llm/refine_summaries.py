@@ -1,7 +1,10 @@
 """Category summaries folded into a window's refinement request: a window costs one request.
 
-The request shows the current summaries of the categories the window's drafts are in; the
-answer carries their revised summaries beside the refined items (``summaries``), pointing at
+The request shows the user's current category summaries (those of the drafts' categories
+and every other that has one: the model may file an item anywhere, and a summary it was not
+shown would cost a separate request, which in ``bench/llm_cost.py``'s live replay costs
+more tokens than showing them all). The answer carries the revised summaries of the
+categories it changed beside the refined items (``summaries``), pointing at
 the items they draw on by id (memories shown) or by position (the answer's own items, whose
 ids exist only once they are written).
 
@@ -51,9 +54,9 @@ class SummaryContext:
 
 
 def summary_context(engine: MemoryEngine, user_id: str, drafts: Sequence[Item]) -> SummaryContext:
-    """The summaries of the categories the window's drafts are in."""
-    wanted = {d.category for d in drafts}
+    """The user's summaries, and an empty one for a draft's category that has none yet."""
     categories = {c.name: c for c in engine.categories(user_id)}
+    wanted = {d.category for d in drafts} | {n for n, c in categories.items() if c.summary}
     draft_ids = {d.id for d in drafts}
     drawn = [
         i

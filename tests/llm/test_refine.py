@@ -72,14 +72,15 @@ def each_draft_rewritten(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def folded_summaries(body: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The summaries a refinement answer carries, when asked: for each category listed or
-    holding an item, its new items (by position) then the memories its summary kept."""
+    """The summaries a refinement answer carries, when asked: for each category that held a
+    draft or holds an item, its new items (by position) then the memories its summary kept."""
     lines = prompt_lines(body)
     if "Summaries" not in lines:
         return []
     listed = {c["name"]: c for c in json.loads(lines["Summaries"])["categories"]}
+    drafted = [d["category"] for d in json.loads(lines["Drafts"])]
     summaries = []
-    for name in dict.fromkeys([*listed, *(i["category"] for i in items)]):
+    for name in dict.fromkeys([*drafted, *(i["category"] for i in items)]):
         new = [n for n, i in enumerate(items) if i["category"] == name]
         kept = listed.get(name, {}).get("memories_in_summary", [])
         texts = [items[n]["text"] for n in new] + [m["text"] for m in kept]
@@ -269,21 +270,21 @@ async def test_a_window_closes_on_max_turns_and_drafts_are_replaced(
     assert rig.summaries_from("fallback") == 0
 
 
-async def test_the_refinement_request_shows_the_summaries_of_the_drafts_categories(
+async def test_the_refinement_request_shows_the_users_summaries(
     rig: Rig, server: OpenAIEmbeddingsServer
 ) -> None:
     for n in range(3):
         await rig.say(n)
-    before = {c.name: c for c in rig.engine.categories(USER)}
+    before = {c.name: c for c in rig.engine.categories(USER) if c.summary}
+    assert before, "the first window left summaries"
     for n in range(3, 6):
         await rig.say(n)
     second = refinements(server)[1]
     drafts = json.loads(prompt_lines(second)["Drafts"])
     shown = json.loads(prompt_lines(second)["Summaries"])
     assert shown["target_chars"] == rig.settings.memory.summary_target_chars
-    assert [c["name"] for c in shown["categories"]] == sorted({d["category"] for d in drafts})
-    known = [c for c in shown["categories"] if c["name"] in before]
-    assert known, "the second window touches a category the first one summarised"
+    names = [c["name"] for c in shown["categories"]]
+    assert names == sorted({*before, *(d["category"] for d in drafts)}), "all of them"
     for c in shown["categories"]:
         kept = [m["id"] for m in c["memories_in_summary"]]
         assert set(kept).isdisjoint(d["id"] for d in drafts), "the drafts are not kept"

@@ -1,10 +1,22 @@
-"""Which summaries of a refinement answer are taken: only for categories whose summary the
-model saw (or that had none), with its own items named by position, those it kept only."""
+"""Which summaries of a refinement answer are taken (only for categories whose summary the
+model saw, or that had none; its own items named by position, those kept only), and what a
+touched category the answer left out gets."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
 from memoryd.llm.prompts import FoldedSummary, RefineAnswer
-from memoryd.llm.refine_summaries import SummaryContext, folded_summaries
+from memoryd.llm.refine_summaries import (
+    Folded,
+    FoldedSummaries,
+    SummaryContext,
+    folded_summaries,
+)
+from memoryd.memory.models import Item, MemoryType
+from memoryd.memory.summarize import SummaryDraft, SummaryRequest
+from memoryd.telemetry.llm_metrics import LlmMetrics
 
 
 def test_a_summary_of_a_category_the_model_did_not_see_is_not_taken() -> None:
@@ -43,3 +55,73 @@ def test_malformed_summaries_do_not_spoil_the_items() -> None:
     assert [i.text for i in answer.items] == ["Caroline moved to Lisbon."]
     assert [s.name for s in answer.summaries] == ["goals"]
     assert RefineAnswer.model_validate({"items": [], "summaries": "later"}).summaries == []
+
+
+class Recorded:
+    """The separate summary request's stand-in: records what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def rewrite(
+        self, user_id: str, requests: Sequence[SummaryRequest], *, force: bool = False
+    ) -> dict[str, SummaryDraft]:
+        self.asked += [r.name for r in requests]
+        return {r.name: SummaryDraft(f"separate {r.name}", []) for r in requests}
+
+
+def item(item_id: str, category: str) -> Item:
+    at = datetime(2024, 3, 1, tzinfo=UTC)
+    return Item(
+        id=item_id,
+        user_id="u1",
+        text=f"text of {item_id}",
+        memory_type=MemoryType.KNOWLEDGE,
+        category=category,
+        sources=["t0"],
+        created_at=at,
+        updated_at=at,
+        valid_from=at,
+    )
+
+
+def request(name: str, previous: str, changed: list[Item], kept: list[Item]) -> SummaryRequest:
+    return SummaryRequest(name, name, previous, changed, kept, target_chars=100)
+
+
+def test_what_a_category_without_a_folded_summary_gets_follows_what_the_window_did() -> None:
+    # Given the window wrote item "r0" (in goals and in habits, each summary left out by the
+    # answer), archived a draft the summary of "hobbies" drew on, and changed nothing in
+    # "work_life" (a later turn's draft is new there); "personal_info" has a folded summary
+    metrics = LlmMetrics()
+    fallback = Recorded()
+    folded = {"personal_info": Folded("Caroline lives in Lisbon.", ["k1", "gone"], [0])}
+    summaries = FoldedSummaries(
+        folded,
+        landed=["r0"],
+        fallback=fallback,
+        metrics=metrics,
+        written_in={"personal_info", "goals"},
+        stale={"hobbies"},
+    )
+    requests = [
+        request("personal_info", "old", [item("r0", "personal_info")], [item("k1", "p")]),
+        request("goals", "old goals", [item("r1", "goals")], []),
+        request("hobbies", "- a draft", [item("later", "hobbies")], []),
+        request("work_life", "work summary", [item("later2", "work_life")], [item("k2", "w")]),
+    ]
+    # When the refresher asks for them
+    drafts = summaries.rewrite("u1", requests, force=True)
+    # Then
+    assert drafts["personal_info"] == SummaryDraft("Caroline lives in Lisbon.", ["k1", "r0"])
+    assert fallback.asked == ["goals"], "only what the answer should have revised is asked"
+    assert drafts["goals"].text == "separate goals"
+    assert "hobbies" not in drafts, "left to the extractive summary"
+    assert drafts["work_life"] == SummaryDraft("work summary", ["k2"], fresh=False)
+    counted = {
+        s.labels["source"]: s.value
+        for m in metrics.refine_summaries.collect()
+        for s in m.samples
+        if s.name.endswith("_total")
+    }
+    assert counted == {"folded": 1, "fallback": 1, "extractive": 1, "held": 1}
