@@ -1,7 +1,7 @@
 """Refinement of a conversation window (two-tier LLM mode): one request shows the model the
 window's turns and the draft items the offline extractor made of them, to confirm,
-rewrite, merge or drop, and the summaries of the drafts' categories, to revise in the same
-answer (:mod:`memoryd.llm.refine_summaries`). Its items go through the memorize path
+rewrite, merge or drop, and the user's category summaries, to revise in the same answer
+(:mod:`memoryd.llm.refine_summaries`). Its items go through the memorize path
 (dedup, facts, supersedes) and replace the drafts, which are archived as ``refined`` with
 ``replaced_by``; its summaries replace those of the touched categories. A touched category
 the answer left without a summary gets one in a separate request (the fallback).
