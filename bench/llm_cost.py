@@ -6,18 +6,23 @@ The same LoCoMo dev turns (the conversations interleaved as from concurrent user
 first ``--events`` of them) are replayed into
 
 * memoryd, built as the daemon builds it (``build_engine``: Qdrant Edge in a temp dir,
-  OpenAI-compatible embedder, LLM mode: per user batch one extraction request and, when
-  categories changed, one summary-rewrite request), fed per-user micro-batches of up to
-  ``--batch`` consecutive turns as the daemon's batcher cuts a backlog; also at the
+  OpenAI-compatible embedder, inline LLM mode: per user batch one extraction request and,
+  when categories changed, one summary-rewrite request), fed per-user micro-batches of up
+  to ``--batch`` consecutive turns as the daemon's batcher cuts a backlog; also at the
   ``--also`` sizes, 8 and 1 by default. Batch 1 is what a live chat gets: a batch waits
   at most ``batch.max_wait_ms`` (50 ms), far less than the time between two turns;
+* memoryd live (``llm_live.py``): the default two tiers, turn by turn on a simulated
+  clock; one refinement request per conversation window, the category summaries revised
+  in its answer (a separate summary request only for one the answer lacks: counted as
+  ``fallback`` in the note, with ``folded``, ``held`` and ``extractive``);
 * mem0 (``mem0ai`` 2.x, ``Memory.from_config``: LLM and embedder "openai" at the same
   server, local on-disk Qdrant in a temp dir, telemetry off), one ``add(messages,
   user_id=...)`` per turn as its docs recommend for chat.
 
 Both talk to a fake OpenAI-compatible server (``llm_fake.RecordingServer``, a fresh one
-per run). It answers each system's extraction prompt with the same facts (one per turn
-holding a sentence of five words or more), memoryd's summary prompt with the newest
+per run). It answers each system's extraction prompt (and memoryd's refinement prompt)
+with the same facts (one per turn holding a sentence of five words or more), memoryd's
+summary prompt (and the summaries folded into its refinement answer) with the newest
 memories up to the target length, and counts every request. Tokens are its word counts,
 not a real tokenizer's: compare the systems, not the absolute numbers. Embeddings come
 from the same server for both. Any connection off this machine is refused and reported.
@@ -284,9 +289,11 @@ def print_ratios(memoryd: Sequence[Row], mem0: Row) -> None:
 
 def live_row(stream: Sequence[dict[str, Any]], live: LiveResult) -> Row:
     windows = ", ".join(f"{n} {reason}" for reason, n in sorted(live.windows.items()))
+    summaries = ", ".join(f"{n} {source}" for source, n in sorted(live.summaries.items()))
     row = _row("memoryd (live)", stream, live.tally, 0.0, live.items, live.fallbacks)
     row.seconds = None
     row.note += f"; windows closed: {windows or 'none'}"
+    row.note += f"; category summaries after refinement: {summaries or 'none'}"
     return row
 
 

@@ -1,7 +1,8 @@
 """The fake model behind ``llm_cost.py``: a recording OpenAI-compatible server, the
-deterministic answers it gives memoryd's and mem0's extraction prompts and memoryd's
-summary prompt, the per-system tally of what was asked, and a guard that refuses any
-connection off this machine.
+deterministic answers it gives memoryd's and mem0's extraction prompts, memoryd's window
+refinement prompt (items and the summaries folded into it) and memoryd's summary prompt,
+the per-system tally of what was asked, and a guard that refuses any connection off this
+machine.
 
 Both responders extract the same fact from the same turn (one per turn that has a
 sentence of at least five words), so the systems differ only in how they ask.
@@ -232,16 +233,21 @@ def offline(guard: OutboundGuard) -> Iterator[OutboundGuard]:
 
 
 def memoryd_refine(body: dict[str, Any]) -> str | None:
-    """``{"items": [...]}`` for memoryd's window refinement prompt: the same fact per turn
-    as the extraction answer, each replacing the offline drafts of its turn."""
+    """``{"items": [...], "summaries": [...]}`` for memoryd's window refinement prompt: the
+    same fact per turn as the extraction answer, each replacing the offline drafts of its
+    turn; with ``Summaries`` asked for, a summary of every category that holds one of its
+    items or held a draft, written as :func:`memoryd_summarize` writes one (the new items
+    first, then the memories the previous summary kept)."""
     user = _last_user_content(body)
     lines = {line.split(": ", 1)[0]: line.split(": ", 1)[-1] for line in user.splitlines()}
     if "Drafts" not in lines or "Turns" not in lines:
         return None
     categories = json.loads(lines["Categories"])
     drafts: dict[str, list[str]] = {}
+    drafted = []  # the drafts' categories
     for draft in json.loads(lines["Drafts"]):
         drafts.setdefault(draft["sources"][0], []).append(draft["id"])
+        drafted.append(draft["category"])
     items = []
     for turn in json.loads(lines["Turns"]):
         text = fact(str(turn["speaker"]), str(turn["content"]))
@@ -255,4 +261,34 @@ def memoryd_refine(body: dict[str, Any]) -> str | None:
                     "replaces": drafts.get(turn["id"], []),
                 }
             )
-    return json.dumps({"items": items})
+    answer: dict[str, Any] = {"items": items}
+    if "Summaries" in lines:
+        answer["summaries"] = _folded_summaries(json.loads(lines["Summaries"]), items, drafted)
+    return json.dumps(answer)
+
+
+def _folded_summaries(
+    asked: dict[str, Any], items: list[dict[str, Any]], drafted: list[str]
+) -> list[dict[str, Any]]:
+    target = int(asked["target_chars"])
+    listed = {c["name"]: c for c in asked["categories"]}
+    names = list(dict.fromkeys([*drafted, *(i["category"] for i in items if i["category"])]))
+    summaries = []
+    for name in names:
+        new = [n for n, i in enumerate(items) if i["category"] == name]
+        kept = listed.get(name, {}).get("memories_in_summary", [])
+        texts = [items[n]["text"] for n in new] + [m["text"] for m in kept]
+        fits = 0
+        while fits < len(texts) and (
+            fits == 0 or sum(len(t) + 3 for t in texts[: fits + 1]) <= target
+        ):
+            fits += 1
+        summaries.append(
+            {
+                "name": name,
+                "summary": "\n".join(f"- {t}" for t in texts[:fits]),
+                "new_items": new[:fits],
+                "item_ids": [m["id"] for m in kept[: max(fits - len(new), 0)]],
+            }
+        )
+    return summaries

@@ -72,6 +72,7 @@ class LiveResult:
     tally: Tally
     freshness: list[float]
     windows: dict[str, int]
+    summaries: dict[str, int]  # category summaries after refinements, by source
     fallbacks: int
     items: int
 
@@ -169,12 +170,8 @@ async def replay(
     finally:
         await asyncio.to_thread(engine.close)
     freshness = [sink.seen[k] - t for k, t in started.items() if k in sink.seen]
-    windows = {
-        s.labels["reason"]: int(s.value)
-        for m in llm_metrics.refine_windows.collect()
-        for s in m.samples
-        if s.name.endswith("_total")
-    }
+    windows = _by_label(llm_metrics.refine_windows, "reason")
+    summaries = _by_label(llm_metrics.refine_summaries, "source")
     fallbacks = sum(
         int(s.value)
         for m in llm_metrics.fallbacks.collect()
@@ -183,7 +180,16 @@ async def replay(
     )
     if len(freshness) != len(started):
         raise RuntimeError(f"{len(started) - len(freshness)} turns never reached a snapshot")
-    return LiveResult(Tally.of(server), freshness, windows, fallbacks, items)
+    return LiveResult(Tally.of(server), freshness, windows, summaries, fallbacks, items)
+
+
+def _by_label(counter: Any, label: str) -> dict[str, int]:
+    return {
+        s.labels[label]: int(s.value)
+        for m in counter.collect()
+        for s in m.samples
+        if s.name.endswith("_total")
+    }
 
 
 def p99(values: Sequence[float]) -> float:

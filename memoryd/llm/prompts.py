@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from memoryd.events import Event
 from memoryd.memory.models import Item
@@ -174,7 +175,7 @@ def discover_messages(texts: Sequence[str], existing: Sequence[str]) -> list[dic
     ]
 
 
-REFINE_VERSION = "refine-v1"
+REFINE_VERSION = "refine-v2"
 
 REFINE_SYSTEM = """You maintain the long-term memory of an assistant about one user. A fast
 offline extractor has already turned the conversation turns given into draft memories.
@@ -191,15 +192,58 @@ Rules:
 - category: one of the category names given.
 - If an item updates or contradicts an existing memory listed below, list that memory's
   id in supersedes; if it only repeats one, leave it out.
-Answer with a JSON object {"items": [...]} and nothing else."""
+- summaries (only if Summaries are given below): the revised summary of every category
+  your answer changes (one your items fall in, or one a draft you replaced or dropped was
+  in); leave the others out. Start from the category's previous summary under Summaries (a
+  category not listed has none yet): keep what still holds, fold in your items, drop what
+  a newer memory contradicts. Plain sentences or short "- " bullet lines, about
+  target_chars characters, no preamble. item_ids: the ids of the listed memories it draws
+  on; new_items: the positions (0 = first) in your items of those it draws on.
+Answer with a JSON object {"items": [...], "summaries": [{"name", "summary", "item_ids",
+"new_items"}]} and nothing else."""
 
 
 class RefinedItem(ExtractedItem):
     replaces: list[str] = Field(default_factory=list)
 
 
+class FoldedSummary(BaseModel):
+    """A category summary revised in the refinement answer itself (no request of its own)."""
+
+    name: str
+    summary: str
+    item_ids: list[str] = Field(default_factory=list)
+    new_items: list[int] = Field(default_factory=list)
+
+
 class RefineAnswer(BaseModel):
     items: list[RefinedItem]
+    summaries: list[FoldedSummary] = Field(default_factory=list)
+
+    @field_validator("summaries", mode="before")
+    @classmethod
+    def _drop_malformed(cls, value: Any) -> list[FoldedSummary]:
+        # Lenient: a malformed summary must not cost the refined items (a repair request,
+        # then the drafts kept). It is left out; its category is asked for on its own.
+        if not isinstance(value, list):
+            return []
+        kept = []
+        for entry in value:
+            try:
+                kept.append(FoldedSummary.model_validate(entry))
+            except ValidationError:
+                continue
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class ShownSummary:
+    """A category's current summary as the refinement request shows it, with the live
+    memories it draws on (the window's drafts left out: they are being replaced)."""
+
+    name: str
+    summary: str
+    memories: Sequence[Item]
 
 
 def refine_messages(
@@ -207,8 +251,11 @@ def refine_messages(
     drafts: Sequence[Item],
     categories: Sequence[str],
     related: Sequence[Item],
+    summaries: Sequence[ShownSummary] | None = None,
+    target_chars: int = 800,
 ) -> list[dict[str, str]]:
-    """One request for a conversation window: its turns and the offline drafts."""
+    """One request for a conversation window: its turns, the offline drafts and, unless
+    ``summaries`` is None, the category summaries the answer may revise."""
     turns = [
         {
             "id": e.id,
@@ -222,10 +269,24 @@ def refine_messages(
         {"id": i.id, "text": i.text, "category": i.category, "sources": i.sources} for i in drafts
     ]
     existing = [{"id": i.id, "text": i.text, "category": i.category} for i in related]
-    user = (
-        f"Categories: {json.dumps(list(categories))}\n"
-        f"Existing memories: {json.dumps(existing, ensure_ascii=False)}\n"
-        f"Drafts: {json.dumps(shown, ensure_ascii=False)}\n"
-        f"Turns: {json.dumps(turns, ensure_ascii=False)}"
-    )
+    lines = [
+        f"Categories: {json.dumps(list(categories))}",
+        f"Existing memories: {json.dumps(existing, ensure_ascii=False)}",
+        f"Drafts: {json.dumps(shown, ensure_ascii=False)}",
+    ]
+    if summaries is not None:
+        listed = {
+            "target_chars": target_chars,
+            "categories": [
+                {
+                    "name": s.name,
+                    "previous_summary": s.summary,
+                    "memories_in_summary": [{"id": i.id, "text": i.text} for i in s.memories],
+                }
+                for s in summaries
+            ],
+        }
+        lines.append(f"Summaries: {json.dumps(listed, ensure_ascii=False)}")
+    lines.append(f"Turns: {json.dumps(turns, ensure_ascii=False)}")
+    user = "\n".join(lines)
     return [{"role": "system", "content": REFINE_SYSTEM}, {"role": "user", "content": user}]

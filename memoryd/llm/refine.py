@@ -1,8 +1,10 @@
 """Refinement of a conversation window (two-tier LLM mode): one request shows the model the
 window's turns and the draft items the offline extractor made of them, to confirm,
-rewrite, merge or drop. Its items go through the memorize path (dedup, facts, supersedes)
-and replace the drafts, which are archived as ``refined`` with ``replaced_by``. Then one
-summary rewrite of the touched categories.
+rewrite, merge or drop, and the user's category summaries, to revise in the same answer
+(:mod:`memoryd.llm.refine_summaries`). Its items go through the memorize path
+(dedup, facts, supersedes) and replace the drafts, which are archived as ``refined`` with
+``replaced_by``; its summaries replace those of the touched categories. A touched category
+the answer left without a summary gets one in a separate request (the fallback).
 
 Lineage is kept: a refined item's sources are its turns plus those of the drafts it
 replaces, so its ``valid_from`` is the earliest of them. A failed or refused request leaves
@@ -21,6 +23,13 @@ from memoryd.events import Event
 from memoryd.llm.client import ChatClient, LlmFailure
 from memoryd.llm.extract import RelatedItems
 from memoryd.llm.prompts import REFINE_VERSION, RefineAnswer, RefinedItem, refine_messages
+from memoryd.llm.refine_summaries import (
+    Folded,
+    FoldedSummaries,
+    folded_summaries,
+    stale_summaries,
+    summary_context,
+)
 from memoryd.llm.windows import PendingTurn, done_runs, finish
 from memoryd.memory import ids
 from memoryd.memory.category_refresh import CategoryRefresher
@@ -60,6 +69,7 @@ class Prepared:
     drafts: dict[str, Item] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     replaces: list[list[str]] = field(default_factory=list)
+    summaries: dict[str, Folded] = field(default_factory=dict)
     report: RefineReport | None = None
 
     def ends(self, outcome: Outcome, detail: str) -> Prepared:
@@ -81,10 +91,9 @@ class WindowRefiner:
         self.client = client
         self.related = related
         self.categories = list(engine.categorizer.specs)
-        # Ingest keeps the extractive summaries; a window's categories are rewritten here.
-        self.refresher = CategoryRefresher(
-            engine.store, engine.categorizer, engine.settings, summarizer
-        )
+        # Ingest holds the summaries; a window's categories are rewritten here, from the
+        # refinement answer (``summarizer`` only for what it lacks). None: extractive ones.
+        self.summarizer = summarizer
 
     def refine(self, user_id: str, window: Sequence[PendingTurn]) -> RefineReport:
         """:meth:`prepare` then :meth:`apply` (the caller holds the user's lock)."""
@@ -107,7 +116,19 @@ class WindowRefiner:
         except Exception as exc:  # context is a help, not a requirement
             log.warning("related items unavailable", extra={"error": repr(exc)})
             related = []
-        messages = refine_messages(events, list(drafts.values()), self.categories, related)
+        context = (
+            summary_context(self.engine, user_id, list(drafts.values()))
+            if self.summarizer is not None
+            else None
+        )
+        messages = refine_messages(
+            events,
+            list(drafts.values()),
+            self.categories,
+            related,
+            context.shown if context is not None else None,
+            self.engine.settings.summary_target_chars,
+        )
         try:
             answer, usage = self.client.ask("refine", user_id, messages, RefineAnswer)
         except LlmFailure as exc:
@@ -126,14 +147,17 @@ class WindowRefiner:
             },
         )
         known = {e.id: e for e in events}
-        chosen = [
-            pair
-            for item in answer.items
-            if (pair := self._candidate(item, known, drafts)) is not None
-        ]
+        chosen: list[tuple[Candidate, list[str]]] = []
+        positions: dict[int, int] = {}  # the answer's item -> its candidate
+        for n, item in enumerate(answer.items):
+            if (pair := self._candidate(item, known, drafts)) is not None:
+                positions[n] = len(chosen)
+                chosen.append(pair)
         self._with_other_sources(user_id, [c for c, _ in chosen], known)
         prepared.candidates = self._ordered([c for c, _ in chosen], known, {i.id for i in related})
         prepared.replaces = [r for _, r in chosen]
+        if context is not None:
+            prepared.summaries = folded_summaries(answer.summaries, context, positions)
         return prepared
 
     def apply(self, prepared: Prepared) -> RefineReport:
@@ -161,13 +185,31 @@ class WindowRefiner:
         batch = self.engine.memorize_candidates(
             p.user_id, p.candidates, replacing=list(drafts), stamp={"refined_in": p.run_id}
         )
-        archived = self._archive(drafts, p.candidates, p.replaces, batch)
+        landed = [_landed(c, batch) for c in p.candidates]
+        archived = self._archive(drafts, landed, p.replaces, p.candidates, batch)
         touched = batch.touched | {drafts[i].category for i in archived}
         if touched:
-            self.refresher.refresh(p.user_id, sorted(touched), force=True)
+            refresher = self._refresher(p, landed, batch, [drafts[i] for i in archived])
+            refresher.refresh(p.user_id, sorted(touched), force=True)
         written = [d.item.id for d in batch.drafts if d.changed]
         outcome: Outcome = "refined" if written or archived else "unchanged"
         return RefineReport(p.run_id, p.user_id, p.turn_ids, outcome, written, archived)
+
+    def _refresher(
+        self, p: Prepared, landed: Sequence[str | None], batch: UserBatch, archived: list[Item]
+    ) -> CategoryRefresher:
+        engine = self.engine
+        summarizer = None
+        if self.summarizer is not None:
+            summarizer = FoldedSummaries(
+                p.summaries,
+                landed,
+                self.summarizer,
+                self.client.metrics,
+                written_in={d.item.category for d in batch.drafts if d.changed},
+                stale=stale_summaries(engine, p.user_id, archived) if archived else set(),
+            )
+        return CategoryRefresher(engine.store, engine.categorizer, engine.settings, summarizer)
 
     def _fallback(self, prepared: Prepared, reason: str, detail: str) -> Prepared:
         self.client.metrics.fallbacks.labels(reason).inc()
@@ -254,15 +296,15 @@ class WindowRefiner:
     def _archive(
         self,
         drafts: dict[str, Item],
-        candidates: Sequence[Candidate],
+        landed: Sequence[str | None],
         replaces: Sequence[list[str]],
+        candidates: Sequence[Candidate],
         batch: UserBatch,
     ) -> list[str]:
         """Archive the drafts the model's items stand in for (``replaced_by``: the item
-        that took its place; none when the model dropped it). A draft the model kept word
-        for word is the refined item itself and stays."""
+        that took its place (``landed``); none when the model dropped it). A draft the model
+        kept word for word is the refined item itself and stays."""
         kept = {d.item.id for d in batch.drafts}
-        landed = [_landed(c, batch) for c in candidates]
         by_draft: dict[str, str] = {}
         for target, named in zip(landed, replaces, strict=True):
             for draft_id in named:

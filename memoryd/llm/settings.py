@@ -51,8 +51,9 @@ class LlmSettings(BaseModel):
     )
     summaries: bool = Field(
         True,
-        description="rewrite category summaries with the model (one request per batch that "
-        "changed categories); false keeps the extractive ones and halves the requests",
+        description="rewrite category summaries with the model (inline: one more request "
+        "per batch that changed categories; two tiers: in the window's refinement request); "
+        "false keeps the extractive ones",
     )
     summary_interval_seconds: float = Field(
         60.0,

@@ -70,13 +70,15 @@ class LlmSummarizer:
                 continue
             known = {i.id for i in [*request.changed, *request.kept]}
             item_ids = [i for i in dict.fromkeys(category.item_ids) if i in known]
-            # A runaway answer is cut at twice the target, at a line or sentence end.
-            drafts[category.name] = SummaryDraft(_clip(text, 2 * request.target_chars), item_ids)
+            drafts[category.name] = SummaryDraft(
+                clip_summary(text, 2 * request.target_chars), item_ids
+            )
             self._rewritten[(user_id, category.name)] = now
         return drafts
 
 
-def _clip(text: str, limit: int) -> str:
+def clip_summary(text: str, limit: int) -> str:
+    """A runaway answer cut at ``limit``, at a line or sentence end."""
     if len(text) <= limit:
         return text
     cut = text[:limit]

@@ -151,6 +151,8 @@ class CategoryRefresher:
         requests: list[SummaryRequest] = []
         unchanged: dict[str, SummaryDraft] = {}
         for state in states:
+            if not state.items:
+                continue  # emptied (merged, refined away): its summary is empty, no model call
             previous = state.previous
             # Changed since the summary was written (a held rewrite leaves it behind).
             since = previous.summarized_at if previous else None

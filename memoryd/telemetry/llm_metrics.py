@@ -57,3 +57,10 @@ class LlmMetrics:
             ["outcome"],
             registry=r,
         )
+        self.refine_summaries = Counter(
+            "memoryd_llm_refine_summaries_total",
+            "Category summaries after window refinements, by source (folded: from the "
+            "refinement answer; fallback: a separate request; extractive; held: unchanged).",
+            ["source"],
+            registry=r,
+        )

@@ -1,8 +1,9 @@
 """Two-tier LLM mode against a real HTTP server speaking the OpenAI schema: every turn is
 memorised offline at once and queued; a conversation window closes by turns, tokens, idle
 time or age and gets one refinement request; the model's items replace the offline drafts
-with lineage kept; the queue survives a restart; nothing is refined twice; a failing model
-leaves the drafts."""
+with lineage kept, and the summaries it revised in the same answer replace the touched
+categories' (a separate summary request only for what the answer lacks); the queue survives
+a restart; nothing is refined twice; a failing model leaves the drafts and the summaries."""
 
 from __future__ import annotations
 
@@ -53,30 +54,65 @@ def refined_text(text: str) -> str:
     return f"Refined: {text}"
 
 
-def rewrite_each_draft(body: dict[str, Any]) -> str:
-    """A model that rewrites every draft in place, citing the draft's turns."""
-    prompt = body["messages"][-1]["content"]
-    lines = dict(line.split(": ", 1) for line in prompt.splitlines())
-    items = [
+def prompt_lines(body: dict[str, Any]) -> dict[str, str]:
+    return dict(line.split(": ", 1) for line in body["messages"][-1]["content"].splitlines())
+
+
+def each_draft_rewritten(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every draft rewritten in place, citing the draft's turns."""
+    return [
         {
             "text": refined_text(d["text"]),
             "category": d["category"],
             "sources": d["sources"],
             "replaces": [d["id"]],
         }
-        for d in json.loads(lines["Drafts"])
+        for d in json.loads(prompt_lines(body)["Drafts"])
     ]
-    return json.dumps({"items": items})
+
+
+def folded_summaries(body: dict[str, Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summaries a refinement answer carries, when asked: for each category that held a
+    draft or holds an item, its new items (by position) then the memories its summary kept."""
+    lines = prompt_lines(body)
+    if "Summaries" not in lines:
+        return []
+    listed = {c["name"]: c for c in json.loads(lines["Summaries"])["categories"]}
+    drafted = [d["category"] for d in json.loads(lines["Drafts"])]
+    summaries = []
+    for name in dict.fromkeys([*drafted, *(i["category"] for i in items)]):
+        new = [n for n, i in enumerate(items) if i["category"] == name]
+        kept = listed.get(name, {}).get("memories_in_summary", [])
+        texts = [items[n]["text"] for n in new] + [m["text"] for m in kept]
+        summaries.append(
+            {
+                "name": name,
+                "summary": " ".join(texts),
+                "item_ids": [m["id"] for m in kept],
+                "new_items": new,
+            }
+        )
+    return summaries
+
+
+def rewrite_each_draft(body: dict[str, Any]) -> str:
+    """A model that rewrites every draft in place and revises the summaries it is shown."""
+    items = each_draft_rewritten(body)
+    return json.dumps({"items": items, "summaries": folded_summaries(body, items)})
+
+
+SEPARATE = "(separate) "
 
 
 def summarize_all(body: dict[str, Any]) -> str:
+    """The separate summary request's answer (marked, to tell it from a folded one)."""
     categories = []
     for c in json.loads(body["messages"][-1]["content"]):
         memories = c["memories_in_summary"] + c["new_or_changed"]
         categories.append(
             {
                 "name": c["name"],
-                "summary": " ".join(m["text"] for m in memories),
+                "summary": SEPARATE + " ".join(m["text"] for m in memories),
                 "item_ids": [m["id"] for m in memories],
             }
         )
@@ -106,6 +142,10 @@ def model(server: OpenAIEmbeddingsServer) -> Model:
 
 def refinements(server: OpenAIEmbeddingsServer) -> list[dict[str, Any]]:
     return [b for b in server.chat_requests() if b["messages"][0]["content"] == REFINE_SYSTEM]
+
+
+def summary_requests(server: OpenAIEmbeddingsServer) -> list[dict[str, Any]]:
+    return [b for b in server.chat_requests() if b["messages"][0]["content"] == SUMMARY_SYSTEM]
 
 
 def window_turns(request: dict[str, Any]) -> list[str]:
@@ -171,6 +211,9 @@ class Rig:
     def closed(self, reason: str) -> float:
         return float(self.metrics.refine_windows.labels(reason)._value.get())
 
+    def summaries_from(self, source: str) -> float:
+        return float(self.metrics.refine_summaries.labels(source)._value.get())
+
     def all_items(self) -> list[Item]:
         return [item_from(r) for r in self.engine.store.scroll(ITEMS, _user_items())]
 
@@ -217,9 +260,107 @@ async def test_a_window_closes_on_max_turns_and_drafts_are_replaced(
     assert archived and all(i.archived_reason == "refined" for i in archived)
     assert {i.replaced_by for i in archived} == {i.id for i in live}
     assert pending_turns(rig.engine.user_state(USER)) == []
-    summaries = [b for b in server.chat_requests() if b["messages"][0]["content"] == SUMMARY_SYSTEM]
-    assert len(summaries) == 1, "one summary rewrite per window"
-    assert all(c.summary.startswith("Refined: ") for c in rig.engine.categories(USER))
+    assert server.chat_requests() == [request], "a window costs one request, summaries included"
+    categories = [c for c in rig.engine.categories(USER) if c.item_count]
+    assert categories and all(c.summary.startswith("Refined: ") for c in categories)
+    live_ids = {i.id for i in live}
+    for c in categories:
+        assert c.summary_item_ids and set(c.summary_item_ids) <= live_ids, "drawn on refined items"
+    assert rig.summaries_from("folded") == len(categories)
+    assert rig.summaries_from("fallback") == 0
+
+
+async def test_the_refinement_request_shows_the_users_summaries(
+    rig: Rig, server: OpenAIEmbeddingsServer
+) -> None:
+    for n in range(3):
+        await rig.say(n)
+    before = {c.name: c for c in rig.engine.categories(USER) if c.summary}
+    assert before, "the first window left summaries"
+    for n in range(3, 6):
+        await rig.say(n)
+    second = refinements(server)[1]
+    drafts = json.loads(prompt_lines(second)["Drafts"])
+    shown = json.loads(prompt_lines(second)["Summaries"])
+    assert shown["target_chars"] == rig.settings.memory.summary_target_chars
+    names = [c["name"] for c in shown["categories"]]
+    assert names == sorted({*before, *(d["category"] for d in drafts)}), "all of them"
+    for c in shown["categories"]:
+        kept = [m["id"] for m in c["memories_in_summary"]]
+        assert set(kept).isdisjoint(d["id"] for d in drafts), "the drafts are not kept"
+        previous = before.get(c["name"])
+        if previous is not None:  # held at ingest: the first window's summary
+            assert c["previous_summary"] == previous.summary
+            assert sorted(kept) == sorted(previous.summary_item_ids)
+        else:  # new with this window: the extractive summary of its drafts
+            assert c["previous_summary"].startswith("- ") and kept == []
+
+
+@pytest.mark.parametrize("answer", ["missing", "malformed", "empty"])
+async def test_a_summary_the_answer_lacks_is_asked_for_separately(
+    rig: Rig, server: OpenAIEmbeddingsServer, model: Model, answer: str
+) -> None:
+    def refine_without_summaries(body: dict[str, Any]) -> str:
+        items = each_draft_rewritten(body)
+        if answer == "missing":
+            return json.dumps({"items": items})
+        if answer == "malformed":
+            return json.dumps({"items": items, "summaries": [{"name": 7}, "soon"]})
+        empty = [{**s, "summary": " "} for s in folded_summaries(body, items)]
+        return json.dumps({"items": items, "summaries": empty})
+
+    model.refine = refine_without_summaries
+    for n in range(3):
+        await rig.say(n)
+
+    assert [r.outcome for r in rig.service.reports] == ["refined"]
+    live = rig.engine.items(USER)
+    assert live and all(i.text.startswith("Refined: ") for i in live), "the items are kept"
+    assert len(refinements(server)) == 1
+    assert len(summary_requests(server)) == 1, "one fallback request for all the categories"
+    categories = [c for c in rig.engine.categories(USER) if c.item_count]
+    assert categories and all(c.summary.startswith(SEPARATE) for c in categories)
+    assert rig.summaries_from("fallback") == len(categories)
+    assert rig.summaries_from("folded") == 0
+
+
+async def test_only_the_summaries_the_answer_lacks_are_asked_for(
+    rig: Rig, server: OpenAIEmbeddingsServer, model: Model
+) -> None:
+    def one_summary_short(body: dict[str, Any]) -> str:
+        # Each turn's draft to a category of its own, and the last one's summary left out.
+        items = each_draft_rewritten(body)
+        for item, name in zip(items, ["personal_info", "relationships", "goals"], strict=False):
+            item["category"] = name
+        summaries = [s for s in folded_summaries(body, items) if s["name"] != "goals"]
+        return json.dumps({"items": items, "summaries": summaries})
+
+    model.refine = one_summary_short
+    for n in range(3):
+        await rig.say(n)
+
+    [fallback] = summary_requests(server)
+    asked = [c["name"] for c in json.loads(fallback["messages"][-1]["content"])]
+    assert asked == ["goals"]
+    summaries = {c.name: c.summary for c in rig.engine.categories(USER) if c.item_count}
+    assert summaries["goals"].startswith(SEPARATE)
+    assert summaries["personal_info"].startswith("Refined: ")
+    assert rig.summaries_from("fallback") == 1
+
+
+async def test_without_llm_summaries_the_request_asks_for_none(
+    server: OpenAIEmbeddingsServer, model: Model, tmp_path: Path
+) -> None:
+    rig = Rig(server, tmp_path, ManualClock(START), window={"max_turns": 2}, summaries=False)
+    try:
+        await rig.say(0)
+        await rig.say(1)
+        [request] = server.chat_requests()
+        assert "Summaries" not in prompt_lines(request)
+        categories = [c for c in rig.engine.categories(USER) if c.item_count]
+        assert categories and all(c.summary.startswith("- Refined: ") for c in categories)
+    finally:
+        rig.close()
 
 
 async def test_a_window_closes_on_max_tokens(
@@ -348,6 +489,7 @@ async def test_a_model_failure_keeps_the_offline_items(
     await rig.say(0)
     await rig.say(1)
     drafts = rig.engine.items(USER)
+    summaries = {c.name: (c.summary, c.summary_version) for c in rig.engine.categories(USER)}
     if failure == "unavailable":
         model.refine = lambda body: server.enqueue(ScriptedReply.server_error()) or "{}"
     else:
@@ -358,6 +500,8 @@ async def test_a_model_failure_keeps_the_offline_items(
     assert report.outcome == "fallback"
     assert {i.id for i in drafts} <= {i.id for i in rig.engine.items(USER)}
     assert not any(i.refined_in for i in rig.engine.items(USER))
+    after = {c.name: (c.summary, c.summary_version) for c in rig.engine.categories(USER)}
+    assert {n: after[n] for n in summaries} == summaries, "the summaries stay as they were"
     assert float(rig.metrics.fallbacks.labels(failure)._value.get()) == 1
     assert pending_turns(rig.engine.user_state(USER)) == [], "not retried for ever"
 
