@@ -163,7 +163,7 @@ class MemoryEngine(EvolutionAccess):
         if batch is None:
             return MemorizeResult(deleted=dropped)
         touched = batch.touched_categories
-        self.refresher.refresh(user_id, touched)
+        self.refresher.refresh(user_id, touched, written=batch.written)
         if batch.resources:  # fresh events (a redelivery changes nothing)
             last = max(events, key=lambda e: (e.at(), e.id))
             self._record_user(user_id, last, batch.resources)
