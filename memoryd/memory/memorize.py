@@ -375,7 +375,7 @@ class BatchMemorizer:
                 must_not={"archived_reason": ["merged", "refined"]},
                 is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
             )
-            queries = [vectors[i].tolist() for i in positions]
+            queries = [vectors[i] for i in positions]
             limit = NEIGHBOURS + min(skipped, 3 * NEIGHBOURS)
             found = self.store.search_batch(ITEMS, queries, where, limit, with_vectors=True)
             for i, hits in zip(positions, found, strict=True):
@@ -397,9 +397,9 @@ class BatchMemorizer:
             else:
                 vector = next(bare)
             sparse = self.lexical.encode_document(event.content) if self.lexical else None
-            points.append(VectorPoint(resource.id, vector.tolist(), to_payload(resource), sparse))
+            points.append(VectorPoint(resource.id, vector, to_payload(resource), sparse))
         self.store.upsert(RESOURCES, points)
 
     def _item_point(self, draft: ItemDraft) -> VectorPoint:
         sparse = self.lexical.encode_document(draft.item.text) if self.lexical else None
-        return VectorPoint(draft.item.id, draft.vector.tolist(), to_payload(draft.item), sparse)
+        return VectorPoint(draft.item.id, draft.vector, to_payload(draft.item), sparse)

@@ -27,6 +27,7 @@ from memoryd.memory.ports import (
     DENSE,
     LEXICAL,
     CollectionSpec,
+    Dense,
     Filter,
     Payload,
     Record,
@@ -129,7 +130,7 @@ class QdrantEdgeStore:
     def search(
         self,
         collection: str,
-        vector: Sequence[float],
+        vector: Dense,
         where: Filter,
         limit: int,
         *,
@@ -141,7 +142,7 @@ class QdrantEdgeStore:
     def search_batch(
         self,
         collection: str,
-        vectors: Sequence[Sequence[float]],
+        vectors: Sequence[Dense],
         where: Filter,
         limit: int,
         *,
