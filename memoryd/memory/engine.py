@@ -31,6 +31,7 @@ from memoryd.memory.ports import (
     Embedder,
     Filter,
     LexicalEncoder,
+    Vector,
     VectorPoint,
     VectorStore,
 )
@@ -189,17 +190,19 @@ class MemoryEngine(EvolutionAccess):
         items_only: bool = False,
         context: Sequence[str] = (),
         include_history: bool = False,
+        query_vector: Vector | None = None,
     ) -> RetrieveResult:
         """Find the memory relevant to ``query`` for one user (and optionally one agent);
         ``items_only`` skips the category and resource layers. ``method="llm"`` (LLM mode)
         lets the model rank the candidates, after rewriting the query from ``context``
         (the recent turns) when given. ``include_history`` also searches archived items
-        (superseded and decayed ones), ranked below current memory at equal relevance."""
+        (superseded and decayed ones), ranked below current memory at equal relevance.
+        ``query_vector``: the query's embedding when the caller has it (rag only)."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if method == "rag":
             return self._retriever.retrieve(
-                Query(user_id, query, top_k, agent_id, items_only, include_history)
+                Query(user_id, query, top_k, agent_id, items_only, include_history, query_vector)
             )
         if method != "llm":
             raise PermanentError(f"retrieval method {method!r} is unknown: use 'rag' or 'llm'")

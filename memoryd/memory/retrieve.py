@@ -17,7 +17,7 @@ from memoryd.memory.models import (
     ScoredItem,
     ScoredResource,
 )
-from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, Record, VectorStore
+from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, Record, Vector, VectorStore
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -46,6 +46,8 @@ class Query:
     items_only: bool = False
     #: Also archived items (superseded, decayed; not merged or forgotten), ranked lower.
     include_history: bool = False
+    #: The dense query, when the caller has it already (else ``text`` is embedded).
+    vector: Vector | None = None
 
 
 def rrf(
@@ -76,7 +78,7 @@ class RagRetriever:
         self.settings = settings
 
     def retrieve(self, query: Query) -> RetrieveResult:
-        vector = self.embedder.embed([query.text])[0].tolist()
+        vector = query.vector if query.vector is not None else self.embedder.embed([query.text])[0]
         scope = user_scope(query.user_id, query.agent_id)
         # Summaries are per user across agents: an agent-scoped read must not see them.
         categories = (
@@ -100,7 +102,7 @@ class RagRetriever:
             resources=[ScoredResource(resource=resource_from(r), score=r.score) for r in resources],
         )
 
-    def _items(self, query: Query, vector: list[float]) -> list[ScoredItem]:
+    def _items(self, query: Query, vector: Vector) -> list[ScoredItem]:
         where = live_items(query.user_id, query.agent_id)
         if query.include_history:
             scope = user_scope(query.user_id, query.agent_id)
