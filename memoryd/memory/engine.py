@@ -35,7 +35,7 @@ from memoryd.memory.ports import (
     VectorPoint,
     VectorStore,
 )
-from memoryd.memory.retrieve import Query, RagRetriever, Ranker
+from memoryd.memory.retrieve import Query, RagRetriever, Ranker, events_vector
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -229,6 +229,11 @@ class MemoryEngine(EvolutionAccess):
         return [
             ScoredResource(resource=found[rid], score=s) for rid, s in score.items() if rid in found
         ]
+
+    def events_vector(self, user_id: str, event_ids: Sequence[str]) -> Vector | None:
+        """A query vector for what the user's events are about, with no model call (see
+        :func:`~memoryd.memory.retrieve.events_vector`)."""
+        return events_vector(self.store, user_id, event_ids)
 
     def categories(self, user_id: str) -> list[Category]:
         found = [category_from(r) for r in self.store.scroll(CATEGORIES, user_scope(user_id))]

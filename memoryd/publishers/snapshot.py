@@ -66,9 +66,12 @@ class SnapshotBuilder:
         trigger: SnapshotTrigger,
         traceparent: str | None = None,
         changes: Sequence[SnapshotChange] = (),
+        recent_event_ids: Sequence[str] = (),
     ) -> ContextSnapshot:
+        """``recent_event_ids``: the events of the recent turns, whose stored vectors make
+        the query (no model call); without them the turns are embedded."""
         budget = self.settings.token_budget
-        candidates = self._candidates(user_id, recent_turns)
+        candidates = self._candidates(user_id, recent_turns, recent_event_ids)
         items: list[SnapshotItem] = []
         used = 0
         rest: list[ScoredItem] = []
@@ -109,14 +112,19 @@ class SnapshotBuilder:
             traceparent=traceparent,
         )
 
-    def _candidates(self, user_id: str, recent_turns: Sequence[str]) -> list[ScoredItem]:
+    def _candidates(
+        self, user_id: str, recent_turns: Sequence[str], event_ids: Sequence[str]
+    ) -> list[ScoredItem]:
         limit = self.settings.max_items
         if limit == 0:
             return []
         turns = [t for t in recent_turns[-self.settings.recent_turns :] if t.strip()]
         if turns:
             query = " ".join(turns)
-            vector = self._query_vector(turns)
+            recent = event_ids[-self.settings.recent_turns :]
+            vector = self.engine.events_vector(user_id, recent) if recent else None
+            if vector is None:
+                vector = self._query_vector(turns)
             found = self.engine.retrieve(
                 user_id, query, top_k=limit, items_only=True, query_vector=vector
             )
@@ -128,9 +136,8 @@ class SnapshotBuilder:
         return [ScoredItem(item=i, score=0.0) for i in items[:limit]]
 
     def _query_vector(self, turns: Sequence[str]) -> Vector:
-        """The recent turns' embeddings averaged, weighted by length: close to embedding
-        the turns joined (the model mean-pools its tokens), but each turn is embedded once
-        instead of once per snapshot it is part of, which was the cost of a snapshot."""
+        """The turns' embeddings averaged, weighted by length (see
+        :meth:`MemoryEngine.events_vector`), each turn embedded once and kept."""
         with self._lock:
             known = {t: self._turn_vectors[t] for t in turns if t in self._turn_vectors}
             for text in known:
