@@ -40,7 +40,8 @@ class FastEmbedEmbedder:
       (or read from ``model_path`` when given). Without network this fails at construction.
 
     ``threads`` caps ONNX Runtime's threads (default: its own choice, one per core);
-    ``batch_size`` caps the texts of one model run (runs group texts of similar length).
+    ``batch_size`` caps the texts of one model run; runs group texts of similar length
+    unless ``group_by_length`` is off (then: consecutive slices of the length-sorted texts).
     """
 
     def __init__(
@@ -49,10 +50,12 @@ class FastEmbedEmbedder:
         model_path: str | Path | None = None,
         threads: int | None = None,
         batch_size: int = 64,
+        group_by_length: bool = True,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self._batch_size = batch_size
+        self._group_by_length = group_by_length
         self._model, self._dim = _load(model_name, model_path, threads)
 
     @property
@@ -71,7 +74,8 @@ class FastEmbedEmbedder:
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         out = np.empty((len(texts), self._dim), dtype=np.float32)
-        for group in _length_groups(texts, self._batch_size):
+        spread = _LENGTH_SPREAD if self._group_by_length else float("inf")
+        for group in _length_groups(texts, self._batch_size, spread):
             rows = self._model.embed([texts[i] for i in group], batch_size=len(group))
             out[group] = np.asarray(list(rows), dtype=np.float32)
         # Registry models are not all normalised by fastembed; a no-op for the bundled one.
@@ -85,7 +89,9 @@ _LENGTH_SPREAD = 1.3
 _LENGTH_SLACK = 10
 
 
-def _length_groups(texts: Sequence[str], most: int) -> list[list[int]]:
+def _length_groups(
+    texts: Sequence[str], most: int, spread: float = _LENGTH_SPREAD
+) -> list[list[int]]:
     """Positions of ``texts`` in model runs of at most ``most`` texts of similar length.
 
     A run pads every text to its longest, so the padding is wasted work: texts are sorted
@@ -99,8 +105,7 @@ def _length_groups(texts: Sequence[str], most: int) -> list[list[int]]:
     group: list[int] = []
     for i in order:
         if group and (
-            len(group) >= most
-            or len(texts[i]) > _LENGTH_SPREAD * len(texts[group[0]]) + _LENGTH_SLACK
+            len(group) >= most or len(texts[i]) > spread * len(texts[group[0]]) + _LENGTH_SLACK
         ):
             groups.append(group)
             group = []
