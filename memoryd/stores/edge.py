@@ -136,9 +136,7 @@ class QdrantEdgeStore:
                 for key in spec.keyword_indexes:
                     if key not in indexed:
                         opened.shard.update(
-                            qe.UpdateOperation.create_field_index(
-                                key, qe.PayloadSchemaType.Keyword
-                            )
+                            qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Keyword)
                         )
 
     def upsert(self, collection: str, points: Sequence[VectorPoint]) -> None:
@@ -284,9 +282,10 @@ class QdrantEdgeStore:
             with self._lock:
                 while not self._closed and not self._dirty:
                     self._flush_due.wait()
-                while not self._closed and (
-                    wait := self._last_flush + self._flush_interval - time.monotonic()
-                ) > 0:
+                while (
+                    not self._closed
+                    and (wait := self._last_flush + self._flush_interval - time.monotonic()) > 0
+                ):
                     self._flush_due.wait(wait)
                 if self._closed:
                     return  # close flushes every shard itself
