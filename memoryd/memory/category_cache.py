@@ -92,6 +92,12 @@ class CategoryCache:
                 _, evicted = self._entries.popitem(last=False)
                 self._size -= len(evicted.items)
 
+    def forget_user(self, user_id: str) -> None:
+        """Drop every cached category of the user (a batch of theirs failed half-way)."""
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == user_id]:
+                self._size -= len(self._entries.pop(key).items)
+
     def forget(self, user_id: str, names: Sequence[str]) -> None:
         with self._lock:
             for name in names:

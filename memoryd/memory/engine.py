@@ -148,11 +148,20 @@ class MemoryEngine(EvolutionAccess):
                 raise ValueError(f"a batch for {user_id!r} holds another user's event")
             timed = [e if e.time else e.model_copy(update={"time": received}) for e in batch]
             kept[user_id], deleted[user_id] = self._drop_deleted(user_id, timed)
-        written = self._memorizer.memorize_users({u: e for u, e in kept.items() if e})
-        results = {
-            user_id: self._result(user_id, kept[user_id], deleted[user_id], written.get(user_id))
-            for user_id in batches
-        }
+        try:
+            written = self._memorizer.memorize_users({u: e for u, e in kept.items() if e})
+            results = {
+                user_id: self._result(
+                    user_id, kept[user_id], deleted[user_id], written.get(user_id)
+                )
+                for user_id in batches
+            }
+        except BaseException:
+            # Part of the batch may be written without its categories refreshed; the
+            # retry finds those items already stored and would not report them as written.
+            for user_id in batches:
+                self.refresher.cache.forget_user(user_id)
+            raise
         if written:
             self.store.flush()
         return results

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from memoryd.errors import TransientError
 from memoryd.memory.category_cache import CategoryCache
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.ports import Filter
@@ -78,3 +81,33 @@ def test_a_change_made_elsewhere_is_seen_by_the_next_batch() -> None:
     assert engine.refresher.cache.misses == misses + 1
     assert category.item_count == len(engine.items("u-1", category=item.category))
     assert item.id not in category.summary_item_ids
+
+
+class _FailingResources(InMemoryStore):
+    """Fails the first write of resources: a batch's items are stored, its categories are
+    not refreshed, and the event is not marked done."""
+
+    failed = False
+
+    def upsert(self, collection: str, points: Any) -> None:
+        if collection == "resources" and not self.failed:
+            self.failed = True
+            raise TransientError("resources unavailable")
+        super().upsert(collection, points)
+
+
+def test_a_batch_retried_after_failing_half_way_leaves_the_categories_right() -> None:
+    # Given a warm cache, and a store that fails the next batch after writing its items
+    store = _FailingResources()
+    store.failed = True
+    engine = _engine(store, cached=True)
+    _feed(engine, 3)
+    store.failed = False
+    late = [event("e-late", "I adopted a dog called Rex.", time="2023-06-01T10:00:00Z")]
+    with pytest.raises(TransientError):
+        engine.memorize(late)
+    # When the batch is redelivered and memorised
+    engine.memorize(late)
+    # Then every category counts the live items the store holds
+    for category in engine.categories("u-1"):
+        assert category.item_count == len(engine.items("u-1", category=category.name))
