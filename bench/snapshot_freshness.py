@@ -2,13 +2,15 @@
 that reflects it (its id in ``trigger.event_ids``), at a steady publish rate.
 
     .venv/bin/python bench/snapshot_freshness.py [--rate 100] [--users 50] [--seconds 20]
+        [--sweep 25 50 100 150 200]
         [--subscribe wildcard|per-user] [--batch-max-wait-ms 50] [--min-interval-ms 100]
 
 An in-process daemon on the embedded default consumes from a real nats-server; events
 (LoCoMo dev turns, ``time`` = publish time) go to users picked at random, on a schedule of
 absolute times ``t0 + i / rate``. Every user gets one event and its snapshot before the
 clock starts (warm-up). Snapshots are read from the live subject, decoded as
-``ContextSnapshot``.
+``ContextSnapshot``. ``--sweep`` runs once per rate (a fresh daemon each time) and prints
+the highest rate whose p99 stays within 250 ms with every event's snapshot received.
 
 Other settings come from ``MEMORYD_*`` variables as for the daemon, e.g.
 ``MEMORYD_NATS__MAX_ACK_PENDING=4096`` or ``MEMORYD_NATS__FETCH_BATCH=1``.
@@ -47,6 +49,8 @@ from streaming import (
 )
 
 _WARMUP_TIMEOUT = 120.0
+#: Issue 15's goal for publish → snapshot received.
+GOAL_P99_MS = 250.0
 
 
 @dataclass
@@ -170,7 +174,8 @@ def report(
     result: Published,
     lag: LoopLag,
     redelivered: int,
-) -> None:
+) -> float:
+    """Print the run; return its p99 freshness in ms (inf when some never arrived)."""
     keys, lags, t0, t1 = result.keys, result.lags, result.started, result.ended
     fresh = [tracker.freshness[k] for k in keys if k in tracker.freshness]
     s = daemon.settings
@@ -212,9 +217,10 @@ def report(
         f"subscriber decode {1000 * tracker.decode_seconds / max(total, 1):.2f} ms/snapshot"
     )
     print(f"event loop lag while publishing (5 ms sleeper): {lag.summary()}")
+    return _ms(fresh, 99) if len(fresh) == len(keys) else float("inf")
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(args: argparse.Namespace) -> float:
     turns = user_turns(args.users)
     users = list(turns)
     with tempfile.TemporaryDirectory(prefix="memoryd-bench-") as tmp:
@@ -246,12 +252,13 @@ async def run(args: argparse.Namespace) -> None:
                 tracker.window = (start, result.ended)
                 await feeder.settle()
                 await tracker.until_seen(result.keys, args.drain_seconds)
-                report(args, daemon, tracker, result, lag, await transport.redeliveries())
+                return report(args, daemon, tracker, result, lag, await transport.redeliveries())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=100.0, help="events per second")
+    parser.add_argument("--sweep", type=float, nargs="+", help="rates to try, one run each")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--transport", choices=sorted(TRANSPORTS), default="nats")
@@ -265,7 +272,18 @@ def main() -> None:
     args = parser.parse_args()
     args.busy_before = machine_busy()
     quiet_logs(args.verbose)
-    asyncio.run(run(args))
+    if not args.sweep:
+        asyncio.run(run(args))
+        return
+    within: list[float] = []
+    for rate in sorted(args.sweep):
+        args.rate = rate
+        p99 = asyncio.run(run(args))
+        print()
+        if p99 <= GOAL_P99_MS:
+            within.append(rate)
+    best = f"{max(within):.0f} events/s" if within else "none of the rates tried"
+    print(f"highest rate tried with p99 ≤ {GOAL_P99_MS:.0f} ms: {best} (over {args.users} users)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ group join, ~5 s on tansu); ``live`` starts the daemon, waits the same way, and 
 the first publish. Both stop the clock when the pipeline has
 memorised every event and the broker holds none unacked. The raw embedder rate is
 ``FastEmbedEmbedder().embed`` over the same turn texts (and over their sentences), in
-batches of 64.
+batches of 64. The in-process baseline is ``MemoryEngine.memorize`` over the same events in
+consecutive slices of ``--batch-max-count`` on Qdrant Edge with the daemon's store settings
+(no broker, no snapshots): end to end ÷ in-process is what the daemon around the engine costs.
 
 Other settings come from ``MEMORYD_*`` variables as for the daemon, e.g.
 ``MEMORYD_NATS__MAX_ACK_PENDING=4096`` or ``MEMORYD_NATS__FETCH_BATCH=1``.
@@ -31,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from retrieve_latency import memorize_rate
+
 from memoryd.embedders.fastembed import FastEmbedEmbedder
 from memoryd.memory.extract import split_sentences
 
@@ -156,15 +160,16 @@ async def run_once(
                 )
 
 
-def _print_runs(runs: list[Run], turns_s: float, sentences_s: float) -> None:
+def _print_runs(runs: list[Run], turns_s: float, sentences_s: float, memorize_s: float) -> None:
     print(
         f"\n{'transport':<9} {'mode':<8} {'events':>6} {'seconds':>8} {'events/s':>9} "
-        f"{'÷turns/s':>9} {'÷sent/s':>8} {'cpu%':>5} {'batches':>7} {'ev/batch':>8} "
-        f"{'busy%':>6} {'snapshots':>9}"
+        f"{'÷memorize':>9} {'÷turns/s':>9} {'÷sent/s':>8} {'cpu%':>5} {'batches':>7} "
+        f"{'ev/batch':>8} {'busy%':>6} {'snapshots':>9}"
     )
     for r in runs:
         print(
             f"{r.transport:<9} {r.mode:<8} {r.events:>6} {r.seconds:>8.2f} {r.rate:>9.0f} "
+            f"{r.rate / memorize_s:>9.2f} "
             f"{r.rate / turns_s:>9.2f} {r.rate / sentences_s:>8.2f} {r.cpu_percent:>5.0f} "
             f"{r.batches:>7} {r.batch_mean:>8.1f} {100 * r.memorize_busy / r.seconds:>6.0f} "
             f"{r.snapshots:>9}"
@@ -207,6 +212,7 @@ def main() -> None:
     events = spread_over_users(turns, args.users, args.events)
     texts = [str(e["content"]) for e in turns]
     turns_s, sentences_s, per_turn = embedder_rates(texts)
+    memorize_s = memorize_rate(FastEmbedEmbedder(), events, args.batch_max_count)
     overrides: dict[str, Any] = {
         "batch": {
             "max_count": args.batch_max_count,
@@ -230,10 +236,15 @@ def main() -> None:
         f"raw embedder (batches of 64): {turns_s:.0f} turns/s, {sentences_s:.0f} sentences/s "
         f"({per_turn:.2f} sentences per turn)"
     )
-    _print_runs(runs, turns_s, sentences_s)
     print(
-        "\nratios: events/s ÷ embedder turns/s and ÷ embedder sentences/s; busy% = time in "
-        "memorize batches (summed over concurrent batches) ÷ wall time"
+        f"in-process memorize (slices of {args.batch_max_count}, no broker): "
+        f"{memorize_s:.0f} events/s"
+    )
+    _print_runs(runs, turns_s, sentences_s, memorize_s)
+    print(
+        "\nratios: events/s ÷ in-process memorize events/s, ÷ embedder turns/s and ÷ embedder "
+        "sentences/s; busy% = time in memorize batches (summed over concurrent batches) ÷ "
+        "wall time"
     )
 
 

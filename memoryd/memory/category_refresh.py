@@ -10,6 +10,7 @@ import numpy as np
 
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
+from memoryd.memory.category_cache import CategoryCache, WrittenItem
 from memoryd.memory.models import Category, Item, SummaryVersion
 from memoryd.memory.ports import Vector, VectorPoint, VectorStore
 from memoryd.memory.schema import (
@@ -36,6 +37,10 @@ class _State:
     items: list[Item]
     vectors: Vector
     previous: Category | None
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        self.digest = items_digest(self.items)
 
 
 def items_digest(items: Sequence[Item]) -> str:
@@ -71,15 +76,25 @@ class CategoryRefresher:
         self.categorizer = categorizer
         self.settings = settings
         self.summarizer = summarizer
+        self.cache = CategoryCache()
 
     def refresh(
-        self, user_id: str, names: Sequence[str], *, force: bool = False
+        self,
+        user_id: str,
+        names: Sequence[str],
+        *,
+        force: bool = False,
+        written: Sequence[WrittenItem] | None = None,
     ) -> list[Category]:
         """Rewrite the named categories; ``summary_version`` moves only if the summary did.
         With a summarizer, all of them are rewritten in one request. Unless ``force``d,
         rewrites may be held back (``memory.summarize_on_ingest`` off, or the LLM's rate
-        limit): counts and vectors follow the items, the summary waits (it is dirty)."""
-        states = [self._load(user_id, name) for name in names]
+        limit): counts and vectors follow the items, the summary waits (it is dirty).
+
+        ``written``: every item the caller wrote since the categories were last refreshed
+        (the memorize path knows them), so cached items can be brought up to date instead
+        of read again. Without it the items are read from the store."""
+        states = self._load_all(user_id, names, written)
         if not force and not self.settings.summarize_on_ingest:
             rewritten = {s.name: self._held(s) for s in states}
         elif self.summarizer:
@@ -92,7 +107,7 @@ class CategoryRefresher:
         """Make an earlier summary version current again, as a new version (versions only
         go up). The restored summary counts as the summary of the current items: the next
         rewrite starts from it. Raises ``LookupError`` if that version is not kept."""
-        state = self._load(user_id, name)
+        (state,) = self._load_all(user_id, [name], None)
         previous = state.previous
         kept = {v.version: v for v in previous.history} if previous else {}
         if version not in kept:
@@ -118,19 +133,41 @@ class CategoryRefresher:
                 updated.append(category)
                 points.append(VectorPoint(category.id, vector.tolist(), to_payload(category)))
         self.store.upsert(CATEGORIES, points)
+        for state in states:  # what the store now says, for the next batch
+            self.cache.put(state.user_id, state.name, state.items, state.vectors, state.digest)
         return updated
 
-    def _load(self, user_id: str, name: str) -> _State:
+    def _load_all(
+        self, user_id: str, names: Sequence[str], written: Sequence[WrittenItem] | None
+    ) -> list[_State]:
+        stored = self.store.get(CATEGORIES, [ids.category_id(user_id, n) for n in names])
+        previous = {c.name: c for c in map(category_from, stored)}
+        states = []
+        for name in names:
+            before = previous.get(name)
+            cached = None
+            if written is not None and before is not None:
+                cached = self.cache.take(user_id, name, before.items_digest, written)
+            else:
+                self.cache.forget(user_id, [name])
+            if cached is None:
+                states.append(self._load(user_id, name, before))
+                continue
+            cached.sort(key=lambda pair: pair[0].id)  # the store's scroll order
+            vectors = np.asarray([v for _, v in cached], dtype=np.float32)
+            states.append(_State(user_id, name, [i for i, _ in cached], vectors, before))
+        return states
+
+    def _load(self, user_id: str, name: str, previous: Category | None) -> _State:
         records = list(
             self.store.scroll(ITEMS, live_items(user_id, category=name), with_vectors=True)
         )
-        existing = self.store.get(CATEGORIES, [ids.category_id(user_id, name)])
         return _State(
             user_id,
             name,
             [item_from(r) for r in records],
             np.asarray([r.vector for r in records], dtype=np.float32),
-            category_from(existing[0]) if existing else None,
+            previous,
         )
 
     @staticmethod
@@ -198,7 +235,7 @@ class CategoryRefresher:
         )
         cid = ids.category_id(user_id, name)
         fresh = True
-        digest = items_digest(items)
+        digest = state.digest
         if rewritten is not None and items:
             summary, item_ids, fresh = rewritten.text, rewritten.item_ids, rewritten.fresh
         elif items and previous is not None and previous.summarized_digest == digest:

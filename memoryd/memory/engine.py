@@ -31,10 +31,11 @@ from memoryd.memory.ports import (
     Embedder,
     Filter,
     LexicalEncoder,
+    Vector,
     VectorPoint,
     VectorStore,
 )
-from memoryd.memory.retrieve import Query, RagRetriever, Ranker
+from memoryd.memory.retrieve import Query, RagRetriever, Ranker, events_vector
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -147,11 +148,20 @@ class MemoryEngine(EvolutionAccess):
                 raise ValueError(f"a batch for {user_id!r} holds another user's event")
             timed = [e if e.time else e.model_copy(update={"time": received}) for e in batch]
             kept[user_id], deleted[user_id] = self._drop_deleted(user_id, timed)
-        written = self._memorizer.memorize_users({u: e for u, e in kept.items() if e})
-        results = {
-            user_id: self._result(user_id, kept[user_id], deleted[user_id], written.get(user_id))
-            for user_id in batches
-        }
+        try:
+            written = self._memorizer.memorize_users({u: e for u, e in kept.items() if e})
+            results = {
+                user_id: self._result(
+                    user_id, kept[user_id], deleted[user_id], written.get(user_id)
+                )
+                for user_id in batches
+            }
+        except BaseException:
+            # Part of the batch may be written without its categories refreshed; the
+            # retry finds those items already stored and would not report them as written.
+            for user_id in batches:
+                self.refresher.cache.forget_user(user_id)
+            raise
         if written:
             self.store.flush()
         return results
@@ -163,7 +173,7 @@ class MemoryEngine(EvolutionAccess):
         if batch is None:
             return MemorizeResult(deleted=dropped)
         touched = batch.touched_categories
-        self.refresher.refresh(user_id, touched)
+        self.refresher.refresh(user_id, touched, written=batch.written)
         if batch.resources:  # fresh events (a redelivery changes nothing)
             last = max(events, key=lambda e: (e.at(), e.id))
             self._record_user(user_id, last, batch.resources)
@@ -189,17 +199,19 @@ class MemoryEngine(EvolutionAccess):
         items_only: bool = False,
         context: Sequence[str] = (),
         include_history: bool = False,
+        query_vector: Vector | None = None,
     ) -> RetrieveResult:
         """Find the memory relevant to ``query`` for one user (and optionally one agent);
         ``items_only`` skips the category and resource layers. ``method="llm"`` (LLM mode)
         lets the model rank the candidates, after rewriting the query from ``context``
         (the recent turns) when given. ``include_history`` also searches archived items
-        (superseded and decayed ones), ranked below current memory at equal relevance."""
+        (superseded and decayed ones), ranked below current memory at equal relevance.
+        ``query_vector``: the query's embedding when the caller has it (rag only)."""
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         if method == "rag":
             return self._retriever.retrieve(
-                Query(user_id, query, top_k, agent_id, items_only, include_history)
+                Query(user_id, query, top_k, agent_id, items_only, include_history, query_vector)
             )
         if method != "llm":
             raise PermanentError(f"retrieval method {method!r} is unknown: use 'rag' or 'llm'")
@@ -226,6 +238,11 @@ class MemoryEngine(EvolutionAccess):
         return [
             ScoredResource(resource=found[rid], score=s) for rid, s in score.items() if rid in found
         ]
+
+    def events_vector(self, user_id: str, event_ids: Sequence[str]) -> Vector | None:
+        """A query vector for what the user's events are about, with no model call (see
+        :func:`~memoryd.memory.retrieve.events_vector`)."""
+        return events_vector(self.store, user_id, event_ids)
 
     def categories(self, user_id: str) -> list[Category]:
         found = [category_from(r) for r in self.store.scroll(CATEGORIES, user_scope(user_id))]

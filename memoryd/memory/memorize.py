@@ -18,6 +18,7 @@ from opentelemetry import trace
 from memoryd.events import Event
 from memoryd.memory import ids
 from memoryd.memory.categorize import Categorizer
+from memoryd.memory.category_cache import WrittenItem
 from memoryd.memory.dedup import NEIGHBOURS, ItemDraft, closest, from_store, in_batch, reinforce
 from memoryd.memory.extract import Candidate, Extractor
 from memoryd.memory.models import FactChange, Item, MemoryType, Resource
@@ -62,6 +63,8 @@ class UserBatch:
     drafts: list[ItemDraft] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     changes: list[FactChange] = field(default_factory=list)
+    #: Every item written, as written: what a category refresh must take into account.
+    written: list[WrittenItem] = field(default_factory=list)
 
     @property
     def touched_categories(self) -> list[str]:
@@ -164,8 +167,11 @@ class BatchMemorizer:
             # must only exist once everything derived from the event does.
             if changed:
                 self.store.upsert(ITEMS, [self._item_point(d) for d in changed])
+            batch.written = [WrittenItem(d.item, d.vector) for d in changed]
             superseded = self._archive_closed(user_id, closures, batch)
-            superseded |= self._supersede(user_id, candidates, {d.item.id for d in batch.drafts})
+            superseded |= self._supersede(
+                user_id, candidates, {d.item.id for d in batch.drafts}, batch
+            )
             self._write_resources(batch.resources, ready)
             span.set_attribute("memoryd.items_written", len(changed))
         batch.touched = (
@@ -210,6 +216,7 @@ class BatchMemorizer:
         for closure in closures:
             item = closed(closure.closed, closure)
             self.store.set_payload(ITEMS, [item.id], to_payload(item))
+            batch.written.append(WrittenItem(item, None))
             batch.changes.append(
                 FactChange(
                     user_id=user_id,
@@ -224,7 +231,9 @@ class BatchMemorizer:
             )
         return {c.closed.category for c in closures}
 
-    def _supersede(self, user_id: str, candidates: Sequence[Candidate], kept: set[str]) -> set[str]:
+    def _supersede(
+        self, user_id: str, candidates: Sequence[Candidate], kept: set[str], batch: UserBatch
+    ) -> set[str]:
         """Archive the items the extractor said new ones replace (an updated fact); their
         ``valid_to`` is the time of the event that replaced them. Returns their categories."""
         replaced: dict[str, tuple[datetime, str | None]] = {}
@@ -248,6 +257,7 @@ class BatchMemorizer:
             )
             draft = ItemDraft(old, np.asarray(record.vector, dtype=np.float32), is_new=False)
             points.append(self._item_point(draft))
+            batch.written.append(WrittenItem(old, None))
         if points:
             self.store.upsert(ITEMS, points)
         return {str(p.payload["category"]) for p in points}
@@ -365,7 +375,7 @@ class BatchMemorizer:
                 must_not={"archived_reason": ["merged", "refined"]},
                 is_null=("valid_to",) if agent_id is not None else ("agent_id", "valid_to"),
             )
-            queries = [vectors[i].tolist() for i in positions]
+            queries = [vectors[i] for i in positions]
             limit = NEIGHBOURS + min(skipped, 3 * NEIGHBOURS)
             found = self.store.search_batch(ITEMS, queries, where, limit, with_vectors=True)
             for i, hits in zip(positions, found, strict=True):
@@ -387,9 +397,9 @@ class BatchMemorizer:
             else:
                 vector = next(bare)
             sparse = self.lexical.encode_document(event.content) if self.lexical else None
-            points.append(VectorPoint(resource.id, vector.tolist(), to_payload(resource), sparse))
+            points.append(VectorPoint(resource.id, vector, to_payload(resource), sparse))
         self.store.upsert(RESOURCES, points)
 
     def _item_point(self, draft: ItemDraft) -> VectorPoint:
         sparse = self.lexical.encode_document(draft.item.text) if self.lexical else None
-        return VectorPoint(draft.item.id, draft.vector.tolist(), to_payload(draft.item), sparse)
+        return VectorPoint(draft.item.id, draft.vector, to_payload(draft.item), sparse)

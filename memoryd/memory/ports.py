@@ -14,6 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 Vector = npt.NDArray[np.float32]
+#: A dense vector as a caller holds it: floats, or a float32 array (no list made for it).
+Dense = Sequence[float] | Vector
 Payload = dict[str, Any]
 #: Equality (scalar) or any-of (sequence) conditions, ANDed together.
 Conditions = Mapping[str, "str | int | bool | Sequence[str]"]
@@ -35,7 +37,7 @@ class VectorPoint:
     """A point to write: one dense vector, an optional lexical vector, a JSON payload."""
 
     id: str
-    vector: Sequence[float]
+    vector: Dense
     payload: Payload
     sparse: SparseVector | None = None
 
@@ -91,7 +93,7 @@ class VectorStore(Protocol):
     def search(
         self,
         collection: str,
-        vector: Sequence[float],
+        vector: Dense,
         where: Filter,
         limit: int,
         *,
@@ -101,7 +103,7 @@ class VectorStore(Protocol):
     def search_batch(
         self,
         collection: str,
-        vectors: Sequence[Sequence[float]],
+        vectors: Sequence[Dense],
         where: Filter,
         limit: int,
         *,

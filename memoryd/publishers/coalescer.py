@@ -31,6 +31,8 @@ _RETRY_SECONDS = 1.0
 class _UserState:
     user_id: str
     recent: deque[str]
+    #: The events behind ``recent`` (their stored vectors are the snapshot's query).
+    recent_ids: deque[str]
     version: int | None = None
     last_publish: float = float("-inf")
     dirty: bool = False
@@ -79,13 +81,15 @@ class SnapshotCoalescer:
             return
         state = self._users.get(user_id)
         if state is None:
-            state = _UserState(user_id, deque(maxlen=self.settings.recent_turns))
+            turns_kept = self.settings.recent_turns
+            state = _UserState(user_id, deque(maxlen=turns_kept), deque(maxlen=turns_kept))
             self._users[user_id] = state
         state.dirty = True
         state.kind = kind
         state.event_ids.extend(event_ids)
         state.changes.extend(changes)
         state.recent.extend(turns)
+        state.recent_ids.extend(event_ids)
         if event_time and (state.oldest_event is None or event_time < state.oldest_event):
             state.oldest_event = event_time
         state.traceparent = traceparent or state.traceparent
@@ -218,6 +222,7 @@ class SnapshotCoalescer:
             user_id,
             version=state.version + 1,
             recent_turns=list(state.recent),
+            recent_event_ids=list(state.recent_ids),
             trigger=trigger,
             traceparent=traceparent,
             changes=changes,

@@ -66,7 +66,8 @@ def edge_record(point: qe.Record | qe.ScoredPoint, *, score: float = 0.0) -> Rec
     return Record(
         id=str(point.id),
         payload=dict(point.payload or {}),
-        vector=[float(x) for x in cast(list[float], dense)] if isinstance(dense, list) else None,
+        # The binding hands back a fresh list of Python floats: no copy needed.
+        vector=cast(list[float], dense) if isinstance(dense, list) else None,
         score=float(score),
     )
 

@@ -23,6 +23,7 @@ from memoryd.memory.ports import (
     DENSE,
     LEXICAL,
     CollectionSpec,
+    Dense,
     Filter,
     Payload,
     Record,
@@ -120,7 +121,7 @@ class QdrantServerStore:
     def search(
         self,
         collection: str,
-        vector: Sequence[float],
+        vector: Dense,
         where: Filter,
         limit: int,
         *,
@@ -131,7 +132,7 @@ class QdrantServerStore:
     def search_batch(
         self,
         collection: str,
-        vectors: Sequence[Sequence[float]],
+        vectors: Sequence[Dense],
         where: Filter,
         limit: int,
         *,

@@ -12,14 +12,14 @@ Qdrant cannot tell ``[]`` from a missing field, so every store treats ``[]`` as 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
 
 from memoryd.errors import PermanentError
-from memoryd.memory.ports import Conditions, Filter
+from memoryd.memory.ports import Conditions, Dense, Filter
 
 Scalar = str | int | bool
 
@@ -63,7 +63,7 @@ def is_unconstrained(where: Filter) -> bool:
     return not (where.must or where.must_not or where.is_null)
 
 
-def float_list(vector: Sequence[float]) -> list[float]:
+def float_list(vector: Dense) -> list[float]:
     """``vector`` as a plain list of float32-rounded floats, which both clients accept."""
     array = np.asarray(vector, dtype=np.float32)
     if array.ndim != 1:

@@ -23,6 +23,7 @@ import numpy as np
 from memoryd.errors import PermanentError
 from memoryd.memory.ports import (
     CollectionSpec,
+    Dense,
     Filter,
     Payload,
     Record,
@@ -84,7 +85,7 @@ class InMemoryStore:
     def search(
         self,
         collection: str,
-        vector: Sequence[float],
+        vector: Dense,
         where: Filter,
         limit: int,
         *,
@@ -102,7 +103,7 @@ class InMemoryStore:
     def search_batch(
         self,
         collection: str,
-        vectors: Sequence[Sequence[float]],
+        vectors: Sequence[Dense],
         where: Filter,
         limit: int,
         *,
@@ -200,7 +201,7 @@ def _idf(documents: int, containing: int) -> float:
     return math.log(1.0 + (documents - containing + 0.5) / (containing + 0.5))
 
 
-def _normalised(vector: Sequence[float], dim: int) -> Vector:
+def _normalised(vector: Dense, dim: int) -> Vector:
     array = np.asarray(vector, dtype=np.float32)
     if array.shape != (dim,):
         raise PermanentError(f"Vector dimension error: expected dim: {dim}, got {array.size}")

@@ -9,7 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from memoryd.embedders.fastembed import BUNDLED_MODEL_DIR, BUNDLED_MODEL_NAME, FastEmbedEmbedder
+from memoryd.embedders.fastembed import (
+    BUNDLED_MODEL_DIR,
+    BUNDLED_MODEL_NAME,
+    FastEmbedEmbedder,
+    _length_groups,
+)
 from memoryd.errors import PermanentError
 from memoryd.memory.ports import Embedder
 
@@ -145,3 +150,17 @@ def test_a_directory_without_config_is_a_clear_error(offline: None, tmp_path: Pa
 
     with pytest.raises(PermanentError, match="config.json"):
         FastEmbedEmbedder(model_path=tmp_path)
+
+
+def test_model_runs_group_texts_of_similar_length() -> None:
+    # Given texts of very different lengths, in no order
+    texts = ["a" * n for n in (200, 5, 40, 6, 210, 7, 45, 5)]
+    # When they are grouped into model runs of at most three
+    groups = _length_groups(texts, 3)
+    # Then every text is in exactly one run, no run is longer than three, and a run never
+    # pads a short text to a much longer one
+    assert sorted(i for g in groups for i in g) == list(range(len(texts)))
+    assert all(len(g) <= 3 for g in groups)
+    for group in groups:
+        lengths = [len(texts[i]) for i in group]
+        assert max(lengths) <= 1.3 * min(lengths) + 10

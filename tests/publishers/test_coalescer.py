@@ -64,6 +64,36 @@ def test_snapshot_has_summaries_and_relevant_items_within_budget() -> None:
     assert sum(estimate_tokens(t) for t in text) <= snap.token_estimate
 
 
+def test_the_query_of_memorised_turns_is_made_without_the_model() -> None:
+    # Given a user whose recent turns are memorised (their vectors are stored)
+    engine = engine_with_memory()
+    embedder = engine.embedder
+    assert isinstance(embedder, HashEmbedder)
+    calls = embedder.calls
+    builder = SnapshotBuilder(engine, SnapshotSettings())
+    # When a snapshot is built for those turns, then for turns never memorised
+    stored = builder.build(
+        "u1",
+        version=1,
+        recent_turns=["Ann: My sister Anna is a nurse."],
+        trigger=SnapshotTrigger(event_ids=["e1"]),
+        recent_event_ids=["e1"],
+    )
+    after_stored = embedder.calls
+    builder.build(
+        "u1",
+        version=2,
+        recent_turns=["Ann: violin tonight?"],
+        trigger=SnapshotTrigger(event_ids=["e8"]),
+        recent_event_ids=["e8"],
+    )
+    # Then the first costs no model call and still finds the turn's memory; the second
+    # embeds its turn
+    assert after_stored == calls
+    assert "Anna" in stored.items[0].text
+    assert embedder.calls == after_stored + 1
+
+
 def test_bursts_are_coalesced_and_versions_continue_from_the_sink() -> None:
     async def scenario() -> None:
         sink = InMemorySnapshotSink()
