@@ -98,7 +98,11 @@ class VectorStore(Protocol):
         limit: int,
         *,
         with_vectors: bool = False,
-    ) -> list[Record]: ...
+        with_payload: bool = True,
+    ) -> list[Record]:
+        """The ``limit`` nearest points; without ``with_payload`` their payloads are empty
+        (ids and scores only: candidates to fuse before reading the few kept)."""
+        ...
 
     def search_batch(
         self,
@@ -114,7 +118,13 @@ class VectorStore(Protocol):
         ...
 
     def search_lexical(
-        self, collection: str, query: SparseVector, where: Filter, limit: int
+        self,
+        collection: str,
+        query: SparseVector,
+        where: Filter,
+        limit: int,
+        *,
+        with_payload: bool = True,
     ) -> list[Record]: ...
 
     def get(

@@ -113,20 +113,34 @@ class RagRetriever:
             hidden = ["merged", FORGOTTEN]
             where = Filter(must=scope.must, must_not={"archived_reason": hidden})
         limit = max(self.settings.retrieve_candidates, query.top_k)
-        dense = self.store.search(ITEMS, vector, where, limit)
+        # The candidates are ranked by ids and scores alone; only the kept ones are read
+        # (a history search weighs archived items down, so it needs them all).
+        bare = not query.include_history
+        dense = self.store.search(ITEMS, vector, where, limit, with_payload=not bare)
         if self.lexical is None:
             scored = [(r.score, r) for r in dense]
         else:
-            sparse = self.store.search_lexical(
-                ITEMS, self.lexical.encode_query(query.text), where, limit
-            )
+            terms = self.lexical.encode_query(query.text)
+            sparse = self.store.search_lexical(ITEMS, terms, where, limit, with_payload=not bare)
             fused = rrf([(dense, 1.0), (sparse, self.settings.lexical_weight)])
             # Report a score on the 0..1 scale of the best possible fused rank.
             best = (1.0 + self.settings.lexical_weight) / (RRF_K + 1)
             scored = [(s / best, r) for s, r in fused.values()]
         scored = [(s * HISTORY_WEIGHT if r.payload.get("archived") else s, r) for s, r in scored]
         ranked = sorted(scored, key=lambda pair: (-pair[0], pair[1].id))[: query.top_k]
+        if bare:
+            ranked = self._read(ranked)
         return [ScoredItem(item=item_from(r), score=round(s, 6)) for s, r in _current_first(ranked)]
+
+    def _read(self, ranked: list[tuple[float, Record]]) -> list[tuple[float, Record]]:
+        """The ranked candidates with their payloads; one archived or deleted since the
+        search is left out."""
+        read = {r.id: r for r in self.store.get(ITEMS, [r.id for _, r in ranked])}
+        return [
+            (score, read[r.id])
+            for score, r in ranked
+            if r.id in read and not read[r.id].payload.get("archived")
+        ]
 
 
 def events_vector(store: VectorStore, user_id: str, event_ids: Sequence[str]) -> Vector | None:

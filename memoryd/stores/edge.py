@@ -162,9 +162,10 @@ class QdrantEdgeStore:
         limit: int,
         *,
         with_vectors: bool = False,
+        with_payload: bool = True,
     ) -> list[Record]:
         query = qe.Query.Nearest(float_list(vector), using=DENSE)
-        return self._query(collection, query, where, limit, with_vectors)
+        return self._query(collection, query, where, limit, with_vectors, with_payload)
 
     def search_batch(
         self,
@@ -193,12 +194,19 @@ class QdrantEdgeStore:
         return [[edge_record(hit, score=hit.score) for hit in hits] for hits in batches]
 
     def search_lexical(
-        self, collection: str, query: SparseVector, where: Filter, limit: int
+        self,
+        collection: str,
+        query: SparseVector,
+        where: Filter,
+        limit: int,
+        *,
+        with_payload: bool = True,
     ) -> list[Record]:
         if not query.indices:
             return []
         sparse = qe.SparseVector(list(query.indices), list(query.values))
-        return self._query(collection, qe.Query.Nearest(sparse, using=LEXICAL), where, limit, False)
+        nearest = qe.Query.Nearest(sparse, using=LEXICAL)
+        return self._query(collection, nearest, where, limit, False, with_payload)
 
     def get(
         self, collection: str, ids: Sequence[str], *, with_vectors: bool = False
@@ -319,7 +327,13 @@ class QdrantEdgeStore:
             raise PermanentError(f"failed to close collections {failed}")
 
     def _query(
-        self, collection: str, query: qe.Query, where: Filter, limit: int, with_vectors: bool
+        self,
+        collection: str,
+        query: qe.Query,
+        where: Filter,
+        limit: int,
+        with_vectors: bool,
+        with_payload: bool = True,
     ) -> list[Record]:
         if limit < 1:
             return []
@@ -327,7 +341,7 @@ class QdrantEdgeStore:
             limit=limit,
             query=query,
             filter=edge_filter(where),
-            with_payload=True,
+            with_payload=with_payload,
             with_vector=_vectors(with_vectors),
         )
         with self._shard(collection, "search") as shard:

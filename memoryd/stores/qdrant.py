@@ -126,8 +126,10 @@ class QdrantServerStore:
         limit: int,
         *,
         with_vectors: bool = False,
+        with_payload: bool = True,
     ) -> list[Record]:
-        return self._query(collection, float_list(vector), DENSE, where, limit, with_vectors)
+        dense = float_list(vector)
+        return self._query(collection, dense, DENSE, where, limit, with_vectors, with_payload)
 
     def search_batch(
         self,
@@ -157,12 +159,18 @@ class QdrantServerStore:
         return [[client_record(point) for point in r.points] for r in responses]
 
     def search_lexical(
-        self, collection: str, query: SparseVector, where: Filter, limit: int
+        self,
+        collection: str,
+        query: SparseVector,
+        where: Filter,
+        limit: int,
+        *,
+        with_payload: bool = True,
     ) -> list[Record]:
         if not query.indices:
             return []
         sparse = models.SparseVector(indices=list(query.indices), values=list(query.values))
-        return self._query(collection, sparse, LEXICAL, where, limit, False)
+        return self._query(collection, sparse, LEXICAL, where, limit, False, with_payload)
 
     def get(
         self, collection: str, ids: Sequence[str], *, with_vectors: bool = False
@@ -240,6 +248,7 @@ class QdrantServerStore:
         where: Filter,
         limit: int,
         with_vectors: bool,
+        with_payload: bool = True,
     ) -> list[Record]:
         if limit < 1:
             return []
@@ -250,7 +259,7 @@ class QdrantServerStore:
                 using=using,
                 query_filter=client_filter(where),
                 limit=limit,
-                with_payload=True,
+                with_payload=with_payload,
                 with_vectors=_vectors(with_vectors),
             )
         return [client_record(point) for point in response.points]

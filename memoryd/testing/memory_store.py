@@ -90,6 +90,7 @@ class InMemoryStore:
         limit: int,
         *,
         with_vectors: bool = False,
+        with_payload: bool = True,
     ) -> list[Record]:
         with self._lock:
             target = self._collection(collection)
@@ -98,7 +99,7 @@ class InMemoryStore:
                 (float(np.dot(query, point.vector)), key, point)
                 for key, point in self._matching(target, where)
             ]
-            return _top(scored, limit, with_vectors)
+            return _top(scored, limit, with_vectors, with_payload)
 
     def search_batch(
         self,
@@ -115,7 +116,13 @@ class InMemoryStore:
         ]
 
     def search_lexical(
-        self, collection: str, query: SparseVector, where: Filter, limit: int
+        self,
+        collection: str,
+        query: SparseVector,
+        where: Filter,
+        limit: int,
+        *,
+        with_payload: bool = True,
     ) -> list[Record]:
         with self._lock:
             target = self._collection(collection)
@@ -132,7 +139,7 @@ class InMemoryStore:
                 for key, point in self._matching(target, where)
                 if point.terms is not None and not weights.keys().isdisjoint(point.terms)
             ]
-            return _top(scored, limit, with_vectors=False)
+            return _top(scored, limit, False, with_payload)
 
     def get(
         self, collection: str, ids: Sequence[str], *, with_vectors: bool = False
@@ -217,17 +224,28 @@ def _canonical(point_id: str) -> str:
 
 
 def _top(
-    scored: list[tuple[float, str, _StoredPoint]], limit: int, with_vectors: bool
+    scored: list[tuple[float, str, _StoredPoint]],
+    limit: int,
+    with_vectors: bool,
+    with_payload: bool = True,
 ) -> list[Record]:
     scored.sort(key=lambda item: item[0], reverse=True)
     return [
-        _record(key, point, with_vectors, score) for score, key, point in scored[: max(limit, 0)]
+        _record(key, point, with_vectors, score, with_payload)
+        for score, key, point in scored[: max(limit, 0)]
     ]
 
 
-def _record(key: str, point: _StoredPoint, with_vectors: bool, score: float = 0.0) -> Record:
+def _record(
+    key: str,
+    point: _StoredPoint,
+    with_vectors: bool,
+    score: float = 0.0,
+    with_payload: bool = True,
+) -> Record:
     vector = [float(x) for x in point.vector] if with_vectors else None
-    return Record(id=key, payload=copy.deepcopy(point.payload), vector=vector, score=score)
+    payload = copy.deepcopy(point.payload) if with_payload else {}
+    return Record(id=key, payload=payload, vector=vector, score=score)
 
 
 def payload_matches(where: Filter, payload: Payload) -> bool:

@@ -118,6 +118,27 @@ def test_search_batch_answers_each_vector_as_search_does(store: VectorStore) -> 
     assert store.search_batch("memories", [], alice, limit=3) == []
 
 
+def test_searches_without_payloads_rank_the_same_ids(store: VectorStore) -> None:
+    store.upsert(
+        "memories",
+        [
+            point("near", [1, 0.1, 0, 0], sparse=terms(paris=1.0, trip=1.0)),
+            point("mid", [1, 1, 0, 0], sparse=terms(paris=0.5)),
+            point("bobs", [1, 0, 0, 0], "bob", terms(paris=1.0)),
+        ],
+    )
+    alice = Filter(must={"user_id": "alice"})
+    full = store.search("memories", [2, 0, 0, 0], alice, 10)
+    bare = store.search("memories", [2, 0, 0, 0], alice, 10, with_payload=False)
+    assert [h.id for h in bare] == [h.id for h in full] == [pid("near"), pid("mid")]
+    assert [h.score for h in bare] == pytest.approx([h.score for h in full], abs=1e-6)
+    assert all(h.payload == {} for h in bare)
+    query = terms(paris=1.0, trip=1.0)
+    lexical = store.search_lexical("memories", query, alice, 10, with_payload=False)
+    assert [h.id for h in lexical] == [pid("near"), pid("mid")]
+    assert all(h.payload == {} for h in lexical)
+
+
 def test_search_respects_the_limit_and_returns_normalised_vectors(store: VectorStore) -> None:
     store.upsert("memories", [point(f"p{i}", [1, i, 0, 0]) for i in range(5)])
     hits = store.search("memories", [1, 0, 0, 0], EVERYTHING, limit=2, with_vectors=True)
