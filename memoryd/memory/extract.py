@@ -128,6 +128,28 @@ def asks(sentence: str) -> bool:
     return sentence.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(sentence.strip()))
 
 
+# How a question opens: what a statement before a tag question ("…, right?") does not.
+_INTERROGATIVE = re.compile(
+    r"^(?:who|what|when|where|why|how|which|whose|is|are|am|was|were|do|does|did|have|has|"
+    r"had|can|could|will|would|should|shall|may|might|must|any|anyone|anybody|ever|isn't|"
+    r"aren't|don't|didn't|won't|can't|wanna|want)\b",
+    re.I,
+)
+_TAG = re.compile(r"^(?P<said>.+?)\s*(?:,|—|–| - )\s*(?P<tag>[^,—–]+\?)\s*$")
+
+
+def statement_of(sentence: str) -> str | None:
+    """What ``sentence`` states: itself, or for a statement with a question tagged on
+    ("I moved to Austin, can you believe it?") the statement alone; None for a question or
+    a request ("Have you been to Paris?", "Can you help me...")."""
+    if not asks(sentence):
+        return sentence
+    tagged = _TAG.match(sentence.strip())
+    if tagged is None or _INTERROGATIVE.match(tagged["said"]) or asks(tagged["said"]):
+        return None
+    return tagged["said"].rstrip() + "."
+
+
 class OfflineExtractor:
     """Sentence selection by memorability signals, pronoun and date rewriting."""
 
@@ -159,8 +181,9 @@ class OfflineExtractor:
             said = drop_discourse_markers(said)
             sentence = resolve_pronoun(said, antecedent)
             antecedent = last_person(sentence, speaker) or antecedent
-            if not asks(sentence):
-                sentences.append((said, sentence))
+            stated = statement_of(sentence)
+            if stated is not None:
+                sentences.append((statement_of(said) or stated, stated))
         scored = [(self._score(said, speaker), s) for said, s in sentences]
         kept = [(i, score, s) for i, (score, s) in enumerate(scored) if score >= self.min_score]
         kept = sorted(kept, key=lambda t: -t[1])[: self.max_items_per_event]

@@ -159,6 +159,11 @@ def test_requests_to_the_listener_are_not_memories() -> None:
     )
     texts = [c.text for c in OfflineExtractor().extract([event])]
     assert texts == ["Caroline is a paramedic in Dublin."]
+    # A statement with a question tagged on keeps the statement.
+    tagged = _event("I quit my job at Google, crazy right? Have you been to Paris, or London?")
+    assert [c.text for c in OfflineExtractor().extract([tagged])] == [
+        "Caroline quit Caroline's job at Google."
+    ]
 
 
 def test_a_leading_pronoun_names_the_person_the_turn_just_named() -> None:
