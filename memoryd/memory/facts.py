@@ -183,33 +183,46 @@ _RELATIVE = re.compile(
 )
 
 
-_PRONOUN_LED = re.compile(r"^(?:he|she|they)\b", re.I)
-# Someone else a clause mentions, whom a following "he" or "she" may mean.
-_OTHER_PERSON = re.compile(
-    r"\b(?:son|daughter|sister|brother|mom|mum|mother|dad|father|wife|husband|partner|"
-    r"boyfriend|girlfriend|fianc[ée]e?|friend|cousin|aunt|uncle|nephew|niece|kid|child|"
-    r"grandma|grandpa|grandmother|grandfather|colleague|coworker|co-worker|roommate|"
-    r"flatmate|housemate|neighbou?r|boss|manager|guy|woman|man|girl|boy|lady)s?\b",
-    re.I,
+_PRONOUN_LED = re.compile(r"^(?P<pronoun>he|she|they)\b", re.I)
+# Someone else a clause mentions, whom a following pronoun may mean: "he" a man or anyone
+# unmarked, "she" a woman or anyone unmarked ("Ben lives with his wife and he works at
+# Google" is still Ben's job).
+_MEN = "husband|boyfriend|brother|dad|father|son|uncle|nephew|grandpa|grandfather|guy|man|boy"
+_WOMEN = (
+    "wife|girlfriend|sister|mom|mum|mother|daughter|aunt|niece|grandma|grandmother|woman|"
+    "girl|lady"
 )
+_ANYONE = (
+    "partner|fianc[ée]e?|friend|cousin|kid|child|colleague|coworker|co-worker|roommate|"
+    "flatmate|housemate|neighbou?r|boss|manager"
+)
+_OTHER_PERSON = {
+    pronoun: re.compile(rf"\b(?:{words})s?\b", re.I)
+    for pronoun, words in (
+        ("he", f"{_MEN}|{_ANYONE}"),
+        ("she", f"{_WOMEN}|{_ANYONE}"),
+        ("they", f"{_MEN}|{_WOMEN}|{_ANYONE}"),
+    )
+}
 
 
 def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
     """``text``'s clauses, each with whom it is about (its own subject, else the one it
     inherits from the clause before; None when nobody is named yet)."""
     inherited: str | None = None
-    ambiguous = False
+    previous = ""
     for clause in _CLAUSE.split(text):
         clause = _LEAD.sub("", clause.strip())
         if not clause:
             continue
         relative = _RELATIVE.match(clause)
         own = norm(relative.group(0)) if relative else leading_subject(clause)
-        if own is None and ambiguous and _PRONOUN_LED.match(clause):
+        led = _PRONOUN_LED.match(clause)
+        if own is None and led and _OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
             inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
         yield own or inherited, clause
         inherited = own or _possessor(clause) or inherited
-        ambiguous = bool(_OTHER_PERSON.search(clause, 1))
+        previous = clause
 
 
 def _facts_of(text: str) -> list[Fact]:

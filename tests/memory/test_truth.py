@@ -213,3 +213,14 @@ def test_an_ordinal_birthday_is_an_age(engine: MemoryEngine) -> None:
         [event("e2", "Caleb had his seventh birthday party at the museum.", 200)]
     )
     assert [(c.subject, c.attribute, c.to) for c in result.changes] == [("caleb", "age", "7")]
+
+
+def test_a_pronoun_means_the_speaker_unless_someone_of_its_gender_was_named() -> None:
+    from memoryd.memory.facts import facts_of
+
+    said = facts_of("Ben lives in Boston with Ben's wife and he works at Google.")
+    assert {(f.subject, f.attribute, f.value) for f in said} == {
+        ("ben", "residence", "boston"),
+        ("ben", "employer", "google"),
+    }
+    assert facts_of("Ben lives with Ben's brother and he works at Google.") == []
