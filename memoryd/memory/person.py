@@ -77,8 +77,12 @@ _NOT_A_VERB = frozenset(
     usually too either though alone myself lol haha can could will would shall should may
     might must cannot ought used a an the and or but so not no yes""".split()
 )
+# Past forms that open requests as often as reports ("Let me know", "Hit me up", "Put it
+# on my tab") do not say the subject was dropped.
+_ALSO_IMPERATIVE = frozenset("let put hit set read shut bet cost hurt spread lay cut".split())
+_REPORTED_PAST = "|".join(sorted(IRREGULAR_PAST - _ALSO_IMPERATIVE))
 _PAST_OR_VERB_START = re.compile(
-    r"^(" + _ADVERBS + r")((?:[a-z]+ed|" + "|".join(sorted(IRREGULAR_PAST)) + r"|"
+    r"^(" + _ADVERBS + r")((?:[a-z]+ed|" + _REPORTED_PAST + r"|"
     r"love|loving|been|am|have|need|want|hope|plan|can't|cannot|gonna|going|heading|"
     r"thinking|working|trying|planning|studying|training|writing|taking|looking|learning|"
     r"getting|starting|moving|living|doing|making|reading|teaching|building)\b)",

@@ -195,8 +195,9 @@ def test_verbs_agree_past_dropped_subjects_and_clause_pairs() -> None:
         "sometimes Oliver daydreams about quitting"
     )
     assert third_person("I went home and I cried.", "Ben") == "Ben went home and he cried."
-    # A turn that opens with a verb has dropped the speaker.
+    # A turn that opens with a verb has dropped the speaker; a request has not.
     assert third_person("Did a fun 5k on Saturday.", "Noura") == "Noura did a fun 5k on Saturday."
+    assert third_person("Hit me up when you're free.", "Noura") == "Hit Noura up when you're free."
     assert third_person("Thinking about law school after I graduate.", "Aaliyah") == (
         "Aaliyah is thinking about law school after she graduates."
     )
