@@ -16,32 +16,8 @@ from functools import lru_cache
 
 import gender_guesser.detector as gender_detector
 
-_THIRD_PERSON = {
-    "have": "has",
-    "do": "does",
-    "go": "goes",
-    "am": "is",
-    "be": "is",
-    "don't": "doesn't",
-    "haven't": "hasn't",
-    "dont": "doesn't",
-    "wanna": "wants to",
-    "gotta": "has to",
-}
-# Only verbs known to be in the base form are conjugated: "I went" must stay "went".
-BASE_VERBS = frozenset(
-    "love like enjoy want need think feel hope plan work live prefer hate know believe make "
-    "take play paint run read write teach study volunteer miss try use keep get see mean wish "
-    "find remember agree guess own collect cook bake swim dance sing practice practise watch "
-    "listen spend visit attend care support struggle help walk hike travel draw adore admire "
-    "appreciate value cherish dream create build drive ride fish garden knit sew hold eat "
-    "consider identify look seem sound stay wonder worry say tell have do go teach lead "
-    "manage coach train report commute rent share raise mentor go drink smoke cycle bike "
-    "climb surf ski skate jog lift meditate pray sleep wake call text cook bring start begin "
-    "finish leave move join switch change stop turn open own rent sell buy send show meet "
-    "pay earn save celebrate graduate retire date marry study prefer speak wear major minor "
-    "teach manage".split()
-)
+from memoryd.memory.verbs import ALSO_IMPERATIVE, BASE_VERBS, IRREGULAR_PAST, conjugate
+
 _MODAL = re.compile(
     r"\b(?:can|could|will|would|should|might|must|may|to|don't|doesn't|didn't|do not|"
     r"does not|did not|can't|cannot|won't|wouldn't|never|let|help|make|'ll|'d)\s*$",
@@ -57,30 +33,7 @@ _COORDINATED = re.compile(
     # "fish is fine", "work was busy": a noun that starts a clause of its own.
     r"(?!\s+(?:is|are|was|were|has|had|will|can|'s)\b)"
 )
-# Past forms that do not end in -ed: after "I" they stay as they are, and a turn that
-# opens with one has dropped its subject ("Did a 5k on Saturday", "Heard a rumor").
-IRREGULAR_PAST = frozenset(
-    """arose ate awoke became began bent bet bit bled blew bought broke brought built burnt
-    burst caught chose clung came cost crept cut dealt did dug dove drew dreamt drank drove
-    dwelt fed felt fell fought found fled flew forbade forgot forgave froze got gave went
-    grew ground hung had heard hid hit held hurt kept knelt knew laid led leant leapt learnt
-    left lent let lay lit lost made meant met paid proved put quit read rode rang rose ran
-    said saw sought sold sent set shook shone shot showed shrank shut sang sank sat slept
-    slid spoke sped spent spilt spun spat split spread sprang stood stole stuck stung stank
-    struck strove swore swept swam swung took taught tore told thought threw understood
-    woke wore wove wed wept won wound wrote""".split()
-)
-# Words that follow "I" without being its verb: adverbs, modals and fillers.
-_NOT_A_VERB = frozenset(
-    """just also still really only even never always often sometimes already actually
-    finally recently kinda sorta def literally totally honestly basically seriously
-    usually too either though alone myself lol haha can could will would shall should may
-    might must cannot ought used a an the and or but so not no yes""".split()
-)
-# Past forms that open requests as often as reports ("Let me know", "Hit me up", "Put it
-# on my tab") do not say the subject was dropped.
-_ALSO_IMPERATIVE = frozenset("let put hit set read shut bet cost hurt spread lay cut".split())
-_REPORTED_PAST = "|".join(sorted(IRREGULAR_PAST - _ALSO_IMPERATIVE))
+_REPORTED_PAST = "|".join(sorted(IRREGULAR_PAST - ALSO_IMPERATIVE))
 _PAST_OR_VERB_START = re.compile(
     r"^(" + _ADVERBS + r")((?:[a-z]+ed|" + _REPORTED_PAST + r"|"
     r"love|loving|been|am|have|need|want|hope|plan|can't|cannot|gonna|going|heading|"
@@ -164,33 +117,6 @@ def pronouns_for(name: str) -> Pronouns | None:
     first = name.split()[0] if name.split() else ""
     guess = str(_detector().get_gender(first)) if first.isalpha() else "unknown"
     return {"male": _HE, "female": _SHE}.get(guess)
-
-
-def conjugate(verb: str, *, any_verb: bool = False) -> str:
-    """The third-person singular of a base-form verb; any other word unchanged. With
-    ``any_verb`` (the word right after "I", which can only be its verb), a word not
-    known as a base form is conjugated too, unless it is a past form, a modal or an
-    adverb ("I daydream" → "daydreams", "I went" stays "went")."""
-    low = verb.casefold()
-    if low in _THIRD_PERSON:
-        return _THIRD_PERSON[low]
-    if low not in BASE_VERBS and not (any_verb and _maybe_base(low)):
-        return verb
-    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return verb + "es"
-    if low.endswith("y") and len(low) > 2 and low[-2] not in "aeiou":
-        return verb[:-1] + "ies"
-    return verb + "s"
-
-
-def _maybe_base(low: str) -> bool:
-    return (
-        low.isalpha()
-        and len(low) > 2
-        and low not in IRREGULAR_PAST
-        and low not in _NOT_A_VERB
-        and not low.endswith(("ed", "ing", "ly", "s"))
-    )
 
 
 class _Rewriter:
