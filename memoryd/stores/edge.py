@@ -20,7 +20,6 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import qdrant_edge as qe
@@ -37,8 +36,8 @@ from memoryd.memory.ports import (
     SparseVector,
     VectorPoint,
 )
+from memoryd.stores.edge_shards import OpenShard, close_shard, edge_errors
 from memoryd.stores.edge_translation import (
-    classify_edge_error,
     edge_config,
     edge_filter,
     edge_point,
@@ -50,40 +49,6 @@ logger = logging.getLogger(__name__)
 
 # Collection names become directory names: no separators, no "..", nothing hidden.
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
-
-
-class _Gate:
-    """Counts a shard's calls in flight so that closing it can wait for them."""
-
-    def __init__(self) -> None:
-        self._idle = threading.Condition()
-        self._calls = 0
-
-    @contextmanager
-    def call(self) -> Iterator[None]:
-        with self._idle:
-            self._calls += 1
-        try:
-            yield
-        finally:
-            with self._idle:
-                self._calls -= 1
-                if not self._calls:
-                    self._idle.notify_all()
-
-    def wait_idle(self) -> None:
-        with self._idle:
-            self._idle.wait_for(lambda: not self._calls)
-
-
-@dataclass(frozen=True, slots=True)
-class _OpenShard:
-    shard: qe.EdgeShard
-    dim: int
-    lexical: bool
-    #: One write at a time per shard (index creation, upserts, payload updates, deletes).
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    gate: _Gate = field(default_factory=_Gate)
 
 
 class QdrantEdgeStore:
@@ -107,7 +72,7 @@ class QdrantEdgeStore:
         self._last_flush = float("-inf")
         self._data_dir = Path(data_dir)
         self._page_size = page_size
-        self._shards: dict[str, _OpenShard] = {}
+        self._shards: dict[str, OpenShard] = {}
         self._lock = threading.Lock()
         self._closed = False
         # Only shards written since the last flush are flushed: a flush costs a few ms
@@ -120,11 +85,11 @@ class QdrantEdgeStore:
         """Create the collection's shard, or load it after a restart, and its keyword indexes."""
         if not _COLLECTION_NAME.fullmatch(spec.name):
             raise PermanentError(f"invalid collection name {spec.name!r}")
-        with self._lock, _edge_errors(f"ensure collection {spec.name!r}"):
+        with self._lock, edge_errors(f"ensure collection {spec.name!r}"):
             self._check_open()
             opened = self._shards.get(spec.name)
             if opened is None:
-                opened = _OpenShard(self._open_shard(spec), spec.dim, spec.lexical)
+                opened = OpenShard(self._open_shard(spec), spec.dim, spec.lexical)
                 self._shards[spec.name] = opened
             elif (opened.dim, opened.lexical) != (spec.dim, spec.lexical):
                 raise PermanentError(
@@ -273,14 +238,14 @@ class QdrantEdgeStore:
                 return
         self._flush_shards(dirty)
 
-    def _take_dirty(self) -> list[tuple[str, _OpenShard]]:
+    def _take_dirty(self) -> list[tuple[str, OpenShard]]:
         dirty = [(name, self._shards[name]) for name in sorted(self._dirty)]
         self._dirty.clear()
         return dirty
 
-    def _flush_shards(self, shards: Sequence[tuple[str, _OpenShard]]) -> None:
+    def _flush_shards(self, shards: Sequence[tuple[str, OpenShard]]) -> None:
         for name, opened in shards:
-            with opened.gate.call(), _edge_errors(f"flush {name!r}"):
+            with opened.gate.call(), edge_errors(f"flush {name!r}"):
                 opened.shard.flush()
 
     def _flush_periodically(self) -> None:
@@ -321,7 +286,7 @@ class QdrantEdgeStore:
         failed = []
         for name, opened in shards.items():
             opened.gate.wait_idle()  # calls that started before ``_closed`` was set
-            if not _close_shard(name, opened):
+            if not close_shard(name, opened):
                 failed.append(name)
         if failed:
             raise PermanentError(f"failed to close collections {failed}")
@@ -357,7 +322,7 @@ class QdrantEdgeStore:
                 raise PermanentError(f"unknown collection {collection!r}: ensure_collection first")
             if write:
                 self._dirty.add(collection)
-        with opened.gate.call(), _edge_errors(f"{doing} {collection!r}"):
+        with opened.gate.call(), edge_errors(f"{doing} {collection!r}"):
             # A close that began before the gate counted this call does not wait for it.
             self._check_open()
             if not write:
@@ -390,27 +355,6 @@ class QdrantEdgeStore:
     def _check_open(self) -> None:
         if self._closed:
             raise PermanentError("the edge store is closed")
-
-
-@contextmanager
-def _edge_errors(doing: str) -> Iterator[None]:
-    """Re-raise anything the binding throws as a ``MemorydError`` saying what was being done."""
-    try:
-        yield
-    except MemorydError:
-        raise
-    except Exception as exc:
-        raise classify_edge_error(exc)(f"qdrant-edge: {doing}: {exc}") from exc
-
-
-def _close_shard(name: str, opened: _OpenShard) -> bool:
-    try:
-        opened.shard.flush()
-        opened.shard.close()
-    except Exception:
-        logger.exception("closing edge collection failed", extra={"collection": name})
-        return False
-    return True
 
 
 def _vectors(with_vectors: bool) -> list[str] | bool:
