@@ -102,6 +102,25 @@ def test_batches_smaller_than_the_input_cover_every_text(offline: None) -> None:
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
+def _spin_setting(embedder: FastEmbedEmbedder) -> str | None:
+    options = embedder._model.model.model.get_session_options()
+    try:
+        return str(options.get_session_config_entry("session.intra_op.allow_spinning"))
+    except RuntimeError:  # never set: ONNX Runtime's default, which spins
+        return None
+
+
+def test_threads_do_not_spin_between_runs_unless_asked(
+    embedder: FastEmbedEmbedder, offline: None
+) -> None:
+    spinning = FastEmbedEmbedder(spin=True)
+
+    assert _spin_setting(embedder) == "0"
+    assert _spin_setting(spinning) is None
+    # The rebuilt session is the same model: same vectors as the spinning one.
+    np.testing.assert_allclose(embedder.embed(SENTENCES), spinning.embed(SENTENCES), atol=1e-6)
+
+
 def test_empty_input_gives_an_empty_matrix(embedder: FastEmbedEmbedder) -> None:
     assert embedder.embed([]).shape == (0, 384)
 
