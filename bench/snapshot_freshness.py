@@ -34,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memoryd.client import EventPublisher
+from memoryd.config import BatchSettings
 from memoryd.daemon.app import Daemon
 from memoryd.events import ContextSnapshot
 
@@ -264,7 +265,9 @@ def main() -> None:
     parser.add_argument("--transport", choices=sorted(TRANSPORTS), default="nats")
     parser.add_argument("--subscribe", choices=["wildcard", "per-user"], default="wildcard")
     parser.add_argument("--batch-max-wait-ms", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--concurrency", type=int, default=BatchSettings().concurrency, help="engine threads"
+    )
     parser.add_argument("--min-interval-ms", type=int, default=100)
     parser.add_argument("--drain-seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=7)

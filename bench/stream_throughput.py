@@ -4,7 +4,7 @@ an in-process daemon on the embedded default, beside the raw embedder measured i
     .venv/bin/python bench/stream_throughput.py [--events N] [--users 20]
         [--transport nats kafka]
         [--modes backlog live] [--batch-max-count 64] [--batch-max-wait-ms 50]
-        [--concurrency 2] [--no-snapshots]
+        [--concurrency 1] [--no-snapshots]
 
 Events are LoCoMo dev turns copied to ``--users`` users and interleaved. ``backlog``
 publishes them all first and times from when the started daemon consumes (after Kafka's
@@ -35,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from retrieve_latency import memorize_rate
 
+from memoryd.config import BatchSettings
 from memoryd.embedders.fastembed import FastEmbedEmbedder
 from memoryd.memory.extract import split_sentences
 
@@ -201,7 +202,9 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=modes, default=modes)
     parser.add_argument("--batch-max-count", type=int, default=64)
     parser.add_argument("--batch-max-wait-ms", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--concurrency", type=int, default=BatchSettings().concurrency, help="engine threads"
+    )
     parser.add_argument("--no-snapshots", action="store_true", help="snapshot.enabled=false")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()

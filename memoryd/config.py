@@ -208,7 +208,12 @@ class BatchSettings(Section):
     max_bytes: int = Field(1 << 20, ge=1, description="payload bytes per batch")
     max_wait_ms: int = Field(50, ge=0, description="how long a partial batch waits")
     max_event_bytes: int = Field(256 << 10, ge=1, description="larger events are dead-lettered")
-    concurrency: int = Field(2, ge=1, description="user batches memorised at once")
+    concurrency: int = Field(
+        1,
+        ge=1,
+        description="engine threads: batches (and snapshot builds) worked on at once; more "
+        "only pays when embedding is a remote call",
+    )
     retry_base_seconds: float = Field(0.5, gt=0, description="first retry delay (transient)")
     retry_max_seconds: float = Field(30.0, gt=0, description="retry delay cap")
     keepalive_seconds: float = Field(

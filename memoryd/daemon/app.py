@@ -6,6 +6,7 @@ stop fetching → memorise and ack what is buffered → publish pending snapshot
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, Us
 from memoryd.memory.ports import CategoryNamer, Filter
 from memoryd.memory.schema import USERS
 from memoryd.pipeline.delivery import Delivery, Pending
+from memoryd.pipeline.engine_threads import EngineThreads
 from memoryd.pipeline.ingest import IngestPipeline
 from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
@@ -74,8 +76,14 @@ class Daemon:
         self._close_engine = close_engine
         self._metrics = metrics or Metrics()
         self.transport, self.sink = build_transport(settings)
+        # Batches and snapshot builds take turns on the same few threads (see engine_threads).
+        self._engine_threads = EngineThreads(settings.batch.concurrency)
         self.snapshots = SnapshotCoalescer(
-            SnapshotBuilder(engine, settings.snapshot), self.sink, settings.snapshot, self._metrics
+            SnapshotBuilder(engine, settings.snapshot),
+            self.sink,
+            settings.snapshot,
+            self._metrics,
+            threads=self._engine_threads,
         )
         self.pipeline = IngestPipeline(
             engine,
@@ -84,6 +92,7 @@ class Daemon:
             transport=self.transport.name,
             dead_letters=self.transport,
             on_memorized=self._memorized,
+            threads=self._engine_threads,
         )
         self.evolution = EvolutionService(
             engine,
@@ -156,6 +165,11 @@ class Daemon:
         self._keepalive = asyncio.create_task(
             self.pipeline.keep_alive(self.settings.batch.keepalive_seconds)
         )
+        # What exists now (the model, the tokenizer, the libraries) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it.
+        # Those walks stopped the event loop and every worker for up to 170 ms at a time.
+        gc.collect()
+        gc.freeze()
         log.info(
             "memoryd started",
             extra={
@@ -224,8 +238,10 @@ class Daemon:
                 await step()
             except Exception:
                 log.exception("shutdown step failed", extra={"step": step.__qualname__})
+        await self._engine_threads.close()
         if self._close_engine:
             await asyncio.to_thread(self._engine.close)
+        gc.unfreeze()  # a daemon stopped in a longer-lived process: its objects can go
         log.info(
             "memoryd stopped", extra={**self.pipeline.counts, "snapshots": self.snapshots.published}
         )

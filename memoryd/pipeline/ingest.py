@@ -24,6 +24,7 @@ from memoryd.memory.models import MemorizeResult
 from memoryd.pipeline.batcher import Group, UserBatcher
 from memoryd.pipeline.dead_letters import MAX_ATTEMPTS_UNEXPECTED, DeadLetterSink
 from memoryd.pipeline.delivery import Delivery, Pending
+from memoryd.pipeline.engine_threads import EngineThreads
 from memoryd.telemetry.metrics import Metrics
 from memoryd.telemetry.tracing import parent_context
 
@@ -46,8 +47,12 @@ class IngestPipeline:
         transport: str,
         dead_letters: DeadLetterSink,
         on_memorized: MemorizedHook | None = None,
+        threads: EngineThreads | None = None,
     ):
+        """``threads``: where batches are memorised (shared with snapshot builds in the
+        daemon); by default a pool of its own with ``settings.concurrency`` threads."""
         self.engine = engine
+        self.threads = threads or EngineThreads(settings.concurrency)
         self.settings = settings
         self.metrics = metrics
         self.transport = transport
@@ -175,9 +180,9 @@ class IngestPipeline:
             async with contextlib.AsyncExitStack() as locks:
                 for user_id in sorted(group):  # one order everywhere: no lock cycles
                     await locks.enter_async_context(self.user_lock(user_id))
-                # to_thread copies the context, so the engine's spans nest under this one.
+                # The context is copied, so the engine's spans nest under this one.
                 batches = {user_id: [p.event for p in batch] for user_id, batch in group.items()}
-                results = await asyncio.to_thread(self.engine.memorize_users, batches)
+                results = await self.threads.run(self.engine.memorize_users, batches)
         except TransientError as exc:
             await self._retry(pendings, exc)
             return

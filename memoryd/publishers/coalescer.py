@@ -18,6 +18,7 @@ from opentelemetry import trace
 
 from memoryd.config import SnapshotSettings
 from memoryd.events import SnapshotChange, SnapshotTrigger
+from memoryd.pipeline.engine_threads import EngineThreads
 from memoryd.pipeline.transport import SnapshotSink
 from memoryd.publishers.snapshot import SnapshotBuilder
 from memoryd.telemetry.metrics import Metrics
@@ -55,8 +56,12 @@ class SnapshotCoalescer:
         sink: SnapshotSink,
         settings: SnapshotSettings,
         metrics: Metrics,
+        threads: EngineThreads | None = None,
     ):
+        """``threads``: where snapshots are built (the daemon's engine threads); by default
+        a thread of the default executor per build."""
         self.builder = builder
+        self.threads = threads
         self.sink = sink
         self.settings = settings
         self.metrics = metrics
@@ -217,7 +222,8 @@ class SnapshotCoalescer:
         # published for the user meanwhile (a DELETE it served, a handover).
         latest = await self.sink.latest(user_id)
         state.version = max(state.version or 0, latest.version if latest else 0)
-        snapshot = await asyncio.to_thread(
+        run = self.threads.run if self.threads is not None else asyncio.to_thread
+        snapshot = await run(
             self.builder.build,
             user_id,
             version=state.version + 1,
