@@ -50,6 +50,8 @@ def role(value: str) -> str | None:
     if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
         return None
     head = words[-1].casefold()
+    if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
+        return None  # "an Austin resident" says where someone lives, not their job
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
         "list", "wrist", "twist", "artist-in-residence"
     )

@@ -24,15 +24,16 @@ _INITIALISM = re.compile(r"(?:\b[A-Za-z]{1,2}\.){2,}$")
 _BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)\s+(?=([\"'(\[]?[A-Za-z0-9]))|\n+")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
 
-_DISCOURSE = re.compile(
-    r"^(?:(?:oh|ah|aw|ooh|um|umm|uh|hmm|well|so|anyway|anyways|honestly|actually|btw|"
+_MARKER = (
+    r"(?:oh|ah|aw|ooh|um|umm|uh|hmm|well|so|anyway|anyways|honestly|actually|btw|"
     r"by the way|haha+|hah|lol|lmao|omg|wow|yay|yeah|yep|yes|nope|no|ok|okay|alright|"
     r"hey|hi|hello|guess what|you know what|fun fact|quick update|update|news|big news|"
     r"good news|great news|exciting news|some news|so yeah|oh and|and guess what|"
     r"oh by the way|funny enough|believe it or not|long story short|fyi|psa)"
-    r"\s*[,:!.\-–—]+\s*)+",
-    re.I,
 )
+# Markers in a row may share one comma ("ok so big news, ..."); the run must end in
+# punctuation, so "No news is good news" keeps its words.
+_DISCOURSE = re.compile(rf"^(?:{_MARKER}(?:\s+{_MARKER})*\s*[,:!.\-–—]+\s*)+", re.I)
 # "Big news:", "Life update:" and the like: a short lead-in that announces, before a full
 # clause. Not one that says what follows is ("Next target: a half marathon"), nor whose
 # ("My plan:"): those belong to the sentence.
