@@ -179,6 +179,9 @@ class OfflineExtractor:
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
             said = drop_discourse_markers(said)
+            # A sentence starts with a capital, whoever typed it: "ken got poached by
+            # Lockheed" names Ken.
+            said = said[:1].upper() + said[1:]
             sentence = resolve_pronoun(said, antecedent)
             antecedent = last_person(sentence, speaker) or antecedent
             stated = statement_of(sentence)

@@ -23,7 +23,7 @@ _STOP = (
     r"anymore|again|too|instead|though|although|until|till|during|by|or|if|than|then|"
     r"already|still|finally|officially|full-time|part-time|back|over|here|there|and|"
     r"around|about|near|all|every|each|which|that|just|really|actually|soon|done|over|"
-    r"complete|completed|finished|went|was|is"
+    r"complete|completed|finished|went|was|is|lol|lmao|haha\w*|tbh|btw|omg|imo|ngl|rn"
 )
 VALUE_STOP = _STOP
 _TOKEN = r"(?:(?-i:St|Mt|Ft|Dr)\.|[\w&'’.-]*\w[\w&'’.-]*(?<!\.))"
@@ -260,7 +260,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now |officially |finally )*(?:an? )?(?:proud |new )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:residents?|local|locals)\b", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:settled|unpacked|moved) (?:in|into) (?:[\w'’]+ ){{0,2}}new {_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:an? )?(?:proud )?residents? of {VALUE}", "place"),  # noqa: E501
-    _frame("residence", rf"^{_POSS} (?:new )?(?:home|address|place) is (?:now )?(?:in )?{VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_POSS} (?:new )?(?:home|address|place) is (?:now )?(?:(?:a|an|the) (?:[a-z-]+ ){{0,3}}{_HOME} )?(?:in |near |outside )?(?!(?:a|an|the|where|what|how|not)\b){VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:no longer|doesn't|does not) (?:lives?|live) in {VALUE}", "place", ends=True),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:moved|has moved|moved away|moved out) (?:away )?from {VALUE}", "place", ends=True),  # noqa: E501
     # employer
@@ -272,6 +272,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}got {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}(?= and (?:accepted|took|signed))", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:starts|is starting|started|begins|is beginning) (?:at|with) {VALUE}", "company"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|are) {_ADV2}(?:settling in|getting settled in|getting settled|onboarding|ramping up|finding (?:his|her|their) feet) (?:at|with) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_POSS} last day (?:at|with) {VALUE}", "org", ends=True),
     _frame("employer", rf"^{_ADV}(?:wrapped up|finished|completed|survived|started|is in|had|just had|is finishing) {_ART}(?:first|second|third|1st) (?:week|day|month|shift) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
@@ -363,6 +364,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main )?(?:training |fitness |running |race )?goal (?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) {_ADV2}(?:deep |knee-deep |well |heavily |fully )?(?:into|in the middle of) (?:the )?training for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun )?(?:going|to go) by (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -391,6 +394,11 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:at|with) {VALUE}", "org"),
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
-    _frame("residence", _OWNER + rf"new {_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
+    _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
+    _frame("relationship", _OWNER + r"divorce (?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|done)\b", "any", fixed="divorced"),  # noqa: E501
     _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
+    # "Daniel's girlfriend Sophie": a partner named says where the relationship stands.
+    _frame("relationship", _OWNER + r"(?:girlfriend|boyfriend) (?=(?-i:[A-Z]))", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", _OWNER + r"(?:fianc[eé]e?) (?=(?-i:[A-Z]))", "any", fixed="engaged"),  # noqa: E501
+    _frame("relationship", _OWNER + r"(?:wife|husband) (?=(?-i:[A-Z]))", "any", fixed="married"),
 )

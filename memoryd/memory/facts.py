@@ -347,6 +347,6 @@ def _possessed(clause: str) -> Iterator[Fact]:
     flat in Setagaya". The possessor must be a name, not a relative ("Robin's son's")."""
     for frame in POSSESSED:
         for match in frame.pattern.finditer(clause):
-            value = checked(frame, match.groupdict().get("value") or "")
+            value = frame.fixed or checked(frame, match.groupdict().get("value") or "")
             if value:
                 yield Fact(norm(match["name"]), frame.attribute, canonical(value), value)

@@ -64,7 +64,15 @@ _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.I)
 _OWN_FRAGMENT = re.compile(
     r"^(?:last|first|new|final|next|current|big|main)\s+(?:day|week|shift|job|role|position|"
     r"car|place|apartment|flat|house|address|manager|boss|team|school|class|semester|target|"
-    r"goal|race|project|challenge|chapter|adventure|home|city)\b",
+    r"goal|race|project|challenge|chapter|adventure|home|city)\b|"
+    # "Home is a small flat in Leeds", not "Home is where the heart is"
+    r"^home\s+(?:is|was|has been)\s+(?:now\s+)?(?:(?:a|an|the|in|near)\s|(?-i:[A-Z]))",
+    re.I,
+)
+# "The divorce was finalized": in the speaker's own turn, the life event is theirs.
+_THE_OWN_EVENT = re.compile(
+    r"^the\s+(?=(?:divorce|separation|engagement|wedding|move|relocation|promotion|adoption)"
+    r"\s+(?:is|was|got|has been|went|came)\b)",
     re.I,
 )
 # "my boyfriend Jake and I", "my wife and I": the speaker is half of a plural subject.
@@ -374,6 +382,8 @@ def _without_subject(sentence: str, speaker: str) -> str:
         return f"{speaker} is {lowered}"
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
         return f"{speaker}'s {lowered}"
+    if own_event := _THE_OWN_EVENT.match(sentence):
+        return f"{speaker}'s {sentence[own_event.end() :]}"
     first = sentence.split()[0].casefold() if sentence.split() else ""
     body = sentence[0].lower() + sentence[1:] if first in _LOWERABLE else sentence
     return f"According to {speaker}, {body}"

@@ -212,3 +212,21 @@ def test_a_date_after_a_preposition_of_the_sentence_keeps_it() -> None:
         [_event("I'm a student at Howard University, class of next year.")]
     )
     assert cand.text == "Caroline is a student at Howard University, class of 2024."
+
+
+def test_the_speakers_own_home_and_life_events_and_a_capital_to_start() -> None:
+    assert _texts("Home is a small flat in Leeds.", "Kofi") == [
+        "Kofi's home is a small flat in Leeds."
+    ]
+    assert _texts("The divorce was finalized in April.", "Maria")[0].startswith(
+        "Maria's divorce was finalized"
+    )
+    # A saying is not the speaker's home.
+    assert not any("Sam's home" in t for t in _texts("Home is where the heart is, right.", "Sam"))
+    # Markers in a row sharing one comma go; a lower-case sentence gets its capital.
+    assert _texts(
+        "ok so big news, the movers came tuesday and i'm an Austin resident now", "Priya"
+    )[0].startswith("The movers came tuesday and Priya is")
+    assert _texts("ken got poached by Lockheed, he starts monday", "Grace")[0].startswith(
+        "According to Grace, Ken got poached"
+    )

@@ -14,6 +14,7 @@ import pytest
 from memoryd.embedders.fastembed import FastEmbedEmbedder
 from memoryd.embedders.lexical import Bm25Encoder
 from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.facts import Fact, facts_of
 from memoryd.memory.models import Item
 from memoryd.memory.schema import ITEMS, item_from
 from memoryd.memory.settings import MemorySettings
@@ -224,3 +225,25 @@ def test_a_pronoun_means_the_speaker_unless_someone_of_its_gender_was_named() ->
         ("ben", "employer", "google"),
     }
     assert facts_of("Ben lives with Ben's brother and he works at Google.") == []
+
+
+def test_everyday_announcements_close_the_older_fact(engine: MemoryEngine) -> None:
+    engine.memorize([event("e1", "I'm married to Greg, we met in college.", 0, speaker="Maria")])
+    engine.memorize([event("e2", "My husband Ken works for Boeing as an engineer.", 0, user="u-2")])
+    divorce = engine.memorize(
+        [event("e3", "The divorce was finalized in April. I'm okay.", 120, speaker="Maria")]
+    )
+    poached = engine.memorize(
+        [event("e4", "ken got poached by Lockheed lol, boeing didnt even counter", 90, user="u-2")]
+    )
+    assert [(c.attribute, c.to) for c in divorce.changes] == [("relationship", "divorced")]
+    assert [(c.subject, c.attribute, c.to) for c in poached.changes] == [
+        ("ken", "employer", "Lockheed")
+    ]
+
+
+def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> None:
+    assert facts_of("Priya is officially an Austin resident now.") == [
+        Fact("priya", "residence", "austin", "Austin")
+    ]
+    assert facts_of("Sam and their family are dog people now.") == []
