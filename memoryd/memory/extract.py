@@ -123,6 +123,25 @@ def memorability(sentence: str) -> float:
     return max(score, 0.0)
 
 
+# Advice and cheering addressed to the listener ("Keep going and never give up!", "Believe
+# in yourself, Jon!", "Don't forget to take breaks"): an imperative with nothing of the
+# speaker's in it. Not "Love the blue vase!" (the speaker's "I" left out): verbs of liking,
+# hoping and thinking open such statements, and are not taken as imperatives.
+_IMPERATIVE = re.compile(
+    r"^(?:(?:just|please|so|and|now)\s+)?(?:don't|do not|dont|never|always|"
+    r"keep|stay|take|try|remember|believe|give|go|push|hang|trust|focus|enjoy|make|be|"
+    r"check|hold|stick|treat|follow|chase|embrace|celebrate|rest|relax|breathe|reach|"
+    r"let's|lets)\b",
+    re.I,
+)
+_SPEAKERS_OWN = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|our|us)\b", re.I)
+
+
+def advises(sentence: str) -> bool:
+    """Whether ``sentence`` tells the listener what to do instead of saying something."""
+    return bool(_IMPERATIVE.match(sentence.strip())) and not _SPEAKERS_OWN.search(sentence)
+
+
 def asks(sentence: str) -> bool:
     """Whether ``sentence`` asks something of the listener instead of saying something."""
     return sentence.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(sentence.strip()))
@@ -185,7 +204,7 @@ class OfflineExtractor:
             sentence = resolve_pronoun(said, antecedent)
             antecedent = last_person(sentence, speaker) or antecedent
             stated = statement_of(sentence)
-            if stated is not None:
+            if stated is not None and not advises(stated):
                 sentences.append((statement_of(said) or stated, stated))
         scored = [(self._score(said, speaker), s) for said, s in sentences]
         kept = [(i, score, s) for i, (score, s) in enumerate(scored) if score >= self.min_score]

@@ -399,6 +399,6 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
     # "Daniel's girlfriend Sophie": a partner named says where the relationship stands.
     _frame("relationship", _OWNER + r"(?:girlfriend|boyfriend) (?=(?-i:[A-Z]))", "any", fixed="in a relationship"),  # noqa: E501
-    _frame("relationship", _OWNER + r"(?:fianc[eé]e?) (?=(?-i:[A-Z]))", "any", fixed="engaged"),  # noqa: E501
+    _frame("relationship", _OWNER + r"(?:fianc[eé]e?) (?=(?-i:[A-Z]))", "any", fixed="engaged"),
     _frame("relationship", _OWNER + r"(?:wife|husband) (?=(?-i:[A-Z]))", "any", fixed="married"),
 )

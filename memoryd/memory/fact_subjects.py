@@ -39,6 +39,7 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Priya's sister Anna" is Anna; "Priya's sister" is that sister.
     (re.compile(rf"^(?P<owner>{_NAME})(?:'s|’s) (?P<rel>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)(?: (?P<name>{_NAME}))?(?=\s)"), "relation"),  # noqa: E501
     (re.compile(rf"^(?P<name>{_NAME}) and (?:his|her|their) (?:new )?{_COMPANY}(?=\s)"), "name"),
+    (re.compile(rf"^(?P<name>{_NAME}) and others(?=\s)"), "name"),
     (re.compile(rf"^(?P<name>{_NAME}) and (?P<other>{_NAME})(?=\s)"), "pair"),
     (re.compile(rf"^(?:he|she|they|He|She|They)(?: and (?:his|her|their) {_COMPANY})?(?=\s)"), "inherit"),  # noqa: E501
     (re.compile(rf"^(?P<name>{_NAME})(?=\s|['’]s\s)"), "name"),

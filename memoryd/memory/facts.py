@@ -53,7 +53,7 @@ class Fact:
 _CLAUSE = re.compile(
     r"\s*(?:;|:|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
     r"\s(?:and|but|so|then|while|whereas|plus)\s"
-    r"(?=(?!(?:his|her|their|the|a|an|its|my|our|accepted|took|signed)\b)[a-z]))\s*"
+    r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed)\b)[a-z]))\s*"
 )
 _JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
 _INNER = re.compile(

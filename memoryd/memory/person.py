@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import gender_guesser.detector as gender_detector
 
+from memoryd.memory.fact_frames import ROLE_HEADS
 from memoryd.memory.verbs import ALSO_IMPERATIVE, BASE_VERBS, IRREGULAR_PAST, conjugate
 
 _MODAL = re.compile(
@@ -91,7 +92,15 @@ _I_VERB = re.compile(r"^(\s*" + _ADVERBS + r")([a-z']+)\b")
 _WE = re.compile(r"\b[Ww]e(?:'re|'ve|'ll|'d)?\b")
 _COUPLE = re.compile(
     r"\b(?:married|engaged|divorced|wedding|honeymoon|broke up|split up|separated|dating|"
-    r"anniversary|tied the knot|eloped)\b",
+    r"anniversary|tied the knot|eloped|together|met someone|seeing each other)\b",
+    re.I,
+)
+# Where "we" is the speaker's household: family, a home, a move.
+_HOUSEHOLD = re.compile(
+    r"\b(?:famil(?:y|ies)|kids?|children|sons?|daughters?|baby|babies|parents|mom|mum|dad|"
+    r"husband|wife|home|house|apartment|flat|place|neighbou?rhood|town|city|moved?|moving|"
+    r"relocat\w*|live[sd]?|living|settled|packed|unpack\w*|lease|rent\w*|bought|sold|"
+    r"adopt\w*|dog|cat|pets?|holidays?|vacation|trip|dinner|christmas|thanksgiving)\b",
     re.I,
 )
 # Words that may open a sentence in lower case when it is reported ("According to X, the").
@@ -136,9 +145,13 @@ class _Rewriter:
         self.named = False
         self.we_named = False
         self.plural = bool(_WE.search(sentence))
-        company = "partner" if _COUPLE.search(sentence) else "family"
         own = self.pronouns.possessive if self.pronouns else "their"
-        self.group = f"{speaker} and {own} {company}"
+        if _COUPLE.search(sentence):
+            self.group = f"{speaker} and {own} partner"
+        elif _HOUSEHOLD.search(sentence):
+            self.group = f"{speaker} and {own} family"
+        else:  # "we went biking", "we can do this": who else is not said
+            self.group = f"{speaker} and others"
 
     def _subject(self) -> str:
         if self.named and self.pronouns:
@@ -189,8 +202,8 @@ class _Rewriter:
         if not self.named:
             subject = self.group
         elif self.pronouns and not self.we_named:
-            own = self.pronouns.possessive
-            subject = f"{self.pronouns.subject} and {own} {self.group.rsplit(' ', 1)[-1]}"
+            company = self.group[len(self.speaker) + len(" and ") :]
+            subject = f"{self.pronouns.subject} and {company}"
         else:
             subject = "they"
         self.named = self.we_named = True
@@ -273,10 +286,36 @@ _NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)?\b|^(?
 _LEADING_PRONOUN = re.compile(r"^(?P<pronoun>He|She|His|Her)(?P<verb>'s|’s)?\b")
 
 
+# A name the speaker addresses ("Thanks, Melanie!", "Hey Jon", "Melanie, look", "...,
+# Jon!"): the listener, whom a later "she" or "he" does not mean.
+_VOCATIVE = re.compile(
+    r"(?:^|[,;]\s*|\b(?:hi|hey|hello|hiya|thanks|thank you|thx|congrats|congratulations|yo|"
+    r"dear|bye|cheers|sorry|go|love you|miss you|morning|night)\b,?\s+)"
+    r"(?-i:[A-Z])[a-z]+(?=\s*(?:[,!?.;:]|\s[-–—]\s|$))",
+    re.I,
+)
+
+
+_GREETINGS = ("hi", "hey", "hello", "hiya", "thanks", "congrats", "yo", "dear", "sorry", "wow")
+
+
+def addressed(sentence: str) -> set[int]:
+    """Where the names the speaker addresses in ``sentence`` start."""
+    return {
+        m.end() - len(m.group(0).split()[-1].lstrip(",;")) for m in _VOCATIVE.finditer(sentence)
+    }
+
+
 def last_person(sentence: str, speaker: str) -> str | None:
-    """The last person other than the speaker named in ``sentence``, by given name."""
+    """The last person other than the speaker named in ``sentence``, by given name; not
+    one the speaker only addresses."""
     own = speaker.split()[0].casefold() if speaker.split() else ""
-    names = [m.group(0) for m in _NAMED.finditer(sentence) if m.group(0).casefold() != own]
+    listener = addressed(sentence)
+    names = [
+        m.group(0)
+        for m in _NAMED.finditer(sentence)
+        if m.group(0).casefold() not in (own, *_GREETINGS) and m.start() not in listener
+    ]
     return next((n for n in reversed(names) if is_first_name(n.split("-")[0])), None)
 
 
@@ -300,10 +339,28 @@ def resolve_pronoun(sentence: str, antecedent: str | None) -> str:
     return f"{antecedent}{rest}"
 
 
+# "Been a long road", "Been a crazy week": what dropped its subject is "it", not the
+# speaker; "Been a nurse for ten years" is the speaker (a role follows).
+_BEEN_A = re.compile(
+    r"^(?:(?:honestly|really|just|so)\s+)?been\s+(?:such\s+|quite\s+)?an?\s+(?P<np>[^,.!?;]*)", re.I
+)
+
+
+def _it_has_been(sentence: str) -> str | None:
+    match = _BEEN_A.match(sentence)
+    if match is None or any(w.casefold() in ROLE_HEADS for w in match["np"].split()[:4]):
+        return None
+    return "It has " + sentence[match.start() :][0].lower() + sentence[match.start() + 1 :]
+
+
 def third_person(sentence: str, speaker: str) -> str:
     """Rewrite a first-person sentence about ``speaker`` so it names them."""
     if (intro := _introduction(sentence, speaker)) is not None:
         return intro
+    if (it := _it_has_been(sentence)) is not None:
+        if not _FIRST_PERSON.search(it):
+            return f"According to {speaker}, {it[0].lower()}{it[1:]}"
+        return _rewrite(it, speaker, _Rewriter(it, speaker))
     if not _FIRST_PERSON.search(sentence):
         return _without_subject(sentence, speaker)
     rewriter = _Rewriter(sentence, speaker)

@@ -73,9 +73,16 @@ def split_sentences(content: str) -> list[str]:
     return [s.strip() for s in sentences if s.strip()]
 
 
+# "[shares a photo of a dog]", "[laughs]": what the chat client or the transcript adds
+# about the turn, in square brackets; not something the speaker said.
+_STAGE_DIRECTION = re.compile(r"\s*\[[^\[\]]{1,300}\]")
+
+
 def clean_text(text: str) -> str:
-    """``text`` without control characters and with runs of spaces collapsed."""
-    return re.sub(r"[ \t]{2,}", " ", _CONTROL.sub(" ", text)).strip()
+    """``text`` without control characters or bracketed stage directions, and with runs
+    of spaces collapsed."""
+    text = _STAGE_DIRECTION.sub(" ", _CONTROL.sub(" ", text))
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def drop_discourse_markers(sentence: str) -> str:

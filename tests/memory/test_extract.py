@@ -230,3 +230,31 @@ def test_the_speakers_own_home_and_life_events_and_a_capital_to_start() -> None:
     assert _texts("ken got poached by Lockheed, he starts monday", "Grace")[0].startswith(
         "According to Grace, Ken got poached"
     )
+
+
+def test_what_a_reader_of_chat_transcripts_would_leave_out_or_fix() -> None:
+    # The name the speaker addresses is the listener, not whom a later "She" means.
+    necklace = _texts(
+        "Thanks, Melanie! This necklace is from my grandma. She gave it to me when I was young.",
+        "Caroline",
+    )
+    assert not any("Melanie" in t for t in necklace)
+    # A stage direction is not speech; advice to the listener is not a memory.
+    assert _texts("I opened my studio! [shares a photo of a dance studio]", "Jon") == [
+        "Jon opened Jon's studio!"
+    ]
+    assert _texts("Believe in yourself, Jon! Keep going and never give up!", "Gina") == []
+    # "Been a long road" dropped "It", not the speaker; a role after "been" is the speaker.
+    assert third_person("Been a long road, but I'm proud of how far I've come.", "Caroline") == (
+        "It has been a long road, but Caroline is proud of how far she has come."
+    )
+    assert third_person("Been a nurse for ten years.", "Caroline") == (
+        "Caroline has been a nurse for ten years."
+    )
+    # "We" is the household only where the sentence is about one.
+    assert third_person("We went biking with the gang.", "Caroline").startswith(
+        "Caroline and others went biking"
+    )
+    assert third_person("We moved to Austin last month.", "Caroline").startswith(
+        "Caroline and her family moved to Austin"
+    )
