@@ -12,7 +12,7 @@ from typing import Protocol
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
 from memoryd.memory.facts import facts_of
-from memoryd.memory.person import last_person, resolve_pronoun, third_person
+from memoryd.memory.person import last_person, resolve_pronoun, third_person, without_address
 from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
@@ -197,7 +197,7 @@ class OfflineExtractor:
         sentences: list[tuple[str, str]] = []
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
-            said = drop_discourse_markers(said)
+            said = without_address(drop_discourse_markers(said))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             said = said[:1].upper() + said[1:]

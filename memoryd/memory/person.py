@@ -37,9 +37,10 @@ _COORDINATED = re.compile(
 _REPORTED_PAST = "|".join(sorted(IRREGULAR_PAST - ALSO_IMPERATIVE))
 _PAST_OR_VERB_START = re.compile(
     r"^(" + _ADVERBS + r")((?:[a-z]+ed|" + _REPORTED_PAST + r"|"
-    r"love|loving|been|am|have|need|want|hope|plan|can't|cannot|gonna|going|heading|"
+    r"love|loving|been|am|have|need|want|hope|wish|plan|can't|cannot|gonna|going|heading|"
     r"thinking|working|trying|planning|studying|training|writing|taking|looking|learning|"
-    r"getting|starting|moving|living|doing|making|reading|teaching|building)\b)",
+    r"getting|starting|moving|living|doing|making|reading|teaching|building)\b)"
+    r"(?!\s+me\b)",  # not "Wish me luck": a request of the listener
     re.I,
 )
 _FIRST_PERSON = re.compile(
@@ -54,6 +55,16 @@ _FIRST_PERSON = re.compile(
 _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s+\w|"
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b",
+    re.I,
+)
+# "So proud of you!", "Glad you made it", "Super excited for the trip": how the speaker
+# feels, with "I'm" left out.
+_FEELING_FRAGMENT = re.compile(
+    r"^(?:(?:so|really|very|super|too|just|truly|totally|beyond|pretty|kinda|quite)\s+)*"
+    r"(?:proud|glad|happy|excited|sorry|thrilled|grateful|thankful|stoked|pumped|nervous|"
+    r"worried|sad|tired|exhausted|busy|ready|lucky|blessed|honou?red|relieved|curious|"
+    r"jealous|bummed|psyched|scared|anxious|overwhelmed|delighted|touched|impressed)"
+    r"(?=\s+(?:of|for|to|that|about|with|you|we|i|it|this|and|at|in|on|by)\b|\s*[,!.?]*$)",
     re.I,
 )
 _ING_FRAGMENT = re.compile(
@@ -92,7 +103,8 @@ _I_VERB = re.compile(r"^(\s*" + _ADVERBS + r")([a-z']+)\b")
 _WE = re.compile(r"\b[Ww]e(?:'re|'ve|'ll|'d)?\b")
 _COUPLE = re.compile(
     r"\b(?:married|engaged|divorced|wedding|honeymoon|broke up|split up|separated|dating|"
-    r"anniversary|tied the knot|eloped|together|met someone|seeing each other)\b",
+    r"anniversary|tied the knot|eloped|been together|together (?:since|for)|met someone|"
+    r"seeing each other)\b",
     re.I,
 )
 # Where "we" is the speaker's household: family, a home, a move.
@@ -306,6 +318,40 @@ def addressed(sentence: str) -> set[int]:
     }
 
 
+# "Jon, I'll ...", "Melanie, that's ...": a name before what is said to its bearer (not
+# "Paris, the city of light, was lovely").
+_LEADING_ADDRESS = re.compile(
+    r"^(?P<name>(?-i:[A-Z])[a-z]+)\s*[,!]\s+(?=(?:i|i'm|i've|i'll|i'd|we|we're|we've|you|"
+    r"you're|you've|your|that|that's|this|it|it's|thanks|thank|congrats|so|how|what|please|"
+    r"let's|don't|glad|sure|wow|hope|can|could|would|will|did|do|are|have|just|yes|yeah|"
+    r"ok|okay|sounds|looks|guess)\b)",
+    re.I,
+)
+_TRAILING_ADDRESS = re.compile(
+    r"(?P<before>\w+),\s*(?P<name>(?-i:[A-Z])[a-z]+)\s*(?P<end>[.!?]*)\s*$"
+)
+# "my friend, Sara.": a name after one of these is who they are, not the listener.
+_APPOSED = frozenset(
+    "friend friends sister brother mom mum dad mother father boss partner wife husband son "
+    "daughter cousin aunt uncle neighbor neighbour colleague coworker roommate named called "
+    "girlfriend boyfriend fiance fiancee teacher coach manager".split()
+)
+
+
+def without_address(sentence: str) -> str:
+    """``sentence`` without the name of the listener it opens or ends with ("Jon, I'll
+    watch your routine!", "… with my business, Jon."): who is spoken to is not part of
+    what is said."""
+    lead = _LEADING_ADDRESS.match(sentence)
+    if lead and is_first_name(lead["name"]):
+        rest = sentence[lead.end() :]
+        sentence = rest[:1].upper() + rest[1:]
+    tail = _TRAILING_ADDRESS.search(sentence)
+    if tail and is_first_name(tail["name"]) and tail["before"].casefold() not in _APPOSED:
+        sentence = sentence[: tail.start("before") + len(tail["before"])] + (tail["end"] or ".")
+    return sentence
+
+
 def last_person(sentence: str, speaker: str) -> str | None:
     """The last person other than the speaker named in ``sentence``, by given name; not
     one the speaker only addresses."""
@@ -435,8 +481,8 @@ def _without_subject(sentence: str, speaker: str) -> str:
     lowered = sentence[0].lower() + sentence[1:]
     if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
         return f"{speaker} is {lowered}"  # "Now training for a half marathon!"
-    if _NOUN_FRAGMENT.match(sentence):  # "Officially a Denver resident!"
-        return f"{speaker} is {lowered}"
+    if _NOUN_FRAGMENT.match(sentence) or _FEELING_FRAGMENT.match(sentence):
+        return f"{speaker} is {lowered}"  # "Officially a Denver resident!", "So proud of you!"
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
         return f"{speaker}'s {lowered}"
     if own_event := _THE_OWN_EVENT.match(sentence):

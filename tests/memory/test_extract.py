@@ -258,3 +258,23 @@ def test_what_a_reader_of_chat_transcripts_would_leave_out_or_fix() -> None:
     assert third_person("We moved to Austin last month.", "Caroline").startswith(
         "Caroline and her family moved to Austin"
     )
+
+
+def test_the_listeners_name_and_a_left_out_im() -> None:
+    assert _texts("Yeah, Jon, I'll watch your routine!", "Gina") == [
+        "Gina will watch your routine!"
+    ]
+    assert _texts("I've had some tough times with my business, Jon.", "Gina") == [
+        "Gina has had some tough times with Gina's business."
+    ]
+    # Not a listener: an apposition, a place.
+    assert (
+        third_person("I went with my friend, Sara.", "Gina")
+        == "Gina went with Gina's friend, Sara."
+    )
+    assert (
+        "Paris, the city of light"
+        in _texts("Paris, the city of light, was lovely for me.", "Gina")[0]
+    )
+    assert third_person("So proud of you!", "Gina") == "Gina is so proud of you!"
+    assert not third_person("Happy birthday!", "Gina").startswith("Gina is")
