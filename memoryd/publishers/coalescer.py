@@ -222,7 +222,8 @@ class SnapshotCoalescer:
         # published for the user meanwhile (a DELETE it served, a handover).
         latest = await self.sink.latest(user_id)
         state.version = max(state.version or 0, latest.version if latest else 0)
-        run = self.threads.run if self.threads is not None else asyncio.to_thread
+        # Ahead of waiting batches: the batch this follows is memorised already.
+        run = self.threads.run_first if self.threads is not None else asyncio.to_thread
         snapshot = await run(
             self.builder.build,
             user_id,

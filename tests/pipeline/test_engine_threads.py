@@ -81,3 +81,42 @@ def test_close_waits_for_the_call_in_flight() -> None:
 def test_at_least_one_thread() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         EngineThreads(0)
+
+
+def test_a_call_made_first_goes_before_the_calls_waiting_in_turn() -> None:
+    pool, order = EngineThreads(1), []
+
+    def work(name: str) -> None:
+        time.sleep(0.02)
+        order.append(name)
+
+    async def scenario() -> None:
+        busy = asyncio.ensure_future(pool.run(work, "in flight"))
+        await asyncio.sleep(0.005)
+        batches = [asyncio.ensure_future(pool.run(work, f"batch {i}")) for i in (1, 2)]
+        await asyncio.sleep(0)
+        build = asyncio.ensure_future(pool.run_first(work, "build"))
+        await asyncio.gather(busy, *batches, build)
+        await pool.close()
+
+    asyncio.run(scenario())
+
+    assert order == ["in flight", "build", "batch 1", "batch 2"]
+
+
+def test_a_cancelled_waiter_does_not_keep_the_thread() -> None:
+    pool, overlap = EngineThreads(1), Overlap()
+
+    async def scenario() -> str:
+        busy = asyncio.ensure_future(pool.run(overlap.work, 0.05))
+        await asyncio.sleep(0.005)
+        gone = asyncio.ensure_future(pool.run(overlap.work, 0.01))
+        await asyncio.sleep(0)
+        gone.cancel()
+        await busy
+        try:
+            return await asyncio.wait_for(pool.run(overlap.work, 0.0), timeout=2)
+        finally:
+            await pool.close()
+
+    assert asyncio.run(scenario()) == "memoryd-engine_0"
