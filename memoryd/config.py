@@ -212,7 +212,8 @@ class BatchSettings(Section):
         1,
         ge=1,
         description="engine threads: batches (and snapshot builds) worked on at once; more "
-        "only pays when embedding is a remote call",
+        "only pays when the engine mostly waits (a remote embedder; unset in inline LLM "
+        "mode: llm.concurrency)",
     )
     retry_base_seconds: float = Field(0.5, gt=0, description="first retry delay (transient)")
     retry_max_seconds: float = Field(30.0, gt=0, description="retry delay cap")
