@@ -191,6 +191,11 @@ def main() -> None:
     )
     print(f"ratio memorize events/s ÷ embedder sentences/s: {events_s / sentences_s:.2f}")
     print(f"ratio memorize events/s ÷ embedder whole turns/s: {events_s / turns_s:.2f}")
+    # In the same unit on both sides: the sentences memorize gets through per second.
+    print(
+        "ratio memorize sentences/s (events/s × sentences per turn) ÷ embedder sentences/s: "
+        f"{events_s * per_event / sentences_s:.2f}"
+    )
 
 
 if __name__ == "__main__":
