@@ -97,7 +97,14 @@ VEHICLE = re.compile(
     r"opel|seat|suzuki|byd|mustang|wrangler|outback|forester|golf|jetta|beetle|leaf|bolt|"
     r"rav4|cr-v|f-150|model [3sxy]|car|truck|suv|van|minivan|pickup|motorcycle|motorbike|"
     r"scooter|ev|sedan|hatchback|convertible|coupe|wagon|hybrid|vespa|triumph|royal enfield|"
-    r"ktm|aprilia|mg|smart|yaris|niro|ioniq|e-tron|taycan|cybertruck)\b",
+    r"ktm|aprilia|mg|smart|yaris|niro|ioniq|e-tron|taycan|cybertruck|tacoma|tundra|"
+    r"highlander|4runner|sienna|rav-4|crv|pilot|odyssey|fit|hr-v|cx-5|cx-30|mx-5|miata|"
+    r"model y|model 3|ioniq 5|ev6|id\.4|kona|tucson|santa fe|sorento|sportage|telluride|"
+    r"rogue|altima|sentra|leaf|escape|explorer|bronco|maverick|ranger|f-250|silverado|"
+    r"tahoe|equinox|malibu|impreza|crosstrek|ascent|wrx|passat|tiguan|atlas|q5|a4|x3|x5|"
+    r"3 series|c-class|e-class|glc|xc60|xc90|macan|cayenne|defender|discovery|sprinter|"
+    r"transit|prius prime|gladiator|cherokee|grand cherokee|durango|charger|challenger|"
+    r"camaro|corvette|beetle)\b",
     re.I,
 )
 ORGNAME = re.compile(
@@ -252,6 +259,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("residence", rf"^{_ADV}signed (?:a|the) (?:new )?lease (?:in|for a place in|on a place in|on an apartment in) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_MOVE_VERB} (?:back |over |out |down |up )?(?:in)?to {_ART}(?:new )?{_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_MOVE_VERB} (?:back |over |out |down |up |all the way )?(?:to|in|into) {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:made|has made) the (?:big |final )?(?:move|jump|leap) (?:over |back )?to {VALUE}", "place"),  # noqa: E501
+    # "we're in Seattle now", where the turn is about moving (not "in Paris now for a talk")
+    _frame("residence", rf"^{_ADV}(?:is|are) (?:now |finally |officially )?(?:all )?(?:settled )?in {VALUE}(?= now\b| for good\b)", "place", context=r"\b(?:mov(?:e|ed|ing)|movers|relocat\w+|unpack\w*|new (?:place|apartment|house|flat|home)|lease)\b"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:bought|got|found|closed on|signed (?:a|the) lease (?:on|for)|rents|is renting|owns|shares|moved into|has) {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:now )?calls? {VALUE} home\b", "place"),
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:officially|permanently|finally settled|all settled|settled) (?:in|living in) {VALUE}", "place"),  # noqa: E501
@@ -264,7 +274,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("residence", rf"^{_ADV}(?:no longer|doesn't|does not) (?:lives?|live) in {VALUE}", "place", ends=True),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:moved|has moved|moved away|moved out) (?:away )?from {VALUE}", "place", ends=True),  # noqa: E501
     # employer
-    _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:from home |remotely |remote |full[- ]time |part[- ]time )?(?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
@@ -391,8 +401,10 @@ CAUSED: tuple[Frame, ...] = (
 _OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) "
 POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
-    _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:at|with) {VALUE}", "org"),
+    _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
+    # "celebrated Sam's 35th yesterday": an ordinal that ends its phrase is a birthday
+    _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th)(?=\s+(?:yesterday|today|tonight|last|this|on|in|with)\b|\s*[.!,]|\s*$)", "age"),  # noqa: E501
     _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
     _frame("relationship", _OWNER + r"divorce (?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|done)\b", "any", fixed="divorced"),  # noqa: E501

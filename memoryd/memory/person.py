@@ -399,6 +399,24 @@ def _it_has_been(sentence: str) -> str | None:
     return "It has " + sentence[match.start() :][0].lower() + sentence[match.start() + 1 :]
 
 
+# "Moving day went fine", "Running a shop is hard": the -ing phrase is the subject of a
+# verb that follows, so no speaker was left out before it.
+_GERUND_SUBJECT = re.compile(
+    r"^\w+ing\b[^,;:!?.]*?\b(?:is|was|are|were|has|had|went|goes|feels|felt|takes|took|"
+    r"makes|made|seems|seemed|gets|got|keeps|kept|helps|helped|means|meant|became|becomes)\b",
+    re.I,
+)
+
+
+def _dropped_subject(sentence: str) -> re.Match[str] | None:
+    """The opening verb of a sentence that left its subject (the speaker) out, if any."""
+    dropped = _PAST_OR_VERB_START.match(sentence)
+    if dropped and dropped.group(2).casefold().endswith("ing") and not dropped.group(1):
+        if _GERUND_SUBJECT.match(sentence):
+            return None
+    return dropped
+
+
 def third_person(sentence: str, speaker: str) -> str:
     """Rewrite a first-person sentence about ``speaker`` so it names them."""
     if (intro := _introduction(sentence, speaker)) is not None:
@@ -410,7 +428,7 @@ def third_person(sentence: str, speaker: str) -> str:
     if not _FIRST_PERSON.search(sentence):
         return _without_subject(sentence, speaker)
     rewriter = _Rewriter(sentence, speaker)
-    dropped = _PAST_OR_VERB_START.match(sentence)
+    dropped = _dropped_subject(sentence)
     if dropped and not _FIRST_PERSON.match(sentence):
         # "Just had my 25th birthday": the speaker is the dropped subject.
         rest = _restore_subject(sentence, speaker, dropped)
@@ -475,7 +493,7 @@ def _without_subject(sentence: str, speaker: str) -> str:
     one about something else is reported as the speaker's."""
     if speaker.casefold() in sentence.casefold():
         return sentence
-    dropped = _PAST_OR_VERB_START.match(sentence)
+    dropped = _dropped_subject(sentence)
     if dropped:
         return _restore_subject(sentence, speaker, dropped)
     lowered = sentence[0].lower() + sentence[1:]

@@ -278,3 +278,12 @@ def test_the_listeners_name_and_a_left_out_im() -> None:
     )
     assert third_person("So proud of you!", "Gina") == "Gina is so proud of you!"
     assert not third_person("Happy birthday!", "Gina").startswith("Gina is")
+
+
+def test_an_ing_phrase_that_is_the_subject_keeps_its_verb() -> None:
+    assert third_person("Moving day went fine, we're in Seattle now.", "Sam").startswith(
+        "Moving day went fine, Sam"
+    )
+    assert third_person("Working on my business and rehearsing hard.", "Jon") == (
+        "Jon is working on Jon's business and rehearsing hard."
+    )

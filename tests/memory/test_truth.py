@@ -247,3 +247,26 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         Fact("priya", "residence", "austin", "Austin")
     ]
     assert facts_of("Sam and their family are dog people now.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Sam finally made the move to Toronto.", ("residence", "toronto")),
+        (
+            "Moving day went fine, Sam and their family are in Seattle now.",
+            ("residence", "seattle"),
+        ),
+        ("Sam's new gig is at Figma.", ("employer", "figma")),
+        ("Sam works from home for Atlassian now.", ("employer", "atlassian")),
+        ("Sam celebrated Sam's 35th on 31 December 2023.", ("age", "35")),
+        ("Sam picked up a used Tacoma on 30 December 2023.", ("vehicle", "tacoma")),
+    ],
+)
+def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> None:
+    assert [(f.attribute, f.value) for f in facts_of(text)] == [fact]
+
+
+def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
+    assert facts_of("Sam is in Paris now for a conference.") == []
+    assert facts_of("Sam ran Sam's 5th marathon on 31 December 2023.") == []
