@@ -403,8 +403,6 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
-    # "celebrated Sam's 35th yesterday": an ordinal that ends its phrase is a birthday
-    _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th)(?=\s+(?:yesterday|today|tonight|last|this|on|in|with)\b|\s*[.!,]|\s*$)", "age"),  # noqa: E501
     _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
     _frame("relationship", _OWNER + r"divorce (?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|done)\b", "any", fixed="divorced"),  # noqa: E501

@@ -259,7 +259,6 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         ),
         ("Sam's new gig is at Figma.", ("employer", "figma")),
         ("Sam works from home for Atlassian now.", ("employer", "atlassian")),
-        ("Sam celebrated Sam's 35th on 31 December 2023.", ("age", "35")),
         ("Sam picked up a used Tacoma on 30 December 2023.", ("vehicle", "tacoma")),
     ],
 )
@@ -270,3 +269,5 @@ def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> 
 def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
     assert facts_of("Sam is in Paris now for a conference.") == []
     assert facts_of("Sam ran Sam's 5th marathon on 31 December 2023.") == []
+    # "our 10th": an anniversary, not an age
+    assert facts_of("Sam celebrated Sam's 10th on 31 December 2023, ten years married!") == []
