@@ -83,7 +83,7 @@ _OWN_FRAGMENT = re.compile(
 )
 # "The divorce was finalized": in the speaker's own turn, the life event is theirs.
 _THE_OWN_EVENT = re.compile(
-    r"^the\s+(?=(?:divorce|separation|engagement|wedding|move|relocation|promotion|adoption)"
+    r"^the\s+(?=(?:divorce|separation|move|relocation|promotion|adoption)"
     r"\s+(?:is|was|got|has been|went|came)\b)",
     re.I,
 )
