@@ -334,7 +334,8 @@ _TRAILING_ADDRESS = re.compile(
 _APPOSED = frozenset(
     "friend friends sister brother mom mum dad mother father boss partner wife husband son "
     "daughter cousin aunt uncle neighbor neighbour colleague coworker roommate named called "
-    "girlfriend boyfriend fiance fiancee teacher coach manager".split()
+    "girlfriend boyfriend fiance fiancee teacher coach manager baby puppy dog cat kitten pet "
+    "horse twins kid child grandson granddaughter niece nephew doctor therapist".split()
 )
 
 
