@@ -34,7 +34,7 @@ from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, Us
 from memoryd.memory.ports import CategoryNamer, Filter
 from memoryd.memory.schema import USERS
 from memoryd.pipeline.delivery import Delivery, Pending
-from memoryd.pipeline.engine_threads import EngineThreads
+from memoryd.pipeline.engine_threads import EngineThreads, engine_thread_count
 from memoryd.pipeline.ingest import IngestPipeline
 from memoryd.publishers.coalescer import SnapshotCoalescer
 from memoryd.publishers.snapshot import SnapshotBuilder
@@ -77,7 +77,7 @@ class Daemon:
         self._metrics = metrics or Metrics()
         self.transport, self.sink = build_transport(settings)
         # Batches and snapshot builds take turns on the same few threads (see engine_threads).
-        self._engine_threads = EngineThreads(engine_threads(settings))
+        self._engine_threads = EngineThreads(engine_thread_count(settings))
         self.snapshots = SnapshotCoalescer(
             SnapshotBuilder(engine, settings.snapshot),
             self.sink,
@@ -410,19 +410,6 @@ class Daemon:
             with suppress(Exception):
                 await asyncio.to_thread(self._engine.flush)
             await asyncio.sleep(_LAG_POLL_SECONDS)
-
-
-def engine_threads(settings: Settings) -> int:
-    """``batch.concurrency``; unset in inline LLM mode, as many as the model's requests in
-    flight (``llm.concurrency``): there a batch waits on the model most of its time, and
-    one thread would hold every other user's batch and snapshot behind that wait."""
-    if (
-        "concurrency" not in settings.batch.model_fields_set
-        and settings.llm.enabled
-        and settings.llm.mode == "inline"
-    ):
-        return max(settings.batch.concurrency, settings.llm.concurrency)
-    return settings.batch.concurrency
 
 
 async def run_daemon(settings: Settings, *, stop: asyncio.Event | None = None) -> None:

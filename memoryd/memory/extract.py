@@ -12,7 +12,8 @@ from typing import Protocol
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
 from memoryd.memory.facts import facts_of
-from memoryd.memory.person import last_person, resolve_pronoun, third_person, without_address
+from memoryd.memory.person import third_person
+from memoryd.memory.reference import last_person, resolve_pronoun, without_address
 from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]

@@ -23,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import ParamSpec, TypeVar
 
+from memoryd.config import Settings
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -86,3 +88,16 @@ class EngineThreads:
                 turn.set_result(None)  # the thread goes straight to the next caller
                 return
         self._free += 1
+
+
+def engine_thread_count(settings: Settings) -> int:
+    """``batch.concurrency``; unset in inline LLM mode, as many as the model's requests in
+    flight (``llm.concurrency``): there a batch waits on the model most of its time, and
+    one thread would hold every other user's batch and snapshot behind that wait."""
+    if (
+        "concurrency" not in settings.batch.model_fields_set
+        and settings.llm.enabled
+        and settings.llm.mode == "inline"
+    ):
+        return max(settings.batch.concurrency, settings.llm.concurrency)
+    return settings.batch.concurrency

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from memoryd.config import Settings
-from memoryd.daemon.app import engine_threads
+from memoryd.pipeline.engine_threads import engine_thread_count
 
 LLM = {"base_url": "http://127.0.0.1:9/v1", "model": "m", "concurrency": 6}
 
@@ -21,9 +21,9 @@ LLM = {"base_url": "http://127.0.0.1:9/v1", "model": "m", "concurrency": 6}
     ],
 )
 def test_engine_threads(overrides: dict[str, dict[str, object]], threads: int) -> None:
-    assert engine_threads(Settings(**overrides)) == threads
+    assert engine_thread_count(Settings(**overrides)) == threads
 
 
 def test_an_environment_setting_counts_as_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEMORYD_BATCH__CONCURRENCY", "1")
-    assert engine_threads(Settings(llm={**LLM, "mode": "inline"})) == 1
+    assert engine_thread_count(Settings(llm={**LLM, "mode": "inline"})) == 1
