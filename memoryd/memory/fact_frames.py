@@ -77,7 +77,8 @@ NOT_CURRENT_ROLE = frozenset(
 SCHOOL = re.compile(
     r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
     r"elementary|primary|montessori|preschool|pre-school|kindergarten|gymnasium|lyc[eé]e|"
-    r"seminary|(?-i:High))\b|^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
+    r"seminary|(?-i:High)|(?<=\w )(?-i:State)$)\b|"
+    r"^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
     re.I,
@@ -235,7 +236,8 @@ _WORK_TALK = (
 
 
 _RESIDENCE_VERB = (
-    r"(?:lives|is living|has been living|has lived|resides|is residing|is based|is now based|"
+    r"(?:lives|is living|is now living|are now living|is currently living|has been living|"
+    r"has lived|resides|is residing|is based|is now based|"
     r"is settled|are living|live|reside|are based|have been living|have lived|call|calls|"
     r"living|based|settled)"
 )
@@ -276,6 +278,7 @@ FRAMES: tuple[Frame, ...] = (
     # employer
     _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:from home |remotely |remote |full[- ]time |part[- ]time )?(?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
+    _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {VALUE}", "org"),  # noqa: E501
@@ -313,6 +316,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:proposed|popped the question)\b.*\b(?:said|says) yes\b", "any", fixed="engaged"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:said|says) yes\b", "any", fixed="engaged"),
     _frame("relationship", rf"^{_ADV}(?:are|is) (?:getting|going through) (?:a )?divorce(?:d)?\b|^{_ADV}filed for divorce\b", "any", fixed="divorced"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:is|are) (?:now )?(?:a |an )?(?:happily |newly )?(?P<value>married|engaged|divorced|single) (?:woman|man|lady|guy|person|couple|people|mom|dad|mother|father)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:have been|has been|are|is|live|lives|moved in) together\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
@@ -329,6 +333,7 @@ FRAMES: tuple[Frame, ...] = (
     # school
     _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is enrolled at|is enrolled in|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate) at {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:dropped out of|withdrew from|left|quit) {_ART}{VALUE}", "school", ends=True),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:is|are) (?:studying|doing|taking|reading) .{{0,40}}? at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_POSS} (?:new )?(?:school|university|college|uni) is (?:now )?{VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:started|is starting|began|is beginning|is in|is doing|is finishing|has started) {_ART}(?:freshman|sophomore|junior|senior|first|final|second|third|last|gap)? ?(?:year|semester|term|quarter|masters?|master's|phd|undergrad|degree) (?:at|in) {VALUE}", "school"),  # noqa: E501

@@ -36,7 +36,8 @@ _SPACES = re.compile(r"\s+")
 _PRONOUN_VALUE = frozenset("it that this them him her one there here home something".split())
 _STOP_TAIL = re.compile(
     r"\s+(?:at|for|with|in|on|from|since|and|who|which|because|now|these|today|again|too|"
-    r"anymore|full-time|part-time|here|there|yet|already|though)\b.*$"
+    r"anymore|full-time|part-time|here|there|yet|already|though|last|this|next|ago|"
+    r"yesterday|recently|lately)\b.*$"
 )
 _ARTICLE_NOUN = re.compile(r"^(?:a|an|the)\s+[a-z]")
 

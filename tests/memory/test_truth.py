@@ -260,6 +260,11 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         ("Sam's new gig is at Figma.", ("employer", "figma")),
         ("Sam works from home for Atlassian now.", ("employer", "atlassian")),
         ("Sam picked up a used Tacoma on 30 December 2023.", ("vehicle", "tacoma")),
+        ("Sam became a nurse last spring.", ("occupation", "nurse")),
+        ("Sam is now living in Brooklyn.", ("residence", "brooklyn")),
+        ("Sam is a junior at Ohio State now.", ("school", "ohio state")),
+        ("Sam is a married woman now!", ("relationship", "married")),
+        ("Sam joined a startup called Runway.", ("employer", "runway")),
     ],
 )
 def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> None:
@@ -269,5 +274,7 @@ def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> 
 def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
     assert facts_of("Sam is in Paris now for a conference.") == []
     assert facts_of("Sam ran Sam's 5th marathon on 31 December 2023.") == []
+    assert facts_of("Sam almost dropped out of Stanford.") == []
+    assert facts_of("Sam joined a book club called Readers.") == []
     # "our 10th": an anniversary, not an age
     assert facts_of("Sam celebrated Sam's 10th on 31 December 2023, ten years married!") == []
