@@ -135,12 +135,11 @@ _IMPERATIVE = re.compile(
     r"let's|lets)\b",
     re.I,
 )
-_SPEAKERS_OWN = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|our|us)\b", re.I)
 
 
 def advises(sentence: str) -> bool:
     """Whether ``sentence`` tells the listener what to do instead of saying something."""
-    return bool(_IMPERATIVE.match(sentence.strip())) and not _SPEAKERS_OWN.search(sentence)
+    return bool(_IMPERATIVE.match(sentence.strip())) and not _SELF.search(sentence)
 
 
 def asks(sentence: str) -> bool:

@@ -272,7 +272,7 @@ def _it_has_been(sentence: str) -> str | None:
     match = _BEEN_A.match(sentence)
     if match is None or any(w.casefold() in ROLE_HEADS for w in match["np"].split()[:4]):
         return None
-    return "It has " + sentence[match.start() :][0].lower() + sentence[match.start() + 1 :]
+    return "It has " + sentence[0].lower() + sentence[1:]
 
 
 # "Moving day went fine", "Running a shop is hard": the -ing phrase is the subject of a

@@ -39,7 +39,6 @@ class EngineThreads:
     def __init__(self, threads: int) -> None:
         if threads < 1:
             raise ValueError("threads must be at least 1")
-        self.threads = threads
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="memoryd-engine")
         self._free = threads
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
