@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
-from memoryd.memory.fact_frames import (
+from memoryd.memory.fact_frames import Frame, age_number
+from memoryd.memory.fact_lexicon import (
     ACADEMIC,
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
@@ -23,8 +24,6 @@ from memoryd.memory.fact_frames import (
     SCHOOL,
     VEHICLE,
     WORKPLACE,
-    Frame,
-    age_number,
 )
 from memoryd.memory.fact_subjects import norm
 

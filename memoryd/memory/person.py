@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_frames import ROLE_HEADS
+from memoryd.memory.fact_lexicon import ROLE_HEADS
 from memoryd.memory.names import is_first_name, pronouns_for
 from memoryd.memory.verbs import ALSO_IMPERATIVE, BASE_VERBS, IRREGULAR_PAST, conjugate
 

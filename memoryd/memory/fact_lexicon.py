@@ -1,0 +1,125 @@
+"""The words that tell what kind of thing a fact's value is: a job title, a school, an
+organisation, a workplace, a place, a field of study, a vehicle, a diet, a relationship
+status. Frames (``fact_frames``) find where a value stands; these check what it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+ROLE_HEADS = frozenset(
+    """accountant actor actress administrator advisor adviser analyst anesthesiologist
+    animator architect artist assistant associate attorney auditor author baker banker
+    barber barista bartender biologist bookkeeper builder butcher buyer captain cardiologist
+    carpenter cashier caregiver ceo cfo cto coo chef chemist chiropractor cleaner clerk coach
+    consultant contractor cook coordinator copywriter counselor counsellor courier curator
+    dancer dentist deputy designer detective developer dietitian director doctor driver
+    economist editor educator electrician engineer entrepreneur executive farmer firefighter
+    founder freelancer gardener geologist graphic hairdresser hygienist illustrator
+    instructor intern interpreter investigator janitor journalist judge landscaper lawyer
+    lecturer librarian lifeguard machinist manager marketer mathematician mechanic medic
+    midwife musician nanny navigator negotiator neurologist nurse officer operator
+    optometrist painter paralegal paramedic pharmacist photographer physician physicist
+    physiotherapist pilot plumber poet police policeman policewoman politician postdoc
+    president principal producer professor programmer psychiatrist psychologist publisher
+    realtor receptionist recruiter representative researcher reporter salesman saleswoman
+    salesperson scientist secretary server singer sociologist soldier specialist statistician
+    strategist student supervisor surgeon surveyor tailor teacher technician therapist
+    trader trainer translator tutor veterinarian vet waiter waitress welder writer
+    youtuber streamer influencer vp head lead partner owner fellow resident agent broker
+    planner cop sheriff guard bouncer housekeeper maid steward stewardess attendant
+    hostess host croupier dj comedian model stylist florist jeweler jeweller carer
+    caretaker handyman roofer mason tiler decorator upholsterer plasterer nutritionist
+    dietician optician radiographer sonographer phlebotomist pathologist pediatrician
+    paediatrician dermatologist ophthalmologist orthodontist podiatrist surgeon
+    administrator manager director supervisor foreman freelancer contractor founder
+    cofounder co-founder ceo entrepreneur teacher professor lecturer tutor
+    """.split()
+)
+# Words before a role that say it is not the subject's current job.
+NOT_CURRENT_ROLE = frozenset(
+    "former ex retired aspiring future wannabe would-be prospective trainee".split()
+)
+SCHOOL = re.compile(
+    r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
+    r"elementary|primary|montessori|preschool|pre-school|kindergarten|gymnasium|lyc[eé]e|"
+    r"seminary|(?-i:High)|(?<=\w )(?-i:State)$)\b|"
+    r"^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
+    r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
+    r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
+    re.I,
+)
+NOT_EMPLOYER = re.compile(
+    r"\b(?:club|gym|team|league|group|class|classes|choir|band|society|community|"
+    r"orchestra|course|program|programme|party|church|chat|discord|server|family|crew|"
+    r"meetup|circle|guild|movement|campaign|challenge|waitlist|trip|tour|conference)\b",
+    re.I,
+)
+VEHICLE = re.compile(
+    r"\b(?:tesla|honda|toyota|ford|bmw|audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|"
+    r"nissan|hyundai|kia|chevy|chevrolet|jeep|volvo|porsche|lexus|rivian|polestar|prius|"
+    r"civic|corolla|camry|accord|mini|fiat|peugeot|renault|skoda|dodge|ram|gmc|cadillac|"
+    r"buick|lincoln|acura|infiniti|mitsubishi|jaguar|land rover|range rover|harley(?:-davidson)?|"
+    r"ducati|yamaha|kawasaki|lucid|genesis|alfa romeo|ferrari|lamborghini|citroen|citroën|"
+    r"opel|seat|suzuki|byd|mustang|wrangler|outback|forester|golf|jetta|beetle|leaf|bolt|"
+    r"rav4|cr-v|f-150|model [3sxy]|car|truck|suv|van|minivan|pickup|motorcycle|motorbike|"
+    r"scooter|ev|sedan|hatchback|convertible|coupe|wagon|hybrid|vespa|triumph|royal enfield|"
+    r"ktm|aprilia|mg|smart|yaris|niro|ioniq|e-tron|taycan|cybertruck|tacoma|tundra|"
+    r"highlander|4runner|sienna|rav-4|crv|pilot|odyssey|fit|hr-v|cx-5|cx-30|mx-5|miata|"
+    r"model y|model 3|ioniq 5|ev6|id\.4|kona|tucson|santa fe|sorento|sportage|telluride|"
+    r"rogue|altima|sentra|leaf|escape|explorer|bronco|maverick|ranger|f-250|silverado|"
+    r"tahoe|equinox|malibu|impreza|crosstrek|ascent|wrx|passat|tiguan|atlas|q5|a4|x3|x5|"
+    r"3 series|c-class|e-class|glc|xc60|xc90|macan|cayenne|defender|discovery|sprinter|"
+    r"transit|prius prime|gladiator|cherokee|grand cherokee|durango|charger|challenger|"
+    r"camaro|corvette|beetle)\b",
+    re.I,
+)
+ORGNAME = re.compile(
+    r"\b(?-i:[A-Z])[\w&'’.-]*(?: [\w&'’.-]+)* (?:Bank|Group|Inc|Ltd|LLC|Corp|Corporation|Company|"
+    r"Co|Labs|Technologies|Partners|Capital|Consulting|Hospital|Clinic|Health|Bakery|"
+    r"Studios?|Agency|Foundation|Institute|Associates|Systems|Solutions|Software|Media|"
+    r"Airlines?|Motors|Insurance|Pharma|Pharmaceuticals|Energy|Holdings|Ventures|Lab)\b"
+)
+WORKPLACE = re.compile(
+    r"\b(?:studio|company|firm|agency|startup|start-up|bank|hospital|clinic|practice|"
+    r"restaurant|bakery|cafe|café|store|shop|lab|laboratory|office|factory|warehouse|"
+    r"school|university|college|nonprofit|non-profit|charity|newspaper|magazine|publisher|"
+    r"consultancy|hotel|airline|bar|gym|salon|farm|library|museum|zoo|airport|church|"
+    r"supermarket|pharmacy|dealership|garage|nursery|daycare|kindergarten|brewery|winery|"
+    r"diner|pub|spa|theatre|theater|cinema|studio|network|station|plant|mill|mine|"
+    r"center|centre|department|ministry|council|government|court|police|army|navy|"
+    r"military|fintech|corporation|conglomerate|chain|franchise|boutique|label)$",
+    re.I,
+)
+# What a place named by a common noun is: "a small town", "the suburbs", "a farm".
+PLACE_NOUN = re.compile(
+    r"\b(?:town|city|village|suburb|suburbs|countryside|coast|area|neighbo(?:u)?rhood|state|"
+    r"country|island|farm|house|home|apartment|flat|place|condo|cabin|bungalow|cottage|"
+    r"loft|studio|dorm|valley|mountains|beach|seaside|outskirts|capital|province|region|"
+    r"county|borough|district|street|road|avenue|building|complex|community)$",
+    re.I,
+)
+ACADEMIC = re.compile(
+    r"(?:engineering|science|sciences|studies|ology|ics|omy|law|medicine|nursing|history|"
+    r"literature|arts?|design|architecture|philosophy|business|finance|accounting|"
+    r"management|chemistry|physics|biology|mathematics|maths?|pharmacy|education|"
+    r"journalism|theology|music|film|classics|linguistics|administration|pre-med|premed)$",
+    re.I,
+)
+DIETS = (
+    r"vegan|vegetarian|veggie|pescatarian|pescetarian|keto|paleo|carnivore|flexitarian|"
+    r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30"
+)
+RELATIONSHIP = {
+    "single": "single",
+    "married": "married",
+    "engaged": "engaged",
+    "divorced": "divorced",
+    "separated": "separated",
+    "widowed": "widowed",
+    "hitched": "married",
+    "in a relationship": "in a relationship",
+    "dating": "in a relationship",
+    "seeing someone": "in a relationship",
+    "taken": "in a relationship",
+}
