@@ -103,8 +103,18 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
         # "class of next year", "since last week": the sentence's own preposition governs
         # the date, so it is "class of 2024", not "class of in 2024".
         phrase = phrase.split(" ", 1)[1]
-    text = sentence[:start] + phrase + sentence[resolved.end :]
+    rest = sentence[resolved.end :]
+    if start == 0:
+        # "Yesterday I turned 31" reads "On 29 February 2024, I turned 31".
+        phrase = phrase[:1].upper() + phrase[1:]
+        if _FRONTED.match(rest):
+            phrase += ","
+    text = sentence[:start] + phrase + rest
     return text, resolved.day
+
+
+# A date moved to the front of a sentence, before its subject, is set off with a comma.
+_FRONTED = re.compile(r"\s+(?:I|we|my|our|he|she|they|his|her|their|(?-i:[A-Z])[a-z]+)\b")
 
 
 def memorability(sentence: str) -> float:

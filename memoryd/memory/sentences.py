@@ -29,11 +29,21 @@ _MARKER = (
     r"by the way|haha+|hah|lol|lmao|omg|wow|yay|yeah|yep|yes|nope|no|ok|okay|alright|"
     r"hey|hi|hello|guess what|you know what|fun fact|quick update|update|news|big news|"
     r"good news|great news|exciting news|some news|so yeah|oh and|and guess what|"
-    r"oh by the way|funny enough|believe it or not|long story short|fyi|psa)"
+    r"oh by the way|funny enough|believe it or not|long story short|fyi|psa|tbh|tbf|ngl|"
+    r"welp|ugh|phew|whew|oof|yo|lowkey|honestly speaking|plot twist|life update|"
+    r"heads up|so+)"
 )
 # Markers in a row may share one comma ("ok so big news, ..."); the run must end in
 # punctuation, so "No news is good news" keeps its words.
 _DISCOURSE = re.compile(rf"^(?:{_MARKER}(?:\s+{_MARKER})*\s*[,:!.\-–—]+\s*)+", re.I)
+# Chat leaves the punctuation out ("tbh I've gone vegan", "ok so my new boss is Dana"):
+# a run of markers right before the speaker's own I/my/we is dropped too. Not yes/no,
+# which answer something.
+_BARE_DISCOURSE = re.compile(
+    rf"^(?!(?:yes|no|nope)\b)(?:{_MARKER}\s+)+(?=(?:i|i'm|i’m|i've|i’ve|i'd|i’d|i'll|i’ll|"
+    r"my|we|we're|we’re|we've|we’ve|our)\b)",
+    re.I,
+)
 # "Big news:", "Life update:" and the like: a short lead-in that announces, before a full
 # clause. Not one that says what follows is ("Next target: a half marathon"), nor whose
 # ("My plan:"): those belong to the sentence.
@@ -87,7 +97,7 @@ def clean_text(text: str) -> str:
 
 def drop_discourse_markers(sentence: str) -> str:
     """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
-    stripped = _DISCOURSE.sub("", sentence)
+    stripped = _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence))
     stripped = _LEAD_IN.sub("", stripped) if len(stripped.split()) > 4 else stripped
     if not stripped or stripped == sentence:
         return sentence

@@ -4,6 +4,7 @@ from datetime import date
 
 from memoryd.events import parse_event
 from memoryd.memory.extract import OfflineExtractor, memorability, third_person
+from memoryd.memory.sentences import drop_discourse_markers
 
 
 def _event(content: str, speaker: str | None = "Caroline"):  # type: ignore[no-untyped-def]
@@ -287,3 +288,21 @@ def test_an_ing_phrase_that_is_the_subject_keeps_its_verb() -> None:
     assert third_person("Working on my business and rehearsing hard.", "Jon") == (
         "Jon is working on Jon's business and rehearsing hard."
     )
+
+
+def test_chat_markers_without_punctuation_are_dropped_before_the_speaker() -> None:
+    said = "Tbh I've gone vegan. Ngl my new boss is great. Welp we moved to Leeds."
+    texts = [c.text for c in OfflineExtractor().extract([_event(said)])]
+    assert texts == [
+        "Caroline has gone vegan.",
+        "Caroline's new boss is great.",
+        "Caroline and her family moved to Leeds.",
+    ]
+    # an answer keeps its yes or no; a marker before anything but the speaker stays
+    assert drop_discourse_markers("No I didn't move") == "No I didn't move"
+    assert drop_discourse_markers("So Leeds it is") == "So Leeds it is"
+
+
+def test_a_date_put_first_reads_as_a_sentence() -> None:
+    (cand,) = OfflineExtractor().extract([_event("Yesterday I started at a bakery in Leeds.")])
+    assert cand.text == "On 7 May 2023, Caroline started at a bakery in Leeds."
