@@ -29,6 +29,7 @@ from memoryd.daemon.wiring import api_secret, build_transport, scoped_tokens
 from memoryd.errors import NotOwnedError, PayloadTooLargeError
 from memoryd.events import ContextSnapshot, Event, SnapshotChange
 from memoryd.llm.refine import RefineReport, WindowRefiner
+from memoryd.memory import facts
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.models import Category, FactChange, Item, MemorizeResult, UserStats
 from memoryd.memory.ports import CategoryNamer, Filter
@@ -155,6 +156,8 @@ class Daemon:
         self.transport.consume(self.pipeline.submit, self._revoked)
         await self.transport.start()
         await self.sink.start()  # before consuming: snapshot versions continue from it
+        # The fact parser takes about a second to load: not in the first batch's time.
+        await asyncio.to_thread(facts.load_parser)
         await self.transport.start_consuming()
         await self.agents.start()
         await self.http.start()

@@ -13,7 +13,7 @@ ROLE_HEADS = frozenset(
     barber barista bartender biologist bookkeeper builder butcher buyer captain cardiologist
     carpenter cashier caregiver ceo cfo cto coo chef chemist chiropractor cleaner clerk coach
     consultant contractor cook coordinator copywriter counselor counsellor courier curator
-    dancer dentist deputy designer detective developer dietitian director doctor driver
+    dancer dentist deputy designer detective dev developer dietitian director doctor driver
     economist editor educator electrician engineer entrepreneur executive farmer firefighter
     founder freelancer gardener geologist graphic hairdresser hygienist illustrator
     instructor intern interpreter investigator janitor journalist judge landscaper lawyer
@@ -122,4 +122,31 @@ RELATIONSHIP = {
     "dating": "in a relationship",
     "seeing someone": "in a relationship",
     "taken": "in a relationship",
+}
+# A vehicle someone drives without owning it: "a rental Tesla", "test drove a Model Y".
+BORROWED = re.compile(
+    r"\b(?:rental|rented|renting|loaner|borrowed|borrowing|test[- ]dr(?:ive|ove|iving|iven))\b",
+    re.I,
+)
+
+
+# Someone else a clause mentions, whom a following pronoun may mean: "he" a man or anyone
+# unmarked, "she" a woman or anyone unmarked ("Ben lives with his wife and he works at
+# Google" is still Ben's job).
+_MEN = "husband|boyfriend|brother|dad|father|son|uncle|nephew|grandpa|grandfather|guy|man|boy"
+_WOMEN = (
+    "wife|girlfriend|sister|mom|mum|mother|daughter|aunt|niece|grandma|grandmother|woman|"
+    "girl|lady"
+)
+_ANYONE = (
+    "partner|fianc[ée]e?|friend|cousin|kid|child|colleague|coworker|co-worker|roommate|"
+    "flatmate|housemate|neighbou?r|boss|manager"
+)
+OTHER_PERSON = {
+    pronoun: re.compile(rf"\b(?:{words})s?\b", re.I)
+    for pronoun, words in (
+        ("he", f"{_MEN}|{_ANYONE}"),
+        ("she", f"{_WOMEN}|{_ANYONE}"),
+        ("they", f"{_MEN}|{_WOMEN}|{_ANYONE}"),
+    )
 }

@@ -21,6 +21,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from memoryd.memory.fact_frames import CAUSED, FRAMES, INVERTED, POSSESSED, VALUE_STOP, Frame
+from memoryd.memory.fact_lexicon import BORROWED, OTHER_PERSON
+from memoryd.memory.fact_parse import parsed_facts
+from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
 from memoryd.memory.fact_values import (
     CASUAL,
@@ -32,7 +35,7 @@ from memoryd.memory.fact_values import (
     same_value,
 )
 
-__all__ = ["Fact", "facts_of", "same_value"]
+__all__ = ["Fact", "facts_of", "load_parser", "same_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +107,11 @@ _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
     visit = bool(_VISIT.search(predicate))
+    borrowed = bool(BORROWED.search(predicate))
     for frame in _CASUAL_FRAMES if CASUAL.get() else FRAMES:
         if visit and frame.attribute in _PLACE_LIKE and not frame.ends:
+            continue
+        if borrowed and frame.attribute == "vehicle" and not frame.ends:
             continue
         if frame.context is not None and not frame.context.search(_TEXT.get()):
             continue
@@ -127,6 +133,11 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
         yield Fact(subject, attribute, canonical(value), value, frame.ends)
 
 
+def load_parser() -> None:
+    """Load the dependency parser now rather than on the first text that needs it."""
+    parser()
+
+
 def facts_of(text: str) -> list[Fact]:
     """The single-valued facts ``text`` states, at most one per attribute and subject."""
     return list(_cached_facts_of(text.strip()))
@@ -141,7 +152,12 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         return ()
     token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
-        return tuple(_facts_of(text))
+        found = _facts_of(text)
+        # What the frames were not written for, read from the parse: facts of the
+        # subjects and attributes the frames found nothing of.
+        keys = {fact.key for fact in found}
+        found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+        return tuple(found)
     finally:
         CASUAL.reset(token)
         _TEXT.reset(whole)
@@ -184,28 +200,6 @@ _RELATIVE = re.compile(
 
 
 _PRONOUN_LED = re.compile(r"^(?P<pronoun>he|she|they)\b", re.I)
-# Someone else a clause mentions, whom a following pronoun may mean: "he" a man or anyone
-# unmarked, "she" a woman or anyone unmarked ("Ben lives with his wife and he works at
-# Google" is still Ben's job).
-_MEN = "husband|boyfriend|brother|dad|father|son|uncle|nephew|grandpa|grandfather|guy|man|boy"
-_WOMEN = (
-    "wife|girlfriend|sister|mom|mum|mother|daughter|aunt|niece|grandma|grandmother|woman|"
-    "girl|lady"
-)
-_ANYONE = (
-    "partner|fianc[ée]e?|friend|cousin|kid|child|colleague|coworker|co-worker|roommate|"
-    "flatmate|housemate|neighbou?r|boss|manager"
-)
-_OTHER_PERSON = {
-    pronoun: re.compile(rf"\b(?:{words})s?\b", re.I)
-    for pronoun, words in (
-        ("he", f"{_MEN}|{_ANYONE}"),
-        ("she", f"{_WOMEN}|{_ANYONE}"),
-        ("they", f"{_MEN}|{_WOMEN}|{_ANYONE}"),
-    )
-}
-
-
 def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
     """``text``'s clauses, each with whom it is about (its own subject, else the one it
     inherits from the clause before; None when nobody is named yet)."""
@@ -218,7 +212,7 @@ def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
         relative = _RELATIVE.match(clause)
         own = norm(relative.group(0)) if relative else leading_subject(clause)
         led = _PRONOUN_LED.match(clause)
-        if own is None and led and _OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
+        if own is None and led and OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
             inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
         yield own or inherited, clause
         inherited = own or _possessor(clause) or inherited

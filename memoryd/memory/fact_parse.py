@@ -1,0 +1,401 @@
+"""Facts read from a dependency parse: what the frames of ``facts`` were not written for.
+
+The frames match surface patterns, so they miss a change said in other words ("Priya
+finally signed the lease on a place in Denver", "ramen has overtaken biryani as Ahmed's
+favourite food", "Anneke traded the vespa in for a cargo bike"). A parse generalises over
+the words between the parts that matter: it finds the verb, who does it, what it is done
+to and where, whatever stands in between. ``facts`` adds the facts read here for the
+subjects and attributes its frames found nothing of. A fact is read only when
+
+* the subject is a name (the speaker, after the rewrite), or he/she right after that name
+  with nobody else in between; never a relative ("Priya's sister") or a common noun;
+* the clause is real and current: no negation, modal, condition or wish on the verb or a
+  word before it that it depends on ("thinks she might move", "wants to join"), no "used
+  to", no future time, no past "was"; a progressive of a change verb ("is moving to") is
+  a plan;
+* the value is of the attribute's kind, checked by the same value checks as the frames
+  (``fact_values.checked``): a place, an organisation, a school, a vehicle, an age.
+
+"A new X" of an attribute (a new apartment, job, campus, boss, car) with the one value of
+its kind the text names is a change too ("loving the new job, Rappi moves fast").
+
+Parsing costs 2–4 ms a sentence here, so only a text with a cue of some attribute and
+something that may be its value is parsed, once (``facts`` caches by text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from memoryd.memory.fact_frames import Frame, age_number
+from memoryd.memory.fact_lexicon import BORROWED, DIETS, SCHOOL, VEHICLE
+from memoryd.memory.fact_parse_base import (
+    FUTURE,
+    GENDER,
+    MONTH,
+    ORG_KIND,
+    PLACE_KIND,
+    SCHOOL_KIND,
+    VISIT,
+    antecedent,
+    clause_subject,
+    entities,
+    org_in,
+    parser,
+    person,
+    phrase,
+    place_in,
+    pobjs,
+    school_in,
+    span_text,
+    unreal,
+    vehicle_in,
+)
+from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_values import canonical, checked, favourite, role
+from memoryd.memory.names import is_first_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Texts worth parsing: a change verb or the noun of an attribute.
+_CUE = re.compile(
+    r"\b(?:now|officially|anymore|these days|new|mov(?:e|ed|ing)|relocat\w*|liv(?:e|es|ing)|"
+    r"settled|lease|house|apartment|flat|condo|place|home|join(?:ed|s)?|start(?:ed|s)?|"
+    r"hired|job|gig|position|role|offer|work(?:s|ing)?|employ\w*|bought|buy|got|get|picked|"
+    r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
+    r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
+    r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
+    r"register\w*|train\w*|resident|favou?rite)\b",
+    re.I,
+)
+_HOME = frozenset("house home place apartment flat condo townhouse lease loft studio".split())
+_NOT_HOME = frozenset("vacation holiday summer second rental investment beach lake ski".split())
+_DEGREE = ("master", "bachelor", "phd", "doctorate", "degree", "mba", "undergrad", "program")
+_JOB = frozenset("job gig position role offer post internship".split())
+_RACE_FRAME = Frame("training_goal", re.compile(""), "race")
+_DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
+
+
+def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
+    """(subject, attribute, canonical value, value as written) for each fact the parse
+    reads in ``text``; nothing unless the text names a cue of some attribute."""
+    if not _CUE.search(text) or not _has_value(text):
+        return []
+    found: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+
+    def add(subject: str, attribute: str, value: str) -> None:
+        found.setdefault((subject, attribute), (subject, attribute, canonical(value), value))
+
+    doc = parser()(text)
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX") or unreal(verb):
+            continue
+        for whose, attribute, value in _favourites(verb):
+            add(whose, attribute, value)
+        if (subject := clause_subject(verb)) is not None:
+            for attribute, value in _read(verb):
+                add(subject, attribute, value)
+    for subject, attribute, value in _new_things(doc):
+        add(subject, attribute, value)
+    return list(found.values())
+
+
+# What a value may be: a number; a word of a diet, a vehicle, a major or a favourite; a
+# state said to hold "now"; a person for the attributes whose value is one ("reports to
+# Steve", "goes by Kate"); else a capitalised word past the first that is not a month,
+# a weekday or a given name ("Caroline got a job at Melanie's" names no value).
+_HINT = re.compile(
+    rf"\d|\b(?:{DIETS}|major|resident|favou?rite|now|officially|report\w*|boss|manager|"
+    r"lead|go(?:es|ing)? by)\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?<=\s)(?-i:[A-Z])[\w&-]+")
+
+
+# Where a home is spoken of, a given name may be a place ("moved to Austin").
+_HOME_TALK = re.compile(
+    r"\b(?:mov\w+|relocat\w+|liv\w+|settled|lease|house|apartment|flat|condo|place|home|city)\b",
+    re.I,
+)
+
+
+def _has_value(text: str) -> bool:
+    if _HINT.search(text) or VEHICLE.search(text):
+        return True
+    places = bool(_HOME_TALK.search(text))
+    for word in _CAPITALISED.findall(text):
+        word = re.split(r"['’]", word)[0]
+        if word != "I" and not MONTH.match(word.lower()):
+            if places or not is_first_name(word):
+                return True
+    return False
+
+
+def _read(verb: Token) -> Iterator[tuple[str, str]]:
+    lemma = verb.lemma_.lower()
+    visit = bool(VISIT.search(span_text(verb)))
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd", "acomp")]
+    preps = [c for c in verb.children if c.dep_ in ("prep", "dative", "agent")]
+    if not visit:
+        yield from _home(lemma, verb, objects, preps)
+    yield from _work(lemma, verb, objects, preps)
+    yield from _school_or_vehicle(lemma, verb, objects, preps)
+    if lemma in _TRADE:
+        yield from _traded(verb, objects, preps)
+    if lemma in ("turn", "hit", "reach"):
+        for obj in [*objects, *(c for c in verb.children if c.dep_ in ("npadvmod", "nummod"))]:
+            if (number := _age(obj)) is not None:
+                yield "age", number
+    if lemma == "be" and verb.tag_ in ("VBZ", "VBP"):  # "was vegan for a year" is the past
+        yield from _state(objects)
+    if lemma == "go" and (name := _pobj_name(preps, "by")):
+        yield "name", name
+    if lemma == "report" and (name := _pobj_name(preps, "to")):
+        yield "manager", name
+    if lemma in ("train", "sign", "register", "enter", "work") and (race := _race(preps)):
+        yield "training_goal", race
+
+
+# "traded the Vespa in for a cargo bike", "swapped the Civic for a Model 3", "replaced
+# biryani with ramen", "upgraded to a Rivian": the new value is what follows for/with/to.
+_TRADE = frozenset("trade swap exchange replace upgrade switch".split())
+_BIKE = re.compile(
+    r"\b(?:bike|e-bike|scooter|motorcycle|motorbike|moped|truck|van|car|suv)\b", re.I
+)
+
+
+def _home(
+    lemma: str, verb: Token, objects: list[Token], preps: list[Token]
+) -> Iterator[tuple[str, str]]:
+    place = None
+    if lemma in ("move", "relocate", "settle", "emigrate"):
+        place = place_in(preps, ("to", "into", "in", "over"))
+    elif lemma in ("live", "reside") and verb.tag_ in ("VBZ", "VBP", "VBN", "VBG"):
+        place = place_in(preps, ("in",))
+    elif lemma in ("buy", "sign", "rent", "close", "get", "find", "lease"):
+        home = [o for o in objects if o.lemma_.lower() in _HOME and not _not_home(o)]
+        inner = [p for o in home for p in o.children if p.dep_ == "prep"]
+        place = place_in([*preps, *inner], ("in", "on")) if home else None
+    if place:
+        yield "residence", place
+
+
+def _work(
+    lemma: str, verb: Token, objects: list[Token], preps: list[Token]
+) -> Iterator[tuple[str, str]]:
+    org = None
+    if lemma in ("join", "start", "begin") or (lemma == "work" and verb.tag_ != "VBD"):
+        org = org_in(objects if lemma == "join" else [], preps, ("at", "with", "for"))
+        degree = any(o.lower_.startswith(_DEGREE) for o in objects)
+        if org and (degree or SCHOOL.search(org)):
+            yield "school", org
+            return
+    jobs = [o for o in objects if o.lemma_.lower() in _JOB]
+    if org is None and lemma in ("get", "land", "take", "accept", "start", "sign") and jobs:
+        inner = [p for o in jobs for p in o.children if p.dep_ == "prep"]
+        org = org_in([], [*preps, *inner], ("at", "with", "from", "for"))
+    if org is None and lemma == "hire" and any(c.dep_ == "auxpass" for c in verb.children):
+        org = org_in([], preps, ("by", "at"))
+    if org:
+        yield "employer", org
+
+
+def _school_or_vehicle(
+    lemma: str, verb: Token, objects: list[Token], preps: list[Token]
+) -> Iterator[tuple[str, str]]:
+    if lemma in ("transfer", "enroll", "admit", "accept", "start", "attend", "begin"):
+        school = school_in(objects, preps)
+        if school:
+            yield "school", school
+    if lemma in ("buy", "get", "lease", "purchase", "pick", "drive") and verb.tag_ != "VBG":
+        vehicle = vehicle_in(objects)
+        if vehicle and not BORROWED.search(span_text(verb)):
+            yield "vehicle", vehicle
+
+
+def _traded(verb: Token, objects: list[Token], preps: list[Token]) -> Iterator[tuple[str, str]]:
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    new = [o for p in [*preps, *particles] if p.lower_ in ("for", "with", "to")
+           for o in p.children if o.dep_ == "pobj"]  # fmt: skip
+    for obj in new:
+        text = " ".join(t.text for t in obj.subtree if t.dep_ not in ("det", "poss"))
+        if VEHICLE.search(text) or _BIKE.search(obj.text):
+            yield "vehicle", text
+        elif (
+            obj.pos_ == "PROPN"
+            and objects
+            and org_in(objects, [], ())
+            and (org := org_in([obj], [], ()))
+        ):
+            yield "employer", org
+
+
+def _age(token: Token) -> str | None:
+    number = age_number(token.text)
+    if number and token.pos_ == "NUM" and 10 <= int(number) <= 110:
+        return number
+    return None
+
+
+def _state(objects: list[Token]) -> Iterator[tuple[str, str]]:
+    """ "is a UX researcher now", "is officially a computer science major", "is 42 now",
+    "is lacto-ovo vegetarian now", "is a Tucson resident now"."""
+    for obj in objects:
+        words = [t for t in obj.subtree if t.dep_ not in ("det", "poss", "advmod", "punct")]
+        text = " ".join(t.text for t in words)
+        head = obj.lower_
+        if obj.pos_ == "NUM" and (number := _age(obj)) is not None:
+            yield "age", number
+        elif head == "major" and len(words) > 1:
+            yield "major", " ".join(t.text for t in words if t.i < obj.i)
+        elif head in ("resident", "local") and words[0].pos_ == "PROPN":
+            yield "residence", " ".join(t.text for t in words if t.i < obj.i and t.pos_ == "PROPN")
+        elif _DIET.search(text) and obj.pos_ in ("ADJ", "NOUN"):
+            yield "diet", _DIET.search(text).group(0).lower()  # type: ignore[union-attr]
+        elif (title := role(" ".join(t.text for t in words if t.i <= obj.i))) is not None:
+            yield "occupation", title
+            inner = [c for c in obj.children if c.dep_ == "prep"]
+            if org := org_in([], inner, ("at", "for", "with")):  # "a backend dev at Shopify"
+                yield "employer", org
+
+
+def _pobj_name(preps: list[Token], word: str) -> str | None:
+    for obj in pobjs(preps, (word,)):
+        name = (
+            obj
+            if obj.pos_ == "PROPN"
+            else next(
+                (
+                    t
+                    for t in obj.subtree
+                    if t.pos_ == "PROPN" and t.dep_ in ("oprd", "dobj", "appos", "attr")
+                ),
+                None,
+            )
+        )
+        if name is not None:
+            return phrase(name).text
+    return None
+
+
+def _race(preps: list[Token]) -> str | None:
+    """ "signed up for a full marathon", "is working on running a 10k"."""
+    for prep in preps:
+        if prep.lower_ not in ("for", "toward", "towards", "on"):
+            continue
+        heads = [c for c in prep.children if c.dep_ == "pobj"]
+        heads += [
+            o for c in prep.children if c.dep_ == "pcomp" for o in c.children if o.dep_ == "dobj"
+        ]
+        for obj in heads:
+            text = " ".join(
+                t.text for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss")
+            )
+            race = checked(_RACE_FRAME, text)
+            if race:
+                return race
+    return None
+
+
+def _not_home(noun: Token) -> bool:
+    return any(c.lower_ in _NOT_HOME for c in noun.children if c.dep_ in ("amod", "compound"))
+
+
+def _favourites(verb: Token) -> Iterator[tuple[str, str, str]]:
+    """ "Piranesi is Connor's favourite book now", "ramen has overtaken biryani as Ahmed's
+    favourite food", "finished Piranesi and it's officially his favourite book": the
+    favourite is the verb's subject (for "it", what the clause before was about)."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects or verb.tag_ in ("VBD",) and verb.lemma_ == "be":
+        return
+    things = [c for c in verb.children if c.dep_ in ("attr", "oprd")]
+    things += [
+        o for p in verb.children if p.dep_ == "prep" and p.lower_ == "as" for o in p.children
+    ]
+    for thing in things:
+        liked = [c for c in thing.children if c.lower_ in ("favourite", "favorite")]
+        owner = next((c for c in thing.children if c.dep_ == "poss"), None)
+        if not liked or owner is None:
+            continue
+        whose = (
+            person(owner)
+            if owner.pos_ == "PROPN"
+            else (antecedent(owner) if owner.lower_ in ("his", "her") else None)
+        )
+        value = _favoured(subjects[0])
+        if whose and value and norm(value) != whose:
+            yield whose, favourite(thing.text), value
+
+
+def _favoured(subject: Token) -> str | None:
+    if subject.lower_ in ("it", "that", "this"):
+        before = [t for t in subject.doc[: subject.i] if t.dep_ == "dobj"]
+        return phrase(before[-1]).text if before and before[-1].pos_ == "PROPN" else None
+    if subject.pos_ in ("PRON", "DET") or subject.lower_ in ("he", "she", "they"):
+        return None
+    return " ".join(t.text for t in subject.subtree if t.dep_ not in ("det", "poss"))
+
+
+# "loving the new apartment" beside "Austin": a new thing of an attribute's kind, and the
+# one value of that kind the text names.
+_NEW_THING = {
+    "residence": frozenset(
+        "apartment place house flat home city neighbourhood neighborhood condo".split()
+    ),
+    "employer": frozenset("job gig role position company employer workplace office".split()),
+    "school": frozenset("school campus uni university college program programme".split()),
+    "manager": frozenset("boss manager lead supervisor".split()),
+    "vehicle": frozenset("car ride truck wheels bike".split()),
+}
+
+
+def _new_things(doc: Any) -> Iterator[tuple[str, str, str]]:
+    nouns = frozenset().union(*_NEW_THING.values())
+    if not any(t.lower_ == "new" and t.head.lemma_.lower() in nouns for t in doc):
+        return
+    doc = entities(doc)
+    names = {name for t in doc if (name := person(t))}
+    if len(names) != 1 or VISIT.search(doc.text):
+        return
+    speaker = next(iter(names))
+    for token in doc:
+        if not any(c.lower_ == "new" for c in token.children if c.dep_ == "amod"):
+            continue
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        whose = antecedent(owner) if owner is not None and owner.lower_ in GENDER else None
+        if owner is not None and speaker not in (person(owner), whose):
+            continue  # "her sister's new flat", "Priya's sister loves her new job"
+        if unreal(token.head) or FUTURE.search(token.sent.text):
+            continue
+        for attribute, nouns in _NEW_THING.items():
+            if token.lemma_.lower() in nouns and (value := _only_value(doc, attribute, speaker)):
+                yield speaker, attribute, value
+
+
+def _only_value(doc: Any, attribute: str, speaker: str) -> str | None:
+    """The one value of the attribute's kind the text names, if exactly one."""
+    if attribute == "vehicle":
+        generic = _NEW_THING["vehicle"] | {"motorbike", "motorcycle", "scooter", "van", "suv"}
+        found = {
+            m.group(0) for m in VEHICLE.finditer(doc.text) if m.group(0).lower() not in generic
+        }
+        return next(iter(found)) if len(found) == 1 else None
+    labels = {
+        "residence": ("GPE",),
+        "employer": ("ORG",),
+        "school": ("ORG",),
+        "manager": ("PERSON",),
+    }
+    values = {e.text for e in doc.ents if e.label_ in labels[attribute] and norm(e.text) != speaker}
+    if attribute == "school":
+        values = {v for v in values if SCHOOL.search(v)}
+    elif attribute == "employer":
+        values = {v for v in values if not SCHOOL.search(v)}
+    if len(values) != 1:
+        return None
+    value = next(iter(values))
+    kinds = {"residence": PLACE_KIND, "employer": ORG_KIND, "school": SCHOOL_KIND}
+    return checked(kinds[attribute], value) if attribute in kinds else value

@@ -1,0 +1,85 @@
+"""Facts read from the dependency parse (``memory/fact_parse.py``): changes said in words
+the frames were not written for, and the look-alikes that must state nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from memoryd.memory import fact_parse
+from memoryd.memory.facts import facts_of
+
+
+def _said(text: str) -> set[tuple[str, str, str]]:
+    return {(f.subject, f.attribute, f.value) for f in facts_of(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Priya finally signed the lease on a place in Denver.", ("priya", "residence", "denver")),
+        ("Anneke traded the vespa in for a cargo bike.", ("anneke", "vehicle", "cargo bike")),
+        (
+            "Honestly ramen has overtaken biryani as Ahmed's favourite food.",
+            ("ahmed", "favourite food", "ramen"),
+        ),
+        (
+            "Connor finished Piranesi and it's officially Connor's favourite book now.",
+            ("connor", "favourite book", "piranesi"),
+        ),
+        ("Now Linh reports to a guy named Steve.", ("linh", "manager", "steve")),
+        ("Katarzyna is going by Kate now, at work too.", ("katarzyna", "name", "kate")),
+        ("Haruka is 42 now.", ("haruka", "age", "42")),
+        ("Owen is officially a computer science major now.", ("owen", "major", "computer science")),
+        (
+            "Megan crossed the finish line and she signed up for a full marathon.",
+            ("megan", "training_goal", "full marathon"),
+        ),
+        ("Tom loves the new apartment, Denver is so sunny.", ("tom", "residence", "denver")),
+        ("Tom loves his new car, the Rivian R1S is so quiet.", ("tom", "vehicle", "rivian")),
+        ("Lucas started Lucas's master's at Unicamp.", ("lucas", "school", "unicamp")),
+    ],
+)
+def test_a_change_in_other_words_is_read(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in _said(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Priya is thinking of moving to Lisbon next year.",
+        "Priya is moving to Denver next month.",
+        "Priya used to live in Paris.",
+        "Priya wants to buy a Honda Civic.",
+        "Priya test drove a Tesla Model Y.",
+        "Kaitlyn got a rental Tesla Model 3 for the Vegas trip.",
+        "Ravi is applying to transfer to Berkeley.",
+        "Nilufar was vegan for a year in Nilufar's twenties.",
+        "Priya visited her sister's new apartment in Denver.",
+        "Priya's sister loves her new job at Google.",
+        "If Priya got the job at Stripe, Priya would move.",
+        "Ben lives with Ben's brother and he works at Google.",
+    ],
+)
+def test_a_look_alike_states_nothing_of_the_speaker(text: str) -> None:
+    assert not {f for f in _said(text) if f[0] in ("priya", "kaitlyn", "ravi", "nilufar", "ben")}
+
+
+def test_only_a_text_with_a_cue_and_a_possible_value_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    real = fact_parse.parser()
+
+    def counting() -> object:
+        def parse(text: str) -> object:
+            parsed.append(text)
+            return real(text)
+
+        return parse
+
+    monkeypatch.setattr(fact_parse, "parser", counting)
+    assert fact_parse.parsed_facts("Caroline went to the park with Melanie.") == []
+    assert fact_parse.parsed_facts("Caroline got a new haircut.") == []
+    assert parsed == []
+    assert fact_parse.parsed_facts("Caroline got a job at Deloitte.") != []
+    assert parsed == ["Caroline got a job at Deloitte."]
