@@ -43,7 +43,8 @@ NOT_CURRENT_ROLE = frozenset(
 SCHOOL = re.compile(
     r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
     r"elementary|primary|montessori|preschool|pre-school|kindergarten|gymnasium|lyc[eé]e|"
-    r"seminary|(?-i:High)|(?<=\w )(?-i:State)$)\b|"
+    r"seminary|universidad|universidade|universit[eé]|universit[aä]t|universit[aà]|"
+    r"hochschule|escuela|escola|[eé]cole|(?-i:High)|(?<=\w )(?-i:State)$)\b|"
     r"^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",

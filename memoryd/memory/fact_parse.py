@@ -64,7 +64,7 @@ if TYPE_CHECKING:
 _CUE = re.compile(
     r"\b(?:now|officially|anymore|these days|new|mov(?:e|ed|ing)|relocat\w*|liv(?:e|es|ing)|"
     r"settled|lease|house|apartment|flat|condo|place|home|join(?:ed|s)?|start(?:ed|s)?|"
-    r"hired|job|gig|position|role|offer|work(?:s|ing)?|employ\w*|bought|buy|got|get|picked|"
+    r"hired|job|gig|position|role|offer|work(?:s|ing)?|employ\w*|bought|buy|got|gets?|getting|picked|"
     r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
     r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
@@ -82,9 +82,11 @@ _DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I
 def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
     """(subject, attribute, canonical value, value as written) for each fact the parse
     reads in ``text``; nothing unless the text names a cue of some attribute."""
-    if not _CUE.search(text) or not _has_value(text):
-        return []
     found: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+    if (aged := _AGED.match(text)) and is_first_name(aged["name"]):
+        found[(norm(aged["name"]), "age")] = (norm(aged["name"]), "age", aged["age"], aged["age"])
+    if not (_CUE.search(text) or VEHICLE.search(text)) or not _has_value(text):
+        return list(found.values())
 
     def add(subject: str, attribute: str, value: str) -> None:
         found.setdefault((subject, attribute), (subject, attribute, canonical(value), value))
@@ -93,7 +95,7 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX") or unreal(verb):
             continue
-        for whose, attribute, value in _favourites(verb):
+        for whose, attribute, value in [*_favourites(verb), *_owned_vehicle(verb)]:
             add(whose, attribute, value)
         if (subject := clause_subject(verb)) is not None:
             for attribute, value in _read(verb):
@@ -149,6 +151,10 @@ def _read(verb: Token) -> Iterator[tuple[str, str]]:
         for obj in [*objects, *(c for c in verb.children if c.dep_ in ("npadvmod", "nummod"))]:
             if (number := _age(obj)) is not None:
                 yield "age", number
+    if lemma in ("ride", "get", "commute") and (
+        ride := vehicle_in(pobjs(preps, ("on", "in", "by")))
+    ):
+        yield "vehicle", ride  # "gets around Utrecht on an old Vespa", "rides a Ducati"
     if lemma == "be" and verb.tag_ in ("VBZ", "VBP"):  # "was vegan for a year" is the past
         yield from _state(objects)
     if lemma == "go" and (name := _pobj_name(preps, "by")):
@@ -328,6 +334,31 @@ def _favourites(verb: Token) -> Iterator[tuple[str, str, str]]:
         value = _favoured(subjects[0])
         if whose and value and norm(value) != whose:
             yield whose, favourite(thing.text), value
+
+
+# "As a 41-year-old, Haruka feels …": the age of whom the sentence is about.
+_AGED = re.compile(
+    r"^As an? (?P<age>\d{2,3})[- ]year[- ]old(?: [a-z]+)?,?\s+(?P<name>(?-i:[A-Z])[a-z]+)\b(?!['’])"
+)
+_CAR = frozenset("car ride truck bike motorbike motorcycle scooter wheels".split())
+
+
+def _owned_vehicle(verb: Token) -> Iterator[tuple[str, str, str]]:
+    """ "Dana's car's a 2018 Subaru Outback", "his ride is a Ducati Monster": the car is
+    its owner's vehicle, whoever the verb's subject is."""
+    if verb.lemma_ != "be" or verb.tag_ not in ("VBZ", "VBP"):
+        return
+    for car in (c for c in verb.children if c.dep_ == "nsubj" and c.lemma_.lower() in _CAR):
+        owner = next((c for c in car.children if c.dep_ == "poss"), None)
+        if owner is None or any(
+            c.dep_ == "amod" and c.lower_ in ("old", "first", "last", "previous", "former")
+            for c in car.children
+        ):
+            continue
+        whose = antecedent(owner) if owner.lower_ in GENDER else person(owner)
+        value = vehicle_in([c for c in verb.children if c.dep_ in ("attr", "acomp")])
+        if whose and value:
+            yield whose, "vehicle", value
 
 
 def _favoured(subject: Token) -> str | None:

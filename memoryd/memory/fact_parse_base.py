@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from memoryd.memory.fact_frames import Frame
@@ -194,7 +194,7 @@ def school_in(objects: list[Token], preps: list[Token]) -> str | None:
     return None
 
 
-def vehicle_in(objects: list[Token]) -> str | None:
+def vehicle_in(objects: Iterable[Token]) -> str | None:
     for obj in objects:
         text = phrase(obj).text
         if VEHICLE.search(text):

@@ -49,6 +49,8 @@ def role(value: str) -> str | None:
     words = _STOP_TAIL.sub("", value).split()
     if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
         return None
+    if words[0] in ("s", "'s", "’s"):
+        return None  # "is Nadia's new manager": a possessive's tail, not a job title
     head = words[-1].casefold()
     if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
         return None  # "an Austin resident" says where someone lives, not their job

@@ -37,6 +37,14 @@ def _said(text: str) -> set[tuple[str, str, str]]:
         ("Tom loves the new apartment, Denver is so sunny.", ("tom", "residence", "denver")),
         ("Tom loves his new car, the Rivian R1S is so quiet.", ("tom", "vehicle", "rivian")),
         ("Lucas started Lucas's master's at Unicamp.", ("lucas", "school", "unicamp")),
+        ("Anneke gets around Utrecht on an old Vespa.", ("anneke", "vehicle", "vespa")),
+        ("Dana rides a Ducati Monster to work.", ("dana", "vehicle", "ducati monster")),
+        ("Dana's ride is a Subaru Outback now.", ("dana", "vehicle", "subaru outback")),
+        ("As a 41-year-old Haruka feels Haruka's knees.", ("haruka", "age", "41")),
+        (
+            "Lucas studies at Universidade de São Paulo.",
+            ("lucas", "school", "universidade de são paulo"),
+        ),
     ],
 )
 def test_a_change_in_other_words_is_read(text: str, fact: tuple[str, str, str]) -> None:
@@ -58,6 +66,8 @@ def test_a_change_in_other_words_is_read(text: str, fact: tuple[str, str, str]) 
         "Priya's sister loves her new job at Google.",
         "If Priya got the job at Stripe, Priya would move.",
         "Ben lives with Ben's brother and he works at Google.",
+        "Priya's old car was a Subaru.",
+        "Priya's sister's car is a Subaru.",
     ],
 )
 def test_a_look_alike_states_nothing_of_the_speaker(text: str) -> None:
@@ -83,3 +93,7 @@ def test_only_a_text_with_a_cue_and_a_possible_value_is_parsed(
     assert parsed == []
     assert fact_parse.parsed_facts("Caroline got a job at Deloitte.") != []
     assert parsed == ["Caroline got a job at Deloitte."]
+
+
+def test_a_possessive_tail_is_not_a_job_title() -> None:
+    assert _said("Dana is Nadia's new manager") == {("nadia", "manager", "dana")}
