@@ -97,7 +97,9 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
     # so the replacement does not read "on on 3 March 2021".
     preposition = _PREPOSITION.search(sentence[:start])
     phrase = resolved.phrase()
-    if preposition:
+    if preposition and preposition.group(0).casefold().startswith("as of"):
+        phrase = phrase.split(" ", 1)[1]  # "as of yesterday": "as of 11 April 2024"
+    elif preposition:
         start = preposition.start()
     elif _GOVERNED.search(sentence[:start]):
         # "class of next year", "since last week": the sentence's own preposition governs

@@ -68,7 +68,7 @@ _CUE = re.compile(
     r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
     r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
-    r"register\w*|train\w*|resident|favou?rite)\b",
+    r"register\w*|train\w*|resident|favou?rite|(?:is|am|are) \d{1,3})\b",
     re.I,
 )
 _HOME = frozenset("house home place apartment flat condo townhouse lease loft studio".split())

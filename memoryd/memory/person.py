@@ -51,7 +51,8 @@ _FIRST_PERSON = re.compile(
 # "Last day at Microsoft was Friday", "New job starts Monday".
 _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s+\w|"
-    r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b",
+    r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
+    r"^\d{1,3}\s+(?:as of|now|today|years old)\b",  # "42 as of yesterday"
     re.I,
 )
 # "So proud of you!", "Glad you made it", "Super excited for the trip": how the speaker

@@ -22,7 +22,7 @@ _INITIALISM = re.compile(r"(?:\b[A-Za-z]{1,2}\.){2,}$")
 # stop before a lower-case word ends a sentence too, unless it is an ellipsis ("like...
 # whatever") or follows an abbreviation.
 _BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)\s+(?=([\"'(\[]?[A-Za-z0-9]))|\n+")
-_LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
+_LAST_WORD = re.compile(r"(?<![\w-])([A-Za-z]+)\.$")  # a whole word: "R1S." is no initial
 
 _MARKER = (
     r"(?:oh|ah|aw|ooh|um|umm|uh|hmm|well|so|anyway|anyways|honestly|actually|btw|"

@@ -306,3 +306,22 @@ def test_chat_markers_without_punctuation_are_dropped_before_the_speaker() -> No
 def test_a_date_put_first_reads_as_a_sentence() -> None:
     (cand,) = OfflineExtractor().extract([_event("Yesterday I started at a bakery in Leeds.")])
     assert cand.text == "On 7 May 2023, Caroline started at a bakery in Leeds."
+
+
+def test_an_age_said_alone_gets_its_speaker_and_keeps_as_of() -> None:
+    (cand,) = OfflineExtractor().extract(
+        [_event("42 as of yesterday. the knees have not improved")]
+    )
+    assert cand.text == "Caroline is 42 as of 7 May 2023."
+
+
+def test_a_word_ending_in_a_capital_is_no_initial() -> None:
+    from memoryd.memory.sentences import split_sentences
+
+    assert split_sentences("Traded it for a Rivian R1S. yes I know") == [
+        "Traded it for a Rivian R1S.",
+        "yes I know",
+    ]
+    assert split_sentences("I met J. Smith at the T. rex exhibit.") == [
+        "I met J. Smith at the T. rex exhibit."
+    ]
