@@ -85,7 +85,7 @@ _AGE_END = (
     r"(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|"
     r"hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|"
     r"kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|"
-    r"countries|mph|kph|bpm|k\b|[a-z]+s)\b))"
+    r"countries|mph|kph|bpm|k\b|(?!(?:as|is|was|this|yes)\b)[a-z]+s)\b))"
 )
 
 

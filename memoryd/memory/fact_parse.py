@@ -20,7 +20,8 @@ subjects and attributes its frames found nothing of. A fact is read only when
 its kind the text names is a change too ("loving the new job, Rappi moves fast").
 
 Parsing costs 2–4 ms a sentence here, so only a text with a cue of some attribute and
-something that may be its value is parsed, once (``facts`` caches by text).
+something that may be its value (not a date's numbers, not a given name) is parsed, once
+(``facts`` caches by text).
 """
 
 from __future__ import annotations
@@ -110,13 +111,21 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
 # Steve", "goes by Kate"); else a capitalised word past the first that is not a month,
 # a weekday or a given name ("Caroline got a job at Melanie's" names no value).
 _HINT = re.compile(
-    rf"\d|\b(?:{DIETS}|major|resident|favou?rite|now|officially|report\w*|boss|manager|"
-    r"lead|go(?:es|ing)? by)\b",
+    rf"\b(?:{DIETS}|major|resident|favou?rite|officially|report\w*|boss|manager|lead|"
+    r"go(?:es|ing)? by)\b|"
+    # an age or a race, not a date: "turned 31", "is 42 now", "a 10k"
+    r"\b(?:turn\w*|is|am|hit|reach\w*|as of)\s+\d{1,3}\b|\b\d{1,3}(?:st|nd|rd|th)? birthday|"
+    r"\d{1,3}[- ]year[- ]old|\b\d{1,3}k\b|"
+    # a state said to hold now: "is a UX researcher now"
+    r"\b(?:is|am|are|'s|’s|'m|’m)\b[^,.;!?]{0,40}\bnow\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"(?<=\s)(?-i:[A-Z])[\w&-]+")
+# A capitalised word inside a clause (not one opening a sentence or following a comma),
+# with the word before it.
+_CAPITALISED = re.compile(r"([\w'’)]+) ((?-i:[A-Z])[\w&-]+)")
 
 
+_CLAUSE_NAME = re.compile(r"[,;—–] +(?-i:[A-Z])[a-z]+ (?:is|has|feels|looks|seems)\b")
 # Where a home is spoken of, a given name may be a place ("moved to Austin").
 _HOME_TALK = re.compile(
     r"\b(?:mov\w+|relocat\w+|liv\w+|settled|lease|house|apartment|flat|condo|place|home|city)\b",
@@ -125,15 +134,20 @@ _HOME_TALK = re.compile(
 
 
 def _has_value(text: str) -> bool:
+    if text.startswith("According to "):
+        return False  # about something else than the speaker, as the rewrite reports it
     if _HINT.search(text) or VEHICLE.search(text):
         return True
     places = bool(_HOME_TALK.search(text))
-    for word in _CAPITALISED.findall(text):
+    for before, word in _CAPITALISED.findall(text):
         word = re.split(r"['’]", word)[0]
-        if word != "I" and not MONTH.match(word.lower()):
-            if places or not is_first_name(word):
-                return True
-    return False
+        if word == "I" or MONTH.match(word.lower()):
+            continue
+        # A given name is a person, unless it is where one moves ("moved to Austin").
+        if not is_first_name(word) or (places and before.lower() in ("to", "in", "into")):
+            return True
+    # "loving the new apartment, Denver is so sunny"
+    return places and bool(_CLAUSE_NAME.search(text))
 
 
 def _read(verb: Token) -> Iterator[tuple[str, str]]:

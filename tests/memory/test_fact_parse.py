@@ -90,6 +90,9 @@ def test_only_a_text_with_a_cue_and_a_possible_value_is_parsed(
     monkeypatch.setattr(fact_parse, "parser", counting)
     assert fact_parse.parsed_facts("Caroline went to the park with Melanie.") == []
     assert fact_parse.parsed_facts("Caroline got a new haircut.") == []
+    # a date's numbers are no age; a sentence the rewrite reports is about something else
+    assert fact_parse.parsed_facts("On 15 July 2023, Caroline joined a book club.") == []
+    assert fact_parse.parsed_facts("According to Caroline, Change is possible at Google.") == []
     assert parsed == []
     assert fact_parse.parsed_facts("Caroline got a job at Deloitte.") != []
     assert parsed == ["Caroline got a job at Deloitte."]
@@ -97,3 +100,8 @@ def test_only_a_text_with_a_cue_and_a_possible_value_is_parsed(
 
 def test_a_possessive_tail_is_not_a_job_title() -> None:
     assert _said("Dana is Nadia's new manager") == {("nadia", "manager", "dana")}
+
+
+def test_an_age_as_of_a_date_is_an_age() -> None:
+    assert _said("Zoe is officially 30 as of 21 April 2024.") == {("zoe", "age", "30")}
+    assert _said("Zoe is 30 pounds lighter.") == set()
