@@ -28,24 +28,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_frames import Frame, age_number
 from memoryd.memory.fact_lexicon import BORROWED, DIETS, SCHOOL, VEHICLE
 from memoryd.memory.fact_parse_base import (
-    FUTURE,
-    GENDER,
     MONTH,
-    ORG_KIND,
-    PLACE_KIND,
-    SCHOOL_KIND,
     VISIT,
-    antecedent,
     clause_subject,
-    entities,
     org_in,
     parser,
-    person,
     phrase,
     place_in,
     pobjs,
@@ -54,8 +46,9 @@ from memoryd.memory.fact_parse_base import (
     unreal,
     vehicle_in,
 )
+from memoryd.memory.fact_parse_text import AGED, favourites, homes, new_things, owned_vehicle
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import canonical, checked, favourite, role
+from memoryd.memory.fact_values import canonical, checked, role
 from memoryd.memory.names import is_first_name
 
 if TYPE_CHECKING:
@@ -84,7 +77,7 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
     """(subject, attribute, canonical value, value as written) for each fact the parse
     reads in ``text``; nothing unless the text names a cue of some attribute."""
     found: dict[tuple[str, str], tuple[str, str, str, str]] = {}
-    if (aged := _AGED.match(text)) and is_first_name(aged["name"]):
+    if (aged := AGED.match(text)) and is_first_name(aged["name"]):
         found[(norm(aged["name"]), "age")] = (norm(aged["name"]), "age", aged["age"], aged["age"])
     if not (_CUE.search(text) or VEHICLE.search(text)) or not _has_value(text):
         return list(found.values())
@@ -96,12 +89,12 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX") or unreal(verb):
             continue
-        for whose, attribute, value in [*_favourites(verb), *_owned_vehicle(verb)]:
+        for whose, attribute, value in [*favourites(verb), *owned_vehicle(verb)]:
             add(whose, attribute, value)
         if (subject := clause_subject(verb)) is not None:
             for attribute, value in _read(verb):
                 add(subject, attribute, value)
-    for subject, attribute, value in _new_things(doc):
+    for subject, attribute, value in [*new_things(doc), *homes(doc)]:
         add(subject, attribute, value)
     return list(found.values())
 
@@ -322,125 +315,3 @@ def _race(preps: list[Token]) -> str | None:
 
 def _not_home(noun: Token) -> bool:
     return any(c.lower_ in _NOT_HOME for c in noun.children if c.dep_ in ("amod", "compound"))
-
-
-def _favourites(verb: Token) -> Iterator[tuple[str, str, str]]:
-    """ "Piranesi is Connor's favourite book now", "ramen has overtaken biryani as Ahmed's
-    favourite food", "finished Piranesi and it's officially his favourite book": the
-    favourite is the verb's subject (for "it", what the clause before was about)."""
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-    if not subjects or verb.tag_ in ("VBD",) and verb.lemma_ == "be":
-        return
-    things = [c for c in verb.children if c.dep_ in ("attr", "oprd")]
-    things += [
-        o for p in verb.children if p.dep_ == "prep" and p.lower_ == "as" for o in p.children
-    ]
-    for thing in things:
-        liked = [c for c in thing.children if c.lower_ in ("favourite", "favorite")]
-        owner = next((c for c in thing.children if c.dep_ == "poss"), None)
-        if not liked or owner is None:
-            continue
-        whose = (
-            person(owner)
-            if owner.pos_ == "PROPN"
-            else (antecedent(owner) if owner.lower_ in ("his", "her") else None)
-        )
-        value = _favoured(subjects[0])
-        if whose and value and norm(value) != whose:
-            yield whose, favourite(thing.text), value
-
-
-# "As a 41-year-old, Haruka feels …": the age of whom the sentence is about.
-_AGED = re.compile(
-    r"^As an? (?P<age>\d{2,3})[- ]year[- ]old(?: [a-z]+)?,?\s+(?P<name>(?-i:[A-Z])[a-z]+)\b(?!['’])"
-)
-_CAR = frozenset("car ride truck bike motorbike motorcycle scooter wheels".split())
-
-
-def _owned_vehicle(verb: Token) -> Iterator[tuple[str, str, str]]:
-    """ "Dana's car's a 2018 Subaru Outback", "his ride is a Ducati Monster": the car is
-    its owner's vehicle, whoever the verb's subject is."""
-    if verb.lemma_ != "be" or verb.tag_ not in ("VBZ", "VBP"):
-        return
-    for car in (c for c in verb.children if c.dep_ == "nsubj" and c.lemma_.lower() in _CAR):
-        owner = next((c for c in car.children if c.dep_ == "poss"), None)
-        if owner is None or any(
-            c.dep_ == "amod" and c.lower_ in ("old", "first", "last", "previous", "former")
-            for c in car.children
-        ):
-            continue
-        whose = antecedent(owner) if owner.lower_ in GENDER else person(owner)
-        value = vehicle_in([c for c in verb.children if c.dep_ in ("attr", "acomp")])
-        if whose and value:
-            yield whose, "vehicle", value
-
-
-def _favoured(subject: Token) -> str | None:
-    if subject.lower_ in ("it", "that", "this"):
-        before = [t for t in subject.doc[: subject.i] if t.dep_ == "dobj"]
-        return phrase(before[-1]).text if before and before[-1].pos_ == "PROPN" else None
-    if subject.pos_ in ("PRON", "DET") or subject.lower_ in ("he", "she", "they"):
-        return None
-    return " ".join(t.text for t in subject.subtree if t.dep_ not in ("det", "poss"))
-
-
-# "loving the new apartment" beside "Austin": a new thing of an attribute's kind, and the
-# one value of that kind the text names.
-_NEW_THING = {
-    "residence": frozenset(
-        "apartment place house flat home city neighbourhood neighborhood condo".split()
-    ),
-    "employer": frozenset("job gig role position company employer workplace office".split()),
-    "school": frozenset("school campus uni university college program programme".split()),
-    "manager": frozenset("boss manager lead supervisor".split()),
-    "vehicle": frozenset("car ride truck wheels bike".split()),
-}
-
-
-def _new_things(doc: Any) -> Iterator[tuple[str, str, str]]:
-    nouns = frozenset().union(*_NEW_THING.values())
-    if not any(t.lower_ == "new" and t.head.lemma_.lower() in nouns for t in doc):
-        return
-    doc = entities(doc)
-    names = {name for t in doc if (name := person(t))}
-    if len(names) != 1 or VISIT.search(doc.text):
-        return
-    speaker = next(iter(names))
-    for token in doc:
-        if not any(c.lower_ == "new" for c in token.children if c.dep_ == "amod"):
-            continue
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        whose = antecedent(owner) if owner is not None and owner.lower_ in GENDER else None
-        if owner is not None and speaker not in (person(owner), whose):
-            continue  # "her sister's new flat", "Priya's sister loves her new job"
-        if unreal(token.head) or FUTURE.search(token.sent.text):
-            continue
-        for attribute, nouns in _NEW_THING.items():
-            if token.lemma_.lower() in nouns and (value := _only_value(doc, attribute, speaker)):
-                yield speaker, attribute, value
-
-
-def _only_value(doc: Any, attribute: str, speaker: str) -> str | None:
-    """The one value of the attribute's kind the text names, if exactly one."""
-    if attribute == "vehicle":
-        generic = _NEW_THING["vehicle"] | {"motorbike", "motorcycle", "scooter", "van", "suv"}
-        found = {
-            m.group(0) for m in VEHICLE.finditer(doc.text) if m.group(0).lower() not in generic
-        }
-        return next(iter(found)) if len(found) == 1 else None
-    labels = {
-        "residence": ("GPE",),
-        "employer": ("ORG",),
-        "school": ("ORG",),
-        "manager": ("PERSON",),
-    }
-    values = {e.text for e in doc.ents if e.label_ in labels[attribute] and norm(e.text) != speaker}
-    if attribute == "school":
-        values = {v for v in values if SCHOOL.search(v)}
-    elif attribute == "employer":
-        values = {v for v in values if not SCHOOL.search(v)}
-    if len(values) != 1:
-        return None
-    value = next(iter(values))
-    kinds = {"residence": PLACE_KIND, "employer": ORG_KIND, "school": SCHOOL_KIND}
-    return checked(kinds[attribute], value) if attribute in kinds else value

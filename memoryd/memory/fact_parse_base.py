@@ -80,9 +80,12 @@ def clause_subject(verb: Token) -> str | None:
 
 
 def person(token: Token) -> str | None:
-    """A first name, or a name the parse takes for a person's."""
-    if token.ent_type_ in ("GPE", "LOC", "FAC"):
-        return None  # "Austin is so much warmer": a place, though also a first name
+    """A first name, or a name the parse takes for a person's. A first name taken for a
+    place is one ("Austin is so much warmer"), unless it owns something ("Nadia's move")
+    or does something ("Nadia moved here")."""
+    acts = token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ != "be"
+    if token.ent_type_ in ("GPE", "LOC", "FAC") and token.dep_ != "poss" and not acts:
+        return None
     person = token.ent_type_ == "PERSON" or (token.is_title and is_first_name(token.text))
     return norm(token.text) if person else None
 
@@ -151,7 +154,7 @@ def phrase(token: Token) -> Span:
     while (
         left > 0
         and doc[left - 1].dep_ in ("compound", "flat", "nummod")
-        and (doc[left - 1].head.i >= token.i)
+        and left <= doc[left - 1].head.i <= token.i  # into the phrase: "New" → "York City"
     ):
         left -= 1
     while (
@@ -171,9 +174,10 @@ def pobjs(preps: list[Token], words: tuple[str, ...]) -> Iterator[Token]:
 
 def place_in(preps: list[Token], words: tuple[str, ...]) -> str | None:
     for obj in pobjs(preps, words):
-        # "to Austin", "on a place in Denver": the first name in the phrase
+        # "to Austin", "on a place in Denver": the first name in the phrase, whole ("New
+        # York City" is one, headed by its last word)
         for token in obj.subtree:
-            if token.pos_ == "PROPN" and not MONTH.match(token.lower_):
+            if token.pos_ == "PROPN" and token.dep_ != "compound" and not MONTH.match(token.lower_):
                 return checked(PLACE_KIND, phrase(token).text)
     return None
 

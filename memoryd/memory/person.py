@@ -80,9 +80,11 @@ _OWN_FRAGMENT = re.compile(
     re.I,
 )
 # "The divorce was finalized": in the speaker's own turn, the life event is theirs.
+# "The move to Johannesburg went smoothly" too.
 _THE_OWN_EVENT = re.compile(
     r"^the\s+(?=(?:divorce|separation|move|relocation|promotion|adoption)"
-    r"\s+(?:is|was|got|has been|went|came)\b)",
+    r"(?:\s+(?:to|from|into|back to|out of)\s+(?:[\w-]+\s+){1,3}?)?"
+    r"\s*(?:is|was|got|has been|went|came)\b)",
     re.I,
 )
 # "my boyfriend Jake and I", "my wife and I": the speaker is half of a plural subject.

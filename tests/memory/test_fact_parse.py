@@ -41,6 +41,8 @@ def _said(text: str) -> set[tuple[str, str, str]]:
         ("Dana rides a Ducati Monster to work.", ("dana", "vehicle", "ducati monster")),
         ("Dana's ride is a Subaru Outback now.", ("dana", "vehicle", "subaru outback")),
         ("As a 41-year-old Haruka feels Haruka's knees.", ("haruka", "age", "41")),
+        ("Paris is home now, Kofi moved here in the spring.", ("kofi", "residence", "paris")),
+        ("Kofi's move to New York City went smoothly.", ("kofi", "residence", "new york city")),
         (
             "Lucas studies at Universidade de São Paulo.",
             ("lucas", "school", "universidade de são paulo"),
@@ -67,6 +69,9 @@ def test_a_change_in_other_words_is_read(text: str, fact: tuple[str, str, str]) 
         "If Priya got the job at Stripe, Priya would move.",
         "Ben lives with Ben's brother and he works at Google.",
         "Priya's old car was a Subaru.",
+        "Paris is home now, Priya's sister says.",
+        "Priya's move to Paris is next month.",
+        "Paris was home for ten years, Priya says.",
         "Priya's sister's car is a Subaru.",
     ],
 )
