@@ -46,7 +46,14 @@ from memoryd.memory.fact_parse_base import (
     unreal,
     vehicle_in,
 )
-from memoryd.memory.fact_parse_text import AGED, favourites, homes, new_things, owned_vehicle
+from memoryd.memory.fact_parse_text import (
+    AGED,
+    favourites,
+    homes,
+    new_things,
+    owned_vehicle,
+    possessions,
+)
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, checked, role
 from memoryd.memory.names import is_first_name
@@ -62,7 +69,8 @@ _CUE = re.compile(
     r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
     r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
-    r"register\w*|train\w*|resident|favou?rite|(?:is|am|are) \d{1,3})\b",
+    r"register\w*|train\w*|resident|favou?rite|(?:is|am|are) \d{1,3}|boss|manager|"
+    r"supervisor|boyfriend|girlfriend|partner|husband|wife|fianc[ée]e?)\b",
     re.I,
 )
 _HOME = frozenset("house home place apartment flat condo townhouse lease loft studio".split())
@@ -94,7 +102,7 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
         if (subject := clause_subject(verb)) is not None:
             for attribute, value in _read(verb):
                 add(subject, attribute, value)
-    for subject, attribute, value in [*new_things(doc), *homes(doc)]:
+    for subject, attribute, value in [*new_things(doc), *homes(doc), *possessions(doc)]:
         add(subject, attribute, value)
     return list(found.values())
 
@@ -105,7 +113,7 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
 # a weekday or a given name ("Caroline got a job at Melanie's" names no value).
 _HINT = re.compile(
     rf"\b(?:{DIETS}|major|resident|favou?rite|officially|report\w*|boss|manager|lead|"
-    r"go(?:es|ing)? by)\b|"
+    r"supervisor|go(?:es|ing)? by|boyfriend|girlfriend|partner|husband|wife|fianc[ée]e?)\b|"
     # an age or a race, not a date: "turned 31", "is 42 now", "a 10k"
     r"\b(?:turn\w*|is|am|hit|reach\w*|as of)\s+\d{1,3}\b|\b\d{1,3}(?:st|nd|rd|th)? birthday|"
     r"\d{1,3}[- ]year[- ]old|\b\d{1,3}k\b|"

@@ -130,7 +130,9 @@ def unreal(verb: Token) -> bool:
                     return True
                 if child.dep_ == "mark" and child.lower_ in _IF:
                     return True
-            if node.i != verb.i and node.lemma_.lower() in _WISH:
+            # "used to live" is the past; "getting used to" is not
+            habit = node.lemma_.lower() != "use" or node.tag_ == "VBD"
+            if node.i != verb.i and node.lemma_.lower() in _WISH and habit:
                 return True
         if node.head.i == node.i:
             break

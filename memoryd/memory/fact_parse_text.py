@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from memoryd.memory.fact_lexicon import SCHOOL, VEHICLE
+from memoryd.memory.fact_lexicon import BORROWED, SCHOOL, VEHICLE
 from memoryd.memory.fact_parse_base import (
     FUTURE,
     GENDER,
@@ -81,6 +81,65 @@ def owned_vehicle(verb: Token) -> Iterator[tuple[str, str, str]]:
         value = vehicle_in([c for c in verb.children if c.dep_ in ("attr", "acomp")])
         if whose and value:
             yield whose, "vehicle", value
+
+
+# What someone has that says one of their single values: "Sakura's little Honda Fit",
+# "Noa's team lead Yael", "Paulo's Florianópolis apartment", "Lucía's boyfriend Andrés".
+# Not "partner": married people say it too, and it would close their "married".
+_BOSS = frozenset("boss manager lead supervisor".split())
+_PARTNER = {
+    "boyfriend": "in a relationship",
+    "girlfriend": "in a relationship",
+    "husband": "married",
+    "wife": "married",
+    "fiancé": "engaged",
+    "fiancée": "engaged",
+    "fiance": "engaged",
+    "fiancee": "engaged",
+}
+_BYGONE = frozenset("old former previous ex ex- late first last dead".split())
+
+
+def possessions(doc: Any) -> Iterator[tuple[str, str, str]]:
+    for thing in doc:
+        owner = next((c for c in thing.children if c.dep_ == "poss"), None)
+        if owner is None or thing.pos_ not in ("NOUN", "PROPN") or _past_or_unreal(thing):
+            continue
+        modifiers = {c.lower_ for c in thing.children if c.dep_ in ("amod", "compound")}
+        whose = antecedent(owner) if owner.lower_ in GENDER else person(owner)
+        if not whose or modifiers & _BYGONE:
+            continue
+        lemma = thing.lemma_.lower()
+        named = [c for c in thing.children if c.dep_ in ("appos", "npadvmod") and c.pos_ == "PROPN"]
+        if lemma in _BOSS and named:
+            yield whose, "manager", phrase(named[0]).text
+        elif lemma in _PARTNER and not modifiers and not _qualified(thing):
+            yield whose, "relationship", _PARTNER[lemma]
+        elif lemma in _HOMES and not VISIT.search(doc.text):
+            places = [c for c in thing.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            if places and (value := checked(PLACE_KIND, phrase(places[-1]).text)):
+                yield whose, "residence", value
+        elif thing.pos_ == "PROPN" and not BORROWED.search(doc.text):
+            if value := vehicle_in([thing]):
+                yield whose, "vehicle", value
+
+
+def _qualified(noun: Token) -> bool:
+    """ "partner in crime", "boyfriend back in college": not the partner of now."""
+    return any(c.dep_ in ("prep", "advmod", "relcl", "acl") for c in noun.children)
+
+
+_HOMES = frozenset("apartment flat house place home condo studio loft".split())
+
+
+def _past_or_unreal(token: Token) -> bool:
+    """Whether what the token belongs to was, or is not real: "Dana's Civic was great"."""
+    head = token.head
+    while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head
+    verbs = [head, *(c for c in head.children if c.dep_ in ("aux", "auxpass"))]
+    past = any(v.tag_ in ("VBD",) for v in verbs) or any(v.lower_ == "used" for v in verbs)
+    return past or unreal(head) or bool(FUTURE.search(token.sent.text))
 
 
 def _favoured(subject: Token) -> str | None:

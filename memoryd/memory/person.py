@@ -93,7 +93,7 @@ _COMPOUND = re.compile(
     r"(?:^|[,;:—–]\s*|\b(?:and|but|so|because|when|then)\s+)(?:(?:my|our|the)\s+)?"
     r"(?:(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friend|sister|brother|"
     r"mom|mum|dad|mother|father|son|daughter|roommate|colleague)\s+)?"
-    r"(?:(?-i:[A-Z])[a-z]+|(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friends?|"
+    r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+|(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friends?|"
     r"sister|brother|mom|mum|dad|mother|father|family|kids|son|daughter|roommates?|"
     r"colleagues?|parents|team)) and\s*$",
     re.I,

@@ -325,3 +325,13 @@ def test_a_word_ending_in_a_capital_is_no_initial() -> None:
     assert split_sentences("I met J. Smith at the T. rex exhibit.") == [
         "I met J. Smith at the T. rex exhibit."
     ]
+
+
+def test_a_named_partner_and_i_is_a_plural_subject() -> None:
+    (cand,) = OfflineExtractor().extract(
+        [_event("My boyfriend Andrés and I are planning a trip to Lisbon in the spring.")]
+    )
+    assert (
+        cand.text
+        == "Caroline's boyfriend Andrés and Caroline are planning a trip to Lisbon in the spring."
+    )

@@ -44,6 +44,18 @@ def _said(text: str) -> set[tuple[str, str, str]]:
         ("Paris is home now, Kofi moved here in the spring.", ("kofi", "residence", "paris")),
         ("Kofi's move to New York City went smoothly.", ("kofi", "residence", "new york city")),
         (
+            "Sakura's little Honda Fit is perfect for city parking.",
+            ("sakura", "vehicle", "honda fit"),
+        ),
+        (
+            "Paulo is still unpacking boxes in Paulo's Florianópolis apartment.",
+            ("paulo", "residence", "florianópolis"),
+        ),
+        (
+            "Lucía's boyfriend Andrés and Lucía are planning a trip.",
+            ("lucía", "relationship", "in a relationship"),
+        ),
+        (
             "Lucas studies at Universidade de São Paulo.",
             ("lucas", "school", "universidade de são paulo"),
         ),
@@ -72,6 +84,10 @@ def test_a_change_in_other_words_is_read(text: str, fact: tuple[str, str, str]) 
         "Paris is home now, Priya's sister says.",
         "Priya's move to Paris is next month.",
         "Paris was home for ten years, Priya says.",
+        "Priya's partner in crime is Jo.",
+        "Priya's late husband loved jazz.",
+        "Priya's old Civic was great.",
+        "Priya borrowed Tom's Honda Civic.",
         "Priya's sister's car is a Subaru.",
     ],
 )

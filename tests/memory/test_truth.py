@@ -223,6 +223,7 @@ def test_a_pronoun_means_the_speaker_unless_someone_of_its_gender_was_named() ->
     assert {(f.subject, f.attribute, f.value) for f in said} == {
         ("ben", "residence", "boston"),
         ("ben", "employer", "google"),
+        ("ben", "relationship", "married"),  # Ben's wife
     }
     assert facts_of("Ben lives with Ben's brother and he works at Google.") == []
 
