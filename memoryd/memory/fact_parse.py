@@ -47,14 +47,13 @@ from memoryd.memory.fact_parse_base import (
     vehicle_in,
 )
 from memoryd.memory.fact_parse_text import (
-    AGED,
     favourites,
     homes,
     new_things,
     owned_vehicle,
     possessions,
+    said_up_front,
 )
-from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, checked, role
 from memoryd.memory.names import is_first_name
 
@@ -70,11 +69,21 @@ _CUE = re.compile(
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
     r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
     r"register\w*|train\w*|resident|favou?rite|(?:is|am|are) \d{1,3}|boss|manager|"
-    r"supervisor|boyfriend|girlfriend|partner|husband|wife|fianc[ée]e?)\b",
+    r"supervisor|boyfriend|girlfriend|partner|husband|wife|fianc[ée]e?)\b|"
+    r"\b(?:is|am|are) (?:\w+ )?in (?-i:[A-Z])",
     re.I,
 )
 _HOME = frozenset("house home place apartment flat condo townhouse lease loft studio".split())
 _NOT_HOME = frozenset("vacation holiday summer second rental investment beach lake ski".split())
+# A stay that ends: "in Lisbon this week", "in Berlin until Friday", "in Rome right now".
+_STAY = re.compile(
+    r"\b(?:this|next|last|that|the|a|one|two|few|couple of)\s+(?:\w+\s+)?(?:days?|nights?|weeks?|"
+    r"weekends?|months?|summer|semester)\b|\b(?:today|tonight|tomorrow|right now|at the moment|"
+    r"currently|until|till|for now|for a|for the|for two|for three|for work|for business|"
+    r"on business|visit\w*|trip|staying|"
+    r"hospital|vacation|holiday|conference|layover|traffic)\b",
+    re.I,
+)
 _DEGREE = ("master", "bachelor", "phd", "doctorate", "degree", "mba", "undergrad", "program")
 _JOB = frozenset("job gig position role offer post internship".split())
 _RACE_FRAME = Frame("training_goal", re.compile(""), "race")
@@ -85,8 +94,8 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
     """(subject, attribute, canonical value, value as written) for each fact the parse
     reads in ``text``; nothing unless the text names a cue of some attribute."""
     found: dict[tuple[str, str], tuple[str, str, str, str]] = {}
-    if (aged := AGED.match(text)) and is_first_name(aged["name"]):
-        found[(norm(aged["name"]), "age")] = (norm(aged["name"]), "age", aged["age"], aged["age"])
+    for whom, what, said in said_up_front(text):
+        found[(whom, what)] = (whom, what, canonical(said), said)
     if not (_CUE.search(text) or VEHICLE.search(text)) or not _has_value(text):
         return list(found.values())
 
@@ -172,6 +181,9 @@ def _read(verb: Token) -> Iterator[tuple[str, str]]:
         yield "vehicle", ride  # "gets around Utrecht on an old Vespa", "rides a Ducati"
     if lemma == "be" and verb.tag_ in ("VBZ", "VBP"):  # "was vegan for a year" is the past
         yield from _state(objects)
+        # "I'm in Boston", "she's based in Leeds": where one is, with no stay's end in sight
+        if not _STAY.search(span_text(verb)) and (place := place_in(preps, ("in",))):
+            yield "residence", place
     if lemma == "go" and (name := _pobj_name(preps, "by")):
         yield "name", name
     if lemma == "report" and (name := _pobj_name(preps, "to")):
@@ -227,8 +239,13 @@ def _work(
 def _school_or_vehicle(
     lemma: str, verb: Token, objects: list[Token], preps: list[Token]
 ) -> Iterator[tuple[str, str]]:
-    if lemma in ("transfer", "enroll", "admit", "accept", "start", "attend", "begin"):
+    if lemma in ("transfer", "enroll", "admit", "accept", "start", "attend", "begin", "get"):
         school = school_in(objects, preps)
+        # "got into the PhD programme at KU Leuven": the programme says it is a school
+        programmes = [o for o in pobjs(preps, ("into", "to")) if o.lower_.startswith(_DEGREE)]
+        inner = [p for o in programmes for p in o.children if p.dep_ == "prep"]
+        if school is None and (org := org_in([], inner, ("at", "in"))):
+            school = org
         if school:
             yield "school", school
     if lemma in ("buy", "get", "lease", "purchase", "pick", "drive") and verb.tag_ != "VBG":

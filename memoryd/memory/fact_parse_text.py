@@ -26,7 +26,8 @@ from memoryd.memory.fact_parse_base import (
     vehicle_in,
 )
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import checked, favourite
+from memoryd.memory.fact_values import checked, favourite, role
+from memoryd.memory.names import is_first_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -62,6 +63,26 @@ def favourites(verb: Token) -> Iterator[tuple[str, str, str]]:
 AGED = re.compile(
     r"^As an? (?P<age>\d{2,3})[- ]year[- ]old(?: [a-z]+)?,?\s+(?P<name>(?-i:[A-Z])[a-z]+)\b(?!['’])"
 )
+# "As a biology major, Zainab …", "As a nurse, Omar …": what someone is, said up front.
+AS_A = re.compile(
+    r"^As an? (?P<what>[a-z][\w-]*(?: [a-z][\w-]*){0,2}),?\s+(?P<name>(?-i:[A-Z])[a-z]+)\b(?!['’])"
+)
+
+
+def said_up_front(text: str) -> Iterator[tuple[str, str, str]]:
+    """An age, a major or a role said before the subject it belongs to."""
+    if (aged := AGED.match(text)) and is_first_name(aged["name"]):
+        yield norm(aged["name"]), "age", aged["age"]
+    elif (being := AS_A.match(text)) and is_first_name(being["name"]):
+        what = being["what"]
+        if what.endswith(" major") and len(what.split()) > 1:
+            yield norm(being["name"]), "major", what.rsplit(" ", 1)[0]
+        elif (title := role(what)) is not None and title.split()[-1] not in _NOT_JOBS:
+            yield norm(being["name"]), "occupation", title
+
+
+# "As a parent, …", "As a fan, …": roles of life, not jobs.
+_NOT_JOBS = frozenset("parent mom mum dad mother father fan student kid child".split())
 _CAR = frozenset("car ride truck bike motorbike motorcycle scooter wheels".split())
 
 

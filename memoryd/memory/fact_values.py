@@ -108,6 +108,14 @@ def kind_may_be_lower(kind: str, value: str) -> bool:
     )
 
 
+_WHEN = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|spring|summer|autumn|fall|winter|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|\d{4})\b",
+    re.I,
+)
+
+
 def checked(frame: Frame, value: str) -> str | None:
     """The value as stated, if it is of the kind the frame needs; else None."""
     value = value.strip(" .,;:!?\"'")
@@ -121,6 +129,8 @@ def checked(frame: Frame, value: str) -> str | None:
         proper = True
     kind = frame.kind
     if kind == "place":
+        if _WHEN.match(value):
+            return None  # "moved over in September 2022": a time, not a place
         # "a small town" is a place; "a new team" is not.
         common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
         return value if proper or common else None
