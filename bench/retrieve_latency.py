@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memoryd.config import StoreSettings
 from memoryd.embedders.fastembed import FastEmbedEmbedder
 from memoryd.embedders.lexical import Bm25Encoder
-from memoryd.memory import ids
+from memoryd.memory import facts, ids
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.extract import split_sentences
 from memoryd.memory.models import Item, MemoryType, Resource
@@ -130,6 +130,7 @@ def memorize_rate(
     """Events/s through ``MemoryEngine.memorize`` on Qdrant Edge with the daemon's default
     store settings, after a warm-up batch into a throwaway store (lazy loads excluded)."""
     flush_interval = StoreSettings().flush_interval_seconds
+    facts.load_parser()  # as the daemon does before it consumes
     with tempfile.TemporaryDirectory() as tmp:
         warm = MemoryEngine(QdrantEdgeStore(tmp), embedder, lexical=Bm25Encoder())
         warm.memorize(events[:batch])
