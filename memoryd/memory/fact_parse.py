@@ -37,7 +37,7 @@ from memoryd.memory.fact_parse_base import (
     VISIT,
     clause_subject,
     org_in,
-    parser,
+    parse,
     phrase,
     place_in,
     pobjs,
@@ -102,7 +102,7 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
     def add(subject: str, attribute: str, value: str) -> None:
         found.setdefault((subject, attribute), (subject, attribute, canonical(value), value))
 
-    doc = parser()(text)
+    doc = parse(text)
     for verb in doc:
         if verb.pos_ not in ("VERB", "AUX") or unreal(verb):
             continue

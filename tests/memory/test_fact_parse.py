@@ -104,16 +104,13 @@ def test_only_a_text_with_a_cue_and_a_possible_value_is_parsed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     parsed: list[str] = []
-    real = fact_parse.parser()
+    real = fact_parse.parse
 
-    def counting() -> object:
-        def parse(text: str) -> object:
-            parsed.append(text)
-            return real(text)
+    def counting(text: str) -> object:
+        parsed.append(text)
+        return real(text)
 
-        return parse
-
-    monkeypatch.setattr(fact_parse, "parser", counting)
+    monkeypatch.setattr(fact_parse, "parse", counting)
     assert fact_parse.parsed_facts("Caroline went to the park with Melanie.") == []
     assert fact_parse.parsed_facts("Caroline got a new haircut.") == []
     # a date's numbers are no age; a sentence the rewrite reports is about something else
@@ -131,3 +128,19 @@ def test_a_possessive_tail_is_not_a_job_title() -> None:
 def test_an_age_as_of_a_date_is_an_age() -> None:
     assert _said("Zoe is officially 30 as of 21 April 2024.") == {("zoe", "age", "30")}
     assert _said("Zoe is 30 pounds lighter.") == set()
+
+
+def test_parses_from_several_threads_at_once_read_the_same() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["Priya", "Omar", "Lucía", "Kenji", "Amara", "Sven", "Noura", "Tom"] * 5
+    places = ["Denver", "Leeds", "Porto", "Osaka", "Lagos"] * 8
+    texts = [
+        f"{n} finally signed the lease on a place in {p}."
+        for n, p in zip(names, places, strict=True)
+    ]
+    alone = [fact_parse.parsed_facts(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(fact_parse.parsed_facts, texts))
+    assert together == alone
+    assert all(facts for facts in alone)
