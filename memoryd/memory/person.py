@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from memoryd.memory.fact_lexicon import ROLE_HEADS
 from memoryd.memory.names import is_first_name, pronouns_for
 from memoryd.memory.verbs import ALSO_IMPERATIVE, BASE_VERBS, IRREGULAR_PAST, conjugate
@@ -384,9 +386,21 @@ def _without_subject(sentence: str, speaker: str) -> str:
         return f"{speaker}'s {lowered}"
     if own_event := _THE_OWN_EVENT.match(sentence):
         return f"{speaker}'s {sentence[own_event.end() :]}"
-    first = sentence.split()[0].casefold() if sentence.split() else ""
-    body = sentence[0].lower() + sentence[1:] if first in _LOWERABLE else sentence
+    first = sentence.split()[0] if sentence.split() else ""
+    body = sentence[0].lower() + sentence[1:] if _lowerable(first) else sentence
     return f"According to {speaker}, {body}"
+
+
+def _lowerable(word: str) -> bool:
+    """Whether a sentence's first word keeps no capital inside "According to X, …": a
+    function word ("Not decided yet", "Your empathy …") or a gerund ("Living in …"), not
+    a name ("Boston is great") nor an acronym."""
+    low = word.casefold().strip(",.!?")
+    if word.rstrip(",.!?") == "I" or word.startswith(("I'", "I’")):
+        return False
+    if low in _LOWERABLE or low in STOP_WORDS:
+        return not word.isupper() or len(word) == 1
+    return len(low) > 4 and low.endswith("ing") and word[1:].islower()
 
 
 def _restore_subject(sentence: str, speaker: str, dropped: re.Match[str]) -> str:

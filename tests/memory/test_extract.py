@@ -335,3 +335,15 @@ def test_a_named_partner_and_i_is_a_plural_subject() -> None:
         cand.text
         == "Caroline's boyfriend Andrés and Caroline are planning a trip to Lisbon in the spring."
     )
+
+
+def test_a_reported_sentence_keeps_no_capital_on_a_function_word() -> None:
+    from memoryd.memory.person import third_person as reported
+
+    assert reported("Not decided yet", "Nadia") == "According to Nadia, not decided yet"
+    assert (
+        reported("Living in Oslo is pricey.", "Nadia")
+        == "According to Nadia, living in Oslo is pricey."
+    )
+    assert reported("Boston is great.", "Nadia") == "According to Nadia, Boston is great."
+    assert reported("NASA is hiring.", "Nadia") == "According to Nadia, NASA is hiring."
