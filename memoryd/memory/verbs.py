@@ -1,8 +1,11 @@
 """English verbs as the first-person rewrite needs them: base forms that take an -s
 after a singular subject ("I love" → "Ben loves"), past forms that never do ("I went"
-stays "went"), and the words that follow "I" without being its verb."""
+stays "went"), the words that follow "I" without being its verb, and making the verbs a
+singular subject governs agree with it (``agree``)."""
 
 from __future__ import annotations
+
+import re
 
 _THIRD_PERSON = {
     "have": "has",
@@ -84,3 +87,46 @@ def _maybe_base(low: str) -> bool:
         and low not in _NOT_A_VERB
         and not low.endswith(("ed", "ing", "ly", "s"))
     )
+
+
+_MODAL = re.compile(
+    r"\b(?:can|could|will|would|should|might|must|may|to|don't|doesn't|didn't|do not|"
+    r"does not|did not|can't|cannot|won't|wouldn't|never|let|help|make|'ll|'d)\s*$",
+    re.I,
+)
+ADVERBS = (
+    r"(?:(?:still|also|just|really|now|always|never|often|usually|even|already|then|"
+    r"actually|finally|recently|sometimes|mostly|totally|absolutely|officially|honestly|"
+    r"kinda|sorta|lowkey|legit|def|[a-z]{3,}ly)\s+)*"
+)
+_COORDINATED = re.compile(
+    r"(\s*(?:,|\band\b|\bbut\b|\bor\b)\s+)(" + ADVERBS + r")([a-z]+)\b"
+    # "fish is fine", "work was busy": a noun that starts a clause of its own.
+    r"(?!\s+(?:is|are|was|were|has|had|will|can|'s)\b)"
+)
+I_VERB = re.compile(r"^(\s*" + ADVERBS + r")([a-z']+)\b")
+
+
+def conjugated(match: re.Match[str]) -> str:
+    return (match.group(1) or "") + conjugate(match.group(2), any_verb=True)
+
+
+def agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
+    """Conjugate the base-form verbs a singular subject governs in ``tail`` (what follows
+    it): the one right after it when ``bare``, and each coordinated one ("and still feel",
+    ", have been")."""
+    if bare:
+        tail = I_VERB.sub(conjugated, tail, count=1)
+    if not coordinated:
+        return tail
+
+    def conjugate_coordinated(match: re.Match[str]) -> str:
+        before = tail[: match.start()]
+        # "to cook and bake", "can swim or run", "cooking and travel": not the subject's.
+        if _MODAL.search(" ".join(before.split()[-3:])) or before.rstrip().endswith("ing"):
+            return match.group(0)
+        if re.search(r"\b(?:to|can|will|would|could|should|might|must)\s+\w+\s*$", before):
+            return match.group(0)
+        return match.group(1) + match.group(2) + conjugate(match.group(3))
+
+    return _COORDINATED.sub(conjugate_coordinated, tail)

@@ -1,0 +1,151 @@
+"""Sentences with no first-person word: one that dropped its subject (the speaker) gets it
+back ("Just started at Stripe" → "Ben just started at Stripe"), a fragment is the
+speaker's ("Officially a Denver resident!", "Last day at Microsoft was Friday"), and one
+about something else is reported as the speaker's ("According to Melanie, the kids loved
+the beach")."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from memoryd.memory.verbs import (
+    ADVERBS,
+    ALSO_IMPERATIVE,
+    BASE_VERBS,
+    I_VERB,
+    IRREGULAR_PAST,
+    agree,
+    conjugated,
+)
+
+_REPORTED_PAST = "|".join(sorted(IRREGULAR_PAST - ALSO_IMPERATIVE))
+_PAST_OR_VERB_START = re.compile(
+    r"^(" + ADVERBS + r")((?:[a-z]+ed|" + _REPORTED_PAST + r"|"
+    r"love|loving|been|am|have|need|want|hope|wish|plan|can't|cannot|gonna|going|heading|"
+    r"thinking|working|trying|planning|studying|training|writing|taking|looking|learning|"
+    r"getting|starting|moving|living|doing|making|reading|teaching|building)\b)"
+    r"(?!\s+me\b)",  # not "Wish me luck": a request of the listener
+    re.I,
+)
+# Chat fragments whose subject is the speaker: "Officially a Denver resident as of today",
+# "Last day at Microsoft was Friday", "New job starts Monday".
+_NOUN_FRAGMENT = re.compile(
+    r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s+\w|"
+    r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
+    r"^\d{1,3}\s+(?:as of|now|today|years old)\b",  # "42 as of yesterday"
+    re.I,
+)
+# "So proud of you!", "Glad you made it", "Super excited for the trip": how the speaker
+# feels, with "I'm" left out.
+_FEELING_FRAGMENT = re.compile(
+    r"^(?:(?:so|really|very|super|too|just|truly|totally|beyond|pretty|kinda|quite)\s+)*"
+    r"(?:proud|glad|happy|excited|sorry|thrilled|grateful|thankful|stoked|pumped|nervous|"
+    r"worried|sad|tired|exhausted|busy|ready|lucky|blessed|honou?red|relieved|curious|"
+    r"jealous|bummed|psyched|scared|anxious|overwhelmed|delighted|touched|impressed)"
+    r"(?=\s+(?:of|for|to|that|about|with|you|we|i|it|this|and|at|in|on|by)\b|\s*[,!.?]*$)",
+    re.I,
+)
+_ING_FRAGMENT = re.compile(
+    r"^(?:(?:now|currently|still|finally|also|officially)\s+)+[a-z]+ing\b|"
+    r"^[a-z]+ing\s+(?:for|at|in|to|with|towards?)\b",
+    re.I,
+)
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.I)
+_OWN_FRAGMENT = re.compile(
+    r"^(?:last|first|new|final|next|current|big|main)\s+(?:day|week|shift|job|role|position|"
+    r"car|place|apartment|flat|house|address|manager|boss|team|school|class|semester|target|"
+    r"goal|race|project|challenge|chapter|adventure|home|city)\b|"
+    # "Home is a small flat in Leeds", not "Home is where the heart is"
+    r"^home\s+(?:is|was|has been)\s+(?:now\s+)?(?:(?:a|an|the|in|near)\s|(?-i:[A-Z]))",
+    re.I,
+)
+# "The divorce was finalized": in the speaker's own turn, the life event is theirs.
+# "The move to Johannesburg went smoothly" too.
+_THE_OWN_EVENT = re.compile(
+    r"^the\s+(?=(?:divorce|separation|move|relocation|promotion|adoption)"
+    r"(?:\s+(?:to|from|into|back to|out of)\s+(?:[\w-]+\s+){1,3}?)?"
+    r"\s*(?:is|was|got|has been|went|came)\b)",
+    re.I,
+)
+# Words that may open a sentence in lower case when it is reported ("According to X, the").
+_LOWERABLE = frozenset(
+    "the a an this that these those it its there here some all everything nothing "
+    "everyone nobody something one today tomorrow yesterday he she they his her their "
+    "him them".split()
+)
+
+
+# "Moving day went fine", "Running a shop is hard": the -ing phrase is the subject of a
+# verb that follows, so no speaker was left out before it.
+_GERUND_SUBJECT = re.compile(
+    r"^\w+ing\b[^,;:!?.]*?\b(?:is|was|are|were|has|had|went|goes|feels|felt|takes|took|"
+    r"makes|made|seems|seemed|gets|got|keeps|kept|helps|helped|means|meant|became|becomes)\b",
+    re.I,
+)
+
+
+def dropped_subject(sentence: str) -> re.Match[str] | None:
+    """The opening verb of a sentence that left its subject (the speaker) out, if any."""
+    dropped = _PAST_OR_VERB_START.match(sentence)
+    if dropped and dropped.group(2).casefold().endswith("ing") and not dropped.group(1):
+        if _GERUND_SUBJECT.match(sentence):
+            return None
+    return dropped
+
+
+def without_subject(sentence: str, speaker: str) -> str:
+    """A sentence with no first-person word: one that dropped its subject gets it back;
+    one about something else is reported as the speaker's."""
+    if speaker.casefold() in sentence.casefold():
+        return sentence
+    dropped = dropped_subject(sentence)
+    if dropped:
+        return restore_subject(sentence, speaker, dropped)
+    lowered = sentence[0].lower() + sentence[1:]
+    if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
+        return f"{speaker} is {lowered}"  # "Now training for a half marathon!"
+    if _NOUN_FRAGMENT.match(sentence) or _FEELING_FRAGMENT.match(sentence):
+        return f"{speaker} is {lowered}"  # "Officially a Denver resident!", "So proud of you!"
+    if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
+        return f"{speaker}'s {lowered}"
+    if own_event := _THE_OWN_EVENT.match(sentence):
+        return f"{speaker}'s {sentence[own_event.end() :]}"
+    first = sentence.split()[0] if sentence.split() else ""
+    body = sentence[0].lower() + sentence[1:] if _lowerable(first) else sentence
+    return f"According to {speaker}, {body}"
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    # spaCy's English function words; imported on first use (spaCy is slow to import)
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _lowerable(word: str) -> bool:
+    """Whether a sentence's first word keeps no capital inside "According to X, …": a
+    function word ("Not decided yet", "Your empathy …") or a gerund ("Living in …"), not
+    a name ("Boston is great") nor an acronym."""
+    low = word.casefold().strip(",.!?")
+    if word.rstrip(",.!?") == "I" or word.startswith(("I'", "I’")):
+        return False
+    if low in _LOWERABLE or low in _stop_words():
+        return not word.isupper() or len(word) == 1
+    return len(low) > 4 and low.endswith("ing") and word[1:].islower()
+
+
+def restore_subject(sentence: str, speaker: str, dropped: re.Match[str]) -> str:
+    """``sentence`` with the speaker put back as the subject it dropped."""
+    rest = sentence[0].lower() + sentence[1:]
+    verb = dropped.group(2).casefold()
+    if verb == "been":
+        rest = "has " + rest
+    elif verb.endswith("ing") or verb == "gonna":
+        rest = "is " + rest  # "Writing my thesis" → "is writing"
+    elif verb == "am":
+        rest = "is" + rest[2:]
+    elif dropped.group(1) == "" and verb in BASE_VERBS | {"have"}:
+        rest = I_VERB.sub(conjugated, rest, count=1)
+    return f"{speaker} {agree(rest, bare=False)}"
