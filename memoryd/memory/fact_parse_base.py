@@ -131,6 +131,14 @@ def antecedent(pronoun: Token) -> str | None:
     return None
 
 
+def possessor(token: Token) -> tuple[Token | None, str | None]:
+    """The word that owns ``token`` ("Priya's", "her") and whom it names, if anyone."""
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None, None
+    return owner, antecedent(owner) if owner.lower_ in GENDER else person(owner)
+
+
 def unreal(verb: Token) -> bool:
     """Whether the verb states a wish, plan, supposition, negation or habit of the past,
     on itself or through a word before it that it depends on ("wants to move", "if she

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from memoryd.memory.fact_lexicon import BORROWED, SCHOOL, VEHICLE
 from memoryd.memory.fact_parse_base import (
     FUTURE,
-    GENDER,
     ORG_KIND,
     PLACE_KIND,
     SCHOOL_KIND,
@@ -22,6 +21,7 @@ from memoryd.memory.fact_parse_base import (
     person,
     phrase,
     place_in,
+    possessor,
     unreal,
     vehicle_in,
 )
@@ -92,13 +92,12 @@ def owned_vehicle(verb: Token) -> Iterator[tuple[str, str, str]]:
     if verb.lemma_ != "be" or verb.tag_ not in ("VBZ", "VBP"):
         return
     for car in (c for c in verb.children if c.dep_ == "nsubj" and c.lemma_.lower() in _CAR):
-        owner = next((c for c in car.children if c.dep_ == "poss"), None)
+        owner, whose = possessor(car)
         if owner is None or any(
             c.dep_ == "amod" and c.lower_ in ("old", "first", "last", "previous", "former")
             for c in car.children
         ):
             continue
-        whose = antecedent(owner) if owner.lower_ in GENDER else person(owner)
         value = vehicle_in([c for c in verb.children if c.dep_ in ("attr", "acomp")])
         if whose and value:
             yield whose, "vehicle", value
@@ -123,11 +122,10 @@ _BYGONE = frozenset("old former previous ex ex- late first last dead".split())
 
 def possessions(doc: Any) -> Iterator[tuple[str, str, str]]:
     for thing in doc:
-        owner = next((c for c in thing.children if c.dep_ == "poss"), None)
+        owner, whose = possessor(thing)
         if owner is None or thing.pos_ not in ("NOUN", "PROPN") or _past_or_unreal(thing):
             continue
         modifiers = {c.lower_ for c in thing.children if c.dep_ in ("amod", "compound")}
-        whose = antecedent(owner) if owner.lower_ in GENDER else person(owner)
         if not whose or modifiers & _BYGONE:
             continue
         lemma = thing.lemma_.lower()
@@ -197,9 +195,8 @@ def new_things(doc: Any) -> Iterator[tuple[str, str, str]]:
     for token in doc:
         if not any(c.lower_ == "new" for c in token.children if c.dep_ == "amod"):
             continue
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        whose = antecedent(owner) if owner is not None and owner.lower_ in GENDER else None
-        if owner is not None and speaker not in (person(owner), whose):
+        owner, whose = possessor(token)
+        if owner is not None and whose != speaker:
             continue  # "her sister's new flat", "Priya's sister loves her new job"
         if unreal(token.head) or FUTURE.search(token.sent.text):
             continue
@@ -216,10 +213,7 @@ def homes(doc: Any) -> Iterator[tuple[str, str, str]]:
     for token in doc:
         if FUTURE.search(token.sent.text) or unreal(token.head):
             continue
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        whose = None
-        if owner is not None:
-            whose = antecedent(owner) if owner.lower_ in GENDER else person(owner)
+        owner, whose = possessor(token)
         if token.pos_ == "NOUN" and token.lemma_.lower() in ("move", "relocation") and whose:
             preps = [c for c in token.children if c.dep_ == "prep"]
             if place := place_in(preps, ("to", "into")):
