@@ -35,7 +35,8 @@ _SIGNAL = re.compile(
     r"decided|started|joined|moved|bought|visited|went|got|made|finished|adopted|married|"
     r"work(?:s|ed|ing)?|job|live[sd]?|living|born|from|study|studying|learn(?:ing|ed)?|"
     r"usually|always|often|every|never|since|years?|months?|weeks?|ago|yesterday|last|next|"
-    r"because|believe|think|feel|dream|goal|excited|proud|member|volunteer(?:ing|ed)?)\b",
+    r"because|believe|think|feel|dream|goal|excited|proud|member|volunteer(?:ing|ed)?|"
+    r"birthday|bday|turned|promoted|graduated|engaged|divorced)\b",
     re.I,
 )
 _PHATIC = re.compile(

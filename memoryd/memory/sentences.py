@@ -21,7 +21,11 @@ _INITIALISM = re.compile(r"(?:\b[A-Za-z]{1,2}\.){2,}$")
 # Chat often starts a sentence in lower case ("welp. it happened. officially 30"): a full
 # stop before a lower-case word ends a sentence too, unless it is an ellipsis ("like...
 # whatever") or follows an abbreviation.
-_BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)\s+(?=([\"'(\[]?[A-Za-z0-9]))|\n+")
+# An emoji or two after the end mark ("Got promoted!! 🥳 what should I ask") go with
+# neither sentence.
+_BOUNDARY = re.compile(
+    r"([.!?]+)([\"')\]]*)\s+(?:[^\w\s\"'(\[.!?]{1,4}\s+)?(?=([\"'(\[]?[A-Za-z0-9]))|\n+"
+)
 _LAST_WORD = re.compile(r"(?<![\w-])([A-Za-z]+)\.$")  # a whole word: "R1S." is no initial
 
 _MARKER = (
