@@ -245,6 +245,15 @@ FRAMES: tuple[Frame, ...] = (
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
     _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
+    # phone and laptop: the one in use
+    *(
+        _frame(device, rf"^{_ADV}(?:has|uses|is using|is on|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
+        for device in ("phone", "laptop")
+    ),
+    *(
+        _frame(device, rf"^{_POSS} (?:new )?{device} is (?:now )?(?:an? )?{VALUE}", device)
+        for device in ("phone", "laptop")
+    ),
     # manager
     _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke) (?:named|called) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501

@@ -22,7 +22,7 @@ ROLE_HEADS = frozenset(
     optometrist painter paralegal paramedic pharmacist photographer physician physicist
     physiotherapist pilot plumber poet police policeman policewoman politician postdoc
     president principal producer professor programmer psychiatrist psychologist publisher
-    realtor receptionist recruiter representative researcher reporter salesman saleswoman
+    realtor receptionist recruiter rep representative researcher reporter salesman saleswoman
     salesperson scientist secretary server singer sociologist soldier specialist statistician
     strategist student supervisor surgeon surveyor tailor teacher technician therapist
     trader trainer translator tutor veterinarian vet waiter waitress welder writer
@@ -105,6 +105,17 @@ ACADEMIC = re.compile(
     r"literature|arts?|design|architecture|philosophy|business|finance|accounting|"
     r"management|chemistry|physics|biology|mathematics|maths?|pharmacy|education|"
     r"journalism|theology|music|film|classics|linguistics|administration|pre-med|premed)$",
+    re.I,
+)
+# A phone or a computer someone uses, by its make or line.
+PHONE = re.compile(
+    r"\b(?:iphone|pixel(?= \d| phone| fold)|galaxy [szaf]\d+|galaxy (?:note|fold|flip)|"
+    r"oneplus|xperia|motorola|moto [a-z]\d*|redmi|xiaomi|huawei|fairphone|nothing phone)\b",
+    re.I,
+)
+LAPTOP = re.compile(
+    r"\b(?:macbook|thinkpad|dell xps|xps \d+|surface (?:laptop|pro|book)|chromebook|zenbook|"
+    r"vivobook|framework laptop|ideapad|razer blade)\b",
     re.I,
 )
 DIETS = (

@@ -146,11 +146,8 @@ def unreal(verb: Token) -> bool:
     node = verb
     while True:
         if node.i <= verb.i:
-            for child in node.children:
-                if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _MODAL):
-                    return True
-                if child.dep_ == "mark" and child.lower_ in _IF:
-                    return True
+            if any(_unreal_mark(node, child) for child in node.children):
+                return True
             # "used to live" is the past; "getting used to" is not
             habit = node.lemma_.lower() != "use" or node.tag_ == "VBD"
             if node.i != verb.i and node.lemma_.lower() in _WISH and habit:
@@ -165,6 +162,20 @@ def unreal(verb: Token) -> bool:
     if verb.text.endswith("?") or verb.sent.text.rstrip().endswith("?"):
         return True
     return bool(FUTURE.search(span_text(verb)))
+
+
+def _unreal_mark(node: Token, child: Token) -> bool:
+    """A negation, a modal, an "if", or a "when" before a present tense ("when Finn is
+    33, …": a time to come)."""
+    if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _MODAL):
+        return True
+    if child.dep_ == "mark" and child.lower_ in _IF:
+        return True
+    return (
+        child.dep_ == "advmod"
+        and child.lower_ in ("when", "whenever")
+        and node.tag_ in ("VBZ", "VBP")
+    )
 
 
 def span_text(verb: Token) -> str:

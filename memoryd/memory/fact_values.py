@@ -15,9 +15,11 @@ from contextvars import ContextVar
 from memoryd.memory.fact_frames import Frame, age_number
 from memoryd.memory.fact_lexicon import (
     ACADEMIC,
+    LAPTOP,
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
     ORGNAME,
+    PHONE,
     PLACE_NOUN,
     RELATIONSHIP,
     ROLE_HEADS,
@@ -72,6 +74,8 @@ _RACE = re.compile(
 def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
     if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
         return None
+    if PHONE.search(value) or LAPTOP.search(value):
+        return None  # "switched to a Pixel 8": a phone, not an employer
     if proper:
         return value
     if frame.kind == "org" and _ARTICLE_NOUN.match(value) and WORKPLACE.search(words[-1]):
@@ -141,6 +145,8 @@ def checked(frame: Frame, value: str) -> str | None:
         "school": lambda: _first_found(SCHOOL, value, whole=True),
         "role": lambda: role(value),
         "vehicle": lambda: _first_found(VEHICLE, value),
+        "phone": lambda: _first_found(PHONE, value),
+        "laptop": lambda: _first_found(LAPTOP, value),
         "academic": lambda: _academic(value),
         "race": lambda: _first_found(_RACE, value, whole=True),
     }

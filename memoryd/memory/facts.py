@@ -73,6 +73,11 @@ _UNREAL = re.compile(
 _FUTURE = re.compile(
     r"\b(?:next|upcoming|coming|will|soon|tomorrow|in \d+ days|plans?|planning)\b", re.I
 )
+# "when"/"once" with a present tense speaks of a time to come.
+_WHEN = re.compile(r"\b(?:when|whenever|once)\s+$", re.I)
+_PRESENT = re.compile(
+    r"\S+\s+(?:is|are|am|'s|'m|turns?|gets?|lives?|has|have|works?|moves?|starts?)\b", re.I
+)
 _LEAD = re.compile(r"^(?:and|but|so|then|also|plus|now)\s+", re.I)
 # A stay somewhere, not a home there: "in Lisbon for a conference", "at Stanford for a
 # two-week workshop", "visiting", "on a trip".
@@ -327,6 +332,8 @@ def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
             continue
         if _UNREAL.search(clause[: inner.end()]):
             return
+        if _WHEN.search(clause[: inner.end()]) and _PRESENT.match(clause[inner.end() :]):
+            return  # "when Finn is 33, he'd like to own a place": a time to come
         found = list(_clause_facts(clause[inner.end() :], subject))
         if found:
             yield from found

@@ -266,6 +266,8 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         ("Sam is a junior at Ohio State now.", ("school", "ohio state")),
         ("Sam is a married woman now!", ("relationship", "married")),
         ("Sam joined a startup called Runway.", ("employer", "runway")),
+        ("Sam switched to a Pixel 8 and is lost with Android.", ("phone", "pixel 8")),
+        ("Sam is on a 2019 MacBook Pro.", ("laptop", "macbook pro")),
     ],
 )
 def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> None:
@@ -277,5 +279,10 @@ def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
     assert facts_of("Sam ran Sam's 5th marathon on 31 December 2023.") == []
     assert facts_of("Sam almost dropped out of Stanford.") == []
     assert facts_of("Sam joined a book club called Readers.") == []
+    # a phone is not an employer; a phone someone wants is nobody's yet
+    assert facts_of("Sam wants a Pixel 8.") == []
+    assert facts_of("Sam has a pixel art shop.") == []
+    # "when" before a present tense is a time to come
+    assert facts_of("In ten years, when Sam is 33, he would like to own a place.") == []
     # "our 10th": an anniversary, not an age
     assert facts_of("Sam celebrated Sam's 10th on 31 December 2023, ten years married!") == []
