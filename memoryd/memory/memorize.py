@@ -21,6 +21,7 @@ from memoryd.memory.categorize import Categorizer
 from memoryd.memory.category_cache import WrittenItem
 from memoryd.memory.dedup import NEIGHBOURS, ItemDraft, closest, from_store, in_batch, reinforce
 from memoryd.memory.extract import Candidate, Extractor
+from memoryd.memory.follow import read_with_known
 from memoryd.memory.models import FactChange, Item, MemoryType, Resource
 from memoryd.memory.ports import (
     Embedder,
@@ -161,7 +162,8 @@ class BatchMemorizer:
                 for draft in batch.drafts:
                     if draft.is_new:
                         draft.item = draft.item.model_copy(update=stamp)
-            closures = self._close_replaced_facts(user_id, batch.drafts, replacing)
+            speakers = {c.event.id: c.event.speaker or "" for c in candidates}
+            closures = self._close_replaced_facts(user_id, batch.drafts, replacing, speakers)
             changed = [d for d in batch.drafts if d.changed]
             # Items before resources: a stored resource marks its event as done, so it
             # must only exist once everything derived from the event does.
@@ -182,7 +184,11 @@ class BatchMemorizer:
         return batch
 
     def _close_replaced_facts(
-        self, user_id: str, drafts: list[ItemDraft], replacing: set[str]
+        self,
+        user_id: str,
+        drafts: list[ItemDraft],
+        replacing: set[str],
+        speakers: Mapping[str, str],
     ) -> list[Closure]:
         """Plan what the batch's facts close: live stored items stating another value of
         the same subject's attribute, and batch items that arrived after a newer fact
@@ -191,13 +197,15 @@ class BatchMemorizer:
             facts = [] if draft.item.facts or draft.is_new else stated_facts(draft.item.text)
             if facts:
                 draft.item, draft.changed = draft.item.model_copy(update={"facts": facts}), True
+        read_anew = read_with_known(self.store, user_id, drafts, speakers)
         keys = sorted({key for d in drafts for key in d.item.fact_keys})
         if not keys:
             return []
         where = Filter(must={"user_id": user_id, "fact_keys": keys}, must_not={"archived": True})
         in_batch = {d.item.id: d for d in drafts}
-        stored = [item_from(r) for r in self.store.scroll(ITEMS, where)]
-        stored = [i for i in stored if i.id not in in_batch and i.id not in replacing]
+        by_id = {i.id: i for i in map(item_from, self.store.scroll(ITEMS, where))}
+        by_id |= {i.id: i for i in read_anew}  # with what they said in passing
+        stored = [i for i in by_id.values() if i.id not in in_batch and i.id not in replacing]
         batch_items = [d.item for d in drafts if not d.item.archived]
         plan = plan_closures([*stored, *batch_items], involving=set(in_batch))
         outside: list[Closure] = []

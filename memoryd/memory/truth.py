@@ -39,10 +39,11 @@ class Closure:
 
 def stated_facts(text: str) -> list[StatedFact]:
     """The facts an item's text states, as stored on the item."""
-    return [_stated(f) for f in facts_of(text)]
+    return [stated(f) for f in facts_of(text)]
 
 
-def _stated(fact: Fact) -> StatedFact:
+def stated(fact: Fact) -> StatedFact:
+    """A fact as stored on an item."""
     return StatedFact(
         subject=fact.subject,
         attribute=fact.attribute,

@@ -1,0 +1,487 @@
+"""Values of one attribute, read loosely from a parsed text because the attribute is
+already known of the subject (``fact_followup``).
+
+A reader that does not know Carlos has an employer cannot tell what "my Vodafone badge
+still hasn't arrived" says; one that knows he worked for Telefónica reads a new employer.
+Each reader here finds a value of its attribute's kind in a phrase that belongs to the
+subject: the subject's own verb (a name, he/she for that name, or no subject at all), or
+a noun the subject owns ("Björn's new employer, Klarna"). Another person's phrase, a plan,
+a wish, a negation, a question and a visit give nothing, and neither does a text with two
+different values. Reading a newer message (``changed``), the sentence must also say the
+value is new ("now", "new", "first week", "switched", "onboarding").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from memoryd.memory.fact_frames import Frame
+from memoryd.memory.fact_lexicon import BORROWED, DIETS, OTHER_PERSON, RELATIONSHIP, VEHICLE
+from memoryd.memory.fact_parse_base import (
+    GENDER,
+    MONTH,
+    ORG_KIND,
+    PLACE_KIND,
+    antecedent,
+    phrase,
+    unreal,
+)
+from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_values import checked, role
+from memoryd.memory.names import is_first_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+#: A word that says a value is new, or an old one over.
+CHANGE = re.compile(
+    r"\b(?:now|new|newly|anymore|any more|no longer|officially|these days|since|first "
+    r"(?:day|week|month|shift|semester|term|year|lecture|class)|switch\w*|swapped|moved|"
+    r"relocated|joined|started|took over|taken over|replaced|replacement|instead of|"
+    r"upgrade\w*|traded|promoted|promotion|transferred|unpacked|settled|for good|"
+    r"onboarding|orientation|just got|finally|ever since|full[- ]time|signed up|registered|"
+    r"next (?:goal|target|race|challenge))\b",
+    re.I,
+)
+# A stay somewhere, not a home there (as ``facts._VISIT``, and a plain "trip").
+_VISIT = re.compile(
+    r"\b(?:visit\w*|trip|vacation|holiday|conference|tour|getaway|honeymoon|layover|"
+    r"airbnb|hotel|hostel|for (?:a|the|two|three|\d+) (?:days?|weeks?|nights?|weekend)|"
+    r"this week|for work)\b",
+    re.I,
+)
+_HOME = frozenset(
+    """live move relocate settle base home apartment flat house place condo studio stay
+    rent lease resident""".split()
+)
+_NEW_HOME = re.compile(
+    r"\b(?:new (?:apartment|place|flat|house|home|condo|neighbou?rhood|city)|unpack\w*|"
+    r"the move|moved|settled in)\b",
+    re.I,
+)
+_WORK = frozenset(
+    """work job start join employ hire intern busy employer company firm workplace office
+    engineer developer""".split()
+)
+# Nouns a new employer's name goes with: "my new employer, Klarna", "my Vodafone badge".
+_EMPLOYER_NOUN = frozenset("employer company firm workplace job".split())
+_WORK_THING = frozenset(
+    """badge onboarding laptop email benefit contract offer lanyard swag hoodie
+    orientation payroll""".split()
+)
+# What a subject's own noun may be that says something of the subject itself (not a
+# person: "my colleague joined Google" is the colleague's).
+_OWNED = (
+    _EMPLOYER_NOUN
+    | _WORK_THING
+    | frozenset(
+        """car truck ride bike motorcycle daily goal target focus diet major home place
+        apartment flat house address commute school""".split()
+    )
+)
+# Said of the subject's own without "my": "work's been busy", "new target is a 10k".
+_OWN_UNSAID = frozenset("work job goal target focus".split())
+_SCHOOL_WORD = frozenset("study major majoring degree student program course".split())
+_DRIVE = frozenset("drive own have get buy pick bring upgrade switch trade lease be".split())
+_BOSS = frozenset("boss manager lead supervisor replacement".split())
+_RACE = re.compile(
+    r"\b(?:marathon|half|triathlon|ultra|ironman|10k|5k|century|deadlift|squat|bench|"
+    r"swim|race)\b",
+    re.I,
+)
+_DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
+_COUPLE = {"mrs": "married", "couple": "in a relationship", "wife": "married"}
+_MAJOR = Frame("major", re.compile(""), "academic")
+_ROLE = Frame("occupation", re.compile(""), "role")
+_VEHICLE_KIND = Frame("vehicle", re.compile(""), "vehicle")
+
+
+def loose_value(doc: Any, subject: str, attribute: str, *, changed: bool) -> str | None:
+    """The one value of ``attribute`` that ``doc`` says ``subject`` has."""
+    if attribute.startswith("favourite "):
+        reader: Callable[[Any, str], Iterator[Token | str]] = _favourite_of(attribute)
+    else:
+        reader = _READERS.get(attribute, _nothing)
+    values: dict[str, str] = {}
+    for found in reader(doc, subject):
+        token = found if not isinstance(found, str) else None
+        value = found if isinstance(found, str) else _value(attribute, found)
+        sentence = (token.sent if token is not None else doc).text
+        if value is None or (changed and not CHANGE.search(sentence)):
+            continue
+        owned = _OWNED | _BOSS if attribute == "manager" else _OWNED
+        if token is not None and not _belongs(token, subject, owned):
+            continue
+        values.setdefault(norm(value), value)
+    return next(iter(values.values())) if len(values) == 1 else None
+
+
+def _nothing(doc: Any, subject: str) -> Iterator[Token | str]:
+    return iter(())
+
+
+def _value(attribute: str, token: Token) -> str | None:
+    if attribute == "residence":
+        return checked(PLACE_KIND, phrase(token).text)
+    if attribute == "employer":
+        return checked(ORG_KIND, phrase(token).text)
+    if attribute == "manager":
+        return token.text if is_first_name(token.text) or token.pos_ == "PROPN" else None
+    text = _noun_phrase(token)
+    kind = {
+        "occupation": _ROLE,
+        "major": _MAJOR,
+        "vehicle": _VEHICLE_KIND,
+    }.get(attribute)
+    if attribute == "training_goal":
+        return text if _RACE.search(text) else None
+    if kind is None:
+        return text
+    return role(text) if kind is _ROLE else checked(kind, text)
+
+
+def _noun_phrase(token: Token) -> str:
+    """The noun's phrase without its article or owner: "pharmaceutical sales rep"."""
+    words = [
+        t
+        for t in token.subtree
+        if t.i <= token.i and t.dep_ not in ("det", "poss", "case", "predet", "punct")
+    ]
+    start = next((i for i, t in enumerate(words) if t.dep_ not in ("det", "poss")), 0)
+    return " ".join(t.text for t in words[start:])
+
+
+# --- whose phrase it is ---------------------------------------------------------------
+
+
+def _belongs(token: Token, subject: str, owned: frozenset[str]) -> bool:
+    """Whether the value's phrase is the subject's: said by the subject's own verb, or of a
+    noun the subject owns, and neither unreal nor a visit."""
+    node = token
+    for _ in range(6):
+        owner = next((c for c in node.children if c.dep_ == "poss"), None)
+        if owner is not None:  # "my Vodafone badge"; "my dad's truck" is not the subject's
+            return _means(owner, subject)
+        head = node.head
+        if head.i == node.i:
+            break
+        if head.pos_ in ("VERB", "AUX"):
+            if unreal(head):
+                return False
+            if _VISIT.search(head.doc[head.left_edge.i : head.right_edge.i + 1].text):
+                return False
+            return _doer(head, subject, owned)
+        node = head
+    return False
+
+
+def _doer(verb: Token, subject: str, owned: frozenset[str] = frozenset()) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "expl"):
+            if child.lower_ in ("i", "we"):
+                return True
+            if child.lower_ in GENDER:
+                return antecedent(child) == subject
+            if child.lower_ in ("it", "that", "this", "there"):
+                return verb.dep_ == "conj" and _doer(verb.head, subject, owned)
+            owner = next((c for c in child.children if c.dep_ == "poss"), None)
+            if owner is not None:  # "my new employer is Klarna", not "my parents moved"
+                return _means(owner, subject) and child.lemma_.lower() in owned
+            # "work's been busy at …": the subject's own, said without "my"
+            return norm(child.text) == subject or child.lemma_.lower() in _OWN_UNSAID
+    if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp") and verb.head.i != verb.i:
+        return _doer(verb.head, subject, owned)
+    return True  # no subject: the speaker's own ("Left London last month")
+
+
+def _means(owner: Token, subject: str) -> bool:
+    if owner.lower_ in ("my", "our"):
+        return True
+    if owner.lower_ in GENDER:
+        return antecedent(owner) == subject
+    return norm(owner.text.removesuffix("'s").removesuffix("’s")) == subject
+
+
+# --- where each attribute's value may be ----------------------------------------------
+
+
+def _proper(token: Token) -> bool:
+    return token.pos_ == "PROPN" and not MONTH.match(token.lower_)
+
+
+def _near(token: Token, lemmas: frozenset[str], steps: int = 3) -> bool:
+    node = token
+    for _ in range(steps):
+        node = node.head
+        if node.lemma_.lower() in lemmas or node.lower_ in lemmas:
+            return True
+        if node.head.i == node.i:
+            break
+    return False
+
+
+def _pobj_of(token: Token, preps: tuple[str, ...]) -> bool:
+    return token.dep_ == "pobj" and token.head.lower_ in preps
+
+
+def _residences(doc: Any, subject: str) -> Iterator[Token]:
+    places = [t for t in doc if _proper(t) and t.dep_ != "compound" and norm(t.text) != subject]
+    for token in places:
+        if _pobj_of(token, ("in", "to")) and _near(token, _HOME):
+            yield token
+    if _NEW_HOME.search(doc.text) and not _VISIT.search(doc.text):
+        # "austin is so much warmer than I expected, loving the new apartment"
+        lone = [
+            t
+            for t in places
+            if t.dep_ in ("nsubj", "attr", "pobj")
+            and not (t.dep_ == "pobj" and is_first_name(t.text))
+        ]
+        if len(lone) == 1:
+            yield lone[0]
+
+
+def _employers(doc: Any, subject: str) -> Iterator[Token]:
+    for token in doc:
+        if not _proper(token):
+            continue
+        verb = token.head.head
+        if _pobj_of(token, ("at", "for")) and (_near(token, _WORK) or _work_is_subject(verb)):
+            yield token  # "works at Spotify", "work's been busy at Mercado Libre"
+        elif _pobj_of(token, ("with",)) and verb.lemma_ == "be" and not is_first_name(token.text):
+            yield token  # "is with Accenture"
+        elif token.dep_ == "appos" and token.head.lemma_.lower() in _EMPLOYER_NOUN:
+            yield token  # "my new employer, Klarna"
+        elif token.dep_ == "compound" and token.head.lemma_.lower() in _WORK_THING:
+            if any(c.dep_ == "poss" for c in token.head.children):
+                yield token  # "my Vodafone badge", not "the Madrid office"
+        elif token.dep_ == "dobj" and token.head.lemma_.lower() == "join":
+            yield token
+
+
+def _work_is_subject(verb: Token) -> bool:
+    return any(
+        c.dep_.startswith("nsubj") and c.lemma_.lower() in ("work", "job") for c in verb.children
+    )
+
+
+def _roles(doc: Any, subject: str) -> Iterator[Token]:
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        verb = token.head.head
+        said = verb.lemma_.lower() in ("promote", "hire") or (
+            verb.lemma_.lower() == "work" and verb.tag_ != "VBD"  # "worked as" is the past
+        )
+        if _pobj_of(token, ("as", "to")) and said:
+            yield token  # "working as a sales rep", "promoted to senior UX designer"
+        elif token.dep_ == "attr" and token.head.lemma_ == "be" and token.head.dep_ == "pcomp":
+            yield token  # "being a midwife is the best"
+
+
+def _majors(doc: Any, subject: str) -> Iterator[Token]:
+    for token in doc:
+        if token.pos_ in ("NOUN", "PROPN") and _pobj_of(token, ("in",)):
+            head = token.head.head
+            if head.lemma_.lower() in _SCHOOL_WORD or head.lemma_ == "be":
+                yield token  # "majoring in biology", "now that I'm in aerospace engineering"
+
+
+# An owner's noun and what is said to be it: "Dana's car's a 2018 Subaru Outback", "my
+# team lead Yael is super supportive", "his boss, Malin, …".
+_OWNER = r"(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)"
+_SAID_TO_BE = (
+    r"(?:['’]s|\s+is|,)?\s+(?:an?\s+|the\s+)?(?P<value>(?:(?:Mr|Mrs|Ms|Dr)\.?\s)?[^,.;!?—–]+)"
+)
+_OWNED_VEHICLE = re.compile(
+    rf"\b{_OWNER}\s+(?:(?:new|current|trusty|little|beloved)\s+)?(?:car|truck|ride|bike|"
+    rf"motorcycle|motorbike|scooter|daily driver|daily|wheels){_SAID_TO_BE}",
+    re.I,
+)
+_OWNED_BOSS = re.compile(
+    rf"\b{_OWNER}\s+(?:(?:new|current)\s+)?(?:boss|manager|line manager|team lead|lead|"
+    rf"supervisor){_SAID_TO_BE}",
+    re.I,
+)
+_NOT_SO = re.compile(
+    r"\b(?:not|n't|never|if|would|might|will|wants? to|wish|hopes? to|plans? to|"
+    r"planning|someday|dream|used to|was|were|old|former|previous|ex)\b",
+    re.I,
+)
+_NOT_NAME = frozenset("is was has the a an and but so who which".split())
+
+
+def _said_of_owned(doc: Any, subject: str, pattern: re.Pattern[str]) -> Iterator[str]:
+    """What a sentence says the subject's own noun is, when it says nothing unreal."""
+    for sentence in doc.sents:
+        text = sentence.text
+        for match in pattern.finditer(text):
+            name = match["name"]
+            if name is not None and norm(name) != subject:
+                continue
+            if name is None and OTHER_PERSON["they"].search(text[: match.start()]):
+                continue  # "her" may be someone else's
+            # what comes before the value, and the few words after it
+            near = text[: match.start("value")] + " ".join(match["value"].split()[:4])
+            if not _NOT_SO.search(near) and not BORROWED.search(text):
+                yield match["value"]
+
+
+def _vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
+    if BORROWED.search(doc.text):
+        return
+    for said in _said_of_owned(doc, subject, _OWNED_VEHICLE):
+        found = VEHICLE.search(said)
+        if found is None:
+            continue
+        words = said.split()
+        named = list(itertools.takewhile(lambda w: w[:1].isupper() or w[:1].isdigit(), words))
+        value = checked(_VEHICLE_KIND, " ".join(named) if named else said[: found.end()])
+        if value is not None:
+            yield value
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "compound":
+            continue
+        if not VEHICLE.search(phrase(token).text):
+            continue
+        verb = token.head.head if token.dep_ == "pobj" else token.head
+        if token.dep_ in ("dobj", "attr", "pobj") and verb.lemma_.lower() in _DRIVE:
+            yield token
+
+
+def _diets(doc: Any, subject: str) -> Iterator[Token]:
+    for match in _DIET.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None:
+            yield span.root
+
+
+def _managers(doc: Any, subject: str) -> Iterator[Token | str]:
+    for said in _said_of_owned(doc, subject, _OWNED_BOSS):
+        words = said.split()
+        title = words[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Dr") if words else False
+        name = words[1 if title else 0] if len(words) > int(title) else ""
+        if name[:1].isupper() and name.casefold() not in _NOT_NAME:
+            yield f"{words[0]} {name}" if title else name
+    for token in doc:
+        if not (_proper(token) or is_first_name(token.text)):
+            continue
+        head = token.head
+        if _pobj_of(token, ("to",)) and head.head.lemma_.lower() == "report":
+            yield token
+        elif token.dep_ in ("attr", "appos") and head.lemma_.lower() in _BOSS:
+            yield token  # "his replacement is Malin", "my new boss, Malin"
+        elif token.dep_ == "attr" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in _BOSS for c in head.children
+        ):
+            yield token
+        elif (
+            token.dep_ == "nsubj"
+            and head.lemma_ == "take"
+            and any(c.dep_ == "prt" and c.lower_ == "over" for c in head.children)
+        ):
+            yield token  # "Priscilla took over"
+
+
+def _relationships(doc: Any, subject: str) -> Iterator[str]:
+    for token in doc:
+        word = token.lower_.strip(".")
+        if word in _COUPLE and token.dep_ in ("attr", "ROOT", "acomp", "npadvmod"):
+            if not unreal(token.head):
+                yield _COUPLE[word]
+        elif word in RELATIONSHIP and token.pos_ == "ADJ" and token.dep_ in ("acomp", "ROOT"):
+            if _doer(token.head, subject) and not unreal(token.head):
+                yield RELATIONSHIP[word]
+
+
+def _goals(doc: Any, subject: str) -> Iterator[Token]:
+    for token in doc:
+        if token.pos_ != "NOUN" or not _RACE.search(token.text):
+            continue
+        if _pobj_of(token, ("for",)) and token.head.head.lemma_.lower() in (
+            "sign",
+            "train",
+            "register",
+            "enter",
+        ):
+            yield token  # "signed up for my first full marathon"
+        elif token.dep_ == "attr" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in ("goal", "target", "focus")
+            for c in token.head.children
+        ):
+            yield token  # "new target is a 120 kg deadlift"
+
+
+_FAVE = r"(?:#1|number one|no\. ?1|top|new favou?rite|favou?rite|fave)"
+_DETHRONED = re.compile(
+    r"(?P<value>[\w'’ -]{2,60}?) ha(?:s|ve) (?:\w+ ){0,2}?(?:replaced|overtaken|dethroned|beaten|"
+    rf"knocked \w+ off) .{{1,60}}? as (?P<owner>my|his|her|[\w-]+['’]s) {_FAVE} (?P<thing>\w+)",
+    re.I,
+)
+_NEW_FAVE = re.compile(
+    rf"\b(?P<owner>my|his|her|[\w-]+['’]s|an?) new {_FAVE.replace('new favou?rite|', '')} "
+    r"(?P<thing>\w+)(?: is|:| and it['’]s|,? it['’]s| [—–] it['’]s) (?P<value>[^,.;!?—–]{2,40})",
+    re.I,
+)
+_LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay)\s+", re.I)
+
+
+def _said_favourite(text: str, subject: str, thing: str) -> Iterator[str]:
+    """ "ramen has officially replaced tacos as my #1 food", "a new favourite band and
+    it's Khruangbin"."""
+    for pattern in (_DETHRONED, _NEW_FAVE):
+        for match in pattern.finditer(text):
+            owner = match["owner"].casefold()
+            whose = owner.removesuffix("'s").removesuffix("’s")
+            if match["thing"].casefold().rstrip("s") != thing.rstrip("s"):
+                continue
+            if whose not in ("my", "his", "her", "a", "an", subject):
+                continue
+            if whose != subject and OTHER_PERSON["they"].search(text[: match.start("owner")]):
+                continue  # "Jake's sister has a new favourite band"
+            words = _LEADING.sub("", match["value"]).split()
+            if words and not _NOT_SO.search(text[: match.start()]):
+                yield " ".join(words[-4:] if pattern is _DETHRONED else words[:4])
+
+
+def _favourite_of(attribute: str) -> Callable[[Any, str], Iterator[Token | str]]:
+    thing = attribute.removeprefix("favourite ")
+
+    def read(doc: Any, subject: str) -> Iterator[Token | str]:
+        yield from _said_favourite(doc.text, subject, thing)
+        for token in doc:
+            if token.lemma_.lower() != thing:
+                continue
+            near = doc[max(0, token.i - 3) : token.i].text.lower()
+            if not re.search(r"favou?rite|#1|number one|no\. ?1", near):
+                continue
+            verb = token.head.head if token.dep_ == "pobj" else token.head
+            value = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            as_mine = owner is not None and _means(owner, subject)
+            if token.dep_ == "pobj" and token.head.lower_ == "as" and value and as_mine:
+                yield _noun_phrase(value)  # "ramen has replaced tacos as my #1 food"
+            if not _doer(verb, subject, _OWNED):
+                continue
+            for conj in (c for c in verb.children if c.dep_ == "conj"):
+                named = next((c for c in conj.children if c.dep_ == "attr"), None)
+                if named is not None:
+                    yield phrase(named).text  # "a new favourite band and it's Khruangbin"
+
+    return read
+
+
+_READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
+    "residence": _residences,
+    "employer": _employers,
+    "occupation": _roles,
+    "major": _majors,
+    "vehicle": _vehicles,
+    "diet": _diets,
+    "manager": _managers,
+    "relationship": _relationships,
+    "training_goal": _goals,
+}

@@ -1,0 +1,213 @@
+"""Reading a message with what is known of its speaker: a change said in other words once
+the older value is known, and a value said in passing once a newer one is stated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from memoryd.embedders.fastembed import FastEmbedEmbedder
+from memoryd.embedders.lexical import Bm25Encoder
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.fact_followup import Known, earlier_fact, later_facts
+from memoryd.memory.models import Item, StatedFact
+from memoryd.memory.ports import Filter
+from memoryd.memory.schema import ITEMS, item_from
+from memoryd.stores.edge import QdrantEdgeStore
+
+T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
+
+
+def known(attribute: str, value: str, subject: str = "sam") -> list[Known]:
+    fact = StatedFact(subject=subject, attribute=attribute, value=value.casefold(), display=value)
+    return [Known(fact, T0)]
+
+
+def later(text: str, attribute: str, value: str, days: int = 200) -> list[tuple[str, str, bool]]:
+    found = later_facts(text, "sam", known(attribute, value), T0 + timedelta(days=days))
+    return [(f.attribute, f.value, f.ends) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "old", "fact"),
+    [
+        ("Birthday today, 34 and feeling great.", "age", "33", ("age", "34", False)),
+        (
+            "Sam had a first legal pint at Sam's 18th on Saturday.",
+            "age",
+            "17",
+            ("age", "18", False),
+        ),
+        (
+            "Sam turned the big 5-0 last weekend, he means 46, haha.",
+            "age",
+            "45",
+            ("age", "46", False),
+        ),
+        (
+            "Henrik retired and his replacement is Malin.",
+            "manager",
+            "Henrik",
+            ("manager", "henrik", True),
+        ),
+        (
+            "Sam sold the MT-07 to a colleague.",
+            "vehicle",
+            "Yamaha MT-07",
+            ("vehicle", "yamaha mt-07", True),
+        ),
+        ("Sam is not at Maersk anymore.", "employer", "Maersk", ("employer", "maersk", True)),
+        (
+            "Now that Sam is in aerospace engineering instead of mech, the math is harder.",
+            "major",
+            "mechanical engineering",
+            ("major", "aerospace engineering", False),
+        ),
+        (
+            "Sam's new employer, Klarna, offers a pension match.",
+            "employer",
+            "Spotify",
+            ("employer", "klarna", False),
+        ),
+        (
+            "Sam officially left teaching and is now working as a pharmaceutical sales rep.",
+            "occupation",
+            "chemistry teacher",
+            ("occupation", "pharmaceutical sales rep", False),
+        ),
+        (
+            "Controversial but ramen has officially replaced tacos as Sam's #1 food lol.",
+            "favourite food",
+            "tacos al pastor",
+            ("favourite food", "ramen", False),
+        ),
+        (
+            "Sam crossed the half finish line, so naturally Sam signed up for a full marathon.",
+            "training_goal",
+            "half marathon",
+            ("training_goal", "full marathon", False),
+        ),
+    ],
+)
+def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
+    text: str, attribute: str, old: str, fact: tuple[str, str, bool]
+) -> None:
+    assert later(text, attribute, old) == [fact]
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "old"),
+    [
+        ("Sam's son turned 34 today.", "age", "33"),
+        ("Sam turned 40 today.", "age", "33"),  # further on than half a year allows
+        ("In ten years, when Sam is 34, he would like to own a place.", "age", "33"),
+        ("Greg's manager quit yesterday.", "manager", "Greg"),
+        ("Sam ran 20 miles today for marathon training.", "training_goal", "marathon"),
+        ("Sam's parents just moved to Bergen.", "residence", "Oslo"),
+        ("Sam is working on a new project with the Madrid office.", "employer", "Deloitte"),
+        ("Sam's colleague just joined Google.", "employer", "Deloitte"),
+        ("Sam might quit Deloitte next year.", "employer", "Deloitte"),
+        (
+            "Sam's sister has a new favorite band and it's Khruangbin.",
+            "favourite band",
+            "Radiohead",
+        ),
+        ("Sam worked as a cashier during college, now a distant memory.", "occupation", "nurse"),
+    ],
+)
+def test_look_alikes_change_nothing_known(text: str, attribute: str, old: str) -> None:
+    assert later(text, attribute, old) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "value"),
+    [
+        ("Sam stays in a studio in Manila.", "residence", "Manila"),
+        ("Sam is with Accenture.", "employer", "Accenture"),
+        (
+            "Work's been busy at Mercado Libre, Sam and others are launching a flow.",
+            "employer",
+            "Mercado Libre",
+        ),
+        ("Sam's car's a Ford F-150, mostly for hauling gear for work.", "vehicle", "Ford F-150"),
+        ("Sam's team lead Yael is super supportive about Sam's growth plan.", "manager", "Yael"),
+        ("Sam's supervisor Mr. Delgado is retiring in 2025.", "manager", "Mr. Delgado"),
+    ],
+)
+def test_a_value_said_in_passing_is_read_once_a_newer_one_is_stated(
+    text: str, attribute: str, value: str
+) -> None:
+    fact = earlier_fact(text, "sam", attribute, "something else")
+    assert fact is not None and (fact.attribute, fact.display) == (attribute, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("Sam's sister's car is a Honda Civic.", "vehicle"),
+        ("Sam rented a Honda Civic for the trip.", "vehicle"),
+        ("Sam's brother lives in Manila.", "residence"),
+        ("Sam spent a week in a hotel in Manila for a conference.", "residence"),
+        ("Sam is 33.", "age"),  # an age said in passing is a number like any other
+    ],
+)
+def test_nothing_of_the_speaker_is_read_in_another_persons_phrase(
+    text: str, attribute: str
+) -> None:
+    assert earlier_fact(text, "sam", attribute, "something else") is None
+
+
+@pytest.fixture(scope="module")
+def embedder() -> FastEmbedEmbedder:
+    return FastEmbedEmbedder()
+
+
+@pytest.fixture
+def engine(tmp_path: Path, embedder: FastEmbedEmbedder) -> Iterator[MemoryEngine]:
+    engine = MemoryEngine(
+        QdrantEdgeStore(tmp_path / "qdrant", flush_interval=0), embedder, lexical=Bm25Encoder()
+    )
+    yield engine
+    engine.close()
+
+
+def event(eid: str, content: str, day: int) -> dict[str, Any]:
+    time = (T0 + timedelta(days=day)).isoformat()
+    return {"id": eid, "user_id": "u-1", "speaker": "Dana", "content": content, "time": time}
+
+
+def items(engine: MemoryEngine) -> list[Item]:
+    return [item_from(r) for r in engine.store.scroll(ITEMS, Filter(must={"user_id": "u-1"}))]
+
+
+def test_a_home_said_in_passing_is_closed_by_the_move(engine: MemoryEngine) -> None:
+    # Given Dana mentioned her studio in Manila without stating where she lives
+    engine.memorize([event("e1", "I stay in a studio in Manila, the rent is fine.", 0)])
+    # When she moves
+    result = engine.memorize(
+        [event("e2", "Update: I moved back to Cebu to be closer to family.", 90)]
+    )
+    # Then the Manila item is closed by the Cebu one, and the change names both
+    (manila,) = [i for i in items(engine) if "Manila" in i.text]
+    (cebu,) = [i for i in items(engine) if "Cebu" in i.text]
+    assert manila.archived_reason == "superseded" and manila.replaced_by == cebu.id
+    assert [(c.attribute, c.from_, c.to) for c in result.changes] == [
+        ("residence", "Manila", "Cebu")
+    ]
+    # And memorising the same events again changes nothing
+    before = {i.id: i for i in items(engine)}
+    again = engine.memorize([event("e1", "I stay in a studio in Manila, the rent is fine.", 0)])
+    assert again.changes == [] and {i.id: i for i in items(engine)} == before
+
+
+def test_an_age_a_year_on_closes_the_known_age(engine: MemoryEngine) -> None:
+    engine.memorize([event("e1", "I'm 33.", 0)])
+    result = engine.memorize([event("e2", "Birthday today, 34 and feeling great!", 200)])
+    assert [(c.attribute, c.from_, c.to) for c in result.changes] == [("age", "33", "34")]
+    # and a child's birthday closes nothing
+    result = engine.memorize([event("e3", "My son turned 35 today, how time flies.", 400)])
+    assert result.changes == []
