@@ -91,15 +91,95 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
     return found
 
 
-def earlier_fact(text: str, subject: str, attribute: str, newer: str) -> Fact | None:
-    """The value of ``attribute`` that ``text``, said before ``subject``'s ``newer`` value,
-    stated in passing, when it is another one."""
-    if attribute == "age" or text.endswith("?"):
-        return None  # an age said in passing is a number like any other
+# What a newer message names as the value it replaces: "instead of econ", "traded the
+# Mazda in for", "replaced Middlemarch as", "handed in my notice at Deloitte", "left
+# teaching", "switched from keto to".
+_STOP_WORD = (
+    r"in|for|with|as|to|and|but|so|on|at|after|last|this|when|because|since|any|anymore|a|an|"
+    r"the|while|ago|yesterday|today|recently|finally|now|yet|already|back|behind"
+)
+
+
+def _what(n: int) -> str:
+    return rf"(?P<old{n}>[\w'’-]+(?: (?!(?:{_STOP_WORD})\b)[\w'’-]+){{0,3}})"
+
+
+_THE = r"(?:(?:my|the|our|his|her|their|a|an|[\w-]+['’]s) )?(?:old |former |trusty |beloved )?"
+_REPLACED = re.compile(
+    rf"\binstead of {_THE}{_what(1)}|"
+    rf"\bnot (?:at|in|with) {_THE}{_what(2)} any ?more|"
+    rf"\b(?:traded|swapped|exchanged|replaced|sold|ditched|dropped|quit|left|leaving|"
+    rf"resigned from|graduated from|transferred (?:out )?from|switched (?:over )?from|changed "
+    rf"from|moved (?:away |out )?(?:from|of)|handed in (?:my|his|her|their|[\w-]+['’]s) "
+    rf"notice at|no longer (?:at|in|with)) (?:in )?{_THE}{_what(3)}",
+    re.I,
+)
+
+
+def replaced_value(text: str) -> str | None:
+    """The value a newer message names as the one it replaces, if it names one."""
+    for match in _REPLACED.finditer(text):
+        said = next((g for g in match.groups() if g), None)
+        if said and not _UNSAID.match(said):
+            return said
+    return None
+
+
+_UNSAID = re.compile(r"^(?:it|that|this|them|him|her|one|home|work|school|job|the)\b", re.I)
+
+
+def mentions(text: str, value: str, subject: str) -> bool:
+    """Whether ``text`` names ``value`` (a word of it, or one of the same stem), as the
+    subject's own rather than someone else's ("a friend from Deloitte")."""
+    words = _value_words(value)
+    if not words or subject not in norm(text):
+        return False
+    tokens = _WORDS.findall(text)
+    for i, token in enumerate(tokens):
+        word = token.casefold().removesuffix("'s").removesuffix("’s")
+        stem = any(w == word or (len(word) >= 4 and w[:5] == word[:5]) for w in words)
+        if stem and not OTHER_PERSON["they"].search(" ".join(tokens[max(0, i - 3) : i])):
+            return True
+    return False
+
+
+def earlier_fact(
+    text: str, subject: str, attribute: str, newer: str, days: int = 0
+) -> Fact | None:
+    """The value of ``attribute`` that ``text``, said ``days`` before ``subject``'s
+    ``newer`` value, stated in passing, when it is another one."""
+    if text.endswith("?"):
+        return None
+    if attribute == "age":
+        said = _said_age(text, newer, days)
+        return Fact(subject, "age", said, said) if said is not None else None
     value = loose_value(parse(text), subject, attribute, changed=False)
     if value is None or same_value(attribute, canonical(value), newer):
         return None
     return Fact(subject, attribute, canonical(value), value)
+
+
+# An age said in passing, in the forms only an age takes: "as a 58-year-old", "at 44 I
+# should", "aged 30", "33 years old".
+_AGE_SAID = re.compile(
+    r"\b(?:(?P<a>\d{1,3})-year-old|aged (?P<b>\d{1,3})\b|(?P<c>\d{1,3}) years? old|"
+    r"at (?P<d>\d{1,3})(?=,? (?:I|he|she|they|you)\b))",
+    re.I,
+)
+
+
+def _said_age(text: str, newer: str, days: int) -> str | None:
+    """The one age said in ``text`` that is a year or more short of ``newer`` and no more
+    than the time between the two allows, of nobody else ("my son is 5")."""
+    if not newer.isdigit():
+        return None
+    high, low = int(newer) - 1, int(newer) - max(1, math.ceil(days / 365.25))
+    found = set()
+    for match in _AGE_SAID.finditer(text):
+        n = int(next(g for g in match.groups() if g))
+        if low <= n <= high and not OTHER_PERSON["they"].search(text[: match.start()][-40:]):
+            found.add(str(n))
+    return found.pop() if len(found) == 1 else None
 
 
 # --- an age one or a few years on ------------------------------------------------------
@@ -217,6 +297,8 @@ def _ends_through(verb: Token, how: str, attribute: str, doc: object) -> bool:
         return True  # "not at Maersk anymore": negated on purpose
     if unreal(verb):
         return False
+    if attribute == "training_goal" and lemma == "get" and _done(verb):
+        return True  # "got the deadlift done"
     if attribute.startswith("favourite") and lemma in _FAVOURED_OVER and how == "object":
         return True
     taken = how in ("object", "passive") or how in _END_PREPS.get(attribute, ())
@@ -293,6 +375,10 @@ def _speaker_or_value(verb: Token, subject: str, value: Token) -> bool:
     return True  # a dropped subject is the speaker's: "Left London last month"
 
 
+def _done(verb: Token) -> bool:
+    return any(c.lower_ in ("done", "finished", "completed") for c in verb.children)
+
+
 def _taken_over(verb: Token) -> bool:
     return any(c.dep_ == "prt" and c.lower_ == "over" for c in verb.children)
 
@@ -331,5 +417,7 @@ __all__ = [
     "Known",
     "earlier_fact",
     "followed_keys",
+    "mentions",
+    "replaced_value",
     "later_facts",
 ]

@@ -136,6 +136,7 @@ _HIRED = r"(?:got hired|was hired|has been hired|were hired|got recruited|was re
 
 FRAMES: tuple[Frame, ...] = (
     # residence
+    _frame("residence", rf"^{_ADV}(?:unpacked|has unpacked|signed a lease|signed the lease|settled in|got settled|found a place|bought a (?:house|flat|place|condo|home)).{{0,40}}? (?:out |up |down )?here in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:with [\w'’ ]{{1,30}}? )?(?:in|at|near|outside|on) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} in {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} (?:in|near|outside) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:has|have) been (?:living )?in {VALUE}(?= for (?:years|ages|a long time|a decade|decades|\d+ years|over a year|most of))", "place"),  # noqa: E501
@@ -236,7 +237,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:officially |basically |fully |now )?(?P<value>{DIETS})(?: now| again| these days| then)?\s*[.!]*$", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|has always been|has been) an? (?:big |total |huge |proud )?(?:meat lover|meat eater|meat-eater|omnivore)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:eats|will eat|is happy to eat) (?:pretty much |basically |just about )?(?:everything|anything|meat)\b", "any", fixed="eats meat"),  # noqa: E501
-    _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers) again\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers)(?:,? (?:and )?(?:meat|fish|chicken|steak|burgers|eggs|dairy))* again\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:switched|changed|moved|went|has switched|has gone) from .{{1,40}}? to (?:an? |being )?(?:fully |strictly )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being|quit|stopped|gave up|dropped|ditched|came off|fell off) (?:an? )?(?:the )?(?P<value>{DIETS})(?: diet)?\b", "any", ends=True),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|are|went|got|has gone|have gone|has been|have been) (?:fully |officially )?back (?:to eating|on|to) (?:meat|red meat|chicken|steak|burgers|animal products)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is |has been |started )?(?:just )?eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
@@ -281,7 +283,7 @@ FRAMES: tuple[Frame, ...] = (
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
     _frame("name", r"^(?:please |everyone |people |friends |most people |they |everybody |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
-    _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
+    _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:has replaced|replaced|took over from|overtook|beat out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
 )
@@ -298,6 +300,12 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
+    # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
+    _frame("manager", _OWNER + r"new (?:manager|boss|team lead|lead|supervisor|line manager),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    *(
+        _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
+        for kind in ("phone", "laptop", "vehicle")
+    ),
     _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
     _frame("relationship", _OWNER + r"divorce (?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|done)\b", "any", fixed="divorced"),  # noqa: E501

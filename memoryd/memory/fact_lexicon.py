@@ -20,7 +20,7 @@ ROLE_HEADS = frozenset(
     lecturer librarian lifeguard machinist manager marketer mathematician mechanic medic
     midwife musician nanny navigator negotiator neurologist nurse officer operator
     optometrist painter paralegal paramedic pharmacist photographer physician physicist
-    physiotherapist pilot plumber poet police policeman policewoman politician postdoc
+    physiotherapist pilot trucker plumber poet police policeman policewoman politician postdoc
     president principal producer professor programmer psychiatrist psychologist publisher
     realtor receptionist recruiter rep representative researcher reporter salesman saleswoman
     salesperson scientist secretary server singer sociologist soldier specialist statistician
@@ -115,7 +115,9 @@ PHONE = re.compile(
 )
 LAPTOP = re.compile(
     r"\b(?:macbook|thinkpad|dell xps|xps \d+|surface (?:laptop|pro|book)|chromebook|zenbook|"
-    r"vivobook|framework laptop|ideapad|razer blade)\b",
+    r"vivobook|framework laptop|ideapad|razer blade|asus rog|rog (?:zephyrus|strix)|zephyrus|"
+    r"lenovo (?:thinkpad|yoga|legion|ideapad)|legion \d|acer (?:swift|aspire|predator)|"
+    r"hp (?:spectre|envy|pavilion|elitebook)|elitebook|galaxy book|matebook|alienware)\b",
     re.I,
 )
 DIETS = (

@@ -13,13 +13,22 @@ value is new ("now", "new", "first week", "switched", "onboarding").
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from memoryd.memory.fact_frames import Frame
-from memoryd.memory.fact_lexicon import BORROWED, DIETS, OTHER_PERSON, RELATIONSHIP, VEHICLE
+from memoryd.memory.fact_lexicon import (
+    BORROWED,
+    DIETS,
+    LAPTOP,
+    OTHER_PERSON,
+    PHONE,
+    RELATIONSHIP,
+    VEHICLE,
+)
 from memoryd.memory.fact_parse_base import (
     GENDER,
     MONTH,
@@ -55,7 +64,8 @@ _VISIT = re.compile(
 )
 _HOME = frozenset(
     """live move relocate settle base home apartment flat house place condo studio stay
-    rent lease resident""".split()
+    rent lease resident landlord balcony backyard garden neighbourhood neighborhood
+    flatmate housemate""".split()
 )
 _NEW_HOME = re.compile(
     r"\b(?:new (?:apartment|place|flat|house|home|condo|neighbou?rhood|city)|unpack\w*|"
@@ -64,7 +74,7 @@ _NEW_HOME = re.compile(
 )
 _WORK = frozenset(
     """work job start join employ hire intern busy employer company firm workplace office
-    engineer developer""".split()
+    engineer developer all-hands standup shift payroll""".split()
 )
 # Nouns a new employer's name goes with: "my new employer, Klarna", "my Vodafone badge".
 _EMPLOYER_NOUN = frozenset("employer company firm workplace job".split())
@@ -282,8 +292,15 @@ def _roles(doc: Any, subject: str) -> Iterator[Token]:
             yield token  # "being a midwife is the best"
 
 
-def _majors(doc: Any, subject: str) -> Iterator[Token]:
+def _majors(doc: Any, subject: str) -> Iterator[Token | str]:
     for token in doc:
+        if token.lemma_.lower() == "major" and token.pos_ == "NOUN":
+            field = [c for c in token.children if c.dep_ in ("compound", "amod")]
+            like = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "like"]
+            whom = [o for p in like for o in p.children if o.dep_ == "pobj"]
+            if field and (not whom or norm(whom[0].text) == subject):
+                # "econ major here", "biochem majors like Sara"
+                yield " ".join(t.text for t in field[0].subtree)
         if token.pos_ in ("NOUN", "PROPN") and _pobj_of(token, ("in",)):
             head = token.head.head
             if head.lemma_.lower() in _SCHOOL_WORD or head.lemma_ == "be":
@@ -330,9 +347,60 @@ def _said_of_owned(doc: Any, subject: str, pattern: re.Pattern[str]) -> Iterator
                 yield match["value"]
 
 
+_GENERIC_VEHICLE = frozenset(
+    """car truck suv van minivan pickup motorcycle motorbike scooter ev sedan hatchback
+    convertible coupe wagon hybrid""".split()
+)
+_BEFORE_MAKE = re.compile(
+    r"\b(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
+)
+_MAKE_WORDS = re.compile(r"[\w.-]+(?:['’]s)?")
+
+
+def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[str]:
+    """A make the subject is said to own, by a possessive before it: "my Mazda3's
+    check-engine light", "Dmitri's ThinkPad X1 Carbon", "my cracked iPhone 12"."""
+    if BORROWED.search(doc.text):
+        return
+    text = doc.text
+    for found in _with_model_number(lexicon).finditer(text):
+        if found.group(0).casefold() in _GENERIC_VEHICLE:
+            continue
+        owner = _BEFORE_MAKE.search(text[: found.start()])
+        if owner is None or (owner["name"] is not None and norm(owner["name"]) != subject):
+            continue
+        if owner["name"] is None and OTHER_PERSON["they"].search(text[: owner.start()][-30:]):
+            continue
+        words: list[str] = []
+        for word in _MAKE_WORDS.findall(text[found.start() :])[:4]:
+            if words and not (word[:1].isupper() or word[:1].isdigit()):
+                break
+            words.append(word)
+            if word.endswith(("'s", "’s")):
+                break
+        value = " ".join(words).removesuffix("'s").removesuffix("’s").rstrip(".,")
+        if value:
+            yield value
+
+
+@functools.cache
+def _with_model_number(lexicon: re.Pattern[str]) -> re.Pattern[str]:
+    """The lexicon's makes with a model number run on: "Mazda3", "Pixel6"."""
+    return re.compile(lexicon.pattern.removesuffix(r")\b") + r")\d*\b", lexicon.flags)
+
+
+def _phones(doc: Any, subject: str) -> Iterator[Token | str]:
+    yield from _owned_makes(doc, subject, PHONE)
+
+
+def _laptops(doc: Any, subject: str) -> Iterator[Token | str]:
+    yield from _owned_makes(doc, subject, LAPTOP)
+
+
 def _vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
     if BORROWED.search(doc.text):
         return
+    yield from _owned_makes(doc, subject, VEHICLE)
     for said in _said_of_owned(doc, subject, _OWNED_VEHICLE):
         found = VEHICLE.search(said)
         if found is None:
@@ -352,14 +420,33 @@ def _vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
             yield token
 
 
-def _diets(doc: Any, subject: str) -> Iterator[Token]:
+def _diets(doc: Any, subject: str) -> Iterator[Token | str]:
     for match in _DIET.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is not None:
-            yield span.root
+        if span is None:
+            continue
+        token = span.root
+        if token.dep_ in ("nsubj", "ROOT", "npadvmod") and not _other_in(token.sent):
+            if subject in norm(token.sent.text) and not unreal(token.head):
+                yield match.group(0)  # "Keto has Yusuf craving bread", "Pescatarian for years"
+                continue
+        yield token
+
+
+def _other_in(sentence: Any) -> bool:
+    return bool(OTHER_PERSON["they"].search(sentence.text))
+
+
+_BOSS_ASIDE = re.compile(
+    rf"\b(?P<value>(?-i:[A-Z])[\w'’-]+) \({_OWNER} (?:boss|manager|team lead|supervisor)\)",
+    re.I,
+)
 
 
 def _managers(doc: Any, subject: str) -> Iterator[Token | str]:
+    for aside in _BOSS_ASIDE.finditer(doc.text):  # "Helmut (my boss) wants a deck"
+        if aside["name"] is None or norm(aside["name"]) == subject:
+            yield aside["value"]
     for said in _said_of_owned(doc, subject, _OWNED_BOSS):
         words = said.split()
         title = words[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Dr") if words else False
@@ -397,17 +484,16 @@ def _relationships(doc: Any, subject: str) -> Iterator[str]:
                 yield RELATIONSHIP[word]
 
 
+_GOAL_VERBS = frozenset("chase target aim attempt pursue train sign register enter".split())
+
+
 def _goals(doc: Any, subject: str) -> Iterator[Token]:
     for token in doc:
-        if token.pos_ != "NOUN" or not _RACE.search(token.text):
+        if token.pos_ != "NOUN" or not _RACE.search(_noun_phrase(token)):
             continue
-        if _pobj_of(token, ("for",)) and token.head.head.lemma_.lower() in (
-            "sign",
-            "train",
-            "register",
-            "enter",
-        ):
-            yield token  # "signed up for my first full marathon"
+        verb = token.head.head if token.dep_ == "pobj" else token.head
+        if token.dep_ in ("pobj", "dobj") and verb.lemma_.lower() in _GOAL_VERBS:
+            yield token  # "signed up for my first full marathon", "chasing a 100 kg bench"
         elif token.dep_ == "attr" and any(
             c.dep_ == "nsubj" and c.lemma_.lower() in ("goal", "target", "focus")
             for c in token.head.children
@@ -426,7 +512,7 @@ _NEW_FAVE = re.compile(
     r"(?P<thing>\w+)(?: is|:| and it['’]s|,? it['’]s| [—–] it['’]s) (?P<value>[^,.;!?—–]{2,40})",
     re.I,
 )
-_LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay)\s+", re.I)
+_LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay)[\s,]+", re.I)
 
 
 def _said_favourite(text: str, subject: str, thing: str) -> Iterator[str]:
@@ -484,4 +570,6 @@ _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
     "manager": _managers,
     "relationship": _relationships,
     "training_goal": _goals,
+    "phone": _phones,
+    "laptop": _laptops,
 }

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 # Texts worth parsing: a change verb or the noun of an attribute.
 _CUE = re.compile(
     r"\b(?:now|officially|anymore|these days|new|mov(?:e|ed|ing)|relocat\w*|liv(?:e|es|ing)|"
-    r"settled|lease|house|apartment|flat|condo|place|home|join(?:ed|s)?|start(?:ed|s)?|"
+    r"settled|lease|house|apartment|flat|condo|place|home|join(?:ed|s|ing)?|start(?:ed|s|ing)?|"
     r"hired|job|gig|position|role|offer|work(?:s|ing)?|employ\w*|bought|buy|got|gets?|getting|picked|"
     r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"

@@ -82,13 +82,22 @@ def entities(doc: Any) -> Any:
 def clause_subject(verb: Token) -> str | None:
     """The verb's subject when it is a name (or he/she for the one person just named); a
     conjoined verb shares its head's."""
-    for child in verb.children:
+    # (a subject the parse hangs on an auxiliary, "Sam gets asked", is the verb's)
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    for child in [*verb.children, *(g for a in auxes for g in a.children)]:
         if child.dep_ in ("nsubj", "nsubjpass"):
             if child.lower_ in ("he", "she"):
                 return antecedent(child)
             return _name(child)
     if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
         return clause_subject(verb.head)
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp"):
+        # "Since relocating to Bilbao, Ana has…", "Working at Toyota, Kenji gets…": the
+        # participle's subject is the main clause's
+        node = verb.head
+        while node.pos_ not in ("VERB", "AUX") and node.head.i != node.i:
+            node = node.head
+        return clause_subject(node) if node.pos_ in ("VERB", "AUX") else None
     return None
 
 
@@ -155,10 +164,13 @@ def unreal(verb: Token) -> bool:
         if node.head.i == node.i:
             break
         node = node.head
-    if verb.tag_ == "VBG" and verb.lemma_ in _CHANGE:
+    if verb.tag_ == "VBG" and verb.dep_ == "pcomp":
+        if verb.head.lower_ in ("before", "until", "till", "without", "instead"):
+            return True  # "before moving to Austin": not (yet) done
+    elif verb.tag_ == "VBG" and verb.lemma_ in _CHANGE:
         auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
         if "been" not in auxes:
-            return True  # "is moving to Denver": a plan
+            return True  # "is moving to Denver": a plan; "Since relocating" is done
     if verb.text.endswith("?") or verb.sent.text.rstrip().endswith("?"):
         return True
     return bool(FUTURE.search(span_text(verb)))

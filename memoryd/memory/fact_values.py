@@ -54,6 +54,7 @@ def role(value: str) -> str | None:
     if words[0] in ("s", "'s", "’s"):
         return None  # "is Nadia's new manager": a possessive's tail, not a job title
     head = words[-1].casefold()
+    head = head.rsplit("-", 1)[-1] if head.rsplit("-", 1)[-1] in ROLE_HEADS else head  # "sous-chef"
     if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
         return None  # "an Austin resident" says where someone lives, not their job
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
@@ -89,6 +90,20 @@ def _first_found(pattern: re.Pattern[str], value: str, *, whole: bool = False) -
     if found is None:
         return None
     return value if whole else value[found.start() : found.end() if pattern is ORGNAME else None]
+
+
+def _device(pattern: re.Pattern[str], value: str) -> str | None:
+    """The make and model: the words the lexicon knows, and the names and numbers after
+    them ("ASUS ROG Zephyrus", not "ASUS ROG Zephyrus mostly")."""
+    found = pattern.search(value)
+    if found is None:
+        return None
+    kept = [value[found.start() : found.end()]]
+    for word in value[found.end() :].split():
+        if not (word[:1].isupper() or word[:1].isdigit()):
+            break
+        kept.append(word)
+    return " ".join(kept)
 
 
 def _academic(value: str) -> str | None:
@@ -145,8 +160,8 @@ def checked(frame: Frame, value: str) -> str | None:
         "school": lambda: _first_found(SCHOOL, value, whole=True),
         "role": lambda: role(value),
         "vehicle": lambda: _first_found(VEHICLE, value),
-        "phone": lambda: _first_found(PHONE, value),
-        "laptop": lambda: _first_found(LAPTOP, value),
+        "phone": lambda: _device(PHONE, value),
+        "laptop": lambda: _device(LAPTOP, value),
         "academic": lambda: _academic(value),
         "race": lambda: _first_found(_RACE, value, whole=True),
     }

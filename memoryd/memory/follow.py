@@ -13,14 +13,25 @@ Two readings (``fact_followup``), both before the batch's closures are planned:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from memoryd.memory.dedup import ItemDraft
-from memoryd.memory.fact_followup import FOLLOWED, Known, earlier_fact, followed_keys, later_facts
+from memoryd.memory.fact_followup import (
+    FOLLOWED,
+    Known,
+    earlier_fact,
+    followed_keys,
+    later_facts,
+    mentions,
+    replaced_value,
+)
 from memoryd.memory.fact_loose import CHANGE
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.models import Item
-from memoryd.memory.ports import Filter, VectorStore
+from memoryd.memory.fact_values import canonical, same_value
+from memoryd.memory.facts import Fact
+from memoryd.memory.models import Item, StatedFact
+from memoryd.memory.ports import Filter, LexicalEncoder, VectorStore
 from memoryd.memory.schema import ITEMS, item_from
 from memoryd.memory.truth import stated
 
@@ -30,7 +41,11 @@ _FOLLOWED = frozenset(FOLLOWED)
 
 
 def read_with_known(
-    store: VectorStore, user_id: str, drafts: Sequence[ItemDraft], speakers: Mapping[str, str]
+    store: VectorStore,
+    user_id: str,
+    drafts: Sequence[ItemDraft],
+    speakers: Mapping[str, str],
+    lexical: LexicalEncoder | None = None,
 ) -> list[Item]:
     """Add to the batch's new items the facts they state given what is known; return the
     stored items read anew (with the facts they stated in passing)."""
@@ -50,7 +65,7 @@ def read_with_known(
     stored = [i for i in (item_from(r) for r in store.scroll(ITEMS, where)) if i.id not in in_batch]
     for draft, subject in new:
         _read_later(draft, subject, stored)
-    return _read_earlier(store, user_id, new, stored, in_batch)
+    return _read_earlier(store, user_id, new, stored, in_batch, lexical)
 
 
 def _read_later(draft: ItemDraft, subject: str, stored: Sequence[Item]) -> None:
@@ -72,36 +87,76 @@ def _read_later(draft: ItemDraft, subject: str, stored: Sequence[Item]) -> None:
         draft.item = item.model_copy(update={"facts": [*item.facts, *map(stated, found)]})
 
 
+@dataclass(slots=True)
+class _Earlier:
+    """The store and what has been read of it while a batch's new items are read."""
+
+    store: VectorStore
+    where: Filter
+    in_batch: set[str]
+    lexical: LexicalEncoder | None
+    read: dict[str, Item] = field(default_factory=dict)
+
+    def older_items(self, item: ItemDraft, named: str | None) -> Iterator[Item]:
+        """The live items nearest the new one (and, when it names what it replaces, those
+        that name it), said before it."""
+        hits = self.store.search(ITEMS, item.vector, self.where, EARLIER_NEIGHBOURS)
+        if named and self.lexical is not None:
+            query = self.lexical.encode_query(named)
+            hits += self.store.search_lexical(ITEMS, query, self.where, EARLIER_NEIGHBOURS)
+        for hit in hits:
+            older = self.read.get(hit.id) or item_from(hit)
+            if older.id in self.in_batch or older.agent_id != item.item.agent_id:
+                continue
+            if older.valid_from < item.item.valid_from:
+                yield older
+
+
 def _read_earlier(
     store: VectorStore,
     user_id: str,
     new: Sequence[tuple[ItemDraft, str]],
     stored: Sequence[Item],
     in_batch: set[str],
+    lexical: LexicalEncoder | None,
 ) -> list[Item]:
     known = {(i.agent_id, f.key) for i in stored for f in i.facts}
-    read: dict[str, Item] = {}
+    where = Filter(must={"user_id": user_id}, must_not={"archived": True})
+    earlier = _Earlier(store, where, in_batch, lexical)
     for draft, subject in new:
         item = draft.item
+        # what the event names as replaced, in whichever of its items it is said
+        event = [d.item.text for d, _ in new if d.item.sources[:1] == item.sources[:1]]
+        in_event = next((n for n in map(replaced_value, event) if n), None)
         for fact in item.facts:
-            if fact.ends or fact.subject != subject or fact.attribute not in _FOLLOWED:
+            if fact.subject != subject or fact.attribute not in _FOLLOWED:
                 continue
-            if (item.agent_id, fact.key) in known:
+            if (item.agent_id, fact.key) in known or (fact.ends and not fact.value):
                 continue
-            where = Filter(must={"user_id": user_id}, must_not={"archived": True})
-            for hit in store.search(ITEMS, draft.vector, where, EARLIER_NEIGHBOURS):
-                older = read.get(hit.id) or item_from(hit)
-                if older.id in in_batch or older.agent_id != item.agent_id:
-                    continue
-                if older.valid_from >= item.valid_from or any(
-                    f.key == fact.key for f in older.facts
-                ):
-                    continue
-                said = earlier_fact(older.text, subject, fact.attribute, fact.value)
-                if said is not None:
-                    read[older.id] = older.model_copy(
-                        update={"facts": [*older.facts, stated(said)]}
-                    )
-                    known.add((item.agent_id, fact.key))
-                    break
-    return list(read.values())
+            if _read_one(earlier, draft, fact, in_event):
+                known.add((item.agent_id, fact.key))
+    return list(earlier.read.values())
+
+
+def _read_one(earlier: _Earlier, draft: ItemDraft, fact: StatedFact, in_event: str | None) -> bool:
+    """Read the older items for the value ``fact`` (new in ``draft``) replaces; record the
+    first that states it. An ended value ("sold the Civic") names itself."""
+    named = (fact.display or fact.value) if fact.ends else in_event
+    if not fact.ends and named and same_value(fact.attribute, canonical(named), fact.value):
+        named = None
+    for older in earlier.older_items(draft, named):
+        if any(f.key == fact.key for f in older.facts):
+            continue
+        days = (draft.item.valid_from - older.valid_from).days
+        said = None
+        if not fact.ends:
+            said = earlier_fact(older.text, fact.subject, fact.attribute, fact.value, days)
+        if said is None and named and mentions(older.text, named, fact.subject):
+            # the newer message names what it replaces: "instead of econ"
+            value = fact.value if fact.ends else canonical(named)
+            said = Fact(fact.subject, fact.attribute, value, named)
+        if said is not None:
+            facts = [*older.facts, stated(said)]
+            earlier.read[older.id] = older.model_copy(update={"facts": facts})
+            return True
+    return False

@@ -197,7 +197,7 @@ class BatchMemorizer:
             facts = [] if draft.item.facts or draft.is_new else stated_facts(draft.item.text)
             if facts:
                 draft.item, draft.changed = draft.item.model_copy(update={"facts": facts}), True
-        read_anew = read_with_known(self.store, user_id, drafts, speakers)
+        read_anew = read_with_known(self.store, user_id, drafts, speakers, self.lexical)
         keys = sorted({key for d in drafts for key in d.item.fact_keys})
         if not keys:
             return []

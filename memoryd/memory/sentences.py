@@ -79,6 +79,8 @@ def split_sentences(content: str) -> list[str]:
         mark, following = match.group(1), match.group(3)
         if following and following.islower() and ".." in (mark or ""):
             continue
+        if following and following.islower() and ")" in (match.group(2) or ""):
+            continue  # "I just turned 30 (yay??) and my friends…": an aside, not an end
         if mark == "." and not _ends_sentence(content[start:end].rstrip("\"')]")):
             continue
         sentences.append(content[start:end])

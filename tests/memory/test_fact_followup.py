@@ -13,7 +13,13 @@ import pytest
 from memoryd.embedders.fastembed import FastEmbedEmbedder
 from memoryd.embedders.lexical import Bm25Encoder
 from memoryd.memory.engine import MemoryEngine
-from memoryd.memory.fact_followup import Known, earlier_fact, later_facts
+from memoryd.memory.fact_followup import (
+    Known,
+    earlier_fact,
+    later_facts,
+    mentions,
+    replaced_value,
+)
 from memoryd.memory.models import Item, StatedFact
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import ITEMS, item_from
@@ -136,6 +142,16 @@ def test_look_alikes_change_nothing_known(text: str, attribute: str, old: str) -
         ("Sam's car's a Ford F-150, mostly for hauling gear for work.", "vehicle", "Ford F-150"),
         ("Sam's team lead Yael is super supportive about Sam's growth plan.", "manager", "Yael"),
         ("Sam's supervisor Mr. Delgado is retiring in 2025.", "manager", "Mr. Delgado"),
+        ("Sam's Mazda3's check-engine light came on this morning.", "vehicle", "Mazda3"),
+        (
+            "The fan on Sam's ThinkPad X1 Carbon screams when Sam compiles.",
+            "laptop",
+            "ThinkPad X1 Carbon",
+        ),
+        ("Keto has Sam craving bread constantly lol.", "diet", "Keto"),
+        ("Biochem majors like Sam get crushed by organic chem.", "major", "Biochem"),
+        ("Helmut (Sam's boss) wants a 40-slide deck by Friday.", "manager", "Helmut"),
+        ("Sam's landlord in Lagos just hiked the rent again.", "residence", "Lagos"),
     ],
 )
 def test_a_value_said_in_passing_is_read_once_a_newer_one_is_stated(
@@ -152,13 +168,47 @@ def test_a_value_said_in_passing_is_read_once_a_newer_one_is_stated(
         ("Sam rented a Honda Civic for the trip.", "vehicle"),
         ("Sam's brother lives in Manila.", "residence"),
         ("Sam spent a week in a hotel in Manila for a conference.", "residence"),
-        ("Sam is 33.", "age"),  # an age said in passing is a number like any other
+        ("Sam's dad's Civic got keyed.", "vehicle"),
+        ("Sam's sister is vegan.", "diet"),
+        ("Sam is 33.", "age"),  # a newer value that is no age
     ],
 )
 def test_nothing_of_the_speaker_is_read_in_another_persons_phrase(
     text: str, attribute: str
 ) -> None:
     assert earlier_fact(text, "sam", attribute, "something else") is None
+
+
+def test_an_age_said_in_passing_is_the_one_the_time_between_allows() -> None:
+    said = earlier_fact(
+        "Sam's GP said that at 44 he should get a check-up.", "sam", "age", "45", 200
+    )
+    assert said is not None and said.value == "44"
+    assert earlier_fact("As a 41-year-old, Sam feels it.", "sam", "age", "45", 200) is None
+    assert earlier_fact("Sam's son is a 44-year-old.", "sam", "age", "45", 200) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Now that Sam is studying philosophy instead of econ.", "econ"),
+        ("Sam traded the Mazda in for a Subaru Outback before winter.", "Mazda"),
+        ("Piranesi has officially replaced Middlemarch as Sam's favourite novel.", "Middlemarch"),
+        ("Sam handed in Sam's notice at Deloitte and started at KPMG on Monday.", "Deloitte"),
+        ("Sam dropped keto a while ago.", "keto"),
+        ("Sam is not at Maersk anymore.", "Maersk"),
+        ("Sam left home at 7 to beat the traffic.", None),
+        ("Sam moved to Lisbon last week.", None),
+    ],
+)
+def test_what_a_newer_message_names_as_replaced(text: str, named: str | None) -> None:
+    assert replaced_value(text) == named
+
+
+def test_a_named_value_is_the_speakers_own_not_someone_elses() -> None:
+    assert mentions("Being at Deloitte means Sam basically lives in Excel.", "Deloitte", "sam")
+    assert not mentions("Sam had lunch with a friend from Deloitte.", "Deloitte", "sam")
+    assert not mentions("Being at Deloitte is hard.", "Deloitte", "sam")  # whose?
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +252,16 @@ def test_a_home_said_in_passing_is_closed_by_the_move(engine: MemoryEngine) -> N
     before = {i.id: i for i in items(engine)}
     again = engine.memorize([event("e1", "I stay in a studio in Manila, the rent is fine.", 0)])
     assert again.changes == [] and {i.id: i for i in items(engine)} == before
+
+
+def test_a_value_the_newer_message_names_as_replaced_is_closed(engine: MemoryEngine) -> None:
+    engine.memorize([event("e1", "Being at Deloitte means I basically live in Excel.", 0)])
+    result = engine.memorize(
+        [event("e2", "I handed in my notice at Deloitte and started at KPMG on Monday.", 120)]
+    )
+    assert [(c.attribute, c.from_, c.to) for c in result.changes] == [
+        ("employer", "Deloitte", "KPMG")
+    ]
 
 
 def test_an_age_a_year_on_closes_the_known_age(engine: MemoryEngine) -> None:

@@ -268,6 +268,15 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         ("Sam joined a startup called Runway.", ("employer", "runway")),
         ("Sam switched to a Pixel 8 and is lost with Android.", ("phone", "pixel 8")),
         ("Sam is on a 2019 MacBook Pro.", ("laptop", "macbook pro")),
+        ("Sam bought an ASUS ROG Zephyrus mostly for Blender.", ("laptop", "asus rog zephyrus")),
+        ("Sam's new Xiaomi 14 has the Leica camera.", ("phone", "xiaomi 14")),
+        ("Sam's new manager, Pieter, much prefers Slack to email.", ("manager", "pieter")),
+        ("Since Rachel left, Tom has been Sam's supervisor.", ("manager", "tom")),
+        ("Since relocating to Bilbao, Sam has needed real rain gear.", ("residence", "bilbao")),
+        ("Working at Toyota, Sam gets asked about hybrids.", ("employer", "toyota")),
+        ("Sam switched from fasting to a carnivore diet in January.", ("diet", "carnivore")),
+        ("Sam got promoted to sous-chef last month!!", ("occupation", "sous-chef")),
+        ("Sam finally unpacked the last boxes here in Gdańsk.", ("residence", "gdańsk")),
     ],
 )
 def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> None:
@@ -282,6 +291,10 @@ def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
     # a phone is not an employer; a phone someone wants is nobody's yet
     assert facts_of("Sam wants a Pixel 8.") == []
     assert facts_of("Sam has a pixel art shop.") == []
+    # a move still to come; a stay
+    assert facts_of("Before moving to Austin, Sam lived in Dallas.") == []
+    assert facts_of("Sam unpacked her suitcase here in Rome for the conference.") == []
+    assert facts_of("Since joining Honda, Sam's brother has been happier.") == []
     # "when" before a present tense is a time to come
     assert facts_of("In ten years, when Sam is 33, he would like to own a place.") == []
     # "our 10th": an anniversary, not an age
