@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_lexicon import OTHER_PERSON
-from memoryd.memory.fact_loose import CHANGE, loose_value
+from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import antecedent, parse, unreal
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, same_value
@@ -82,13 +82,28 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
             if aged is not None:
                 found.append(Fact(subject, "age", aged, aged))
             continue
+        named = _names_in(text, _value_words(fact.display or fact.value))
+        if not (CHANGE.search(text) and may_say(text, fact.attribute)) and not named:
+            continue  # nothing a reader of this attribute starts from: no parse
         doc = doc if doc is not None else parse(text)
         value = loose_value(doc, subject, fact.attribute, changed=True)
         if value is not None and not same_value(fact.attribute, canonical(value), fact.value):
             found.append(Fact(subject, fact.attribute, canonical(value), value))
-        elif _ended(doc, subject, fact):
+        elif named and _ended(doc, subject, fact):
             found.append(Fact(subject, fact.attribute, fact.value, fact.display, ends=True))
     return found
+
+
+def _names_in(text: str, words: set[str]) -> bool:
+    """Whether ``text`` has a word of the value, or one of its stem (see ``_names_value``)."""
+    if not words:
+        return False
+    stems = {w[:5] for w in words}
+    return any(
+        w in words or w[:5] in stems or any(v.startswith(w) for v in words)
+        for w in (t.casefold() for t in _WORDS.findall(text))
+        if len(w) >= 4 or w in words
+    )
 
 
 # What a newer message names as the value it replaces: "instead of econ", "traded the
@@ -143,9 +158,7 @@ def mentions(text: str, value: str, subject: str) -> bool:
     return False
 
 
-def earlier_fact(
-    text: str, subject: str, attribute: str, newer: str, days: int = 0
-) -> Fact | None:
+def earlier_fact(text: str, subject: str, attribute: str, newer: str, days: int = 0) -> Fact | None:
     """The value of ``attribute`` that ``text``, said ``days`` before ``subject``'s
     ``newer`` value, stated in passing, when it is another one."""
     if text.endswith("?"):
@@ -153,6 +166,8 @@ def earlier_fact(
     if attribute == "age":
         said = _said_age(text, newer, days)
         return Fact(subject, "age", said, said) if said is not None else None
+    if not may_say(text, attribute):
+        return None
     value = loose_value(parse(text), subject, attribute, changed=False)
     if value is None or same_value(attribute, canonical(value), newer):
         return None

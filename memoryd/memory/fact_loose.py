@@ -109,6 +109,38 @@ _ROLE = Frame("occupation", re.compile(""), "role")
 _VEHICLE_KIND = Frame("vehicle", re.compile(""), "vehicle")
 
 
+_CUES = {
+    attribute: re.compile(cue, re.I)
+    for attribute, cue in {
+        "residence": r"\b(?:liv(?:e|es|ed|ing)|mov(?:e|ed|ing)|relocat\w*|settled|home|apartment|"
+        r"flat|place|house|condo|studio|stay\w*|rent|lease|landlord|balcony|neighbou?rhood|"
+        r"unpack\w*)\b",
+        "employer": r"\b(?:work\w*|job|employer|company|firm|join\w*|hired|start\w*|onboarding|"
+        r"badge|laptop|email|contract|offer|payroll|all-hands|shift|office|busy)\b|"
+        r"\b(?:with|at|for) (?-i:[A-Z])",
+        "occupation": r"\b(?:as an?|being an?|promot\w*|hired|work\w*|job|role)\b",
+        "major": r"\b(?:major\w*|stud(?:y|ying|ies)|degree|program\w*|"
+        r"in \w+ (?:engineering|science))\b",
+        "diet": _DIET.pattern,
+        "manager": r"\b(?:boss|manager|lead|supervisor|report\w*|took over|replacement)\b",
+        "relationship": r"\b(?:mrs|couple|married|engaged|single|divorced|separated|widowed|"
+        r"dating|relationship|taken|hitched)\b",
+        "training_goal": rf"{_RACE.pattern}|\b(?:goal|target|focus)\b",
+    }.items()
+}
+_FAVOURITE_CUE = re.compile(r"\b(?:favou?rite|fave|number one)\b|#1", re.I)
+
+
+def may_say(text: str, attribute: str) -> bool:
+    """Whether ``text`` has a word any reader of ``attribute`` starts from (a cheap test
+    before parsing)."""
+    makes = {"vehicle": VEHICLE, "phone": PHONE, "laptop": LAPTOP}
+    if attribute in makes:
+        return _with_model_number(makes[attribute]).search(text) is not None
+    cue = _FAVOURITE_CUE if attribute.startswith("favourite ") else _CUES.get(attribute)
+    return cue is not None and cue.search(text) is not None
+
+
 def loose_value(doc: Any, subject: str, attribute: str, *, changed: bool) -> str | None:
     """The one value of ``attribute`` that ``doc`` says ``subject`` has."""
     if attribute.startswith("favourite "):
