@@ -50,6 +50,7 @@ FOLLOWED = (
     "training_goal",
     "phone",
     "laptop",
+    "name",
     *(
         f"favourite {thing}"
         for thing in "band food movie film book song artist singer album show series team "
@@ -218,6 +219,9 @@ _NOT_NOW = re.compile(
     r"by the time|in \w+ (?:years?|months?))\b",
     re.I,
 )
+# Where a number is an age without saying so: "I'm 34", "at 34", "34 now".
+_AGE_BEFORE = re.compile(r"\b(?:i'm|i am|is|am|'s|at|turning|now)\s+$", re.I)
+_AGE_AFTER = re.compile(r"\s*(?:now|already|this year|-year-old|yo\b|y/o)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -230,12 +234,14 @@ def _aged(text: str, old: str, days: int) -> str | None:
     low, high = int(old) + 1, int(old) + max(1, math.ceil(days / 365.25))
     found: set[str] = set()
     for sentence in _SENTENCE.split(text):
-        if not _AGE_CUE.search(sentence) or _NOT_NOW.search(sentence):
+        if _NOT_NOW.search(sentence):
             continue
+        cue = _AGE_CUE.search(sentence) is not None
         for match in _NUMBER.finditer(sentence):
             n = int(match["n"])
-            before = sentence[: match.start()]
-            if low <= n <= high and not OTHER_PERSON["they"].search(before):
+            before, after = sentence[: match.start()], sentence[match.end() :]
+            said = cue or _AGE_BEFORE.search(before) or _AGE_AFTER.match(after)
+            if said and low <= n <= high and not OTHER_PERSON["they"].search(before):
                 found.add(str(n))
     return found.pop() if len(found) == 1 else None
 

@@ -109,6 +109,13 @@ _ROLE = Frame("occupation", re.compile(""), "role")
 _VEHICLE_KIND = Frame("vehicle", re.compile(""), "vehicle")
 
 
+_NAME_CUE = re.compile(
+    r"\b(?:now|new|officially|licen[cs]e|passport|married|wedding|maiden|name|changed|"
+    r"goes by|call)\b",
+    re.I,
+)
+
+
 _CUES = {
     attribute: re.compile(cue, re.I)
     for attribute, cue in {
@@ -124,8 +131,9 @@ _CUES = {
         "diet": _DIET.pattern,
         "manager": r"\b(?:boss|manager|lead|supervisor|report\w*|took over|replacement)\b",
         "relationship": r"\b(?:mrs|couple|married|engaged|single|divorced|separated|widowed|"
-        r"dating|relationship|taken|hitched)\b",
+        r"dating|relationship|taken|hitched|husband|wife|hubby|fianc\w*|boyfriend|girlfriend)\b",
         "training_goal": rf"{_RACE.pattern}|\b(?:goal|target|focus)\b",
+        "name": _NAME_CUE.pattern,
     }.items()
 }
 _FAVOURITE_CUE = re.compile(r"\b(?:favou?rite|fave|number one)\b|#1", re.I)
@@ -310,6 +318,9 @@ def _work_is_subject(verb: Token) -> bool:
     )
 
 
+_POST = frozenset("role job position title career shift day week stint gig".split())
+
+
 def _roles(doc: Any, subject: str) -> Iterator[Token]:
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN"):
@@ -320,6 +331,8 @@ def _roles(doc: Any, subject: str) -> Iterator[Token]:
         )
         if _pobj_of(token, ("as", "to")) and said:
             yield token  # "working as a sales rep", "promoted to senior UX designer"
+        elif _pobj_of(token, ("as",)) and verb.lemma_.lower() in _POST:
+            yield token  # "my new role as a UX researcher", "first shift as a paramedic"
         elif token.dep_ == "attr" and token.head.lemma_ == "be" and token.head.dep_ == "pcomp":
             yield token  # "being a midwife is the best"
 
@@ -505,8 +518,26 @@ def _managers(doc: Any, subject: str) -> Iterator[Token | str]:
             yield token  # "Priscilla took over"
 
 
+_PARTNER = {
+    "husband": "married",
+    "wife": "married",
+    "hubby": "married",
+    "fiancé": "engaged",
+    "fiancée": "engaged",
+    "fiance": "engaged",
+    "fiancee": "engaged",
+    "boyfriend": "in a relationship",
+    "girlfriend": "in a relationship",
+}
+
+
 def _relationships(doc: Any, subject: str) -> Iterator[str]:
     for token in doc:
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if token.lower_ in _PARTNER and owner is not None and _means(owner, subject):
+            if not any(c.lower_ in ("ex", "former", "late", "old") for c in token.children):
+                yield _PARTNER[token.lower_]  # "my husband" (once "engaged" is known)
+            continue
         word = token.lower_.strip(".")
         if word in _COUPLE and token.dep_ in ("attr", "ROOT", "acomp", "npadvmod"):
             if not unreal(token.head):
@@ -527,10 +558,10 @@ def _goals(doc: Any, subject: str) -> Iterator[Token]:
         if token.dep_ in ("pobj", "dobj") and verb.lemma_.lower() in _GOAL_VERBS:
             yield token  # "signed up for my first full marathon", "chasing a 100 kg bench"
         elif token.dep_ == "attr" and any(
-            c.dep_ == "nsubj" and c.lemma_.lower() in ("goal", "target", "focus")
+            c.dep_ == "nsubj" and c.lemma_.lower() in ("goal", "target", "focus", "race", "up")
             for c in token.head.children
         ):
-            yield token  # "new target is a 120 kg deadlift"
+            yield token  # "new target is a 120 kg deadlift", "next race is a 10k"
 
 
 _FAVE = r"(?:#1|number one|no\. ?1|top|new favou?rite|favou?rite|fave)"
@@ -592,6 +623,16 @@ def _favourite_of(attribute: str) -> Callable[[Any, str], Iterator[Token | str]]
     return read
 
 
+def _names(doc: Any, subject: str) -> Iterator[Token | str]:
+    """ "Emily Nguyen now!" once Emily Carter is known: the first name and a new surname."""
+    if not _NAME_CUE.search(doc.text):
+        return
+    first = re.escape(subject.split()[0])
+    for match in re.finditer(rf"(?i:\b{first}) ((?-i:[A-Z])[\w'’-]+)\b(?!['’]s)", doc.text):
+        if match.group(1).casefold() not in _NOT_NAME:
+            yield match.group(0)
+
+
 _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
     "residence": _residences,
     "employer": _employers,
@@ -604,4 +645,5 @@ _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
     "training_goal": _goals,
     "phone": _phones,
     "laptop": _laptops,
+    "name": _names,
 }

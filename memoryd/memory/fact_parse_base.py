@@ -130,7 +130,7 @@ def antecedent(pronoun: Token) -> str | None:
     for token in reversed(pronoun.doc[: pronoun.i]):
         if token.dep_ in ("nsubj", "nsubjpass") and _name(token) is None:
             return None  # someone else is the last to act
-        if token.pos_ == "PROPN" and token.is_title and is_first_name(token.text):
+        if token.is_title and is_first_name(token.text) and token.pos_ != "VERB":
             between = pronoun.doc[token.i + 1 : pronoun.i].text
             person = "he" if GENDER[pronoun.lower_] is _MALE else "she"
             if OTHER_PERSON[person].search(between):

@@ -73,6 +73,25 @@ def later(text: str, attribute: str, value: str, days: int = 200) -> list[tuple[
             "mechanical engineering",
             ("major", "aerospace engineering", False),
         ),
+        ("Sam is 34 now and feels it.", "age", "33", ("age", "34", False)),
+        (
+            "Sam got Sam's new license back — Sam Nguyen now!",
+            "name",
+            "Sam Carter",
+            ("name", "sam nguyen", False),
+        ),
+        (
+            "Sam and his husband are renovating now.",
+            "relationship",
+            "engaged",
+            ("relationship", "married", False),
+        ),
+        (
+            "Sam's new role as a UX researcher involves lots of interviews.",
+            "occupation",
+            "graphic designer",
+            ("occupation", "ux researcher", False),
+        ),
         (
             "Sam's new employer, Klarna, offers a pension match.",
             "employer",
@@ -123,6 +142,10 @@ def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
             "Radiohead",
         ),
         ("Sam worked as a cashier during college, now a distant memory.", "occupation", "nurse"),
+        ("Sam is 34 minutes late.", "age", "33"),
+        ("Sam's sister is 34 now.", "age", "33"),
+        ("Sam's sister and her husband are renovating now.", "relationship", "single"),
+        ("Sam's ex-husband is remarried now.", "relationship", "single"),
     ],
 )
 def test_look_alikes_change_nothing_known(text: str, attribute: str, old: str) -> None:
