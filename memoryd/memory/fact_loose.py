@@ -277,21 +277,43 @@ def _pobj_of(token: Token, preps: tuple[str, ...]) -> bool:
     return token.dep_ == "pobj" and token.head.lower_ in preps
 
 
-def _residences(doc: Any, subject: str) -> Iterator[Token]:
+def _residences(doc: Any, subject: str) -> Iterator[Token | str]:
     places = [t for t in doc if _proper(t) and t.dep_ != "compound" and norm(t.text) != subject]
     for token in places:
         if _pobj_of(token, ("in", "to")) and _near(token, _HOME):
             yield token
     if _NEW_HOME.search(doc.text) and not _VISIT.search(doc.text):
-        # "austin is so much warmer than I expected, loving the new apartment"
+        # "austin is so much warmer than I expected, loving the new apartment": the one
+        # place a text about the speaker's new home names (not a sister's new flat)
         lone = [
             t
             for t in places
             if t.dep_ in ("nsubj", "attr", "pobj")
             and not (t.dep_ == "pobj" and is_first_name(t.text))
         ]
-        if len(lone) == 1:
-            yield lone[0]
+        if len(lone) == 1 and _only_the_subject_acts(doc, subject, lone[0]):
+            value = checked(PLACE_KIND, phrase(lone[0]).text)
+            if value is not None:
+                yield value
+
+
+def _only_the_subject_acts(doc: Any, subject: str, place: Token) -> bool:
+    """Whether every clause of ``doc`` is the subject's (or the place's: "Austin is so much
+    warmer"), and none is unreal: not "my parents just moved to Bergen", nor "people keep
+    asking if I moved to Hyderabad"."""
+    if OTHER_PERSON["they"].search(doc.text):
+        return False
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if token.i == place.i or token.lower_ in ("i", "we", "it"):
+            continue
+        if token.lower_ in GENDER and antecedent(token) == subject:
+            continue
+        if norm(token.text) != subject:
+            return False
+    verb = place.head if place.dep_ != "pobj" else place.head.head
+    return not (verb.pos_ in ("VERB", "AUX") and unreal(verb))
 
 
 def _employers(doc: Any, subject: str) -> Iterator[Token]:
@@ -539,12 +561,30 @@ def _relationships(doc: Any, subject: str) -> Iterator[str]:
                 yield _PARTNER[token.lower_]  # "my husband" (once "engaged" is known)
             continue
         word = token.lower_.strip(".")
-        if word in _COUPLE and token.dep_ in ("attr", "ROOT", "acomp", "npadvmod"):
-            if not unreal(token.head):
-                yield _COUPLE[word]
+        if word in _COUPLE and _said_of(token, subject):
+            yield _COUPLE[word]  # "officially Mrs now", "he and his partner are a couple"
         elif word in RELATIONSHIP and token.pos_ == "ADJ" and token.dep_ in ("acomp", "ROOT"):
             if _doer(token.head, subject) and not unreal(token.head):
                 yield RELATIONSHIP[word]
+
+
+def _said_of(token: Token, subject: str) -> bool:
+    """Whether the clause ``token`` is in is about the subject: its verb's subject is the
+    subject's name, I/we, he/she when the sentence is about the subject, or none."""
+    verb = token
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if unreal(verb):
+        return False
+    subjects = [t for t in token.sent if t.dep_ in ("nsubj", "nsubjpass") and t.i != token.i]
+    about = bool(subjects) and norm(subjects[0].text) == subject
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    for child in [*verb.children, *(g for a in auxes for g in a.children)]:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
+            if child.lower_ in GENDER:
+                return about or antecedent(child) == subject
+            return child.lower_ in ("i", "we") or norm(child.text) == subject
+    return True
 
 
 _GOAL_VERBS = frozenset("chase target aim attempt pursue train sign register enter".split())

@@ -75,6 +75,18 @@ def later(text: str, attribute: str, value: str, days: int = 200) -> list[tuple[
         ),
         ("Sam is 34 now and feels it.", "age", "33", ("age", "34", False)),
         (
+            "Officially Mrs now haha, the wedding was perfect.",
+            "relationship",
+            "engaged",
+            ("relationship", "married", False),
+        ),
+        (
+            "Austin is sooo much warmer than Sam expected, loving the new apartment.",
+            "residence",
+            "Boston",
+            ("residence", "austin", False),
+        ),
+        (
             "Sam got Sam's new license back — Sam Nguyen now!",
             "name",
             "Sam Carter",
@@ -143,6 +155,13 @@ def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
         ),
         ("Sam worked as a cashier during college, now a distant memory.", "occupation", "nurse"),
         ("Sam is 34 minutes late.", "age", "33"),
+        ("Sam's sister is officially Mrs now haha.", "relationship", "engaged"),
+        ("Sam's sister loves her new apartment in Austin.", "residence", "Boston"),
+        (
+            "People keep asking if Sam moved to Hyderabad, Sam is there so often.",
+            "residence",
+            "Bangalore",
+        ),
         ("Sam's sister is 34 now.", "age", "33"),
         ("Sam's sister and her husband are renovating now.", "relationship", "single"),
         ("Sam's ex-husband is remarried now.", "relationship", "single"),
