@@ -11,6 +11,7 @@ from typing import Protocol
 
 from memoryd.events import Event
 from memoryd.memory.dates import resolve_date
+from memoryd.memory.fact_values import role
 from memoryd.memory.facts import facts_of
 from memoryd.memory.person import third_person
 from memoryd.memory.reference import last_person, resolve_pronoun, without_address
@@ -182,6 +183,31 @@ def statement_of(sentence: str) -> str | None:
     return tagged["said"].rstrip() + "."
 
 
+# "software engineer here, mostly backend Go", "econ major here 🙃": who the speaker is,
+# said the way chat says it.
+_HERE = re.compile(
+    r"^(?P<what>(?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)\s+here\b(?P<sep>\s*[,.!:;—–-]*)\s*",
+    re.I,
+)
+
+
+def said_as_here(sentence: str) -> str:
+    """ "Software engineer here, mostly backend" reads "I'm a software engineer, mostly
+    backend"; a sentence that is not a title or a major before "here" is left as it is."""
+    found = _HERE.match(sentence)
+    if found is None:
+        return sentence
+    what = found["what"]
+    if role(what) is None and not what.casefold().endswith((" major", " student")):
+        return sentence
+    what = what[:1].lower() + what[1:]
+    article = "an" if what[:1] in "aeiou" else "a"
+    rest = sentence[found.end() :]
+    if not rest.strip():
+        return f"I'm {article} {what}."
+    return f"I'm {article} {what}, {rest[:1].lower() + rest[1:]}"
+
+
 class OfflineExtractor:
     """Sentence selection by memorability signals, pronoun and date rewriting."""
 
@@ -210,7 +236,7 @@ class OfflineExtractor:
         sentences: list[tuple[str, str]] = []
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
-            said = without_address(drop_discourse_markers(said))
+            said = said_as_here(without_address(drop_discourse_markers(said)))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             said = said[:1].upper() + said[1:]

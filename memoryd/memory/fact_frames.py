@@ -184,6 +184,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
     # occupation
     _frame("occupation", rf"^{_ADV}(?:is|is now) (?:now )?the {_ROLE_NP}", "role"),
+    _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501

@@ -65,8 +65,9 @@ _VISIT = re.compile(
 _HOME = frozenset(
     """live move relocate settle base home apartment flat house place condo studio stay
     rent lease resident landlord balcony backyard garden neighbourhood neighborhood
-    flatmate housemate""".split()
+    flatmate housemate kitchen bedroom commute street""".split()
 )
+_HOME_NOUN = frozenset("apartment flat house place home condo studio kitchen balcony".split())
 _NEW_HOME = re.compile(
     r"\b(?:new (?:apartment|place|flat|house|home|condo|neighbou?rhood|city)|unpack\w*|"
     r"the move|moved|settled in)\b",
@@ -121,7 +122,7 @@ _CUES = {
     for attribute, cue in {
         "residence": r"\b(?:liv(?:e|es|ed|ing)|mov(?:e|ed|ing)|relocat\w*|settled|home|apartment|"
         r"flat|place|house|condo|studio|stay\w*|rent|lease|landlord|balcony|neighbou?rhood|"
-        r"unpack\w*)\b",
+        r"unpack\w*|kitchen|bedroom|commute|street)\b",
         "employer": r"\b(?:work\w*|job|employer|company|firm|join\w*|hired|start\w*|onboarding|"
         r"badge|laptop|email|contract|offer|payroll|all-hands|shift|office|busy)\b|"
         r"\b(?:with|at|for) (?-i:[A-Z])",
@@ -131,9 +132,13 @@ _CUES = {
         "diet": _DIET.pattern,
         "manager": r"\b(?:boss|manager|lead|supervisor|report\w*|took over|replacement)\b",
         "relationship": r"\b(?:mrs|couple|married|engaged|single|divorced|separated|widowed|"
-        r"dating|relationship|taken|hitched|husband|wife|hubby|fianc\w*|boyfriend|girlfriend)\b",
+        r"dating|relationship|taken|hitched|husband|wife|hubby|fianc\w*|boyfriend|girlfriend|"
+        r"divorce\w*|wedding)\b",
         "training_goal": rf"{_RACE.pattern}|\b(?:goal|target|focus)\b",
         "name": _NAME_CUE.pattern,
+        "school": r"\b(?:sophomore|freshman|junior|senior|student|stud(?:y|ying|ies)|attend\w*|"
+        r"enrol\w*|transfer\w*|semester|class(?:es)?|campus|library|orientation|lecture\w*|"
+        r"admitted|accepted|master's|masters|phd|degree|year|program\w*)\b",
     }.items()
 }
 _FAVOURITE_CUE = re.compile(r"\b(?:favou?rite|fave|number one)\b|#1", re.I)
@@ -178,6 +183,8 @@ def _value(attribute: str, token: Token) -> str | None:
         return checked(PLACE_KIND, phrase(token).text)
     if attribute == "employer":
         return checked(ORG_KIND, phrase(token).text)
+    if attribute == "school":
+        return phrase(token).text
     if attribute == "manager":
         return token.text if is_first_name(token.text) or token.pos_ == "PROPN" else None
     text = _noun_phrase(token)
@@ -278,10 +285,20 @@ def _pobj_of(token: Token, preps: tuple[str, ...]) -> bool:
 
 
 def _residences(doc: Any, subject: str) -> Iterator[Token | str]:
-    places = [t for t in doc if _proper(t) and t.dep_ != "compound" and norm(t.text) != subject]
+    places = [
+        t
+        for t in doc
+        if _proper(t)
+        and (t.dep_ != "compound" or t.head.lemma_.lower() in _HOME_NOUN)
+        and norm(t.text) != subject
+    ]
     for token in places:
         if _pobj_of(token, ("in", "to")) and _near(token, _HOME):
             yield token
+        elif token.dep_ == "compound" and token.head.lemma_.lower() in _HOME_NOUN:
+            owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
+            if owner is not None and _means(owner, subject):
+                yield token  # "our Gdańsk flat", "my Honolulu kitchen"
     if _NEW_HOME.search(doc.text) and not _VISIT.search(doc.text):
         # "austin is so much warmer than I expected, loving the new apartment": the one
         # place a text about the speaker's new home names (not a sister's new flat)
@@ -332,6 +349,10 @@ def _employers(doc: Any, subject: str) -> Iterator[Token]:
                 yield token  # "my Vodafone badge", not "the Madrid office"
         elif token.dep_ == "dobj" and token.head.lemma_.lower() == "join":
             yield token
+        elif _pobj_of(token, ("for", "at")) and token.head.head.lemma_.lower() in _WORK_THING:
+            thing = token.head.head
+            if any(c.dep_ == "poss" for c in thing.children):
+                yield token  # "got my badge for Brigham and Women's"
 
 
 def _work_is_subject(verb: Token) -> bool:
@@ -419,7 +440,7 @@ _GENERIC_VEHICLE = frozenset(
     convertible coupe wagon hybrid""".split()
 )
 _BEFORE_MAKE = re.compile(
-    r"\b(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
+    r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
 )
 _MAKE_WORDS = re.compile(r"[\w.-]+(?:['’]s)?")
 
@@ -561,11 +582,19 @@ def _relationships(doc: Any, subject: str) -> Iterator[str]:
                 yield _PARTNER[token.lower_]  # "my husband" (once "engaged" is known)
             continue
         word = token.lower_.strip(".")
+        if token.lemma_.lower() == "divorce" and _FINAL.search(token.sent.text):
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if (owner is None or _means(owner, subject)) and _said_of(token, subject):
+                yield "divorced"  # "since the divorce was finalized"
+            continue
         if word in _COUPLE and _said_of(token, subject):
             yield _COUPLE[word]  # "officially Mrs now", "he and his partner are a couple"
         elif word in RELATIONSHIP and token.pos_ == "ADJ" and token.dep_ in ("acomp", "ROOT"):
             if _doer(token.head, subject) and not unreal(token.head):
                 yield RELATIONSHIP[word]
+
+
+_FINAL = re.compile(r"\b(?:final\w*|went through|came through|official|signed|done)\b", re.I)
 
 
 def _said_of(token: Token, subject: str) -> bool:
@@ -590,18 +619,23 @@ def _said_of(token: Token, subject: str) -> bool:
 _GOAL_VERBS = frozenset("chase target aim attempt pursue train sign register enter".split())
 
 
-def _goals(doc: Any, subject: str) -> Iterator[Token]:
+def _goals(doc: Any, subject: str) -> Iterator[Token | str]:
     for token in doc:
         if token.pos_ != "NOUN" or not _RACE.search(_noun_phrase(token)):
             continue
         verb = token.head.head if token.dep_ == "pobj" else token.head
         if token.dep_ in ("pobj", "dobj") and verb.lemma_.lower() in _GOAL_VERBS:
             yield token  # "signed up for my first full marathon", "chasing a 100 kg bench"
-        elif token.dep_ == "attr" and any(
-            c.dep_ == "nsubj" and c.lemma_.lower() in ("goal", "target", "focus", "race", "up")
-            for c in token.head.children
-        ):
-            yield token  # "new target is a 120 kg deadlift", "next race is a 10k"
+        elif token.dep_ == "attr":
+            # "new target is a 120 kg deadlift", "Kwame's next race is a 10k" (a goal is
+            # ahead by nature: "next" here is no plan of a change)
+            aim = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+            if aim is None or aim.lemma_.lower() not in ("goal", "target", "focus", "race"):
+                continue
+            owner = next((c for c in aim.children if c.dep_ == "poss"), None)
+            negated = any(c.dep_ == "neg" for c in token.head.children)
+            if (owner is None or _means(owner, subject)) and not negated:
+                yield _noun_phrase(token)
 
 
 _FAVE = r"(?:#1|number one|no\. ?1|top|new favou?rite|favou?rite|fave)"
@@ -611,29 +645,36 @@ _DETHRONED = re.compile(
     re.I,
 )
 _NEW_FAVE = re.compile(
-    rf"\b(?P<owner>my|his|her|[\w-]+['’]s|an?) new {_FAVE.replace('new favou?rite|', '')} "
-    r"(?P<thing>\w+)(?: is|:| and it['’]s|,? it['’]s| [—–] it['’]s) (?P<value>[^,.;!?—–]{2,40})",
+    rf"\b(?:(?P<owner>my|his|her|[\w-]+['’]s|an?) )?new {_FAVE.replace('new favou?rite|', '')} "
+    r"(?P<thing>\w+)(?: \w+)?(?: is|:| and it['’]s|,? it['’]s| [—–] it['’]s) "
+    r"(?P<value>[^,.;!?—–]{2,40})",
     re.I,
 )
-_LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay)[\s,]+", re.I)
+# "nothing beats poke, it's my favorite food forever"
+_IT_IS_FAVE = re.compile(
+    r"(?P<value>[\w'’ -]{2,40}?),? (?:it['’]s|that['’]s|which is) (?P<owner>my|his|her|"
+    r"[\w-]+['’]s) (?:all-time |absolute |new |current )?(?:favou?rite|fave) (?P<thing>\w+)",
+    re.I,
+)
+_LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay|beats|than|like)[\s,]+", re.I)
 
 
 def _said_favourite(text: str, subject: str, thing: str) -> Iterator[str]:
     """ "ramen has officially replaced tacos as my #1 food", "a new favourite band and
-    it's Khruangbin"."""
-    for pattern in (_DETHRONED, _NEW_FAVE):
+    it's Khruangbin", "nothing beats poke, it's my favorite food"."""
+    for pattern in (_DETHRONED, _NEW_FAVE, _IT_IS_FAVE):
         for match in pattern.finditer(text):
-            owner = match["owner"].casefold()
-            whose = owner.removesuffix("'s").removesuffix("’s")
+            whose = (match["owner"] or "my").casefold().removesuffix("'s").removesuffix("’s")
             if match["thing"].casefold().rstrip("s") != thing.rstrip("s"):
                 continue
             if whose not in ("my", "his", "her", "a", "an", subject):
                 continue
-            if whose != subject and OTHER_PERSON["they"].search(text[: match.start("owner")]):
+            start = match.start("owner") if match["owner"] else match.start()
+            if whose != subject and OTHER_PERSON["they"].search(text[:start]):
                 continue  # "Jake's sister has a new favourite band"
             words = _LEADING.sub("", match["value"]).split()
             if words and not _NOT_SO.search(text[: match.start()]):
-                yield " ".join(words[-4:] if pattern is _DETHRONED else words[:4])
+                yield " ".join(words[:4] if pattern is _NEW_FAVE else words[-4:])
 
 
 def _favourite_of(attribute: str) -> Callable[[Any, str], Iterator[Token | str]]:
@@ -673,6 +714,22 @@ def _names(doc: Any, subject: str) -> Iterator[Token | str]:
             yield match.group(0)
 
 
+_SCHOOL_CUE = frozenset(
+    """sophomore freshman junior senior student study attend enroll transfer semester
+    class campus library orientation lecture admit accept master phd degree year
+    programme program""".split()
+)
+
+
+def _schools(doc: Any, subject: str) -> Iterator[Token]:
+    """ "a sophomore at UC Davis", "transferred to UCLA", "the library at Universidad de
+    los Andes": a name at or to a place of study."""
+    for token in doc:
+        if _proper(token) and token.dep_ != "compound" and _pobj_of(token, ("at", "to", "into")):
+            if _near(token, _SCHOOL_CUE, steps=3) and norm(token.text) != subject:
+                yield token
+
+
 _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
     "residence": _residences,
     "employer": _employers,
@@ -686,4 +743,5 @@ _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
     "phone": _phones,
     "laptop": _laptops,
     "name": _names,
+    "school": _schools,
 }

@@ -183,6 +183,9 @@ def _unreal_mark(node: Token, child: Token) -> bool:
         return True
     if child.dep_ == "mark" and child.lower_ in _IF:
         return True
+    if child.dep_ == "prep" and child.lower_ == "by":
+        if any(g.lower_ == "time" for g in child.children):
+            return True  # "by the time Yasmin turns 30": a time to come
     return (
         child.dep_ == "advmod"
         and child.lower_ in ("when", "whenever")

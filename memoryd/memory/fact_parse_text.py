@@ -61,11 +61,13 @@ def favourites(verb: Token) -> Iterator[tuple[str, str, str]]:
 
 # "As a 41-year-old, Haruka feels …": the age of whom the sentence is about.
 AGED = re.compile(
-    r"^As an? (?P<age>\d{2,3})[- ]year[- ]old(?: [a-z]+)?,?\s+(?P<name>(?-i:[A-Z])[a-z]+)\b(?!['’])"
+    r"^As an? (?P<age>\d{2,3})[- ]year[- ]old(?: [a-z]+)?,?\s+"
+    r"(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+)\b(?!['’])"
 )
 # "As a biology major, Zainab …", "As a nurse, Omar …": what someone is, said up front.
 AS_A = re.compile(
-    r"^As an? (?P<what>[a-z][\w-]*(?: [a-z][\w-]*){0,2}),?\s+(?P<name>(?-i:[A-Z])[a-z]+)\b(?!['’])"
+    r"^As an? (?P<what>[a-z][\w-]*(?: [a-z][\w-]*){0,3}),?\s+"
+    r"(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+)\b(?!['’])"
 )
 
 

@@ -47,8 +47,22 @@ def canonical(value: str) -> str:
     return norm(_STRIP.sub("", value.strip(" .,;:!?\"'()")))
 
 
+# Where a title ends and the rest of the sentence starts ("an instructional designer she
+# misses the kids" in a run-on chat sentence).
+_AFTER_TITLE = frozenset("he she they i we who which that and but so".split())
+
+
+_PRAISE = frozenset(
+    "best worst greatest nicest kindest coolest smartest toughest strictest funniest".split()
+)
+
+
 def role(value: str) -> str | None:
     words = _STOP_TAIL.sub("", value).split()
+    cut = next((i for i, w in enumerate(words) if i and w.casefold() in _AFTER_TITLE), None)
+    if cut is not None and any(w.casefold() in _PRAISE for w in words):
+        return None  # "the best manager she has ever had" is praise, not a title
+    words = words[:cut] if cut is not None else words
     if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
         return None
     if words[0] in ("s", "'s", "’s"):

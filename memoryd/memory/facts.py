@@ -60,7 +60,7 @@ _CLAUSE = re.compile(
 )
 _JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
 _INNER = re.compile(
-    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)*(?:['’]s)?\s)"
+    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:-[^\W\d_]+)*(?:['’]s)?\s)"
 )
 # Before a subject, these make what follows a plan, a wish, a question or a supposition.
 _UNREAL = re.compile(

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from memoryd.events import parse_event
-from memoryd.memory.extract import OfflineExtractor, memorability, third_person
+from memoryd.memory.extract import OfflineExtractor, memorability, said_as_here, third_person
 from memoryd.memory.sentences import drop_discourse_markers
 
 
@@ -347,3 +349,23 @@ def test_a_reported_sentence_keeps_no_capital_on_a_function_word() -> None:
     )
     assert reported("Boston is great.", "Nadia") == "According to Nadia, Boston is great."
     assert reported("NASA is hiring.", "Nadia") == "According to Nadia, NASA is hiring."
+
+
+@pytest.mark.parametrize(
+    ("said", "reads"),
+    [
+        (
+            "software engineer here, mostly backend Go.",
+            "I'm a software engineer, mostly backend Go.",
+        ),
+        ("Freelance graphic designer here.", "I'm a freelance graphic designer."),
+        (
+            "econ major here, is linear algebra worth it?",
+            "I'm an econ major, is linear algebra worth it?",
+        ),
+        ("Same here.", "Same here."),
+        ("Nobody here knows.", "Nobody here knows."),
+    ],
+)
+def test_a_title_said_before_here_is_who_the_speaker_is(said: str, reads: str) -> None:
+    assert said_as_here(said) == reads

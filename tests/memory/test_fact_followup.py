@@ -75,6 +75,36 @@ def later(text: str, attribute: str, value: str, days: int = 200) -> list[tuple[
         ),
         ("Sam is 34 now and feels it.", "age", "33", ("age", "34", False)),
         (
+            "Since the divorce was finalized Sam has been busy.",
+            "relationship",
+            "married",
+            ("relationship", "divorced", False),
+        ),
+        (
+            "Sam just got Sam's badge for Vodafone, orientation is tomorrow.",
+            "employer",
+            "Telefónica",
+            ("employer", "vodafone", False),
+        ),
+        (
+            "Finally unpacked the last box in Sam's Gdańsk flat.",
+            "residence",
+            "Wrocław",
+            ("residence", "gdańsk", False),
+        ),
+        (
+            "Sam's next target is a 200kg deadlift by December.",
+            "training_goal",
+            "100kg bench",
+            ("training_goal", "200 kg deadlift", False),
+        ),
+        (
+            "Ok new favorite food alert: khao soi.",
+            "favourite food",
+            "poke",
+            ("favourite food", "khao soi", False),
+        ),
+        (
             "Officially Mrs now haha, the wedding was perfect.",
             "relationship",
             "engaged",
@@ -156,6 +186,8 @@ def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
         ("Sam worked as a cashier during college, now a distant memory.", "occupation", "nurse"),
         ("Sam is 34 minutes late.", "age", "33"),
         ("Sam's sister is officially Mrs now haha.", "relationship", "engaged"),
+        ("Sam's sister's divorce was finalized.", "relationship", "married"),
+        ("Sam's brother's next target is a 200kg deadlift.", "training_goal", "100kg bench"),
         ("Sam's sister loves her new apartment in Austin.", "residence", "Boston"),
         (
             "People keep asking if Sam moved to Hyderabad, Sam is there so often.",
@@ -194,6 +226,10 @@ def test_look_alikes_change_nothing_known(text: str, attribute: str, old: str) -
         ("Biochem majors like Sam get crushed by organic chem.", "major", "Biochem"),
         ("Helmut (Sam's boss) wants a 40-slide deck by Friday.", "manager", "Helmut"),
         ("Sam's landlord in Lagos just hiked the rent again.", "residence", "Lagos"),
+        ("Sam's Honolulu kitchen is basically a sauna year-round.", "residence", "Honolulu"),
+        ("Sam is a sophomore at UC Davis and needs a study schedule.", "school", "UC Davis"),
+        ("Sam and others took their Subaru Outback up to Hokkaido.", "vehicle", "Subaru Outback"),
+        ("Nothing beats poke, it's Sam's favorite food forever.", "favourite food", "poke"),
     ],
 )
 def test_a_value_said_in_passing_is_read_once_a_newer_one_is_stated(
@@ -212,6 +248,7 @@ def test_a_value_said_in_passing_is_read_once_a_newer_one_is_stated(
         ("Sam spent a week in a hotel in Manila for a conference.", "residence"),
         ("Sam's dad's Civic got keyed.", "vehicle"),
         ("Sam's sister is vegan.", "diet"),
+        ("Sam's mom's Honolulu kitchen is a sauna.", "residence"),
         ("Sam is 33.", "age"),  # a newer value that is no age
     ],
 )

@@ -277,6 +277,19 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         ("Sam switched from fasting to a carnivore diet in January.", ("diet", "carnivore")),
         ("Sam got promoted to sous-chef last month!!", ("occupation", "sous-chef")),
         ("Sam finally unpacked the last boxes here in Gdańsk.", ("residence", "gdańsk")),
+        (
+            "Sam stepped into an engineering manager role, so he barely codes now.",
+            ("occupation", "engineering manager"),
+        ),
+        (
+            "As a high school chemistry teacher Chloé grades lab reports.",
+            ("occupation", "high school chemistry teacher"),
+        ),
+        (
+            "Now that Chloé is working as an instructional designer she misses the kids.",
+            ("occupation", "instructional designer"),
+        ),
+        ("Holly's boss Jerome is the best manager she has ever had.", ("manager", "jerome")),
     ],
 )
 def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> None:
@@ -295,6 +308,7 @@ def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
     assert facts_of("Before moving to Austin, Sam lived in Dallas.") == []
     assert facts_of("Sam unpacked her suitcase here in Rome for the conference.") == []
     assert facts_of("Since joining Honda, Sam's brother has been happier.") == []
+    assert facts_of("By the time Sam turns 30 he wants to have run a marathon.") == []
     # "when" before a present tense is a time to come
     assert facts_of("In ten years, when Sam is 33, he would like to own a place.") == []
     # "our 10th": an anniversary, not an age
