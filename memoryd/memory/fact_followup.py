@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from memoryd.memory.fact_lexicon import OTHER_PERSON
+from memoryd.memory.fact_frames import Frame
+from memoryd.memory.fact_lexicon import DIETS, LAPTOP, OTHER_PERSON, PHONE, VEHICLE
 from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
-from memoryd.memory.fact_parse_base import antecedent, parse, unreal
+from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, VISIT, antecedent, parse, unreal
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import canonical, same_value
+from memoryd.memory.fact_values import canonical, checked, role, same_value
 from memoryd.memory.facts import Fact
 from memoryd.memory.models import StatedFact
 
@@ -79,7 +80,7 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
         if fact.ends or fact.subject != subject:
             continue
         if fact.attribute == "age":
-            aged = _aged(text, fact.value, (at - k.since).days)
+            aged = _aged(text, subject, fact.value, (at - k.since).days)
             if aged is not None:
                 found.append(Fact(subject, "age", aged, aged))
             continue
@@ -121,40 +122,100 @@ def _what(n: int) -> str:
 
 
 _THE = r"(?:(?:my|the|our|his|her|their|a|an|[\w-]+['’]s) )?(?:old |former |trusty |beloved )?"
-_REPLACED = re.compile(
-    rf"\binstead of {_THE}{_what(1)}|"
-    rf"\bnot (?:at|in|with) {_THE}{_what(2)} any ?more|"
-    rf"\b(?:traded|swapped|exchanged|replaced|sold|ditched|dropped|quit|left|leaving|"
-    rf"resigned from|graduated from|transferred (?:out )?from|switched (?:over )?from|changed "
-    rf"from|moved (?:away |out )?(?:from|of)|handed in (?:my|his|her|their|[\w-]+['’]s) "
-    rf"notice at|no longer (?:at|in|with)) (?:in )?{_THE}{_what(3)}",
-    re.I,
+# How a newer message names what it replaces, and of which attributes it can be said.
+_SWITCHED = r"switched (?:over )?from|changed from|replaced|no longer (?:at|in|with)"
+_NOTICE = r"handed in (?:my|his|her|their|[\w-]+['’]s) notice at"
+_SCHOOL_LEFT = r"left|graduated from|transferred (?:out )?from|dropped out of"
+_REPLACED: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
+    (re.compile(rf"\b(?:{verbs}) {_THE}{_what(1)}{tail}", re.I), kinds)
+    for verbs, tail, kinds in (
+        ("instead of", "", None),
+        ("not (?:at|in|with)", " any ?more", None),
+        (_SWITCHED, "", None),
+        ("traded|swapped|exchanged|sold", "", frozenset({"vehicle", "phone", "laptop"})),
+        ("ditched|dropped|quit|gave up", "", frozenset({"diet", "major", "training_goal"})),
+        (f"left|leaving|quit|resigned from|{_NOTICE}", "", frozenset({"employer", "occupation"})),
+        (_SCHOOL_LEFT, "", frozenset({"school"})),
+        ("moved (?:away |out )?(?:from|of)", "", frozenset({"residence"})),
+        ("left", ",? (?:last|this|in|and|for good|to move|now)", frozenset({"home"})),
+    )
+)
+_HOME_LEFT = frozenset({"home"})
+_SHORT_FIELDS = frozenset(
+    "econ bio biochem chem mech compsci cs psych stats maths math physics polisci poli-sci "
+    "philosophy history english law nursing medicine premed pre-med finance marketing".split()
 )
 
 
-def replaced_value(text: str) -> str | None:
-    """The value a newer message names as the one it replaces, if it names one."""
-    for match in _REPLACED.finditer(text):
-        said = next((g for g in match.groups() if g), None)
-        if said and not _UNSAID.match(said):
-            return said
+def replaced_value(text: str, attribute: str) -> str | None:
+    """The value of ``attribute`` a newer message names as the one it replaces, if it
+    names one of that attribute's kind ("instead of econ", "traded the Mazda in")."""
+    moved = _MOVED.search(text) is not None
+    for pattern, attributes in _REPLACED:
+        if attributes == _HOME_LEFT and attribute == "residence" and moved:
+            pass  # "Left London last month, now living in Edinburgh"
+        elif attributes is not None and attribute not in attributes:
+            continue
+        for match in pattern.finditer(text):
+            said = match["old1"]
+            if said and not _UNSAID.match(said) and of_kind(attribute, said):
+                return said
     return None
 
 
+def of_kind(attribute: str, value: str) -> bool:
+    """Whether ``value`` may be a value of ``attribute`` (a name for a place, a company, a
+    school or a person; a field, a diet, a make, a title, a race)."""
+    name = value[:1].isupper()
+    kinds = {
+        "residence": lambda: name and checked(PLACE_KIND, value) is not None,
+        "employer": lambda: name and checked(ORG_KIND, value) is not None,
+        "school": lambda: name,
+        "manager": lambda: name,
+        "occupation": lambda: role(value) is not None or _LINE_OF_WORK.fullmatch(value) is not None,
+        "major": lambda: value.casefold() in _SHORT_FIELDS or checked(_FIELD, value) is not None,
+        "diet": lambda: _DIET_WORD.fullmatch(value.casefold()) is not None,
+        "vehicle": lambda: VEHICLE.search(value) is not None,
+        "phone": lambda: PHONE.search(value) is not None,
+        "laptop": lambda: LAPTOP.search(value) is not None,
+        "training_goal": lambda: _RACE_WORD.search(value) is not None,
+    }
+    if attribute.startswith("favourite "):
+        return True
+    check = kinds.get(attribute)
+    return bool(check()) if check is not None else False
+
+
+_FIELD = Frame("major", re.compile(""), "academic")
+_LINE_OF_WORK = re.compile(r"[a-z]+ing")  # "left teaching", "quit nursing"
 _UNSAID = re.compile(r"^(?:it|that|this|them|him|her|one|home|work|school|job|the)\b", re.I)
+_DIET_WORD = re.compile(rf"(?:{DIETS})(?: diet)?")
+_RACE_WORD = re.compile(
+    r"\b(?:marathon|half|triathlon|ultra|ironman|10k|5k|deadlift|squat|bench)\b", re.I
+)
 
 
 def mentions(text: str, value: str, subject: str) -> bool:
-    """Whether ``text`` names ``value`` (a word of it, or one of the same stem), as the
-    subject's own rather than someone else's ("a friend from Deloitte")."""
-    words = _value_words(value)
-    if not words or subject not in norm(text):
-        return False
-    tokens = _WORDS.findall(text)
-    for i, token in enumerate(tokens):
-        word = token.casefold().removesuffix("'s").removesuffix("’s")
-        stem = any(w == word or (len(word) >= 4 and w[:5] == word[:5]) for w in words)
-        if stem and not OTHER_PERSON["they"].search(" ".join(tokens[max(0, i - 3) : i])):
+    """Whether ``text`` is the subject's and names ``value`` whole (a name with its
+    capital, or with a model number run on: "Mazda3"; a word in lower case also in a
+    short form or of the same stem), not as someone else's ("a friend from Deloitte")."""
+    if not re.search(rf"(?<![\w'’]){re.escape(subject)}(?![\w])", norm(text)):
+        return False  # "Samantha" is not Sam
+    first = value.split()[0]
+    name = first[:1].isupper()
+    if name:
+        rest = "".join(rf"\s+{re.escape(w)}" for w in value.split()[1:])
+        # with a model number ("Mazda3") or as a demonym ("a Londoner")
+        pattern = rf"\b{re.escape(first)}(?:\d*|ers?|ians?|ites?){rest}\b"
+    else:
+        stem = re.escape(first[:5]) if len(first) >= 5 else re.escape(first)
+        pattern = rf"(?i:\b{stem}\w*)"
+    for found in re.finditer(pattern, text):
+        before = text[max(0, found.start() - 40) : found.start()]
+        opens = not before.strip() or before.rstrip().endswith((".", "!", "?", ":"))
+        if not name and found.group(0)[:1].isupper() and not opens:
+            continue  # "Seattle" is no "seat"
+        if not OTHER_PERSON["they"].search(before):
             return True
     return False
 
@@ -165,7 +226,7 @@ def earlier_fact(text: str, subject: str, attribute: str, newer: str, days: int 
     if text.endswith("?"):
         return None
     if attribute == "age":
-        said = _said_age(text, newer, days)
+        said = _said_age(text, subject, newer, days)
         return Fact(subject, "age", said, said) if said is not None else None
     if not may_say(text, attribute):
         return None
@@ -175,16 +236,16 @@ def earlier_fact(text: str, subject: str, attribute: str, newer: str, days: int 
     return Fact(subject, attribute, canonical(value), value)
 
 
-# An age said in passing, in the forms only an age takes: "as a 58-year-old", "at 44 I
-# should", "aged 30", "33 years old".
+# An age said in passing, in the forms only a person's age takes: "as a 58-year-old",
+# "at 44 I should", "aged 30", "Sam is 33 years old".
 _AGE_SAID = re.compile(
-    r"\b(?:(?P<a>\d{1,3})-year-old|aged (?P<b>\d{1,3})\b|(?P<c>\d{1,3}) years? old|"
-    r"at (?P<d>\d{1,3})(?=,? (?:I|he|she|they|you)\b))",
+    r"\b(?:an? (?P<a>\d{1,3})-year-old|aged (?P<b>\d{1,3})\b|"
+    r"at (?P<d>\d{1,3})(?=,? (?:I|he|she|they)\b))",
     re.I,
 )
 
 
-def _said_age(text: str, newer: str, days: int) -> str | None:
+def _said_age(text: str, subject: str, newer: str, days: int) -> str | None:
     """The one age said in ``text`` that is a year or more short of ``newer`` and no more
     than the time between the two allows, of nobody else ("my son is 5")."""
     if not newer.isdigit():
@@ -194,6 +255,10 @@ def _said_age(text: str, newer: str, days: int) -> str | None:
     for match in _AGE_SAID.finditer(text):
         n = int(next(g for g in match.groups() if g))
         if low <= n <= high and not OTHER_PERSON["they"].search(text[: match.start()][-40:]):
+            found.add(str(n))
+    for match in _NUMBER.finditer(text):  # "Sam is 33", "she's 33 years old"
+        n = int(match["n"])
+        if low <= n <= high and _own_age(text[max(0, match.start() - 60) : match.start()], subject):
             found.add(str(n))
     return found.pop() if len(found) == 1 else None
 
@@ -206,10 +271,9 @@ _NUMBER = re.compile(
     r"am\b|pm\b|dollars|bucks|euros|people|times|x\b|-minute|-hour|-day|-week|%))",
     re.I,
 )
-_AGE_CUE = re.compile(
-    r"\b(?:birthday|bday|b-day|turned|turns|years? old|yrs? old|yo|y/o|age|aged|as of|"
-    r"officially|big \d-\d)\b|"
-    # "at her 18th on Saturday": an ordinal of the subject's that is a birthday
+# A birthday said as one: "birthday today, 34", "turned 34", "at her 18th on Saturday".
+_BIRTHDAY = re.compile(
+    r"\b(?:birthday|bday|b-day|turned|turns|big \d-\d)\b|"
     r"\b(?:my|his|her|[\w-]+['’]s) \d{1,3}(?:st|nd|rd|th)(?=\s*(?:birthday|bday|b-day|party|"
     r"on|last|this|yesterday|today|[.!,]|$))",
     re.I,
@@ -219,16 +283,32 @@ _NOT_NOW = re.compile(
     r"by the time|in \w+ (?:years?|months?))\b",
     re.I,
 )
-# Where a number is an age without saying so: "I'm 34", "at 34", "34 now".
-_AGE_BEFORE = re.compile(r"\b(?:i'm|i am|is|am|'s|at|turning|now)\s+$", re.I)
-_AGE_AFTER = re.compile(r"\s*(?:now|already|this year|-year-old|yo\b|y/o)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Things that have an age of their own: "my car is 34 years old", "the house is 33".
+_AGED_THING = re.compile(
+    r"\b(?:car|truck|house|home|flat|apartment|building|dog|cat|pet|company|business|"
+    r"bike|phone|laptop|tree|team|club|it|this|that)\b",
+    re.I,
+)
 
 
-def _aged(text: str, old: str, days: int) -> str | None:
+def _own_age(before: str, subject: str) -> bool:
+    """Whether the words before a number make it the subject's age: "Sam is 34",
+    "she's 34 now", "I'm 34"."""
+    whom = rf"(?:{re.escape(subject)}|he|she|i)"
+    said = re.search(
+        rf"\b{whom}(?:['’]s| is| am|['’]m)(?: now| officially| finally| already| just)?\s+$",
+        before,
+        re.I,
+    )
+    return said is not None
+
+
+def _aged(text: str, subject: str, old: str, days: int) -> str | None:
     """The one age in ``text`` a year or more past ``old`` and no further on than the time
-    between them allows, said as an age ("turned 34", "34 and feeling great", "her 18th on
-    Saturday") and of nobody else ("my son turned 5")."""
+    between them allows, said as the subject's age ("turned 34", "birthday today, 34",
+    "her 18th on Saturday", "I'm 34 now") and of nobody and nothing else ("my son turned
+    35", "my car is 34 years old", "it's 34 degrees")."""
     if not old.isdigit():
         return None
     low, high = int(old) + 1, int(old) + max(1, math.ceil(days / 365.25))
@@ -236,12 +316,13 @@ def _aged(text: str, old: str, days: int) -> str | None:
     for sentence in _SENTENCE.split(text):
         if _NOT_NOW.search(sentence):
             continue
-        cue = _AGE_CUE.search(sentence) is not None
+        birthday = _BIRTHDAY.search(sentence) is not None
         for match in _NUMBER.finditer(sentence):
             n = int(match["n"])
-            before, after = sentence[: match.start()], sentence[match.end() :]
-            said = cue or _AGE_BEFORE.search(before) or _AGE_AFTER.match(after)
-            if said and low <= n <= high and not OTHER_PERSON["they"].search(before):
+            before = sentence[max(0, match.start() - 60) : match.start()]
+            if not low <= n <= high or OTHER_PERSON["they"].search(before):
+                continue
+            if _own_age(before, subject) or (birthday and not _AGED_THING.search(before)):
                 found.add(str(n))
     return found.pop() if len(found) == 1 else None
 
@@ -267,7 +348,7 @@ _ENDS_SUBJECT = {
     attribute: frozenset(verbs.split())
     for attribute, verbs in {
         "manager": "leave retire quit resign go move depart",
-        "vehicle": "go die",
+        "vehicle": "go",
         "training_goal": "go happen",
     }.items()
 }
@@ -296,8 +377,11 @@ def _ended(doc: object, subject: str, fact: StatedFact) -> bool:
     words = _value_words(fact.display or fact.value)
     if not words:
         return False
+    if fact.attribute in ("vehicle", "phone", "laptop") and _gone(doc.text, words):  # type: ignore[attr-defined]
+        return True
+    proper = (fact.display or fact.value)[:1].isupper()
     for token in doc:  # type: ignore[attr-defined]
-        if not _names_value(token, words):
+        if not _names_value(token, words, proper):
             continue
         if fact.attribute == "major" and _instead_of(token):
             return True
@@ -316,17 +400,17 @@ def _ends_through(verb: Token, how: str, attribute: str, doc: object) -> bool:
         return attribute == "manager" and lemma == "take" and _taken_over(verb)
     if _GONE.search(_clause(verb)) and not _modal(verb):
         return True  # "not at Maersk anymore": negated on purpose
-    if unreal(verb):
+    if unreal(verb) or how == "modifier":
         return False
     if attribute == "training_goal" and lemma == "get" and _done(verb):
         return True  # "got the deadlift done"
     if attribute.startswith("favourite") and lemma in _FAVOURED_OVER and how == "object":
         return True
     taken = how in ("object", "passive") or how in _END_PREPS.get(attribute, ())
-    if taken and lemma in _ENDS_OBJECT.get(attribute, ()) and _left_home(attribute, doc):
+    if taken and lemma in _ENDS_OBJECT.get(attribute, ()) and _left_home(attribute, verb):
         return _past_for_goal(attribute, verb)
     if how == "subject" and lemma in _ENDS_SUBJECT.get(attribute, ()):
-        return _past_for_goal(attribute, verb)
+        return _past_for_goal(attribute, verb) and _left_home(attribute, verb)
     return False
 
 
@@ -338,14 +422,32 @@ def _value_words(value: str) -> set[str]:
     }
 
 
-def _names_value(token: Token, words: set[str]) -> bool:
-    """A word of the value, a short form of one ("mech" for "mechanical"), or one of the
-    same stem ("teaching" for "teacher")."""
+def _gone(text: str, words: set[str]) -> bool:
+    """ "the outback's gone", "my iPhone is dead", "the Civic was totaled"."""
+    said = "|".join(re.escape(w) for w in sorted(words))
+    return (
+        re.search(
+            rf"\b(?:{said})(?:['’]s| is| was| has been| got)(?: finally| officially)? "
+            r"(?:gone|history|dead|totaled|totalled|written off|sold|no more)\b",
+            text,
+            re.I,
+        )
+        is not None
+    )
+
+
+def _names_value(token: Token, words: set[str], proper: bool = False) -> bool:
+    """A word of the value; for a value in lower case (a field, a title) also a short form
+    ("mech" for "mechanical") or a word of the same stem ("teaching" for "teacher"). A
+    name matches only whole or with a model number run on ("Mazda3")."""
     word = token.lower_
     if word in words or token.lemma_.lower() in words:
         return True
     if len(word) < 4 or token.pos_ not in ("NOUN", "PROPN", "ADJ"):
         return False
+    if proper or (token.text[:1].isupper() and token.i > token.sent.start):
+        # a name: whole, or with a model number run on ("Mazda3"), never "seat" for Seattle
+        return any(word.startswith(w) and word[len(w) :].isdigit() for w in words)
     return any(w.startswith(word) or (len(word) >= 5 and w[:5] == word[:5]) for w in words)
 
 
@@ -358,21 +460,38 @@ def _governor(token: Token) -> tuple[Token | None, str]:
     """The verb whose argument the value's phrase is, and how: "subject", "passive",
     "object", "owner" (the value owns the argument: "Greg's manager quit"), "prep:from"
     (through a preposition: "graduated from Yale") or "other"."""
-    node, owner = token, False
+    node, owner, modifier = token, False, False
     for _ in range(5):
         owner = owner or node.dep_ == "poss"
         head = node.head
         if head.i == node.i:
             break
+        if node.dep_ in ("compound", "amod", "nmod") and not _same_phrase(node, head):
+            if head.lemma_.lower() not in _GOAL_NOUNS:
+                # "quit the keto subreddit", "sold Civic parts": the value only describes
+                # what the verb takes ("the vegan label doesn't fit me anymore" still says
+                # the value is over)
+                modifier = True
         if head.pos_ in ("VERB", "AUX") or (head.dep_ == "ROOT" and head.pos_ == "ADJ"):
             if owner:
                 return head, "owner"
+            if modifier:
+                return head, "modifier"
             how = {"nsubj": "subject", "nsubjpass": "passive", "dobj": "object"}
             if node.dep_ == "prep":
                 return head, f"prep:{node.lower_}"
             return head, how.get(node.dep_, "other")
         node = head
     return None, "other"
+
+
+# What a goal's word may modify and still be the goal: "crossed the half finish line".
+_GOAL_NOUNS = frozenset("line finish race goal".split())
+
+
+def _same_phrase(node: Token, head: Token) -> bool:
+    """Whether ``head`` is part of the same name as ``node`` ("Subaru Outback")."""
+    return head.pos_ == "PROPN" and node.pos_ == "PROPN"
 
 
 def _speaker_or_value(verb: Token, subject: str, value: Token) -> bool:
@@ -414,17 +533,35 @@ def _clause(verb: Token) -> str:
     return verb.doc[verb.left_edge.i : verb.right_edge.i + 1].text
 
 
-def _left_home(attribute: str, doc: object) -> bool:
-    """Leaving a city is leaving home only when the text says so ("now living in",
-    "moved", "for good"); "left London at 6am" is a trip."""
-    if attribute != "residence":
-        return True
-    return bool(CHANGE.search(doc.text))  # type: ignore[attr-defined]
+def _left_home(attribute: str, verb: Token) -> bool:
+    """Whether leaving is for good: leaving a city only when the text says it moved
+    ("now living in", "moved", "for good"); no leaving for a time, a trip or the day
+    ("left London at 6am", "left Acme at 5pm today", "left for a conference")."""
+    clause = _clause(verb)
+    if verb.lemma_.lower() == "leave" and (_FOR_A_TIME.search(clause) or VISIT.search(clause)):
+        return False
+    return attribute != "residence" or bool(_MOVED.search(verb.doc.text))
+
+
+_FOR_A_TIME = re.compile(
+    r"\b(?:at \d|\d{1,2}(?::\d\d)?\s*(?:am|pm)|today|tonight|early|late|this (?:morning|"
+    r"afternoon|evening|week)|for (?:lunch|the day|the night|the weekend|a (?:bit|while|"
+    r"week|month|few)|work|vacation|holiday|a conference|a trip|a meeting))\b",
+    re.I,
+)
+_MOVED = re.compile(
+    r"\b(?:moved|relocated|for good|now liv\w+|living in|new (?:place|home|apartment|flat|"
+    r"city)|settled)\b",
+    re.I,
+)
 
 
 def _past_for_goal(attribute: str, verb: Token) -> bool:
     """A goal is over when it was done ("crossed the finish line", "the half went great"),
-    not while it is going well ("the training is going great")."""
+    not while it is going well ("the training is going great"); a car is gone when it is
+    "gone", not when it "went in for a new clutch"."""
+    if attribute == "vehicle" and verb.lemma_.lower() == "go":
+        return verb.lower_ == "gone" and not any(c.dep_ in ("prep", "prt") for c in verb.children)
     return attribute != "training_goal" or verb.tag_ in ("VBD", "VBN")
 
 
@@ -439,6 +576,7 @@ __all__ = [
     "earlier_fact",
     "followed_keys",
     "mentions",
+    "of_kind",
     "replaced_value",
     "later_facts",
 ]

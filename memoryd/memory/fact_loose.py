@@ -58,8 +58,10 @@ CHANGE = re.compile(
 # A stay somewhere, not a home there (as ``facts._VISIT``, and a plain "trip").
 _VISIT = re.compile(
     r"\b(?:visit\w*|trip|vacation|holiday|conference|tour|getaway|honeymoon|layover|"
-    r"airbnb|hotel|hostel|for (?:a|the|two|three|\d+) (?:days?|weeks?|nights?|weekend)|"
-    r"this week|for work)\b",
+    r"airbnb|hotel|hostel|rental|sublet|for (?:a|the|two|three|\d+) (?:days?|weeks?|nights?|"
+    r"weekend)|for the (?:summer|winter|holidays|season|semester)|this week|for work|"
+    r"workshop|seminar|bootcamp|hackathon|meetup|offsite|retreat|summit|on the side|"
+    r"side (?:gig|hustle|job)|second job|weekend (?:shift|job|gig)|part-time|freelanc\w*)\b",
     re.I,
 )
 _HOME = frozenset(
@@ -137,8 +139,8 @@ _CUES = {
         "training_goal": rf"{_RACE.pattern}|\b(?:goal|target|focus)\b",
         "name": _NAME_CUE.pattern,
         "school": r"\b(?:sophomore|freshman|junior|senior|student|stud(?:y|ying|ies)|attend\w*|"
-        r"enrol\w*|transfer\w*|semester|class(?:es)?|campus|library|orientation|lecture\w*|"
-        r"admitted|accepted|master's|masters|phd|degree|year|program\w*)\b",
+        r"enrol\w*|transfer\w*|semester|campus|library|orientation|lecture\w*|admitted|"
+        r"master's|masters|phd|degree|undergrad)\b",
     }.items()
 }
 _FAVOURITE_CUE = re.compile(r"\b(?:favou?rite|fave|number one)\b|#1", re.I)
@@ -217,6 +219,8 @@ def _noun_phrase(token: Token) -> str:
 def _belongs(token: Token, subject: str, owned: frozenset[str]) -> bool:
     """Whether the value's phrase is the subject's: said by the subject's own verb, or of a
     noun the subject owns, and neither unreal nor a visit."""
+    if _VISIT.search(token.sent.text):
+        return False  # "Sam's kitchen in Lisbon is tiny, it's a holiday rental"
     node = token
     for _ in range(6):
         owner = next((c for c in node.children if c.dep_ == "poss"), None)
@@ -226,10 +230,8 @@ def _belongs(token: Token, subject: str, owned: frozenset[str]) -> bool:
         if head.i == node.i:
             break
         if head.pos_ in ("VERB", "AUX"):
-            if unreal(head):
-                return False
-            if _VISIT.search(head.doc[head.left_edge.i : head.right_edge.i + 1].text):
-                return False
+            if unreal(head) or (head.lemma_ == "stay" and head.tag_ == "VBG"):
+                return False  # a plan; "is staying in Lisbon" is a stay
             return _doer(head, subject, owned)
         node = head
     return False
@@ -454,10 +456,11 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
     for found in _with_model_number(lexicon).finditer(text):
         if found.group(0).casefold() in _GENERIC_VEHICLE:
             continue
-        owner = _BEFORE_MAKE.search(text[: found.start()])
+        owner = _BEFORE_MAKE.search(text[max(0, found.start() - 80) : found.start()])
         if owner is None or (owner["name"] is not None and norm(owner["name"]) != subject):
             continue
-        if owner["name"] is None and OTHER_PERSON["they"].search(text[: owner.start()][-30:]):
+        start = max(0, found.start() - 80) + owner.start()
+        if owner["name"] is None and OTHER_PERSON["they"].search(text[max(0, start - 30) : start]):
             continue
         words: list[str] = []
         for word in _MAKE_WORDS.findall(text[found.start() :])[:4]:
@@ -656,6 +659,7 @@ _IT_IS_FAVE = re.compile(
     r"[\w-]+['’]s) (?:all-time |absolute |new |current )?(?:favou?rite|fave) (?P<thing>\w+)",
     re.I,
 )
+_MAYBE = re.compile(r"\b(?:probably|maybe|possibly|perhaps|going to|gonna)\b", re.I)
 _LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay|beats|than|like)[\s,]+", re.I)
 
 
@@ -673,6 +677,8 @@ def _said_favourite(text: str, subject: str, thing: str) -> Iterator[str]:
             if whose != subject and OTHER_PERSON["they"].search(text[:start]):
                 continue  # "Jake's sister has a new favourite band"
             words = _LEADING.sub("", match["value"]).split()
+            if _NOT_SO.search(match["value"]) or _MAYBE.search(match["value"]):
+                continue  # "my new favourite band is probably not going to last"
             if words and not _NOT_SO.search(text[: match.start()]):
                 yield " ".join(words[:4] if pattern is _NEW_FAVE else words[-4:])
 
@@ -716,8 +722,7 @@ def _names(doc: Any, subject: str) -> Iterator[Token | str]:
 
 _SCHOOL_CUE = frozenset(
     """sophomore freshman junior senior student study attend enroll transfer semester
-    class campus library orientation lecture admit accept master phd degree year
-    programme program""".split()
+    campus library orientation lecture admit master phd degree undergrad""".split()
 )
 
 

@@ -24,6 +24,7 @@ from memoryd.memory.fact_followup import (
     followed_keys,
     later_facts,
     mentions,
+    of_kind,
     replaced_value,
 )
 from memoryd.memory.fact_loose import CHANGE
@@ -37,6 +38,8 @@ from memoryd.memory.truth import stated
 
 #: Older items of the user looked at for what they said in passing.
 EARLIER_NEIGHBOURS = 8
+#: Longer item texts are not read again (the readers' cost grows with the text).
+MAX_TEXT = 2000
 _FOLLOWED = frozenset(FOLLOWED)
 
 
@@ -52,7 +55,11 @@ def read_with_known(
     new = [
         (draft, norm(speakers[draft.item.sources[0]]))
         for draft in drafts
-        if draft.is_new and not draft.item.archived and speakers.get(draft.item.sources[0])
+        if draft.is_new
+        and not draft.item.archived
+        and draft.item.sources
+        and speakers.get(draft.item.sources[0])
+        and len(draft.item.text) <= MAX_TEXT
     ]
     if not new:
         return []
@@ -125,23 +132,24 @@ def _read_earlier(
     earlier = _Earlier(store, where, in_batch, lexical)
     for draft, subject in new:
         item = draft.item
-        # what the event names as replaced, in whichever of its items it is said
-        event = [d.item.text for d, _ in new if d.item.sources[:1] == item.sources[:1]]
-        in_event = next((n for n in map(replaced_value, event) if n), None)
         for fact in item.facts:
             if fact.subject != subject or fact.attribute not in _FOLLOWED:
                 continue
             if (item.agent_id, fact.key) in known or (fact.ends and not fact.value):
                 continue
-            if _read_one(earlier, draft, fact, in_event):
+            if _read_one(earlier, draft, fact):
                 known.add((item.agent_id, fact.key))
     return list(earlier.read.values())
 
 
-def _read_one(earlier: _Earlier, draft: ItemDraft, fact: StatedFact, in_event: str | None) -> bool:
+def _read_one(earlier: _Earlier, draft: ItemDraft, fact: StatedFact) -> bool:
     """Read the older items for the value ``fact`` (new in ``draft``) replaces; record the
     first that states it. An ended value ("sold the Civic") names itself."""
-    named = (fact.display or fact.value) if fact.ends else in_event
+    if fact.ends:
+        named: str | None = fact.display or fact.value
+        named = named if named and of_kind(fact.attribute, named) else None
+    else:
+        named = replaced_value(draft.item.text, fact.attribute)
     if not fact.ends and named and same_value(fact.attribute, canonical(named), fact.value):
         named = None
     for older in earlier.older_items(draft, named):

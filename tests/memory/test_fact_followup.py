@@ -185,6 +185,19 @@ def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
         ),
         ("Sam worked as a cashier during college, now a distant memory.", "occupation", "nurse"),
         ("Sam is 34 minutes late.", "age", "33"),
+        ("It's 34 degrees in Austin today, Sam is melting now.", "age", "33"),
+        ("Sam's car is 34 years old now.", "age", "33"),
+        ("Sam left his seat and moved closer to the stage.", "residence", "Seattle"),
+        ("Sam finally left London at 6am for the conference.", "residence", "London"),
+        ("Sam left Acme at 5pm today, the new project is exhausting.", "employer", "Acme"),
+        ("Henrik left for a conference, so the new sprint starts Monday.", "manager", "Henrik"),
+        ("Sam's Civic went in for a new clutch.", "vehicle", "Civic"),
+        ("Sam quit the keto subreddit, too much drama now.", "diet", "keto"),
+        ("Sam sold a lot of Civic parts online, finally.", "vehicle", "Civic"),
+        ("Sam's first year at Google is going great now.", "school", "MIT"),
+        ("Sam is now working at Google for a two-day workshop.", "employer", "Acme"),
+        ("Sam is consulting for Nike on the side, fun new gig.", "employer", "Acme"),
+        ("Sam's new favourite band is probably not going to last.", "favourite band", "Muse"),
         ("Sam's sister is officially Mrs now haha.", "relationship", "engaged"),
         ("Sam's sister's divorce was finalized.", "relationship", "married"),
         ("Sam's brother's next target is a 200kg deadlift.", "training_goal", "100kg bench"),
@@ -249,6 +262,10 @@ def test_a_value_said_in_passing_is_read_once_a_newer_one_is_stated(
         ("Sam's dad's Civic got keyed.", "vehicle"),
         ("Sam's sister is vegan.", "diet"),
         ("Sam's mom's Honolulu kitchen is a sauna.", "residence"),
+        ("Sam's kitchen in Lisbon is tiny, it's a holiday rental.", "residence"),
+        ("Sam is staying in Lisbon with his parents for the summer.", "residence"),
+        ("Sam has a weekend shift at Starbucks.", "employer"),
+        ("Sam's house is 33 years old.", "age"),
         ("Sam is 33.", "age"),  # a newer value that is no age
     ],
 )
@@ -268,26 +285,40 @@ def test_an_age_said_in_passing_is_the_one_the_time_between_allows() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "named"),
+    ("text", "attribute", "named"),
     [
-        ("Now that Sam is studying philosophy instead of econ.", "econ"),
-        ("Sam traded the Mazda in for a Subaru Outback before winter.", "Mazda"),
-        ("Piranesi has officially replaced Middlemarch as Sam's favourite novel.", "Middlemarch"),
-        ("Sam handed in Sam's notice at Deloitte and started at KPMG on Monday.", "Deloitte"),
-        ("Sam dropped keto a while ago.", "keto"),
-        ("Sam is not at Maersk anymore.", "Maersk"),
-        ("Sam left home at 7 to beat the traffic.", None),
-        ("Sam moved to Lisbon last week.", None),
+        ("Now that Sam is studying philosophy instead of econ.", "major", "econ"),
+        ("Sam traded the Mazda in for a Subaru Outback before winter.", "vehicle", "Mazda"),
+        (
+            "Piranesi has replaced Middlemarch as Sam's favourite novel.",
+            "favourite novel",
+            "Middlemarch",
+        ),
+        ("Sam handed in Sam's notice at Deloitte and started at KPMG.", "employer", "Deloitte"),
+        ("Sam dropped keto a while ago.", "diet", "keto"),
+        ("Sam is not at Maersk any more.", "employer", "Maersk"),
+        # of another attribute's kind, or no value at all
+        ("Sam quit coffee and started at Google this week!", "employer", None),
+        ("Sam left Apple last month.", "residence", None),
+        ("Sam left the party early.", "employer", None),
+        ("Sam left home at 7 to beat the traffic.", "residence", None),
+        ("Sam moved to Lisbon last week.", "residence", None),
     ],
 )
-def test_what_a_newer_message_names_as_replaced(text: str, named: str | None) -> None:
-    assert replaced_value(text) == named
+def test_what_a_newer_message_names_as_replaced(
+    text: str, attribute: str, named: str | None
+) -> None:
+    assert replaced_value(text, attribute) == named
 
 
 def test_a_named_value_is_the_speakers_own_not_someone_elses() -> None:
     assert mentions("Being at Deloitte means Sam basically lives in Excel.", "Deloitte", "sam")
+    assert mentions("Sam's Mazda3's check-engine light came on.", "Mazda", "sam")
     assert not mentions("Sam had lunch with a friend from Deloitte.", "Deloitte", "sam")
     assert not mentions("Being at Deloitte is hard.", "Deloitte", "sam")  # whose?
+    assert not mentions("Samantha loves Deloitte.", "Deloitte", "sam")
+    assert not mentions("Sam baked an apple pie.", "Apple", "sam")
+    assert not mentions("Sam lives in Seattle.", "seat", "sam")
 
 
 @pytest.fixture(scope="module")
@@ -341,6 +372,29 @@ def test_a_value_the_newer_message_names_as_replaced_is_closed(engine: MemoryEng
     assert [(c.attribute, c.from_, c.to) for c in result.changes] == [
         ("employer", "Deloitte", "KPMG")
     ]
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("I baked an apple pie for the party.", "I left Apple last month."),
+        ("I love oat milk in my coffee.", "I quit coffee and started at Google this week!"),
+        ("I got a new puppy, she is so cute.", "I moved from New York to Boston."),
+        ("My house is 33 years old and creaky.", "I'm 34."),
+        ("I live in Seattle.", "I left my seat and moved closer to the stage."),
+        (
+            "Had lunch with a friend from Deloitte today.",
+            "I handed in my notice at Deloitte and started at KPMG.",
+        ),
+    ],
+)
+def test_an_item_about_something_else_is_not_closed(
+    engine: MemoryEngine, older: str, newer: str
+) -> None:
+    engine.memorize([event("e1", older, 0)])
+    result = engine.memorize([event("e2", newer, 100)])
+    assert result.changes == []
+    assert not any(i.archived for i in items(engine))
 
 
 def test_an_age_a_year_on_closes_the_known_age(engine: MemoryEngine) -> None:
