@@ -13,6 +13,7 @@ Two readings (``fact_followup``), both before the batch's closures are planned:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +62,8 @@ def read_with_known(
         and speakers.get(draft.item.sources[0])
         and len(draft.item.text) <= MAX_TEXT
     ]
+    # Only an item that may say a value changed, or that states one, needs the store.
+    new = [(d, who) for d, who in new if d.item.facts or _may_change(d.item.text)]
     if not new:
         return []
     in_batch = {d.item.id for d in drafts}
@@ -77,8 +80,8 @@ def read_with_known(
 
 def _read_later(draft: ItemDraft, subject: str, stored: Sequence[Item]) -> None:
     item = draft.item
-    if not CHANGE.search(item.text) and not any(ch.isdigit() for ch in item.text):
-        return  # nothing here says a value is new (an age says so by its number)
+    if not _may_change(item.text):
+        return
     have = {f.key for f in item.facts}
     latest: dict[str, Known] = {}
     for other in stored:
@@ -92,6 +95,29 @@ def _read_later(draft: ItemDraft, subject: str, stored: Sequence[Item]) -> None:
     found = later_facts(item.text, subject, list(latest.values()), item.valid_from)
     if found:
         draft.item = item.model_copy(update={"facts": [*item.facts, *map(stated, found)]})
+
+
+# An age said as new: a birthday, or a number said of someone ("I'm 34", "her 18th").
+_AGE_SAID = re.compile(
+    r"\b(?:birthday|bday|b-day|turned|turns)\b|\d(?:st|nd|rd|th)\b|"
+    r"(?:['’]s|['’]m| is| am) (?:now |officially |just )?\d",
+    re.I,
+)
+
+
+# A word that says a value is over: "Jerome left for another company", "sold the Civic".
+_ENDED = re.compile(
+    r"\b(?:left|leaving|quit|sold|retired|resigned|dropped|ditched|traded|swapped|gone|"
+    r"graduated|finished|crossed|smashed|hit|done|divorce\w*|split|broke up|anymore|"
+    r"any more|no longer|instead of|replaced|replacement|took over)\b",
+    re.I,
+)
+
+
+def _may_change(text: str) -> bool:
+    """Whether ``text`` has a word that says a value is new or over, or an age said as one
+    (a date's digits are not: most items carry a date)."""
+    return any(p.search(text) is not None for p in (CHANGE, _ENDED, _AGE_SAID))
 
 
 @dataclass(slots=True)
