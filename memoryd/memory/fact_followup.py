@@ -8,11 +8,13 @@ he studies now. The other way round, a fact just stated lets an older message be
 what it said in passing: once Nikolai is known to live in Tbilisi, "Living in Novosibirsk
 means the winters are no joke" said where he lived before.
 
-Every reading here needs the attribute to be known of the subject already, and a value of
-that attribute's kind in the text. A reading of a newer message also needs a word that
+Every reading here is of one attribute the subject is known to have a value of (from an
+older statement, or from the newer one when an older message is read), and needs a value
+of that attribute's kind in the text. A reading of a newer message also needs a word that
 says the value is new or the old one is over ("now", "new", "first day", "anymore",
-"left", "sold"). A plan, a wish, a negation, a visit or another person's fact states
-nothing here either. Readers of the values themselves are in ``fact_loose``.
+"left", "sold"), or, for an age, a birthday or the age said of the subject. A plan, a
+wish, a negation, a visit or another person's fact states nothing here either. Readers of
+the values themselves are in ``fact_loose``.
 """
 
 from __future__ import annotations
@@ -329,10 +331,14 @@ def _aged(text: str, subject: str, old: str, days: int) -> str | None:
 
 # --- the end of a known value ------------------------------------------------------------
 
+
+def _verbs(table: dict[str, str]) -> dict[str, frozenset[str]]:
+    return {attribute: frozenset(verbs.split()) for attribute, verbs in table.items()}
+
+
 # Verbs that end a value their object (or, for the value's own subject, the value) names.
-_ENDS_OBJECT = {
-    attribute: frozenset(verbs.split())
-    for attribute, verbs in {
+_ENDS_OBJECT = _verbs(
+    {
         "residence": "leave move",
         "employer": "leave quit resign fire lay exit",
         "school": "leave quit graduate finish drop transfer",
@@ -342,16 +348,15 @@ _ENDS_OBJECT = {
         "diet": "stop quit drop ditch break end abandon",
         "manager": "replace",
         "training_goal": "finish complete smash cross hit nail achieve crush run do beat",
-    }.items()
-}
-_ENDS_SUBJECT = {
-    attribute: frozenset(verbs.split())
-    for attribute, verbs in {
+    }
+)
+_ENDS_SUBJECT = _verbs(
+    {
         "manager": "leave retire quit resign go move depart",
         "vehicle": "go",
         "training_goal": "go happen",
-    }.items()
-}
+    }
+)
 # What a value is left through, besides a direct object: "resigned from Deloitte",
 # "dropped out of Yale", "moved away from Leeds".
 _END_PREPS = {

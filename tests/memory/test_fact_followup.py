@@ -3,15 +3,11 @@ the older value is known, and a value said in passing once a newer one is stated
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from memoryd.embedders.fastembed import FastEmbedEmbedder
-from memoryd.embedders.lexical import Bm25Encoder
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.fact_followup import (
     Known,
@@ -23,7 +19,6 @@ from memoryd.memory.fact_followup import (
 from memoryd.memory.models import Item, StatedFact
 from memoryd.memory.ports import Filter
 from memoryd.memory.schema import ITEMS, item_from
-from memoryd.stores.edge import QdrantEdgeStore
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
 
@@ -321,18 +316,9 @@ def test_a_named_value_is_the_speakers_own_not_someone_elses() -> None:
     assert not mentions("Sam lives in Seattle.", "seat", "sam")
 
 
-@pytest.fixture(scope="module")
-def embedder() -> FastEmbedEmbedder:
-    return FastEmbedEmbedder()
-
-
 @pytest.fixture
-def engine(tmp_path: Path, embedder: FastEmbedEmbedder) -> Iterator[MemoryEngine]:
-    engine = MemoryEngine(
-        QdrantEdgeStore(tmp_path / "qdrant", flush_interval=0), embedder, lexical=Bm25Encoder()
-    )
-    yield engine
-    engine.close()
+def engine(edge_engine: MemoryEngine) -> MemoryEngine:
+    return edge_engine
 
 
 def event(eid: str, content: str, day: int) -> dict[str, Any]:

@@ -4,41 +4,24 @@ real Qdrant Edge store and the bundled embedder."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from memoryd.embedders.fastembed import FastEmbedEmbedder
-from memoryd.embedders.lexical import Bm25Encoder
 from memoryd.memory.engine import MemoryEngine
 from memoryd.memory.facts import Fact, facts_of
 from memoryd.memory.models import Item
 from memoryd.memory.schema import ITEMS, item_from
-from memoryd.memory.settings import MemorySettings
-from memoryd.stores.edge import QdrantEdgeStore
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
 CASES = Path(__file__).parent.parent / "data" / "truth_cases.json"
 
 
-@pytest.fixture(scope="module")
-def embedder() -> FastEmbedEmbedder:
-    return FastEmbedEmbedder()
-
-
 @pytest.fixture
-def engine(tmp_path: Path, embedder: FastEmbedEmbedder) -> Iterator[MemoryEngine]:
-    engine = MemoryEngine(
-        QdrantEdgeStore(tmp_path / "qdrant", flush_interval=0),
-        embedder,
-        lexical=Bm25Encoder(),
-        settings=MemorySettings(),
-    )
-    yield engine
-    engine.close()
+def engine(edge_engine: MemoryEngine) -> MemoryEngine:
+    return edge_engine
 
 
 def event(
