@@ -1,0 +1,392 @@
+"""Where each attribute's value may be in a parsed text, for ``fact_loose``: a home, an
+employer, a title, a field, a school, a make owned, a manager, a partner.
+
+Each reader yields candidate tokens (checked by ``fact_loose`` for whose they are) or
+values it has checked itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from memoryd.memory.fact_lexicon import (
+    BORROWED,
+    LAPTOP,
+    OTHER_PERSON,
+    PHONE,
+    RELATIONSHIP,
+    VEHICLE,
+)
+from memoryd.memory.fact_parse_base import (
+    GENDER,
+    PLACE_KIND,
+    antecedent,
+    phrase,
+    unreal,
+)
+from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_values import checked
+from memoryd.memory.fact_whose import (
+    BOSS,
+    EMPLOYER_NOUN,
+    NOT_NAME,
+    NOT_SO,
+    STAY,
+    VEHICLE_KIND,
+    WORK_THING,
+    doer,
+    is_proper,
+    means,
+    near,
+    pobj_of,
+    said_of,
+    with_model_number,
+)
+from memoryd.memory.names import is_first_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_HOME = frozenset(
+    """live move relocate settle base home apartment flat house place condo studio stay
+    rent lease resident landlord balcony backyard garden neighbourhood neighborhood
+    flatmate housemate kitchen bedroom commute street""".split()
+)
+
+
+_HOME_NOUN = frozenset("apartment flat house place home condo studio kitchen balcony".split())
+
+
+_NEW_HOME = re.compile(
+    r"\b(?:new (?:apartment|place|flat|house|home|condo|neighbou?rhood|city)|unpack\w*|"
+    r"the move|moved|settled in)\b",
+    re.I,
+)
+
+
+_WORK = frozenset(
+    """work job start join employ hire intern busy employer company firm workplace office
+    engineer developer all-hands standup shift payroll""".split()
+)
+
+
+_SCHOOL_WORD = frozenset("study major majoring degree student program course".split())
+
+
+_DRIVE = frozenset("drive own have get buy pick bring upgrade switch trade lease be".split())
+
+
+_COUPLE = {"mrs": "married", "couple": "in a relationship", "wife": "married"}
+
+
+def residences(doc: Any, subject: str) -> Iterator[Token | str]:
+    places = [
+        t
+        for t in doc
+        if is_proper(t)
+        and (t.dep_ != "compound" or t.head.lemma_.lower() in _HOME_NOUN)
+        and norm(t.text) != subject
+    ]
+    for token in places:
+        if pobj_of(token, ("in", "to")) and near(token, _HOME):
+            yield token
+        elif token.dep_ == "compound" and token.head.lemma_.lower() in _HOME_NOUN:
+            owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
+            if owner is not None and means(owner, subject):
+                yield token  # "our Gdańsk flat", "my Honolulu kitchen"
+    if _NEW_HOME.search(doc.text) and not STAY.search(doc.text):
+        # "austin is so much warmer than I expected, loving the new apartment": the one
+        # place a text about the speaker's new home names (not a sister's new flat)
+        lone = [
+            t
+            for t in places
+            if t.dep_ in ("nsubj", "attr", "pobj")
+            and not (t.dep_ == "pobj" and is_first_name(t.text))
+        ]
+        if len(lone) == 1 and _only_the_subject_acts(doc, subject, lone[0]):
+            value = checked(PLACE_KIND, phrase(lone[0]).text)
+            if value is not None:
+                yield value
+
+
+def _only_the_subject_acts(doc: Any, subject: str, place: Token) -> bool:
+    """Whether every clause of ``doc`` is the subject's (or the place's: "Austin is so much
+    warmer"), and none is unreal: not "my parents just moved to Bergen", nor "people keep
+    asking if I moved to Hyderabad"."""
+    if OTHER_PERSON["they"].search(doc.text):
+        return False
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if token.i == place.i or token.lower_ in ("i", "we", "it"):
+            continue
+        if token.lower_ in GENDER and antecedent(token) == subject:
+            continue
+        if norm(token.text) != subject:
+            return False
+    verb = place.head if place.dep_ != "pobj" else place.head.head
+    return not (verb.pos_ in ("VERB", "AUX") and unreal(verb))
+
+
+def employers(doc: Any, subject: str) -> Iterator[Token]:
+    for token in doc:
+        if not is_proper(token):
+            continue
+        verb = token.head.head
+        if pobj_of(token, ("at", "for")) and (near(token, _WORK) or _work_is_subject(verb)):
+            yield token  # "works at Spotify", "work's been busy at Mercado Libre"
+        elif pobj_of(token, ("with",)) and verb.lemma_ == "be" and not is_first_name(token.text):
+            yield token  # "is with Accenture"
+        elif token.dep_ == "appos" and token.head.lemma_.lower() in EMPLOYER_NOUN:
+            yield token  # "my new employer, Klarna"
+        elif token.dep_ == "compound" and token.head.lemma_.lower() in WORK_THING:
+            if any(c.dep_ == "poss" for c in token.head.children):
+                yield token  # "my Vodafone badge", not "the Madrid office"
+        elif token.dep_ == "dobj" and token.head.lemma_.lower() == "join":
+            yield token
+        elif pobj_of(token, ("for", "at")) and token.head.head.lemma_.lower() in WORK_THING:
+            thing = token.head.head
+            if any(c.dep_ == "poss" for c in thing.children):
+                yield token  # "got my badge for Brigham and Women's"
+
+
+def _work_is_subject(verb: Token) -> bool:
+    return any(
+        c.dep_.startswith("nsubj") and c.lemma_.lower() in ("work", "job") for c in verb.children
+    )
+
+
+_POST = frozenset("role job position title career shift day week stint gig".split())
+
+
+def roles(doc: Any, subject: str) -> Iterator[Token]:
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        verb = token.head.head
+        said = verb.lemma_.lower() in ("promote", "hire") or (
+            verb.lemma_.lower() == "work" and verb.tag_ != "VBD"  # "worked as" is the past
+        )
+        if pobj_of(token, ("as", "to")) and said:
+            yield token  # "working as a sales rep", "promoted to senior UX designer"
+        elif pobj_of(token, ("as",)) and verb.lemma_.lower() in _POST:
+            yield token  # "my new role as a UX researcher", "first shift as a paramedic"
+        elif token.dep_ == "attr" and token.head.lemma_ == "be" and token.head.dep_ == "pcomp":
+            yield token  # "being a midwife is the best"
+
+
+def majors(doc: Any, subject: str) -> Iterator[Token | str]:
+    for token in doc:
+        if token.lemma_.lower() == "major" and token.pos_ == "NOUN":
+            field = [c for c in token.children if c.dep_ in ("compound", "amod")]
+            like = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "like"]
+            whom = [o for p in like for o in p.children if o.dep_ == "pobj"]
+            if field and (not whom or norm(whom[0].text) == subject):
+                # "econ major here", "biochem majors like Sara"
+                yield " ".join(t.text for t in field[0].subtree)
+        if token.pos_ in ("NOUN", "PROPN") and pobj_of(token, ("in",)):
+            head = token.head.head
+            if head.lemma_.lower() in _SCHOOL_WORD or head.lemma_ == "be":
+                yield token  # "majoring in biology", "now that I'm in aerospace engineering"
+
+
+# An owner's noun and what is said to be it: "Dana's car's a 2018 Subaru Outback", "my
+# team lead Yael is super supportive", "his boss, Malin, …".
+_OWNER = r"(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)"
+
+
+_SAID_TO_BE = (
+    r"(?:['’]s|\s+is|,)?\s+(?:an?\s+|the\s+)?(?P<value>(?:(?:Mr|Mrs|Ms|Dr)\.?\s)?[^,.;!?—–]+)"
+)
+
+
+_OWNED_VEHICLE = re.compile(
+    rf"\b{_OWNER}\s+(?:(?:new|current|trusty|little|beloved)\s+)?(?:car|truck|ride|bike|"
+    rf"motorcycle|motorbike|scooter|daily driver|daily|wheels){_SAID_TO_BE}",
+    re.I,
+)
+
+
+_OWNED_BOSS = re.compile(
+    rf"\b{_OWNER}\s+(?:(?:new|current)\s+)?(?:boss|manager|line manager|team lead|lead|"
+    rf"supervisor){_SAID_TO_BE}",
+    re.I,
+)
+
+
+def _said_of_owned(doc: Any, subject: str, pattern: re.Pattern[str]) -> Iterator[str]:
+    """What a sentence says the subject's own noun is, when it says nothing unreal."""
+    for sentence in doc.sents:
+        text = sentence.text
+        for match in pattern.finditer(text):
+            name = match["name"]
+            if name is not None and norm(name) != subject:
+                continue
+            if name is None and OTHER_PERSON["they"].search(text[: match.start()]):
+                continue  # "her" may be someone else's
+            # what comes before the value, and the few words after it
+            near = text[: match.start("value")] + " ".join(match["value"].split()[:4])
+            if not NOT_SO.search(near) and not BORROWED.search(text):
+                yield match["value"]
+
+
+_GENERIC_VEHICLE = frozenset(
+    """car truck suv van minivan pickup motorcycle motorbike scooter ev sedan hatchback
+    convertible coupe wagon hybrid""".split()
+)
+
+
+_BEFORE_MAKE = re.compile(
+    r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
+)
+
+
+_MAKE_WORDS = re.compile(r"[\w.-]+(?:['’]s)?")
+
+
+def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[str]:
+    """A make the subject is said to own, by a possessive before it: "my Mazda3's
+    check-engine light", "Dmitri's ThinkPad X1 Carbon", "my cracked iPhone 12"."""
+    if BORROWED.search(doc.text):
+        return
+    text = doc.text
+    for found in with_model_number(lexicon).finditer(text):
+        if found.group(0).casefold() in _GENERIC_VEHICLE:
+            continue
+        owner = _BEFORE_MAKE.search(text[max(0, found.start() - 80) : found.start()])
+        if owner is None or (owner["name"] is not None and norm(owner["name"]) != subject):
+            continue
+        start = max(0, found.start() - 80) + owner.start()
+        if owner["name"] is None and OTHER_PERSON["they"].search(text[max(0, start - 30) : start]):
+            continue
+        words: list[str] = []
+        for word in _MAKE_WORDS.findall(text[found.start() :])[:4]:
+            if words and not (word[:1].isupper() or word[:1].isdigit()):
+                break
+            words.append(word)
+            if word.endswith(("'s", "’s")):
+                break
+        value = " ".join(words).removesuffix("'s").removesuffix("’s").rstrip(".,")
+        if value:
+            yield value
+
+
+def phones(doc: Any, subject: str) -> Iterator[Token | str]:
+    yield from _owned_makes(doc, subject, PHONE)
+
+
+def laptops(doc: Any, subject: str) -> Iterator[Token | str]:
+    yield from _owned_makes(doc, subject, LAPTOP)
+
+
+def vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
+    if BORROWED.search(doc.text):
+        return
+    yield from _owned_makes(doc, subject, VEHICLE)
+    for said in _said_of_owned(doc, subject, _OWNED_VEHICLE):
+        found = VEHICLE.search(said)
+        if found is None:
+            continue
+        words = said.split()
+        named = list(itertools.takewhile(lambda w: w[:1].isupper() or w[:1].isdigit(), words))
+        value = checked(VEHICLE_KIND, " ".join(named) if named else said[: found.end()])
+        if value is not None:
+            yield value
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "compound":
+            continue
+        if not VEHICLE.search(phrase(token).text):
+            continue
+        verb = token.head.head if token.dep_ == "pobj" else token.head
+        if token.dep_ in ("dobj", "attr", "pobj") and verb.lemma_.lower() in _DRIVE:
+            yield token
+
+
+_BOSS_ASIDE = re.compile(
+    rf"\b(?P<value>(?-i:[A-Z])[\w'’-]+) \({_OWNER} (?:boss|manager|team lead|supervisor)\)",
+    re.I,
+)
+
+
+def managers(doc: Any, subject: str) -> Iterator[Token | str]:
+    for aside in _BOSS_ASIDE.finditer(doc.text):  # "Helmut (my boss) wants a deck"
+        if aside["name"] is None or norm(aside["name"]) == subject:
+            yield aside["value"]
+    for said in _said_of_owned(doc, subject, _OWNED_BOSS):
+        words = said.split()
+        title = words[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Dr") if words else False
+        name = words[1 if title else 0] if len(words) > int(title) else ""
+        if name[:1].isupper() and name.casefold() not in NOT_NAME:
+            yield f"{words[0]} {name}" if title else name
+    for token in doc:
+        if not (is_proper(token) or is_first_name(token.text)):
+            continue
+        head = token.head
+        if pobj_of(token, ("to",)) and head.head.lemma_.lower() == "report":
+            yield token
+        elif token.dep_ in ("attr", "appos") and head.lemma_.lower() in BOSS:
+            yield token  # "his replacement is Malin", "my new boss, Malin"
+        elif token.dep_ == "attr" and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in BOSS for c in head.children
+        ):
+            yield token
+        elif (
+            token.dep_ == "nsubj"
+            and head.lemma_ == "take"
+            and any(c.dep_ == "prt" and c.lower_ == "over" for c in head.children)
+        ):
+            yield token  # "Priscilla took over"
+
+
+_PARTNER = {
+    "husband": "married",
+    "wife": "married",
+    "hubby": "married",
+    "fiancé": "engaged",
+    "fiancée": "engaged",
+    "fiance": "engaged",
+    "fiancee": "engaged",
+    "boyfriend": "in a relationship",
+    "girlfriend": "in a relationship",
+}
+
+
+def relationships(doc: Any, subject: str) -> Iterator[str]:
+    for token in doc:
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if token.lower_ in _PARTNER and owner is not None and means(owner, subject):
+            if not any(c.lower_ in ("ex", "former", "late", "old") for c in token.children):
+                yield _PARTNER[token.lower_]  # "my husband" (once "engaged" is known)
+            continue
+        word = token.lower_.strip(".")
+        if token.lemma_.lower() == "divorce" and _FINAL.search(token.sent.text):
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if (owner is None or means(owner, subject)) and said_of(token, subject):
+                yield "divorced"  # "since the divorce was finalized"
+            continue
+        if word in _COUPLE and said_of(token, subject):
+            yield _COUPLE[word]  # "officially Mrs now", "he and his partner are a couple"
+        elif word in RELATIONSHIP and token.pos_ == "ADJ" and token.dep_ in ("acomp", "ROOT"):
+            if doer(token.head, subject) and not unreal(token.head):
+                yield RELATIONSHIP[word]
+
+
+_FINAL = re.compile(r"\b(?:final\w*|went through|came through|official|signed|done)\b", re.I)
+
+
+_SCHOOL_CUE = frozenset(
+    """sophomore freshman junior senior student study attend enroll transfer semester
+    campus library orientation lecture admit master phd degree undergrad""".split()
+)
+
+
+def schools(doc: Any, subject: str) -> Iterator[Token]:
+    """ "a sophomore at UC Davis", "transferred to UCLA", "the library at Universidad de
+    los Andes": a name at or to a place of study."""
+    for token in doc:
+        if is_proper(token) and token.dep_ != "compound" and pobj_of(token, ("at", "to", "into")):
+            if near(token, _SCHOOL_CUE, steps=3) and norm(token.text) != subject:
+                yield token
