@@ -9,8 +9,15 @@ import nats
 import pytest
 
 from memoryd.daemon.embedded import EmbeddedNats
+from memoryd.embedders.fastembed import FastEmbedEmbedder
 from memoryd.testing.embedder import HashEmbedder
 from memoryd.testing.tansu import TansuBroker
+
+
+@pytest.fixture(scope="session")
+def embedder() -> FastEmbedEmbedder:
+    """The bundled model, loaded once: similarity here is real semantic similarity."""
+    return FastEmbedEmbedder()
 
 
 @pytest.fixture

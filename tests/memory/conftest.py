@@ -14,11 +14,6 @@ from memoryd.memory.settings import MemorySettings
 from memoryd.stores.edge import QdrantEdgeStore
 
 
-@pytest.fixture(scope="session")
-def embedder() -> FastEmbedEmbedder:
-    return FastEmbedEmbedder()
-
-
 @pytest.fixture
 def edge_engine(tmp_path: Path, embedder: FastEmbedEmbedder) -> Iterator[MemoryEngine]:
     """An engine over a real Qdrant Edge store (flushed at once) and the bundled embedder."""

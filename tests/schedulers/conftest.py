@@ -21,12 +21,6 @@ from memoryd.stores.edge import QdrantEdgeStore
 T0 = datetime(2023, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture(scope="session")
-def embedder() -> FastEmbedEmbedder:
-    """The bundled model: similarity here is real semantic similarity."""
-    return FastEmbedEmbedder()
-
-
 @pytest.fixture
 def edge_engine(tmp_path: Path, embedder: FastEmbedEmbedder) -> Iterator[MemoryEngine]:
     """A real Qdrant Edge store, the bundled embedder and BM25, as the daemon runs them."""
