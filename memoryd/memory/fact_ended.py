@@ -39,7 +39,6 @@ _ENDS_OBJECT = _verbs(
     }
 )
 
-
 _ENDS_SUBJECT = _verbs(
     {
         "manager": "leave retire quit resign go move depart",
@@ -47,7 +46,6 @@ _ENDS_SUBJECT = _verbs(
         "training_goal": "go happen",
     }
 )
-
 
 # What a value is left through, besides a direct object: "resigned from Deloitte",
 # "dropped out of Yale", "moved away from Leeds".
@@ -59,15 +57,11 @@ _END_PREPS = {
     "occupation": ("prep:from",),
 }
 
-
 _FAVOURED_OVER = frozenset("overtake replace dethrone beat knock".split())
-
 
 _GONE = re.compile(r"\b(?:anymore|any more|no longer)\b", re.I)
 
-
 WORDS = re.compile(r"[^\W_][\w'’-]*")
-
 
 _GENERIC = frozenset(
     """the a an of and at in for my his her their high school university college company
@@ -254,7 +248,6 @@ _FOR_A_TIME = re.compile(
     r"week|month|few)|work|vacation|holiday|a conference|a trip|a meeting))\b",
     re.I,
 )
-
 
 MOVED = re.compile(
     r"\b(?:moved|relocated|for good|now liv\w+|living in|new (?:place|home|apartment|flat|"

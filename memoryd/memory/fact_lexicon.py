@@ -124,6 +124,8 @@ DIETS = (
     r"vegan|vegetarian|veggie|pescatarian|pescetarian|keto|paleo|carnivore|flexitarian|"
     r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30"
 )
+# A diet named anywhere in a text.
+DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
 RELATIONSHIP = {
     "single": "single",
     "married": "married",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from memoryd.memory import fact_loose_readers as readers
 from memoryd.memory.fact_frames import Frame
 from memoryd.memory.fact_lexicon import (
+    DIET,
     LAPTOP,
     OTHER_PERSON,
     PHONE,
@@ -39,7 +40,6 @@ from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import checked, role
 from memoryd.memory.fact_whose import (
     BOSS,
-    DIET,
     NOT_NAME,
     NOT_SO,
     OWNED,
@@ -67,19 +67,15 @@ CHANGE = re.compile(
     re.I,
 )
 
-
 _MAJOR = Frame("major", re.compile(""), "academic")
 
-
 _ROLE = Frame("occupation", re.compile(""), "role")
-
 
 _NAME_CUE = re.compile(
     r"\b(?:now|new|officially|licen[cs]e|passport|married|wedding|maiden|name|changed|"
     r"goes by|call)\b",
     re.I,
 )
-
 
 _CUES = {
     attribute: re.compile(cue, re.I)
@@ -105,7 +101,6 @@ _CUES = {
         r"master's|masters|phd|degree|undergrad)\b",
     }.items()
 }
-
 
 _FAVOURITE_CUE = re.compile(r"\b(?:favou?rite|fave|number one)\b|#1", re.I)
 
@@ -207,13 +202,11 @@ def _goals(doc: Any, subject: str) -> Iterator[Token | str]:
 
 _FAVE = r"(?:#1|number one|no\. ?1|top|new favou?rite|favou?rite|fave)"
 
-
 _DETHRONED = re.compile(
     r"(?P<value>[\w'’ -]{2,60}?) ha(?:s|ve) (?:\w+ ){0,2}?(?:replaced|overtaken|dethroned|beaten|"
     rf"knocked \w+ off) .{{1,60}}? as (?P<owner>my|his|her|[\w-]+['’]s) {_FAVE} (?P<thing>\w+)",
     re.I,
 )
-
 
 _NEW_FAVE = re.compile(
     rf"\b(?:(?P<owner>my|his|her|[\w-]+['’]s|an?) )?new {_FAVE.replace('new favou?rite|', '')} "
@@ -222,7 +215,6 @@ _NEW_FAVE = re.compile(
     re.I,
 )
 
-
 # "nothing beats poke, it's my favorite food forever"
 _IT_IS_FAVE = re.compile(
     r"(?P<value>[\w'’ -]{2,40}?),? (?:it['’]s|that['’]s|which is) (?P<owner>my|his|her|"
@@ -230,9 +222,7 @@ _IT_IS_FAVE = re.compile(
     re.I,
 )
 
-
 _MAYBE = re.compile(r"\b(?:probably|maybe|possibly|perhaps|going to|gonna)\b", re.I)
-
 
 _LEADING = re.compile(r"^.*\b(?:but|and|so|tbh|honestly|lol|ok|okay|beats|than|like)[\s,]+", re.I)
 

@@ -56,9 +56,7 @@ _HOME = frozenset(
     flatmate housemate kitchen bedroom commute street""".split()
 )
 
-
 _HOME_NOUN = frozenset("apartment flat house place home condo studio kitchen balcony".split())
-
 
 _NEW_HOME = re.compile(
     r"\b(?:new (?:apartment|place|flat|house|home|condo|neighbou?rhood|city)|unpack\w*|"
@@ -66,18 +64,14 @@ _NEW_HOME = re.compile(
     re.I,
 )
 
-
 _WORK = frozenset(
     """work job start join employ hire intern busy employer company firm workplace office
     engineer developer all-hands standup shift payroll""".split()
 )
 
-
 _SCHOOL_WORD = frozenset("study major majoring degree student program course".split())
 
-
 _DRIVE = frozenset("drive own have get buy pick bring upgrade switch trade lease be".split())
-
 
 _COUPLE = {"mrs": "married", "couple": "in a relationship", "wife": "married"}
 
@@ -197,18 +191,15 @@ def majors(doc: Any, subject: str) -> Iterator[Token | str]:
 # team lead Yael is super supportive", "his boss, Malin, …".
 _OWNER = r"(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)"
 
-
 _SAID_TO_BE = (
     r"(?:['’]s|\s+is|,)?\s+(?:an?\s+|the\s+)?(?P<value>(?:(?:Mr|Mrs|Ms|Dr)\.?\s)?[^,.;!?—–]+)"
 )
-
 
 _OWNED_VEHICLE = re.compile(
     rf"\b{_OWNER}\s+(?:(?:new|current|trusty|little|beloved)\s+)?(?:car|truck|ride|bike|"
     rf"motorcycle|motorbike|scooter|daily driver|daily|wheels){_SAID_TO_BE}",
     re.I,
 )
-
 
 _OWNED_BOSS = re.compile(
     rf"\b{_OWNER}\s+(?:(?:new|current)\s+)?(?:boss|manager|line manager|team lead|lead|"
@@ -238,11 +229,9 @@ _GENERIC_VEHICLE = frozenset(
     convertible coupe wagon hybrid""".split()
 )
 
-
 _BEFORE_MAKE = re.compile(
     r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
 )
-
 
 _MAKE_WORDS = re.compile(r"[\w.-]+(?:['’]s)?")
 
@@ -375,7 +364,6 @@ def relationships(doc: Any, subject: str) -> Iterator[str]:
 
 
 _FINAL = re.compile(r"\b(?:final\w*|went through|came through|official|signed|done)\b", re.I)
-
 
 _SCHOOL_CUE = frozenset(
     """sophomore freshman junior senior student study attend enroll transfer semester

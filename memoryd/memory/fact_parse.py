@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_frames import Frame, age_number
-from memoryd.memory.fact_lexicon import BORROWED, DIETS, SCHOOL, VEHICLE
+from memoryd.memory.fact_lexicon import BORROWED, DIET, DIETS, SCHOOL, VEHICLE
 from memoryd.memory.fact_parse_base import (
     MONTH,
     VISIT,
@@ -87,7 +87,6 @@ _STAY = re.compile(
 _DEGREE = ("master", "bachelor", "phd", "doctorate", "degree", "mba", "undergrad", "program")
 _JOB = frozenset("job gig position role offer post internship".split())
 _RACE_FRAME = Frame("training_goal", re.compile(""), "race")
-_DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
 
 
 def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
@@ -291,8 +290,8 @@ def _state(objects: list[Token]) -> Iterator[tuple[str, str]]:
             yield "major", " ".join(t.text for t in words if t.i < obj.i)
         elif head in ("resident", "local") and words[0].pos_ == "PROPN":
             yield "residence", " ".join(t.text for t in words if t.i < obj.i and t.pos_ == "PROPN")
-        elif _DIET.search(text) and obj.pos_ in ("ADJ", "NOUN"):
-            yield "diet", _DIET.search(text).group(0).lower()  # type: ignore[union-attr]
+        elif DIET.search(text) and obj.pos_ in ("ADJ", "NOUN"):
+            yield "diet", DIET.search(text).group(0).lower()  # type: ignore[union-attr]
         elif (title := role(" ".join(t.text for t in words if t.i <= obj.i))) is not None:
             yield "occupation", title
             inner = [c for c in obj.children if c.dep_ == "prep"]

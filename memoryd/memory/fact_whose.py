@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_frames import Frame
-from memoryd.memory.fact_lexicon import DIETS
 from memoryd.memory.fact_parse_base import (
     GENDER,
     MONTH,
@@ -35,16 +34,13 @@ STAY = re.compile(
     re.I,
 )
 
-
 # Nouns a new employer's name goes with: "my new employer, Klarna", "my Vodafone badge".
 EMPLOYER_NOUN = frozenset("employer company firm workplace job".split())
-
 
 WORK_THING = frozenset(
     """badge onboarding laptop email benefit contract offer lanyard swag hoodie
     orientation payroll""".split()
 )
-
 
 # What a subject's own noun may be that says something of the subject itself (not a
 # person: "my colleague joined Google" is the colleague's).
@@ -57,13 +53,10 @@ OWNED = (
     )
 )
 
-
 # Said of the subject's own without "my": "work's been busy", "new target is a 10k".
 OWN_UNSAID = frozenset("work job goal target focus".split())
 
-
 BOSS = frozenset("boss manager lead supervisor replacement".split())
-
 
 RACE = re.compile(
     r"\b(?:marathon|half|triathlon|ultra|ironman|10k|5k|century|deadlift|squat|bench|"
@@ -71,16 +64,11 @@ RACE = re.compile(
     re.I,
 )
 
-
-DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
-
-
 NOT_SO = re.compile(
     r"\b(?:not|n't|never|if|would|might|will|wants? to|wish|hopes? to|plans? to|"
     r"planning|someday|dream|used to|was|were|old|former|previous|ex)\b",
     re.I,
 )
-
 
 NOT_NAME = frozenset("is was has the a an and but so who which".split())
 
