@@ -37,7 +37,8 @@ _SIGNAL = re.compile(
     r"work(?:s|ed|ing)?|job|live[sd]?|living|born|from|study|studying|learn(?:ing|ed)?|"
     r"usually|always|often|every|never|since|years?|months?|weeks?|ago|yesterday|last|next|"
     r"because|believe|think|feel|dream|goal|excited|proud|member|volunteer(?:ing|ed)?|"
-    r"birthday|bday|turned|promoted|graduated|engaged|divorced)\b",
+    r"birthday|bday|turned|promoted|graduated|engaged|divorced|transferred|switched|sold|"
+    r"quit|relocated|replaced|replacement|traded|retired|resigned|upgraded)\b",
     re.I,
 )
 _PHATIC = re.compile(
@@ -108,6 +109,8 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
         # the date, so it is "class of 2024", not "class of in 2024".
         phrase = phrase.split(" ", 1)[1]
     rest = sentence[resolved.end :]
+    if _DATE_AS_SUBJECT.match(rest) and phrase.split(" ", 1)[0] in ("on", "in"):
+        phrase = phrase.split(" ", 1)[1]  # "Last Friday was my final day": "15 March 2024 was"
     if start == 0:
         # "Yesterday I turned 31" reads "On 29 February 2024, I turned 31".
         phrase = phrase[:1].upper() + phrase[1:]
@@ -117,6 +120,8 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
     return text, resolved.day
 
 
+# A date that is the subject of its sentence takes no preposition.
+_DATE_AS_SUBJECT = re.compile(r"\s+(?:was|is|will be|has been|had been)\b")
 # A date moved to the front of a sentence, before its subject, is set off with a comma.
 _FRONTED = re.compile(r"\s+(?:I|we|my|our|he|she|they|his|her|their|(?-i:[A-Z])[a-z]+)\b")
 
@@ -168,7 +173,16 @@ _INTERROGATIVE = re.compile(
     r"aren't|don't|didn't|won't|can't|wanna|want)\b",
     re.I,
 )
-_TAG = re.compile(r"^(?P<said>.+?)\s*(?:,|—|–| - )\s*(?P<tag>[^,—–]+\?)\s*$")
+# A word typed in lower case that is no name: a noun by its ending, or a word of time.
+_COMMON = re.compile(
+    r"(?:\w+(?:ment|tion|sion|ness|ity|ance|ence|ship|ure|ing)|update|upgrade|week|day|"
+    r"month|year|half|next|new|last|first|today|tonight)\b",
+    re.I,
+)
+# A comma between digits ("1,500 kcal") separates nothing.
+_TAG = re.compile(
+    r"^(?P<said>.+?)\s*(?:,(?!\d)|—|–| - )\s*(?P<tag>(?:[^,—–]|(?<=\d),(?=\d))+\?)\s*$"
+)
 
 
 def statement_of(sentence: str) -> str | None:
@@ -234,17 +248,21 @@ class OfflineExtractor:
         speaker = event.speaker or ("User" if event.role == "user" else event.role.title())
         # (as said, with a leading "He"/"She" naming whom the turn just named)
         sentences: list[tuple[str, str]] = []
+        lowered: set[str] = set()  # sentences typed without their capital
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
             said = said_as_here(without_address(drop_discourse_markers(said)))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
+            typed_lower = said[:1].islower()
             said = said[:1].upper() + said[1:]
             sentence = resolve_pronoun(said, antecedent)
             antecedent = last_person(sentence, speaker) or antecedent
             stated = statement_of(sentence)
             if stated is not None and not advises(stated):
                 sentences.append((statement_of(said) or stated, stated))
+                if typed_lower:
+                    lowered.add(stated)
         scored = [(self._score(said, speaker), s) for said, s in sentences]
         kept = [(i, score, s) for i, (score, s) in enumerate(scored) if score >= self.min_score]
         kept = sorted(kept, key=lambda t: -t[1])[: self.max_items_per_event]
@@ -252,5 +270,12 @@ class OfflineExtractor:
         candidates: list[Candidate] = []
         for _, score, sentence in sorted(kept):
             text, happened = _absolute_dates(sentence, anchor)
-            candidates.append(Candidate(third_person(text, speaker), event, happened, score))
+            text = third_person(text, speaker)
+            reported = f"According to {speaker}, "
+            cut = len(reported)
+            if sentence in lowered and text.startswith(reported) and _COMMON.match(text[cut:]):
+                # "replacement is an iPhone 15" was no name: "According to Dmitri,
+                # replacement is…", not "…, Replacement is…" ("ken got poached" is Ken)
+                text = text[:cut] + text[cut : cut + 1].lower() + text[cut + 1 :]
+            candidates.append(Candidate(text, event, happened, score))
         return candidates

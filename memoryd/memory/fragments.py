@@ -56,6 +56,7 @@ _OWN_FRAGMENT = re.compile(
     r"^(?:last|first|new|final|next|current|big|main)\s+(?:day|week|shift|job|role|position|"
     r"car|place|apartment|flat|house|address|manager|boss|team|school|class|semester|target|"
     r"goal|race|project|challenge|chapter|adventure|home|city)\b|"
+    r"^(?:week|day|month)\s+(?:one|two|1|2)\s+(?:at|with|of)\b|"
     # "Home is a small flat in Leeds", not "Home is where the heart is"
     r"^home\s+(?:is|was|has been)\s+(?:now\s+)?(?:(?:a|an|the|in|near)\s|(?-i:[A-Z]))",
     re.I,

@@ -369,3 +369,24 @@ def test_a_reported_sentence_keeps_no_capital_on_a_function_word() -> None:
 )
 def test_a_title_said_before_here_is_who_the_speaker_is(said: str, reads: str) -> None:
     assert said_as_here(said) == reads
+
+
+def test_what_the_writer_typed_in_lower_case_and_dates_and_numbers_in_a_sentence() -> None:
+    extract = OfflineExtractor().extract
+    # typed without a capital, a reported sentence's first word is no name
+    *_, cand = extract([_event("dropped my phone in a lake. replacement is an iPhone 15 lol")])
+    assert cand.text == "According to Caroline, replacement is an iPhone 15 lol"
+    # a date that is the subject of its sentence takes no preposition
+    (cand,) = extract([_event("Last Friday was my final day at Siemens.")])
+    assert cand.text == "5 May 2023 was Caroline's final day at Siemens."
+    # a comma between digits separates no question from its statement
+    (cand,) = extract(
+        [_event("Trying to lose 10 kg before my wedding, is 1,500 kcal a day too little?")]
+    )
+    assert cand.text == "Caroline is trying to lose 10 kg before Caroline's wedding."
+    # a change is worth remembering, said with its subject left out
+    (cand,) = extract([_event("Transferred to UC Berkeley this fall, the campus is gorgeous.")])
+    assert cand.text.startswith("Caroline transferred to UC Berkeley")
+    # a first week somewhere is the speaker's
+    (cand,) = extract([_event("Week one at Canva done!")])
+    assert cand.text == "Caroline's week one at Canva done!"
