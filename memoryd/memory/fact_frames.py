@@ -114,6 +114,7 @@ _WORK_TALK = (
     r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
     r"401k|pension|benefits|promotion|promoted)\b"
 )
+WORK_TALK = re.compile(_WORK_TALK, re.I)
 
 
 _RESIDENCE_VERB = (
@@ -155,6 +156,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("residence", rf"^{_ADV}(?:settled|unpacked|moved) (?:in|into) (?:[\w'’]+ ){{0,2}}new {_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:an? )?(?:proud )?residents? of {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_POSS} (?:new )?(?:home|address|place) is (?:now )?(?:(?:a|an|the) (?:[a-z-]+ ){{0,3}}{_HOME} )?(?:in |near |outside )?(?!(?:a|an|the|where|what|how|not)\b){VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^(?:\w+|\d+) (?:days?|weeks?|months?) into (?:(?:my|his|her|their|our) )?(?:new )?(?:life|living|being) (?:in|here in) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:no longer|doesn't|does not) (?:lives?|live) in {VALUE}", "place", ends=True),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:moved|has moved|moved away|moved out) (?:away )?from {VALUE}", "place", ends=True),  # noqa: E501
     # employer
@@ -167,13 +169,17 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}got {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}(?= and (?:accepted|took|signed))", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:starts|is starting|started|begins|is beginning) (?:at|with) {VALUE}", "company"),  # noqa: E501
+    # "my final day at Siemens — starting at Bosch on Monday!"
+    _frame("employer", rf"^starting (?:at|with) {VALUE}", "company", context=r"\b(?:(?:last|final) day|job|role|position|offer|hired|quit|left|resigned|notice|onboarding)\b"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|are) {_ADV2}(?:settling in|getting settled in|getting settled|onboarding|ramping up|finding (?:his|her|their) feet) (?:at|with) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
-    _frame("employer", rf"^{_POSS} last day (?:at|with) {VALUE}", "org", ends=True),
+    _frame("employer", rf"^{_POSS} (?:last|final) day (?:at|with) {VALUE}", "org", ends=True),
+    _frame("employer", rf"^(?:{_POSS} )?(?:week|day|month) (?:one|1|two|2) (?:at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|are) (?:now )?(?:at|with) {VALUE}", "company", context=r"^As of\b"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:wrapped up|finished|completed|survived|started|is in|had|just had|is finishing) {_ART}(?:first|second|third|1st) (?:week|day|month|shift) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|has been|is now|works) (?:at|with) {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| for (?:about |almost |over |nearly |\w+ )?(?:years?|months?|a year|a decade)\b)", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| for (?:about |almost |over |nearly |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b)", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
@@ -193,14 +199,19 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b", "any", fixed="retired"),
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:has |have )?(?:moved|switched|transitioned|pivoted|transferred) (?:over )?(?:in)?to (?P<value>(?:[a-z][\w-]* )?(?:management|engineering|marketing|sales|design|research|operations|consulting|finance|accounting|recruiting|analytics|data science|ux|qa))\b", "any"),  # noqa: E501
+    # "teaches high-school chemistry"; not "teaches yoga on weekends" (a side line)
+    _frame("occupation", rf"^{_ADV}(?:teaches|is teaching|has been teaching) (?P<value>(?:(?:high[- ]school|middle[- ]school|primary|elementary|secondary|year \d+|\w+th[- ]grade) )?(?:[a-z]+))\b(?!.*\b(?:weekends?|on the side|part[- ]time|evenings?|as a hobby|for fun|classes at)\b)", "taught"),  # noqa: E501
     # relationship
     _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became|is getting|are getting) " + _ADV2 + r"(?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:tied the knot|said i do|eloped|got wed|were wed|married)\b", "any", fixed="married"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:proposed|popped the question)\b.*\b(?:said|says) yes\b", "any", fixed="engaged"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:said|says) yes\b", "any", fixed="engaged"),
+    _frame("relationship", rf"^{_ADV}(?:said|says) yes\b", "any", fixed="engaged", context=r"\b(?:propos\w*|ring|popped|knee|engaged|engagement|marry)\b"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:are|is) (?:getting|going through) (?:a )?divorce(?:d)?\b|^{_ADV}filed for divorce\b", "any", fixed="divorced"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is|are) (?:now )?(?:a |an )?(?:happily |newly )?(?P<value>married|engaged|divorced|single) (?:woman|man|lady|guy|person|couple|people|mom|dad|mother|father)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:have been|has been|are|is|live|lives|moved in) together\b", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:made it official|made things official|made it facebook official|are official|are exclusive|became exclusive|are officially (?:together|a couple|an item))\b", "any", fixed="in a relationship", context=r"\b(?:met|dating|date|boyfriend|girlfriend|partner|together|someone|relationship|couple|seeing)\b"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:is|are) (?:not|n't) (?:seeing|dating) anyone\b|^{_ADV}(?:isn't|aren't|is not|are not) (?:seeing|dating) anyone\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is dating|started dating|is seeing|has been seeing|is in a relationship with|is going out with|started seeing|has been dating) (?P<value>(?-i:[A-Z])\w+)", "any", fixed="in a relationship"),  # noqa: E501
@@ -212,14 +223,16 @@ FRAMES: tuple[Frame, ...] = (
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}(?P<value>(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?(?:{ORDINAL})) birthday", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}is an? {AGE}[- ]year[- ]old\b", "age"),
+    _frame("age", rf"^{_ADV}(?:blew out|blows out|is blowing out) {AGE} candles\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
     # school
     _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is enrolled at|is enrolled in|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate) at {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?-i:[A-Z])[\w&'’.-]+){{0,3}}) (?:student|freshman|sophomore|undergrad|undergraduate|grad student|postgrad|PhD student|transfer student)\b", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:dropped out of|withdrew from|left|quit) {_ART}{VALUE}", "school", ends=True),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:is|are) (?:studying|doing|taking|reading) .{{0,40}}? at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_POSS} (?:new )?(?:school|university|college|uni) is (?:now )?{VALUE}", "school"),  # noqa: E501
-    _frame("school", rf"^{_ADV}(?:started|is starting|began|is beginning|is in|is doing|is finishing|has started) {_ART}(?:freshman|sophomore|junior|senior|first|final|second|third|last|gap)? ?(?:year|semester|term|quarter|masters?|master's|phd|undergrad|degree) (?:at|in) {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:started|is starting|began|is beginning|is in|is doing|is finishing|has started) {_ART}(?:freshman|sophomore|junior|senior|first|final|second|third|last|gap)? ?(?:year|semester|term|quarter|masters?|master's|phd|undergrad|degree|(?:\d{{1,2}}(?:st|nd|rd|th) )?grade)(?: \d{{1,2}})? (?:at|in) {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:started|is starting|began|is in|is attending|goes to|is going to|got into) (?:grad|graduate|law|med|medical|business|nursing|high|art|film|dental|vet|cooking|culinary) school (?:at|in) {VALUE}", "school"),  # noqa: E501
     # major
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
@@ -236,6 +249,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:fish|seafood)\b", "any", fixed="vegetarian"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:dairy|eggs|dairy and eggs|animal products)\b", "any", fixed="vegan"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:officially |basically |fully |now )?(?P<value>{DIETS})(?: now| again| these days| then)?\s*[.!]*$", "any"),  # noqa: E501
+    _frame("diet", rf"^(?:\w+|\d+) (?:days?|weeks?|months?|years?) (?:in |of being )?(?:fully |strictly |completely |100% )?(?P<value>{DIETS})\b(?! (?:food|meals?|recipes?|options?|restaurants?|cookbook))", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is doing|does|has been doing|started doing|is trying|is sticking to|sticks to) (?:strict |the )?(?P<value>{DIETS})\b(?! (?:food|meals?|recipes?|options?|restaurants?|cookbook))", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|has always been|has been) an? (?:big |total |huge |proud )?(?:meat lover|meat eater|meat-eater|omnivore)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:eats|will eat|is happy to eat) (?:pretty much |basically |just about )?(?:everything|anything|meat)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers)(?:,? (?:and )?(?:meat|fish|chicken|steak|burgers|eggs|dairy))* again\b", "any", fixed="eats meat"),  # noqa: E501
@@ -244,21 +259,28 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:is|are|went|got|has gone|have gone|has been|have been) (?:fully |officially )?back (?:to eating|on|to) (?:meat|red meat|chicken|steak|burgers|animal products)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is |has been |started )?(?:just )?eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
     # vehicle
-    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w'’.-]+(?: (?-i:[A-Z0-9])[\w'’.-]+){{0,3}}) (?:guy|girl|person|man|woman|owner|driver)\b(?= now| these days|\s*[.!,]|$)", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
     # phone and laptop: the one in use
     *(
-        _frame(device, rf"^{_ADV}(?:has|uses|is using|is on|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
+        _frame(device, rf"^{_ADV}(?:has|uses|is using|is on|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to|jumped ship to|made the (?:switch|jump|move) to|moved (?:over )?to|went with|works on|is working on|does (?:all )?(?:his|her|their) work on|codes on|(?:replaced|swapped|swapped out|traded) [\w'’ -]{{1,30}}? (?:with|for)) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
         for device in ("phone", "laptop")
     ),
     *(
         _frame(device, rf"^{_POSS} (?:new )?{device} is (?:now )?(?:an? )?{VALUE}", device)
         for device in ("phone", "laptop")
     ),
+    # "dropped the S21 in a lake. replacement is an iPhone 15"
+    *(
+        _frame(kind, rf"^(?:(?:the|{_POSS}) )?(?:replacement|new one|upgrade) is (?:now )?(?:an? )?{VALUE}", kind)  # noqa: E501
+        for kind in ("phone", "laptop", "vehicle")
+    ),
     # manager
     _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke) (?:named|called) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:is (?:now )?under|is now working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= now\b| these days\b|\s*[.!]|\s*$)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_POSS} (?:new |current )?(?:manager|boss|team lead|supervisor)(?:'s|’s) name is (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
@@ -269,11 +291,13 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
-    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main )?(?:training |fitness |running |race )?goal (?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
+    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) {_ADV2}(?:deep |knee-deep |well |heavily |fully )?(?:into|in the middle of) (?:the )?training for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:focusing|focused|concentrating) on (?P<value>(?:deadlifting|squatting|benching|bench pressing|running|lifting|hitting|a|an) [\w\s-]{{2,30}}?)(?=\s*[.!,]|$| now\b| instead\b| rather\b)", "any"),  # noqa: E501
+    _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun )?(?:going|to go) by (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -283,9 +307,13 @@ FRAMES: tuple[Frame, ...] = (
 
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
+    _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501
+    _frame("residence", r"^home(?: base)? (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2}) (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+)\b", "any"),  # noqa: E501
+    _frame("residence", r"^home (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+) (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2})", "any"),  # noqa: E501
     _frame("name", r"^(?:please |everyone |people |friends |most people |they |everybody |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
-    _frame("favourite", r"^(?P<value>.+?) (?:has replaced|replaced|took over from|overtook|beat out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+    _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
+    _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
 )
 
@@ -299,6 +327,7 @@ CAUSED: tuple[Frame, ...] = (
 _OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) "
 POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", _OWNER + rf"(?:last|final) (?:day|shift) (?:at|with) {VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
@@ -307,8 +336,12 @@ POSSESSED: tuple[Frame, ...] = (
         _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
     ),
-    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
+    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager),? (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
+    # "Nomvula, Thabo's line manager, is running the review"
+    _frame("manager", r"(?:^|(?<=\s))(?!(?:Ask|Tell|Call|Email|Message|Thank|Thanks|Meet|Met|Text|Ping|Hi|Hey|Dear|Like|With|And|But|So|Then)\b)(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) (?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501
+    # "Eilidh's favourite novel, Middlemarch, for the fourth time"
+    _frame("favourite", _OWNER + r"(?:all-time |current )?favou?rite (?P<thing>[a-z]+(?: [a-z]+)?), (?P<value>(?-i:[A-Z0-9])[^,;()]{0,60}?)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501
     _frame("relationship", _OWNER + r"divorce (?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|done)\b", "any", fixed="divorced"),  # noqa: E501
     _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
     # "Daniel's girlfriend Sophie": a partner named says where the relationship stands.

@@ -34,6 +34,8 @@ ROLE_HEADS = frozenset(
     paediatrician dermatologist ophthalmologist orthodontist podiatrist surgeon
     administrator manager director supervisor foreman freelancer contractor founder
     cofounder co-founder ceo entrepreneur teacher professor lecturer tutor
+    practitioner worker solicitor barrister dispatcher inspector estimator superintendent
+    clinician sommelier brewer conductor ranger swe sre apprentice
     """.split()
 )
 # Words before a role that say it is not the subject's current job.
@@ -45,7 +47,8 @@ SCHOOL = re.compile(
     r"elementary|primary|montessori|preschool|pre-school|kindergarten|gymnasium|lyc[eé]e|"
     r"seminary|universidad|universidade|universit[eé]|universit[aä]t|universit[aà]|"
     r"hochschule|escuela|escola|[eé]cole|(?-i:High)|(?<=\w )(?-i:State)$)\b|"
-    r"^(?:UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|EPFL|Caltech|Stanford|"
+    r"^(?:UC (?-i:[A-Z])\w+|UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|"
+    r"EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
     re.I,
@@ -53,7 +56,8 @@ SCHOOL = re.compile(
 NOT_EMPLOYER = re.compile(
     r"\b(?:club|gym|team|league|group|class|classes|choir|band|society|community|"
     r"orchestra|course|program|programme|party|church|chat|discord|server|family|crew|"
-    r"meetup|circle|guild|movement|campaign|challenge|waitlist|trip|tour|conference)\b",
+    r"meetup|circle|guild|movement|campaign|challenge|waitlist|trip|tour|conference)\b|"
+    r"^(?:the )?same\b",
     re.I,
 )
 VEHICLE = re.compile(
@@ -72,7 +76,9 @@ VEHICLE = re.compile(
     r"tahoe|equinox|malibu|impreza|crosstrek|ascent|wrx|passat|tiguan|atlas|q5|a4|x3|x5|"
     r"3 series|c-class|e-class|glc|xc60|xc90|macan|cayenne|defender|discovery|sprinter|"
     r"transit|prius prime|gladiator|cherokee|grand cherokee|durango|charger|challenger|"
-    r"camaro|corvette|beetle)\b",
+    r"camaro|corvette|beetle|škoda|octavia|fabia|kodiaq|clio|micra|qashqai|juke|kuga|fiesta|"
+    r"astra|corsa|ex30|ex90|xc40|zoe|jimny|ioniq 6|mx-30|i3|i4|hilux|land cruiser|navara|"
+    r"amarok)\b",
     re.I,
 )
 ORGNAME = re.compile(
@@ -115,14 +121,16 @@ PHONE = re.compile(
 )
 LAPTOP = re.compile(
     r"\b(?:macbook|thinkpad|dell xps|xps \d+|surface (?:laptop|pro|book)|chromebook|zenbook|"
-    r"vivobook|framework laptop|ideapad|razer blade|asus rog|rog (?:zephyrus|strix)|zephyrus|"
+    r"vivobook|framework laptop|framework(?= \d)|ideapad|razer blade|asus rog|"
+    r"rog (?:zephyrus|strix)|zephyrus|"
     r"lenovo (?:thinkpad|yoga|legion|ideapad)|legion \d|acer (?:swift|aspire|predator)|"
     r"hp (?:spectre|envy|pavilion|elitebook)|elitebook|galaxy book|matebook|alienware)\b",
     re.I,
 )
 DIETS = (
     r"vegan|vegetarian|veggie|pescatarian|pescetarian|keto|paleo|carnivore|flexitarian|"
-    r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30"
+    r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30|"
+    r"intermittent fasting|low-carb|low carb"
 )
 # A diet named anywhere in a text.
 DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
@@ -141,7 +149,11 @@ RELATIONSHIP = {
 }
 # A vehicle someone drives without owning it: "a rental Tesla", "test drove a Model Y".
 BORROWED = re.compile(
-    r"\b(?:rental|rented|renting|loaner|borrowed|borrowing|test[- ]dr(?:ive|ove|iving|iven))\b",
+    r"\b(?:rental|rented|renting|loaner|borrowed|borrowing|test[- ]dr(?:ive|ove|iving|iven)|"
+    r"hire car|courtesy car|from (?:Hertz|Avis|Enterprise|Sixt|Budget|Europcar|Turo|Zipcar|"
+    r"Alamo|Thrifty|Getaround)|for (?:a few|a couple of|\d+|two|three) (?:days|weeks)|"
+    r"in the meantime|temporarily|until (?:the |my |it )?(?:\w+ )?(?:repair|is (?:fixed|repaired|"
+    r"back)|gets (?:fixed|repaired)|comes back))\b",
     re.I,
 )
 

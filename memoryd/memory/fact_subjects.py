@@ -35,9 +35,27 @@ _COMPANY = (
     r"(?:family|partner|wife|husband|kids|children|boyfriend|girlfriend|fianc[ée]e?|spouse|"
     r"son|daughter|roommates?|housemates?|dog|cat)"
 )
+# A possessive's noun phrase: adjectives, perhaps a modifying noun, then its noun.
+# "Daniela's team got reorganized" is about Daniela's team ("got" starts the predicate),
+# "Priya's older sister lives" about the sister, "Thabo's new manager, Pieter" about
+# the manager.
+_NOT_VERB = (
+    r"(?!(?:got|gets|is|was|were|are|has|had|have|been|just|now|finally|also|still|really|"
+    r"will|would|can|could|did|does|do|said|says|went|moved|started|left|quit|wants|"
+    r"loves|thinks|became|turned|never|always)\b)"
+)
+_ADJECTIVE = (
+    r"(?:new|old|little|older|younger|big|baby|best|late|ex|former|current|first|elder|"
+    r"eldest|oldest|youngest|twin|step|dear|beloved)"
+)
+# The nouns that make a two-word relation: "team lead", "line manager", "best friend".
+_MODIFIER = (
+    r"(?:team|line|project|product|program|college|school|uni|university|childhood|"
+    r"high school|dance|piano|guitar|personal|family|work|office|running|climbing|gym)"
+)
 _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Priya's sister Anna" is Anna; "Priya's sister" is that sister.
-    (re.compile(rf"^(?P<owner>{_NAME})(?:'s|’s) (?P<rel>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*)(?: (?P<name>{_NAME}))?(?=\s)"), "relation"),  # noqa: E501
+    (re.compile(rf"^(?P<owner>{_NAME})(?:'s|’s) (?P<rel>(?:{_ADJECTIVE}\s+){{0,2}}(?:{_MODIFIER}\s+)?{_NOT_VERB}(?!{_ADJECTIVE}\b)[a-z][\w-]*)(?: (?P<name>{_NAME}))?(?=[\s,])"), "relation"),  # noqa: E501
     (re.compile(rf"^(?P<name>{_NAME}) and (?:his|her|their) (?:new )?{_COMPANY}(?=\s)"), "name"),
     (re.compile(rf"^(?P<name>{_NAME}) and others(?=\s)"), "name"),
     (re.compile(rf"^(?P<name>{_NAME}) and (?P<other>{_NAME})(?=\s)"), "pair"),

@@ -19,6 +19,7 @@ from memoryd.memory.fact_lexicon import (
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
     ORGNAME,
+    OTHER_PERSON,
     PHONE,
     PLACE_NOUN,
     RELATIONSHIP,
@@ -86,11 +87,31 @@ _RACE = re.compile(
 )
 
 
+# Things one moves over to that are no place and no employer: a device, or a line of work.
+_FIELD = re.compile(
+    r"\b(?:management|engineering|marketing|sales|design|research|operations|consulting|"
+    r"finance|accounting|support|recruiting|leadership|development|analytics|ux|qa)$",
+    re.I,
+)
+
+
+_CLOCK = re.compile(
+    r"(?:noon|midnight|dawn|dusk|sunrise|sunset)\b|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m|p\.m|o'?clock)?$",
+    re.I,
+)
+
+
+def _not_place(value: str) -> bool:
+    return bool(PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value))
+
+
 def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
     if NOT_EMPLOYER.search(value) or (frame.kind == "company" and SCHOOL.search(value)):
         return None
-    if PHONE.search(value) or LAPTOP.search(value):
+    if _not_place(value):
         return None  # "switched to a Pixel 8": a phone, not an employer
+    if _CLOCK.match(value):
+        return None  # "is starting at 9am", "starting at noon": a time
     if proper:
         return value
     if frame.kind == "org" and _ARTICLE_NOUN.match(value) and WORKPLACE.search(words[-1]):
@@ -110,7 +131,7 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
     """The make and model: the words the lexicon knows, and the names and numbers after
     them ("ASUS ROG Zephyrus", not "ASUS ROG Zephyrus mostly")."""
     found = pattern.search(value)
-    if found is None:
+    if found is None or _someone_elses(value[: found.start()]):
         return None
     kept = [value[found.start() : found.end()]]
     for word in value[found.end() :].split():
@@ -118,6 +139,12 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
             break
         kept.append(word)
     return " ".join(kept)
+
+
+def _someone_elses(words: str) -> bool:
+    """ "bought my dad a Chromebook", "his mum's old iPhone 8": a thing of someone else's
+    (said before the make it names)."""
+    return OTHER_PERSON["they"].search(words) is not None
 
 
 def _academic(value: str) -> str | None:
@@ -164,6 +191,8 @@ def checked(frame: Frame, value: str) -> str | None:
     if kind == "place":
         if _WHEN.match(value):
             return None  # "moved over in September 2022": a time, not a place
+        if _not_place(value):
+            return None  # "moved over to a MacBook", "moved to product management"
         # "a small town" is a place; "a new team" is not.
         common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
         return value if proper or common else None
@@ -173,11 +202,12 @@ def checked(frame: Frame, value: str) -> str | None:
         "orgname": lambda: _first_found(ORGNAME, value),
         "school": lambda: _first_found(SCHOOL, value, whole=True),
         "role": lambda: role(value),
-        "vehicle": lambda: _first_found(VEHICLE, value),
+        "vehicle": lambda: None if _someone_elses(value) else _first_found(VEHICLE, value),
         "phone": lambda: _device(PHONE, value),
         "laptop": lambda: _device(LAPTOP, value),
         "academic": lambda: _academic(value),
         "race": lambda: _first_found(_RACE, value, whole=True),
+        "taught": lambda: f"{value} teacher" if _academic(value) else None,
     }
     return checks[kind]() if kind in checks else value
 

@@ -20,8 +20,16 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
-from memoryd.memory.fact_frames import CAUSED, FRAMES, INVERTED, POSSESSED, VALUE_STOP, Frame
-from memoryd.memory.fact_lexicon import BORROWED, OTHER_PERSON
+from memoryd.memory.fact_frames import (
+    CAUSED,
+    FRAMES,
+    INVERTED,
+    POSSESSED,
+    VALUE_STOP,
+    WORK_TALK,
+    Frame,
+)
+from memoryd.memory.fact_lexicon import BORROWED, OTHER_PERSON, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
@@ -54,7 +62,9 @@ class Fact:
 
 
 _CLAUSE = re.compile(
-    r"\s*(?:;|:|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
+    r"\s*(?:;|(?<!target)(?<!goal)(?<!challenge):|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
+    # an emoji between two sentences typed without an end mark: "done ✅ Next target"
+    r"\s[^\w\s,.;:!?'’\"()&/-]+\s+(?=(?-i:[A-Z]))|"
     r"\s(?:and|but|so|then|while|whereas|plus)\s"
     r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed)\b)[a-z]))\s*"
 )
@@ -107,6 +117,7 @@ _CASUAL_INVERTED = tuple(_casual(f) for f in INVERTED)
 #: The whole text being read, for frames that need it to say more (``Frame.context``).
 _TEXT: ContextVar[str] = ContextVar("text", default="")
 _PLACE_LIKE = frozenset({"residence", "school", "employer"})
+_OWNED = frozenset({"vehicle", "phone", "laptop"})
 _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad postgrad".split())
 
 
@@ -116,7 +127,7 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
     for frame in _CASUAL_FRAMES if CASUAL.get() else FRAMES:
         if visit and frame.attribute in _PLACE_LIKE and not frame.ends:
             continue
-        if borrowed and frame.attribute == "vehicle" and not frame.ends:
+        if borrowed and frame.attribute in _OWNED and not frame.ends:
             continue
         if frame.context is not None and not frame.context.search(_TEXT.get()):
             continue
@@ -130,12 +141,21 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
         value = raw if frame.fixed is not None else checked(frame, raw)
         if value is None:
             continue
-        attribute = frame.attribute
+        attribute = _school_or_employer(frame, value, title)
         if attribute == "favourite":
             attribute = favourite(match["thing"])
         if attribute == "relationship" and frame.fixed is None:
             value = relationship(value)
         yield Fact(subject, attribute, canonical(value), value, frame.ends)
+
+
+def _school_or_employer(frame: Frame, value: str, title: str | None) -> str:
+    """ "First week at King's College London done, uni is so different": a school where
+    the text says nothing of work and no job title names a post there."""
+    school = frame.attribute == "employer" and not frame.ends and title is None
+    if school and SCHOOL.search(value) and not WORK_TALK.search(_TEXT.get()):
+        return "school"
+    return frame.attribute
 
 
 def load_parser() -> None:
@@ -153,19 +173,32 @@ def facts_of(text: str) -> list[Fact]:
 # the regex-heavy parse runs once per text. Facts are frozen, so sharing them is safe.
 @functools.lru_cache(maxsize=8192)
 def _cached_facts_of(text: str) -> tuple[Fact, ...]:
-    if not text or text.endswith("?"):
+    if not text or text.endswith("?") or _JOKING.search(text):
         return ()
     token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
-        found = _facts_of(text)
+        found = _facts_of(_IS_CONTRACTED.sub(r"\1 is \2", text))
         # What the frames were not written for, read from the parse: facts of the
         # subjects and attributes the frames found nothing of.
         keys = {fact.key for fact in found}
         found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+        if _EYE_ROLL in text:  # "Candy Crush is my new favourite game 🙄": sarcasm
+            found = [f for f in found if not f.attribute.startswith("favourite")]
         return tuple(found)
     finally:
         CASUAL.reset(token)
         _TEXT.reset(whole)
+
+
+# "Dmitri's phone's a Galaxy S21": before an article, "'s" is "is", never a possessive.
+_IS_CONTRACTED = re.compile(r"(\w)['’]s (a|an|the)\b")
+_EYE_ROLL = "\N{FACE WITH ROLLING EYES}"
+# Said in jest: "Man City are SO my favourite team now 🙄 (not)", "I'm moving to Mars /s".
+_JOKING = re.compile(
+    r"\((?:not|jk|kidding|lol not|not really)\)|(?:^|\s)/s\b|\bjk\b|"
+    r"(?<!not )(?<!no )\b(?:just )?kidding\b",
+    re.I,
+)
 
 
 def _is_casual(text: str) -> bool:
@@ -204,6 +237,7 @@ _RELATIVE = re.compile(
 )
 
 
+_REPORTED = re.compile(r"According to (?P<name>(?-i:[A-Z])[\w'’-]+)")
 _PRONOUN_LED = re.compile(r"^(?P<pronoun>he|she|they)\b", re.I)
 def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
     """``text``'s clauses, each with whom it is about (its own subject, else the one it
@@ -214,11 +248,16 @@ def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
         clause = _LEAD.sub("", clause.strip())
         if not clause:
             continue
+        if reported := _REPORTED.fullmatch(clause):
+            inherited = norm(reported["name"])  # "According to Lars, vegan now."
+            continue
         relative = _RELATIVE.match(clause)
         own = norm(relative.group(0)) if relative else leading_subject(clause)
         led = _PRONOUN_LED.match(clause)
         if own is None and led and OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
             inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
+        elif own is None and led and inherited and led["pronoun"].lower() != "they":
+            inherited = _person(inherited)  # "Daniela's team got…, and she": Daniela
         yield own or inherited, clause
         inherited = own or _possessor(clause) or inherited
         previous = clause
@@ -234,7 +273,21 @@ def _facts_of(text: str) -> list[Fact]:
         for fact in stated:
             found.setdefault(f"{fact.key}|{fact.ends}", fact)
         previous = clause
+    # What a possessive says across the commas the clauses are cut at: "Thabo's new
+    # manager, Pieter, prefers Slack".
+    if "," in text:
+        for fact in _possessed(text, across=True):
+            found.setdefault(f"{fact.key}|{fact.ends}", fact)
     return list(found.values())
+
+
+def _person(subject: str) -> str:
+    """A person "he" or "she" may mean: a possessive subject naming a thing ("daniela's
+    team") stands for its owner; a person ("priya's sister") stays as it is."""
+    owner, _, thing = subject.partition("'s ")
+    if not thing or OTHER_PERSON["they"].search(thing):
+        return subject
+    return owner
 
 
 _POSSESSOR = re.compile(r"\b(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)?(?=['’]s\b)")
@@ -244,7 +297,14 @@ def _possessor(clause: str) -> str | None:
     """Whom a clause with no subject of its own is about, for a pronoun that follows
     ("The registrar processed Sade's change of major — she is a journalism major now")."""
     found = _POSSESSOR.findall(clause)
-    return norm(found[-1]) if found else None
+    if found:
+        return norm(found[-1])
+    # "No more Big Four for Giulia — started at Stripe": the one it was for
+    benefit = _FOR_NAME.search(clause)
+    return norm(benefit["name"]) if benefit else None
+
+
+_FOR_NAME = re.compile(r"^no more .{1,40}? for (?P<name>(?-i:[A-Z])[a-z]+)\s*[.!]*$", re.I)
 
 
 _IT_IS = re.compile(
@@ -309,6 +369,12 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
     if found_in is None and inherited is not None and clause[:1].islower():
         yield from _frame_facts(inherited, clause)
         return
+    if found_in is None and inherited is not None and leading_subject(clause) is None:
+        # a fragment opening with a capital: "Next target: a full marathon"
+        fragment = list(_frame_facts(inherited, clause[:1].lower() + clause[1:]))
+        if fragment:
+            yield from fragment
+            return
     yield from _inner_facts(clause, leading_subject(clause) or inherited)
 
 
@@ -342,12 +408,18 @@ def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
         yield from _possessed(clause)
 
 
-def _possessed(clause: str) -> Iterator[Fact]:
+def _possessed(clause: str, *, across: bool = False) -> Iterator[Fact]:
     """Facts stated through a name's possession anywhere in a clause: "Today was Robin's
     first day at McKinsey", "It's Robin's 23rd birthday", "the commute from Aiko's new
-    flat in Setagaya". The possessor must be a name, not a relative ("Robin's son's")."""
+    flat in Setagaya". The possessor must be a name, not a relative ("Robin's son's").
+    ``across``: only those that run across a comma (``clause`` is a whole text)."""
     for frame in POSSESSED:
         for match in frame.pattern.finditer(clause):
+            if across and ("," not in match.group(0) or _UNREAL.search(clause[: match.end()])):
+                continue  # "If Sam's new manager, Pieter, says yes": a supposition
             value = frame.fixed or checked(frame, match.groupdict().get("value") or "")
             if value:
-                yield Fact(norm(match["name"]), frame.attribute, canonical(value), value)
+                attribute = _school_or_employer(frame, value, None)
+                if attribute == "favourite":
+                    attribute = favourite(match["thing"])
+                yield Fact(norm(match["name"]), attribute, canonical(value), value, frame.ends)

@@ -273,10 +273,104 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
             ("occupation", "instructional designer"),
         ),
         ("Holly's boss Jerome is the best manager she has ever had.", ("manager", "jerome")),
+        ("Home is Nairobi for Sam.", ("residence", "nairobi")),
+        ("Sam is in year 12 at Westfield High.", ("school", "westfield high")),
+        (
+            "Sam now works as a nurse practitioner at the same hospital.",
+            ("occupation", "nurse practitioner"),
+        ),
+        ("Sam jumped ship to a Pixel 8, bye Samsung.", ("phone", "pixel 8")),
+        ("Sam works on a ThinkPad X1 Carbon.", ("laptop", "thinkpad x1 carbon")),
+        ("Sam finally replaced the XPS with a Framework 13.", ("laptop", "framework 13")),
+        ("Sam moved over to a MacBook Pro M3.", ("laptop", "macbook pro m3")),
+        ("Sam replaced the Civic with a Tesla Model 3.", ("vehicle", "tesla model 3")),
+        ("Sam is under Beatriz now.", ("manager", "beatriz")),
+        ("Since Rachel left, Tom's been Sam's supervisor.", ("manager", "tom")),
+        (
+            "Big Thief has overtaken everyone as Sam's favourite band.",
+            ("favourite band", "big thief"),
+        ),
+        ("According to Sam, three months fully plant-based now.", ("diet", "plant-based")),
+        (
+            "Sam met someone at the gym and they made it official.",
+            ("relationship", "in a relationship"),
+        ),
+        ("Sam is not seeing anyone right now.", ("relationship", "single")),
+        ("Sam moved over to product management.", ("occupation", "product management")),
+        (
+            "Sam's current goal at the gym is a 100kg bench press.",
+            ("training_goal", "100kg bench press"),
+        ),
+        ("Sam has signed up for the Berlin Marathon.", ("training_goal", "berlin marathon")),
+        ("Sam has been at Nestlé for about a month now, onboarding done.", ("employer", "nestlé")),
+        (
+            "Sam's first week at King's College London done, uni is so different from school.",
+            ("school", "king's college london"),
+        ),
+        ("Sam's phone's a Samsung Galaxy S21.", ("phone", "galaxy s21")),
+        ("According to Sam, replacement is an iPhone 15.", ("phone", "iphone 15")),
+        ("Sam teaches high-school chemistry.", ("occupation", "high-school chemistry teacher")),
+        ("Sam blew out 42 candles on 3 March 2024.", ("age", "42")),
+        ("Sam is a Ford Ranger guy now, don't tell his dad.", ("vehicle", "ford ranger")),
+        ("No car for Sam — he cycles everywhere.", ("vehicle", "no car")),
+        ("Now Sam is focusing on deadlifting 100 kg.", ("training_goal", "deadlifting 100 kg")),
+        ("Sam's next target: a 140kg squat.", ("training_goal", "140kg squat")),
+        (
+            "Hot take but Fontaines D.C. have overtaken Radiohead as Sam's number one band.",
+            ("favourite band", "fontaines d.c"),
+        ),
+        ("As of October 2023 Sam is at Vestas.", ("employer", "vestas")),
+        (
+            "According to Sam, three weeks into life in Toronto and it is cold.",
+            ("residence", "toronto"),
+        ),
+        ("Sam's week one at Canva done!", ("employer", "canva")),
+        ("No more Big Four for Sam — started at Stripe on Monday.", ("employer", "stripe")),
+        (
+            "Sam is rereading Sam's favourite novel, Middlemarch, for book club.",
+            ("favourite novel", "middlemarch"),
+        ),
+        (
+            "For the review Nomvula, Sam's line manager, wants bullet points.",
+            ("manager", "nomvula"),
+        ),
+        # chat that speaks of work makes it a job at the college
+        (
+            "Sam's first week at King's College London done, the lab team is lovely.",
+            ("employer", "king's college london"),
+        ),
     ],
 )
 def test_everyday_phrasings_state_the_fact(text: str, fact: tuple[str, str]) -> None:
     assert [(f.attribute, f.value) for f in facts_of(text)] == [fact]
+
+
+def test_whom_a_clause_is_about() -> None:
+    # a possessive noun phrase ends on its noun, and "she" is the owner of a thing
+    reports = facts_of("Sam's team got reorganized and she now reports to Sarah Kim.")
+    assert [(f.subject, f.attribute, f.value) for f in reports] == [("sam", "manager", "sarah kim")]
+    sister = facts_of("Sam's older sister lives in Porto.")
+    assert [(f.subject, f.value) for f in sister] == [("sam's older sister", "porto")]
+    # a last day and the next employer, said in one breath
+    moved_on = facts_of("Friday was Sam's final day at Siemens — starting at Bosch on Monday!")
+    assert [(f.value, f.ends) for f in moved_on] == [("siemens", True), ("bosch", False)]
+
+
+def test_what_only_looks_like_a_new_value_states_nothing() -> None:
+    assert facts_of("Sam got a Mustang convertible from Hertz for the road trip.") == []
+    until = "Sam dropped his Pixel, so he is using his brother's old iPhone until the repair."
+    assert facts_of(until) == []
+    assert facts_of("Man City are SO Sam's favourite team now 🙄 (not)") == []
+    assert facts_of("Sam is starting at 9am tomorrow.") == []
+    assert facts_of("If Sam's new manager, Pieter, says yes, fine.") == []
+    assert facts_of("Sam replaced the battery in the Civic with a new one.") == []
+    # a gift, someone else's phone for a few days, sarcasm, a side line
+    assert facts_of("Sam bought his dad a Chromebook for his birthday.") == []
+    assert facts_of("Sam is using his mum's old iPhone 8 for a few days.") == []
+    assert facts_of("Candy Crush is Sam's new favourite game, I just LOVE the ads 🙄") == []
+    assert facts_of("Sam teaches yoga on weekends.") == []
+    # a time of day, not a company; a company named with digits still is one
+    assert facts_of("Sam works at 3M.") == [Fact("sam", "employer", "3m", "3M")]
 
 
 def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
