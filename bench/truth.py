@@ -6,7 +6,7 @@ An update is caught when the older fact's item is closed (``superseded``); a loo
 left alone when nothing is. Both are measured right after ingest and again after the
 scheduled ``consolidate`` sweep, on the tuned ("tune*") and the kept-aside ("holdout*")
 parts separately. The kept-aside parts were written apart from the rules and are never
-tuned on; parts 2 to 7 were written blind to the code and measured before any tuning
+tuned on; parts 2 to 9 were written blind to the code and measured before any tuning
 (part 7, older facts said in passing, is tuning material only).
 
     .venv/bin/python bench/truth.py [--cases tests/data/truth_cases.json] [--show]
