@@ -31,14 +31,15 @@ _PEOPLE = re.compile(
     re.I,
 )
 _SIGNAL = re.compile(
-    r"\b(love[sd]?|like[sd]?|enjoy(?:s|ed)?|prefer(?:s|red)?|hate[sd]?|favou?rite|fan of|"
+    r"\b(love[sd]?|like[sd]?|enjoy(?:s|ed)?|prefer(?:s|red)?|hate[sd]?|favou?rite|fave?|fan of|"
     r"passion|plan(?:s|ned|ning)?|going to|gonna|want(?:s|ed)? to|hop(?:e|ing) to|will|"
     r"decided|started|joined|moved|bought|visited|went|got|made|finished|adopted|married|"
     r"work(?:s|ed|ing)?|job|live[sd]?|living|born|from|study|studying|learn(?:ing|ed)?|"
     r"usually|always|often|every|never|since|years?|months?|weeks?|ago|yesterday|last|next|"
     r"because|believe|think|feel|dream|goal|excited|proud|member|volunteer(?:ing|ed)?|"
     r"birthday|bday|turned|promoted|graduated|engaged|divorced|transferred|switched|sold|"
-    r"quit|relocated|replaced|replacement|traded|retired|resigned|upgraded)\b",
+    r"quit|relocated|replaced|replacement|traded|retired|resigned|upgraded|training for|"
+    r"divorce)\b",
     re.I,
 )
 _PHATIC = re.compile(

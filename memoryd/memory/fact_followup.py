@@ -278,7 +278,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Things that have an age of their own: "my car is 34 years old", "the house is 33".
 _AGED_THING = re.compile(
     r"\b(?:car|truck|house|home|flat|apartment|building|dog|cat|pet|company|business|"
-    r"bike|phone|laptop|tree|team|club|it|this|that)\b",
+    r"bike|phone|laptop|tree|team|club)\b|\b(?:it|this|that)(?:['’]s| is| was)?\s*$",
     re.I,
 )
 

@@ -76,6 +76,14 @@ _DRIVE = frozenset("drive own have get buy pick bring upgrade switch trade lease
 _COUPLE = {"mrs": "married", "couple": "in a relationship", "wife": "married"}
 
 
+# A move wished for or weighed, not made.
+_WISHED_MOVE = re.compile(
+    r"\b(?:could|would|might|may|should|'d|wanna|want to|wants to|thinking of|considering|"
+    r"tempted to|dream of)\s+(?:\w+\s+)?(?:move|moving|relocate|live|settle)\b",
+    re.I,
+)
+
+
 def residences(doc: Any, subject: str) -> Iterator[Token | str]:
     places = [
         t
@@ -85,6 +93,8 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
         and norm(t.text) != subject
     ]
     for token in places:
+        if _WISHED_MOVE.search(token.sent.text) or STAY.search(token.sent.text):
+            continue  # "back from a week in Porto, could move there tomorrow"
         if pobj_of(token, ("in", "to")) and near(token, _HOME):
             yield token
         elif token.dep_ == "compound" and token.head.lemma_.lower() in _HOME_NOUN:
@@ -134,6 +144,8 @@ def employers(doc: Any, subject: str) -> Iterator[Token]:
             yield token  # "works at Spotify", "work's been busy at Mercado Libre"
         elif pobj_of(token, ("with",)) and verb.lemma_ == "be" and not is_first_name(token.text):
             yield token  # "is with Accenture"
+        elif pobj_of(token, ("at",)) and verb.lemma_ == "be" and _SINCE.search(token.sent.text):
+            yield token  # "I'm at Sainsbury's now, have been since Jan" (not "at Heathrow now")
         elif token.dep_ == "appos" and token.head.lemma_.lower() in EMPLOYER_NOUN:
             yield token  # "my new employer, Klarna"
         elif token.dep_ == "compound" and token.head.lemma_.lower() in WORK_THING:
@@ -145,6 +157,15 @@ def employers(doc: Any, subject: str) -> Iterator[Token]:
             thing = token.head.head
             if any(c.dep_ == "poss" for c in thing.children):
                 yield token  # "got my badge for Brigham and Women's"
+
+
+# How long someone has been at a place: a job, not a stop on the way.
+_SINCE = re.compile(
+    r"\b(?:since (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w*|since \d{4}|"
+    r"since (?:last|the) (?:month|year|spring|summer|fall|autumn|winter)|for (?:a|\d+|two|three|"
+    r"four|five|six|several|a few|a couple of) (?:months?|years?))\b",
+    re.I,
+)
 
 
 def _work_is_subject(verb: Token) -> bool:

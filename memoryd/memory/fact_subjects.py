@@ -27,7 +27,7 @@ _NOT_NAME = (
     r"So|But|And|Or|Then|Now|Today|Yesterday|Tomorrow|Last|Next|First|According|Everyone|"
     r"Everybody|Someone|Somebody|People|Nobody|Please|Just|Also|Finally|Honestly|Actually|"
     r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
-    r"New|Thanks|Sadly|Luckily|Hopefully)\b)"
+    r"New|Thanks|Sadly|Luckily|Hopefully|RIP|Correction|Update|Reorg|Lol|Haha|Ugh)\b)"
 )
 _CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
 _NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"

@@ -30,7 +30,8 @@ STAY = re.compile(
     r"airbnb|hotel|hostel|rental|sublet|for (?:a|the|two|three|\d+) (?:days?|weeks?|nights?|"
     r"weekend)|for the (?:summer|winter|holidays|season|semester)|this week|for work|"
     r"workshop|seminar|bootcamp|hackathon|meetup|offsite|retreat|summit|on the side|"
-    r"side (?:gig|hustle|job)|second job|weekend (?:shift|job|gig)|part-time|freelanc\w*)\b",
+    r"side (?:gig|hustle|job)|second job|weekend (?:shift|job|gig)|part-time|freelanc\w*|"
+    r"(?:a|one|two|three|\d+|few) (?:days?|weeks?|nights?) in|(?:got|just|am|i'm) back from)\b",
     re.I,
 )
 

@@ -29,7 +29,7 @@ from memoryd.memory.fact_frames import (
     WORK_TALK,
     Frame,
 )
-from memoryd.memory.fact_lexicon import BORROWED, OTHER_PERSON, SCHOOL
+from memoryd.memory.fact_lexicon import BORROWED, OTHER_PERSON, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
@@ -42,6 +42,7 @@ from memoryd.memory.fact_values import (
     role,
     same_value,
 )
+from memoryd.memory.names import is_first_name
 
 __all__ = ["Fact", "facts_of", "load_parser", "same_value"]
 
@@ -64,7 +65,7 @@ class Fact:
 _CLAUSE = re.compile(
     r"\s*(?:;|(?<!target)(?<!goal)(?<!challenge):|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
     # an emoji between two sentences typed without an end mark: "done ✅ Next target"
-    r"\s[^\w\s,.;:!?'’\"()&/-]+\s+(?=(?-i:[A-Z]))|"
+    r"\s[^\w\s,.;:!?'’\"()&/-]+\s+(?=\w)|"
     r"\s(?:and|but|so|then|while|whereas|plus)\s"
     r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed)\b)[a-z]))\s*"
 )
@@ -244,15 +245,20 @@ def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
     inherits from the clause before; None when nobody is named yet)."""
     inherited: str | None = None
     previous = ""
+    after_report = False
     for clause in _CLAUSE.split(text):
         clause = _LEAD.sub("", clause.strip())
         if not clause:
             continue
         if reported := _REPORTED.fullmatch(clause):
             inherited = norm(reported["name"])  # "According to Lars, vegan now."
+            after_report = True
             continue
         relative = _RELATIVE.match(clause)
         own = norm(relative.group(0)) if relative else leading_subject(clause)
+        if after_report and own and " " not in own and not is_first_name(own.title()):
+            own = None  # "According to Ayesha, Reorg happened": a word, not a person
+        after_report = False
         led = _PRONOUN_LED.match(clause)
         if own is None and led and OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
             inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
@@ -308,9 +314,10 @@ _FOR_NAME = re.compile(r"^no more .{1,40}? for (?P<name>(?-i:[A-Z])[a-z]+)\s*[.!
 
 
 _IT_IS = re.compile(
-    r"^(?:it's|it is|that's|that is|which is|it has become|it became)\s+(?:now\s+)?"
+    r"^(?:it's|it is|that's|that is|which is|it has become|it became|they're|they are|"
+    r"they have become)\s+(?:now\s+)?"
     r"(?:his|her|their|(?P<owner>[A-Z][\w-]*)(?:'s|’s))\s+(?:new\s+|current\s+|all-time\s+)?"
-    r"favou?rite\s+(?P<thing>[a-z]+(?: [a-z]+)?)\b"
+    r"(?:favou?rite|fave?)\s+(?P<thing>[a-z]+(?: [a-z]+)?)\b"
 )
 
 
@@ -333,8 +340,18 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
     while body and body[0].casefold() in skip - {"the"}:
         body = body[1:]
     value = " ".join(body).strip(" .,!")
-    if value and len(value.split()) <= 8:
+    if len(value.split()) > 8:
+        # "listening to nothing but Fleetwood Mac for months": the name in it
+        named = _TITLE.findall(value)
+        value = named[-1] if named else ""
+    if value:
         yield Fact(subject, favourite(match["thing"]), canonical(value), value)
+
+
+# A name or title in running text: "Fleetwood Mac", "The Remains of the Day".
+_TITLE = re.compile(
+    r"(?-i:[A-Z0-9])[\w'’.-]*(?: (?:of the |of |the |and |& )?(?-i:[A-Z0-9])[\w'’.-]*)*"
+)
 
 
 def _inverted(clause: str) -> Fact | None:
@@ -367,15 +384,43 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
             yield from facts
             found_in = predicate
     if found_in is None and inherited is not None and clause[:1].islower():
-        yield from _frame_facts(inherited, clause)
+        yield from _fragment_facts(inherited, clause)
         return
     if found_in is None and inherited is not None and leading_subject(clause) is None:
         # a fragment opening with a capital: "Next target: a full marathon"
-        fragment = list(_frame_facts(inherited, clause[:1].lower() + clause[1:]))
+        fragment = list(_fragment_facts(inherited, clause[:1].lower() + clause[1:]))
         if fragment:
             yield from fragment
             return
     yield from _inner_facts(clause, leading_subject(clause) or inherited)
+
+
+# A fragment that describes whom the sentence is about, with its verb left out: "Tomás is
+# 31, a civil engineer at Arup, based in Madrid, vegan"; "new manager is Sofia".
+_DESCRIBES = re.compile(
+    r"(?:an?|based|married|single|engaged|divorced|widowed|retired|(?:fully |strictly )?"
+    r"(?:vegan|vegetarian|pescatarian|pescetarian|keto|paleo|plant-based|gluten-free))\b"
+)
+_OWN_THING = re.compile(r"(?:new|current|next|last|final|first|all-time)\b")
+# "product designer at Canva": a job title with its article left out.
+_TITLED = re.compile(
+    rf"(?:[a-z][\w-]* ){{0,3}}(?:{'|'.join(sorted(ROLE_HEADS, key=len, reverse=True))})"
+    r"(?=\s+(?:at|in|for|with)\b|\s*[.!]*$)"
+)
+
+
+def _fragment_facts(subject: str, fragment: str) -> Iterator[Fact]:
+    """The facts of a clause with no subject of its own: as it stands ("started at
+    Stripe"), as a description ("a civil engineer at Arup" is what the subject is), or as
+    the subject's own thing ("new manager is Sofia")."""
+    found = list(_frame_facts(subject, fragment))
+    if not found and _DESCRIBES.match(fragment):
+        found = list(_frame_facts(subject, f"is {fragment}"))
+    elif not found and _OWN_THING.match(fragment):
+        found = list(_frame_facts(subject, f"'s {fragment}"))
+    elif not found and _TITLED.match(fragment):
+        found = list(_frame_facts(subject, f"is a {fragment}"))
+    yield from found
 
 
 def _caused(predicate: str) -> list[Fact]:

@@ -64,7 +64,7 @@ _OWN_FRAGMENT = re.compile(
 # "The divorce was finalized": in the speaker's own turn, the life event is theirs.
 # "The move to Johannesburg went smoothly" too.
 _THE_OWN_EVENT = re.compile(
-    r"^the\s+(?=(?:divorce|separation|move|relocation|promotion|adoption)"
+    r"^(?:the\s+)?(?=(?:divorce|separation|move|relocation|promotion|adoption)"
     r"(?:\s+(?:to|from|into|back to|out of)\s+(?:[\w-]+\s+){1,3}?)?"
     r"\s*(?:is|was|got|has been|went|came)\b)",
     re.I,
@@ -111,7 +111,8 @@ def without_subject(sentence: str, speaker: str) -> str:
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
         return f"{speaker}'s {lowered}"
     if own_event := _THE_OWN_EVENT.match(sentence):
-        return f"{speaker}'s {sentence[own_event.end() :]}"
+        event = sentence[own_event.end() :]
+        return f"{speaker}'s {event[:1].lower()}{event[1:]}"
     first = sentence.split()[0] if sentence.split() else ""
     body = sentence[0].lower() + sentence[1:] if _lowerable(first) else sentence
     return f"According to {speaker}, {body}"

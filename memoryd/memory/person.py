@@ -152,21 +152,36 @@ class _Rewriter:
 # "Hi, I'm Samantha": a speaker introducing themselves states their name.
 _INTRO = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|so|ok|okay)\b[\s,!.]*)*(?:i'm|i am|im|my name is|my name's)\s+"
-    r"(?P<name>(?-i:[A-Z])[a-z]+(?:[- ](?-i:[A-Z])[a-z]+)?)(?=\s*(?:[,.!;]|$|\bbut\b|\band\b|"
-    r"\bby the way\b|\bhere\b))",
+    r"(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:[- ](?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+)?)"
+    r"(?=\s*(?:[,.!;—–]|$|\bbut\b|\band\b|\bby the way\b|\bhere\b))",
     re.I,
 )
 
 
 def _introduction(sentence: str, speaker: str) -> str | None:
     """ "Hi, I'm Samantha, nice to meet you" → "Samantha's name is Samantha, nice to ...":
-    only a known given name (not "I'm Canadian")."""
+    only a known given name (not "I'm Canadian"), or the speaker's own. A speaker who
+    names themselves and goes on ("I'm Tomás, 31, a civil engineer at Arup") is
+    described: "Tomás is 31, a civil engineer at Arup"."""
     match = _INTRO.match(sentence)
-    if match is None or not is_first_name(match["name"].split()[0].split("-")[0]):
+    own = match is not None and match["name"].casefold() == speaker.casefold()
+    if match is None or not (own or is_first_name(match["name"].split()[0].split("-")[0])):
         return None
     rest = sentence[match.end() :]
+    described = _GOES_ON.match(rest)
+    if own and described:
+        rest = f"{speaker} is {rest[described.end() :]}"
+        return third_person(rest, speaker) if _FIRST_PERSON.search(rest) else rest
     said = f"{speaker}'s name is {match['name']}"
     return said + (third_person(rest, speaker) if _FIRST_PERSON.search(rest) else rest)
+
+
+# After a name, what describes its bearer: "I'm Tomás, 31, …", "I'm Aiko — product designer".
+_GOES_ON = re.compile(
+    r"\s*[,—–]\s*(?!(?:nice|glad|pleased|good|great|happy|new here|hi|hello|hey|by the way|"
+    r"btw|thanks|here)\b)(?=(?:\d|an?\s|the\s|[a-z]))",
+    re.I,
+)
 
 
 # "Been a long road", "Been a crazy week": what dropped its subject is "it", not the

@@ -390,3 +390,21 @@ def test_what_the_writer_typed_in_lower_case_and_dates_and_numbers_in_a_sentence
     # a first week somewhere is the speaker's
     (cand,) = extract([_event("Week one at Canva done!")])
     assert cand.text == "Caroline's week one at Canva done!"
+
+
+def test_a_speaker_who_introduces_themselves_is_described() -> None:
+    from memoryd.memory.facts import facts_of
+
+    extract = OfflineExtractor().extract
+    said = "Hi! I'm Tomás, 31, a civil engineer at Arup in Madrid."
+    (cand,) = extract([_event(said, speaker="Tomás")])
+    assert cand.text == "Tomás is 31, a civil engineer at Arup in Madrid."
+    assert {(f.attribute, f.value) for f in facts_of(cand.text)} == {
+        ("age", "31"),
+        ("employer", "arup"),
+        ("occupation", "civil engineer"),
+    }
+    (cand,) = extract([_event("Hi, I'm Tomás, nice to meet you.", speaker="Tomás")])
+    assert cand.text == "Tomás's name is Tomás, nice to meet you."
+    (cand,) = extract([_event("Divorce was finalised on Tuesday.", speaker="Rachel")])
+    assert cand.text == "Rachel's divorce was finalised on Tuesday."

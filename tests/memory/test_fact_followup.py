@@ -153,6 +153,18 @@ def later(text: str, attribute: str, value: str, days: int = 200) -> list[tuple[
             "half marathon",
             ("training_goal", "full marathon", False),
         ),
+        (
+            "Sam is at Sainsbury's now, has been since Jan.",
+            "employer",
+            "Tesco",
+            ("employer", "sainsbury", False),
+        ),
+        (
+            "Lol it was Sam's bday last week, 20 now!",
+            "age",
+            "19",
+            ("age", "20", False),
+        ),
     ],
 )
 def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
@@ -205,6 +217,13 @@ def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
         ("Sam's sister is 34 now.", "age", "33"),
         ("Sam's sister and her husband are renovating now.", "relationship", "single"),
         ("Sam's ex-husband is remarried now.", "relationship", "single"),
+        # a stop on the way, and a move only wished for after a trip
+        ("Sam is at Heathrow now, the flight is delayed.", "employer", "Tesco"),
+        (
+            "Sam just got back from a week in Porto, honestly could move there tomorrow.",
+            "residence",
+            "Lisbon",
+        ),
     ],
 )
 def test_look_alikes_change_nothing_known(text: str, attribute: str, old: str) -> None:

@@ -334,6 +334,21 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
             "For the review Nomvula, Sam's line manager, wants bullet points.",
             ("manager", "nomvula"),
         ),
+        ("Sam and her family live just outside Utrecht.", ("residence", "utrecht")),
+        ("Doctor put Sam on gluten-free, so that's life now.", ("diet", "gluten-free")),
+        ("Sam has a bf now lol.", ("relationship", "in a relationship")),
+        ("Sam is at Berkeley starting this semester.", ("school", "berkeley")),
+        ("Sam is a second-year at UCLA.", ("school", "ucla")),
+        (
+            "Sam has been listening to nothing but Fleetwood Mac for months, they're Sam's "
+            "fav band now.",
+            ("favourite band", "fleetwood mac"),
+        ),
+        ("According to Sam, reorg happened, new manager is Sofia.", ("manager", "sofia")),
+        (
+            "According to Sam, RIP Peugeot 🪦 bought a used Toyota Yaris on Saturday.",
+            ("vehicle", "toyota yaris"),
+        ),
         # chat that speaks of work makes it a job at the college
         (
             "Sam's first week at King's College London done, the lab team is lovely.",
