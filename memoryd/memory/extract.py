@@ -39,7 +39,7 @@ _SIGNAL = re.compile(
     r"because|believe|think|feel|dream|goal|excited|proud|member|volunteer(?:ing|ed)?|"
     r"birthday|bday|turned|promoted|graduated|engaged|divorced|transferred|switched|sold|"
     r"quit|relocated|replaced|replacement|traded|retired|resigned|upgraded|training for|"
-    r"divorce)\b",
+    r"divorce|unpack\w*|new (?:flat|place|apartment|house|home|job|role|car|phone|laptop|city))\b",
     re.I,
 )
 _PHATIC = re.compile(
@@ -94,8 +94,8 @@ class Extractor(Protocol):
 
 def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
     resolved = resolve_date(sentence, anchor)
-    if resolved is None:
-        return sentence, None
+    if resolved is None or _OWNED_TIME.search(sentence[: resolved.start]):
+        return sentence, None  # "my last year at school": a stage of someone's life, no date
     start = resolved.start
     # "on yesterday" never happens, but "on 3 March, 2021" does: swallow the preposition
     # so the replacement does not read "on on 3 March 2021".
@@ -121,6 +121,8 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
     return text, resolved.day
 
 
+# Before a date phrase, a possessive or an article makes it no date.
+_OWNED_TIME = re.compile(r"\b(?:my|his|her|their|our|your|its|the|a|[\w-]+['’]s)\s+$", re.I)
 # A date that is the subject of its sentence takes no preposition.
 _DATE_AS_SUBJECT = re.compile(r"\s+(?:was|is|will be|has been|had been)\b")
 # A date moved to the front of a sentence, before its subject, is set off with a comma.

@@ -31,6 +31,14 @@ _STOP = (
 VALUE_STOP = _STOP
 _TOKEN = r"(?:(?-i:St|Mt|Ft|Dr)\.|[\w&'’.-]*\w[\w&'’.-]*(?<!\.))"
 VALUE = rf"(?P<value>{_TOKEN}(?: (?!(?:{_STOP})\b){_TOKEN}){{0,4}})"
+# A title runs on through "and", "&", "of the" to the next capital: "Pride and Prejudice",
+# "Simon & Garfunkel", "The Lord of the Rings".
+TITLE_VALUE = (
+    r"(?P<value>(?-i:[A-Z0-9])[\w'’.-]*(?: (?:(?:(?:and|&)(?! (?-i:[A-Z])[a-z]+ [a-z])|of|of the|"
+    r"in the|on the|in|on|at|to|for|with|from|a|the) )?(?-i:[A-Z0-9])[\w'’.-]*(?<!\.)){0,7}"
+    r"(?![\w'’-])|"
+    rf"{_TOKEN}(?: (?!(?:{_STOP})\b){_TOKEN}){{0,4}})"
+)
 _ADV = (
     r"(?:(?:finally|just|recently|now|officially|actually|also|already|currently|still|"
     r"then|eventually|newly|happily|proudly|at last|even|really|totally|fully|somehow|"
@@ -40,7 +48,7 @@ _ART = r"(?:(?:a|an|the|his|her|their|its|my|our|(?-i:[A-Z])[\w-]+(?:'s|’s))\s
 # "is officially a lawyer", "is now vegan": adverbs between the verb and what it says.
 _ADV2 = (
     r"(?:(?:now|officially|finally|currently|still|also|already|actually|happily|proudly|"
-    r"fully|newly|just)\s+)*"
+    r"fully|newly|just|basically|mostly|pretty much)\s+)*"
 )
 _POSS = r"(?:'s|’s)"
 
@@ -86,7 +94,7 @@ _AGE_END = (
     r"(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|"
     r"hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|"
     r"kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|"
-    r"countries|mph|kph|bpm|k\b|(?!(?:as|is|was|this|yes)\b)[a-z]+s)\b))"
+    r"countries|mph|kph|bpm|k\b|(?!(?:as|is|was|this|yes)\b)[a-z][a-z-]*s)\b))"
 )
 
 
@@ -198,9 +206,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
-    _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b", "any", fixed="retired"),
+    _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b(?!\s+(?:the|my|his|her|their|its|a|an|it|this|that|our)\b)", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
-    _frame("occupation", rf"^{_ADV}(?:has |have )?(?:moved|switched|transitioned|pivoted|transferred) (?:over )?(?:in)?to (?P<value>(?:[a-z][\w-]* )?(?:management|engineering|marketing|sales|design|research|operations|consulting|finance|accounting|recruiting|analytics|data science|ux|qa))\b", "any"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:has |have )?(?:moved|switched|transitioned|pivoted|transferred|moving|switching|transitioning|pivoting) (?:over )?(?:in)?to (?P<value>(?:[a-z][\w-]* )?(?:management|engineering|marketing|sales|design|research|operations|consulting|finance|accounting|recruiting|analytics|data science|ux|qa))\b", "any"),  # noqa: E501
     # "teaches high-school chemistry"; not "teaches yoga on weekends" (a side line)
     _frame("occupation", rf"^{_ADV}(?:teaches|is teaching|has been teaching) (?P<value>(?:(?:high[- ]school|middle[- ]school|primary|elementary|secondary|year \d+|\w+th[- ]grade) )?(?:[a-z]+))\b(?!.*\b(?:weekends?|on the side|part[- ]time|evenings?|as a hobby|for fun|classes at)\b)", "taught"),  # noqa: E501
     # relationship
@@ -239,6 +247,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
+    _frame("major", rf"^{_ADV}(?:is|are) (?:now |officially )?(?:in|into|enrolled in) the (?P<value>[\w -]{{2,40}}?) (?:program|programme|course|degree|track)\b", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved|transferred) (?:majors? |programs? )?(?:from [\w\s-]+? )?(?:to|into) {VALUE}", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:declared|picked|chose) {_ART}(?:major in |major of )?{VALUE}(?: as (?:his|her|their) major| major)?", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is studying|studies|is majoring in|is doing a degree in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}", "academic"),  # noqa: E501
@@ -254,11 +263,11 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:is doing|does|has been doing|started doing|is trying|is sticking to|sticks to) (?:strict |the )?(?P<value>{DIETS})\b(?! (?:food|meals?|recipes?|options?|restaurants?|cookbook))", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|has always been|has been) an? (?:big |total |huge |proud )?(?:meat lover|meat eater|meat-eater|omnivore)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:eats|will eat|is happy to eat) (?:pretty much |basically |just about )?(?:everything|anything|meat)\b", "any", fixed="eats meat"),  # noqa: E501
-    _frame("diet", rf"^{_ADV}(?:started eating|eats|is eating|went back to eating) (?:meat|fish|chicken|steak|burgers)(?:,? (?:and )?(?:meat|fish|chicken|steak|burgers|eggs|dairy))* again\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:started eating|has started eating|have started eating|eats|is eating|went back to eating|has gone back to eating) (?:meat|fish|chicken|steak|burgers|beef|pork|lamb)(?:,? (?:and )?(?:meat|fish|chicken|steak|burgers|eggs|dairy|beef|pork|lamb))* again\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:switched|changed|moved|went|has switched|has gone) from .{{1,40}}? to (?:an? |being )?(?:fully |strictly )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being|quit|stopped|gave up|dropped|ditched|came off|fell off) (?:an? )?(?:the )?(?P<value>{DIETS})(?: diet)?\b", "any", ends=True),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|are|went|got|has gone|have gone|has been|have been) (?:fully |officially )?back (?:to eating|on|to) (?:meat|red meat|chicken|steak|burgers|animal products)\b", "any", fixed="eats meat"),  # noqa: E501
-    _frame("diet", rf"^{_ADV}(?:is |has been |started )?(?:just )?eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is |has been |started )?{_ADV2}eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
     # vehicle
     _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|runs|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
@@ -287,10 +296,13 @@ FRAMES: tuple[Frame, ...] = (
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # favourite
-    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:(?:now|definitely|probably|easily|officially|still|finally|totally|currently|hands down)\s+)*{VALUE}", "any"),  # noqa: E501
+    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:(?:now|definitely|probably|easily|officially|still|finally|totally|currently|hands down)\s+)*{TITLE_VALUE}", "any"),  # noqa: E501
     # training goal
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|training|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is building up|is getting ready|is gearing up|is ramping up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:trying|working|aiming|pushing) to (?:get to|hit|reach|do|run|finish) {_ART}{VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}the (?:new |main |next |big )?(?:training )?(?:goal|target) (?:now )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail) )?{_ART}{VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
@@ -308,6 +320,10 @@ FRAMES: tuple[Frame, ...] = (
 
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
+    *(
+        _frame(kind, r"^(?:this|my|the|(?-i:[A-Z])\w+'s) (?:new |trusty )?(?P<value>.{2,40}?) is (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new )?(?:daily driver|main (?:laptop|phone|machine|car|ride)|go-to (?:laptop|phone|machine|car))\b", kind)  # noqa: E501
+        for kind in ("laptop", "phone", "vehicle")
+    ),
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501
     _frame("residence", r"^home(?: base)? (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2}) (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+)\b", "any"),  # noqa: E501
     _frame("residence", r"^home (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+) (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2})", "any"),  # noqa: E501
@@ -330,6 +346,9 @@ _OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) "
 POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"(?:last|final) (?:day|shift) (?:at|with) {VALUE}", "org", ends=True),  # noqa: E501
+    _frame("employer", _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|contract|badge|offer letter) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
+    _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate|course|programme|program|semester|term) (?:at|in) {VALUE}", "any"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"

@@ -46,8 +46,10 @@ SCHOOL = re.compile(
     r"\b(?:university|college|school|institute|academy|polytechnic|conservatory|uni|"
     r"elementary|primary|montessori|preschool|pre-school|kindergarten|gymnasium|lyc[eé]e|"
     r"seminary|universidad|universidade|universit[eé]|universit[aä]t|universit[aà]|"
-    r"hochschule|escuela|escola|[eé]cole|(?-i:High)|(?<=\w )(?-i:State)$)\b|"
-    r"^(?:UC (?-i:[A-Z])\w+|UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|CMU|LSE|KCL|UCL|ETH|"
+    r"hochschule|escuela|escola|[eé]cole|instituto|colegio|liceo|(?-i:High)|"
+    r"(?<=\w )(?-i:State)$)\b|"
+    r"^(?:UC (?-i:[A-Z])\w+|TU (?-i:[A-Z])\w+|UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|"
+    r"CMU|LSE|KCL|UCL|ETH|"
     r"EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
@@ -78,7 +80,8 @@ VEHICLE = re.compile(
     r"transit|prius prime|gladiator|cherokee|grand cherokee|durango|charger|challenger|"
     r"camaro|corvette|beetle|škoda|octavia|fabia|kodiaq|clio|micra|qashqai|juke|kuga|fiesta|"
     r"astra|corsa|ex30|ex90|xc40|zoe|jimny|ioniq 6|mx-30|i3|i4|hilux|land cruiser|navara|"
-    r"amarok)\b",
+    r"amarok|maruti|tata|mahindra|proton|perodua|dacia|lada|cupra|saab|chery|geely|haval|"
+    r"vinfast|creta|enyaq|e-golf)\b",
     re.I,
 )
 ORGNAME = re.compile(
@@ -124,13 +127,14 @@ LAPTOP = re.compile(
     r"vivobook|framework laptop|framework(?= \d)|ideapad|razer blade|asus rog|"
     r"rog (?:zephyrus|strix)|zephyrus|"
     r"lenovo (?:thinkpad|yoga|legion|ideapad)|legion \d|acer (?:swift|aspire|predator)|"
-    r"hp (?:spectre|envy|pavilion|elitebook)|elitebook|galaxy book|matebook|alienware)\b",
+    r"hp (?:spectre|envy|pavilion|elitebook)|elitebook|galaxy book|matebook|alienware|"
+    r"inspiron|dell latitude|probook|zbook)\b",
     re.I,
 )
 DIETS = (
     r"vegan|vegetarian|veggie|pescatarian|pescetarian|keto|paleo|carnivore|flexitarian|"
     r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30|"
-    r"intermittent fasting|low-carb|low carb"
+    r"intermittent fasting|low-carb|low carb|low-fodmap|low fodmap"
 )
 # A diet named anywhere in a text.
 DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)

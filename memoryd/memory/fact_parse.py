@@ -226,6 +226,8 @@ def _work(
             yield "school", org
             return
     jobs = [o for o in objects if o.lemma_.lower() in _JOB]
+    if lemma not in ("accept", "take", "sign"):
+        jobs = [o for o in jobs if o.lemma_.lower() != "offer"]  # "got an offer": not taken yet
     if org is None and lemma in ("get", "land", "take", "accept", "start", "sign") and jobs:
         inner = [p for o in jobs for p in o.children if p.dep_ == "prep"]
         org = org_in([], [*preps, *inner], ("at", "with", "from", "for"))

@@ -221,11 +221,18 @@ def pobjs(preps: list[Token], words: tuple[str, ...]) -> Iterator[Token]:
             yield from (c for c in prep.children if c.dep_ == "pobj")
 
 
+_TIME_NOUN = frozenset("year week month day semester term season summer winter".split())
+
+
 def place_in(preps: list[Token], words: tuple[str, ...]) -> str | None:
     for obj in pobjs(preps, words):
         # "to Austin", "on a place in Denver": the first name in the phrase, whole ("New
         # York City" is one, headed by its last word)
+        if obj.lemma_.lower() in _TIME_NOUN:
+            continue  # "in my last year at Westfield": a time, not a place
         for token in obj.subtree:
+            if token.dep_ == "poss":
+                continue  # "into Lucas's dorm": whose, not where
             if token.pos_ == "PROPN" and token.dep_ != "compound" and not MONTH.match(token.lower_):
                 return checked(PLACE_KIND, phrase(token).text)
     return None

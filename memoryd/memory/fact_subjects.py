@@ -27,7 +27,8 @@ _NOT_NAME = (
     r"So|But|And|Or|Then|Now|Today|Yesterday|Tomorrow|Last|Next|First|According|Everyone|"
     r"Everybody|Someone|Somebody|People|Nobody|Please|Just|Also|Finally|Honestly|Actually|"
     r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
-    r"New|Thanks|Sadly|Luckily|Hopefully|RIP|Correction|Update|Reorg|Lol|Haha|Ugh)\b)"
+    r"New|Thanks|Sadly|Luckily|Hopefully|RIP|Correction|Update|Reorg|Lol|Haha|Ugh|Nothing|"
+    r"Everything|Something|Anything|Nobody|Everybody)\b)"
 )
 _CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
 _NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"
@@ -45,7 +46,7 @@ _NOT_VERB = (
     r"loves|thinks|became|turned|never|always)\b)"
 )
 _ADJECTIVE = (
-    r"(?:new|old|little|older|younger|big|baby|best|late|ex|former|current|first|elder|"
+    r"(?:new|old|little|older|younger|big|baby|best|late|ex|former|current|first|last|final|next|elder|"
     r"eldest|oldest|youngest|twin|step|dear|beloved)"
 )
 # The nouns that make a two-word relation: "team lead", "line manager", "best friend".

@@ -133,12 +133,26 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
     found = pattern.search(value)
     if found is None or _someone_elses(value[: found.start()]):
         return None
+    if _WANTED.search(value[: found.start()]):
+        return None  # "has been eyeing the Framework laptop": not had yet
     kept = [value[found.start() : found.end()]]
     for word in value[found.end() :].split():
         if not (word[:1].isupper() or word[:1].isdigit()):
             break
         kept.append(word)
     return " ".join(kept)
+
+
+# "Lucas's dorm", "Jonas's last year": a possessive before a common noun names no place.
+_SOMEONES_ROOM = re.compile(r"[\w-]+['’]s\s+(?-i:[a-z])")
+# Words before a make that say it is looked at, not had.
+_WANTED = re.compile(r"\b(?:been|eyeing|looking|considering|wanting|saving)\b", re.I)
+# A training goal is a feat: a number, a race or a lift ("10 pull-ups", "a muscle-up").
+_FEAT = re.compile(
+    r"\d|\b(?:pull-?ups?|push-?ups?|chin-?ups?|muscle-?ups?|deadlift|squat|bench|press|"
+    r"marathon|half|10k|5k|ultra|triathlon|ironman|plank|mile|handstand|splits|race)\b",
+    re.I,
+)
 
 
 def _someone_elses(words: str) -> bool:
@@ -193,6 +207,8 @@ def checked(frame: Frame, value: str) -> str | None:
             return None  # "moved over in September 2022": a time, not a place
         if _not_place(value):
             return None  # "moved over to a MacBook", "moved to product management"
+        if _SOMEONES_ROOM.match(value):
+            return None  # "moved into Lucas's dorm", "in Jonas's last year": no place
         # "a small town" is a place; "a new team" is not.
         common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
         return value if proper or common else None
@@ -208,6 +224,7 @@ def checked(frame: Frame, value: str) -> str | None:
         "academic": lambda: _academic(value),
         "race": lambda: _first_found(_RACE, value, whole=True),
         "taught": lambda: f"{value} teacher" if _academic(value) else None,
+        "feat": lambda: value if _FEAT.search(value) else None,
     }
     return checks[kind]() if kind in checks else value
 

@@ -67,7 +67,8 @@ _CLAUSE = re.compile(
     # an emoji between two sentences typed without an end mark: "done ✅ Next target"
     r"\s[^\w\s,.;:!?'’\"()&/-]+\s+(?=\w)|"
     r"\s(?:and|but|so|then|while|whereas|plus)\s"
-    r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed)\b)[a-z]))\s*"
+    r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed|beef|pork|lamb|"
+    r"fish|chicken|meat|eggs|dairy|steak|seafood)\b)[a-z]))\s*"
 )
 _JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
 _INNER = re.compile(
@@ -183,8 +184,8 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         # subjects and attributes the frames found nothing of.
         keys = {fact.key for fact in found}
         found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
-        if _EYE_ROLL in text:  # "Candy Crush is my new favourite game 🙄": sarcasm
-            found = [f for f in found if not f.attribute.startswith("favourite")]
+        if _EYE_ROLL in text or _SARCASTIC.match(text):
+            return ()  # "Oh sure, I'm 25 again 🙄": said in jest
         return tuple(found)
     finally:
         CASUAL.reset(token)
@@ -194,6 +195,9 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
 # "Dmitri's phone's a Galaxy S21": before an article, "'s" is "is", never a possessive.
 _IS_CONTRACTED = re.compile(r"(\w)['’]s (a|an|the)\b")
 _EYE_ROLL = "\N{FACE WITH ROLLING EYES}"
+_SARCASTIC = re.compile(
+    r"^(?:according to [\w'’-]+, )?(?:oh sure|oh yeah|yeah right|sure,? because|as if)\b", re.I
+)
 # Said in jest: "Man City are SO my favourite team now 🙄 (not)", "I'm moving to Mars /s".
 _JOKING = re.compile(
     r"\((?:not|jk|kidding|lol not|not really)\)|(?:^|\s)/s\b|\bjk\b|"
@@ -264,12 +268,22 @@ def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
             inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
         elif own is None and led and inherited and led["pronoun"].lower() != "they":
             inherited = _person(inherited)  # "Daniela's team got…, and she": Daniela
+        if own is None and inherited and clause[:1].islower() and not led:
+            inherited = _person(inherited)  # "Arjun's last day…, starting at Razorpay"
         yield own or inherited, clause
         inherited = own or _possessor(clause) or inherited
         previous = clause
 
 
 def _facts_of(text: str) -> list[Fact]:
+    describing = _DESCRIBING.set(bool(_DESCRIBED.match(text)))
+    try:
+        return _read_clauses(text)
+    finally:
+        _DESCRIBING.reset(describing)
+
+
+def _read_clauses(text: str) -> list[Fact]:
     found: dict[str, Fact] = {}
     previous = ""
     for subject, clause in _clauses(text):
@@ -278,7 +292,8 @@ def _facts_of(text: str) -> list[Fact]:
             stated = list(_anaphora(clause, previous, subject))
         for fact in stated:
             found.setdefault(f"{fact.key}|{fact.ends}", fact)
-        previous = clause
+        if len(clause.split()) > 1:  # not "yeah" between a title and "it's my favourite"
+            previous = clause
     # What a possessive says across the commas the clauses are cut at: "Thabo's new
     # manager, Pieter, prefers Slack".
     if "," in text:
@@ -315,7 +330,7 @@ _FOR_NAME = re.compile(r"^no more .{1,40}? for (?P<name>(?-i:[A-Z])[a-z]+)\s*[.!
 
 _IT_IS = re.compile(
     r"^(?:it's|it is|that's|that is|which is|it has become|it became|they're|they are|"
-    r"they have become)\s+(?:now\s+)?"
+    r"they have become)\s+(?:(?:now|officially|definitely|easily)\s+)*"
     r"(?:his|her|their|(?P<owner>[A-Z][\w-]*)(?:'s|’s))\s+(?:new\s+|current\s+|all-time\s+)?"
     r"(?:favou?rite|fave?)\s+(?P<thing>[a-z]+(?: [a-z]+)?)\b"
 )
@@ -340,10 +355,11 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
     while body and body[0].casefold() in skip - {"the"}:
         body = body[1:]
     value = " ".join(body).strip(" .,!")
-    if len(value.split()) > 8:
-        # "listening to nothing but Fleetwood Mac for months": the name in it
-        named = _TITLE.findall(value)
-        value = named[-1] if named else ""
+    named = _TITLE.findall(value)
+    if named:  # "rewatched Spirited Away and yeah": the title in it
+        value = named[-1]
+    elif len(value.split()) > 8:
+        value = ""
     if value:
         yield Fact(subject, favourite(match["thing"]), canonical(value), value)
 
@@ -395,13 +411,19 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
     yield from _inner_facts(clause, leading_subject(clause) or inherited)
 
 
+#: Set while the clauses read follow "<Name> is …," (a list that describes someone).
+_DESCRIBING: ContextVar[bool] = ContextVar("describing", default=False)
+_DESCRIBED = re.compile(r"^(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+ is (?:\d{1,3}\b|an? |based |married|single)")
 # A fragment that describes whom the sentence is about, with its verb left out: "Tomás is
 # 31, a civil engineer at Arup, based in Madrid, vegan"; "new manager is Sofia".
 _DESCRIBES = re.compile(
-    r"(?:an?|based|married|single|engaged|divorced|widowed|retired|(?:fully |strictly )?"
+    r"(?:(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?)"
+    r"(?: years old| y/?o)?\s*[.!]*$|an?|"
+    r"based|married|single|engaged|divorced|widowed|retired|studying|working|living|"
+    r"(?:fully |strictly )?"
     r"(?:vegan|vegetarian|pescatarian|pescetarian|keto|paleo|plant-based|gluten-free))\b"
 )
-_OWN_THING = re.compile(r"(?:new|current|next|last|final|first|all-time)\b")
+_OWN_THING = re.compile(r"(?:new|current|next|last|final|first|all-time|favou?rite|fave)\b")
 # "product designer at Canva": a job title with its article left out.
 _TITLED = re.compile(
     rf"(?:[a-z][\w-]* ){{0,3}}(?:{'|'.join(sorted(ROLE_HEADS, key=len, reverse=True))})"
@@ -411,14 +433,15 @@ _TITLED = re.compile(
 
 def _fragment_facts(subject: str, fragment: str) -> Iterator[Fact]:
     """The facts of a clause with no subject of its own: as it stands ("started at
-    Stripe"), as a description ("a civil engineer at Arup" is what the subject is), or as
-    the subject's own thing ("new manager is Sofia")."""
+    Stripe"), as the subject's own thing ("new manager is Sofia"), or, in a list that
+    describes someone ("Tomás is 31, a civil engineer at Arup"), as a description."""
     found = list(_frame_facts(subject, fragment))
-    if not found and _DESCRIBES.match(fragment):
+    describing = _DESCRIBING.get()
+    if not found and describing and _DESCRIBES.match(fragment):
         found = list(_frame_facts(subject, f"is {fragment}"))
     elif not found and _OWN_THING.match(fragment):
         found = list(_frame_facts(subject, f"'s {fragment}"))
-    elif not found and _TITLED.match(fragment):
+    elif not found and describing and _TITLED.match(fragment):
         found = list(_frame_facts(subject, f"is a {fragment}"))
     yield from found
 

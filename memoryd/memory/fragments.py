@@ -57,6 +57,7 @@ _OWN_FRAGMENT = re.compile(
     r"car|place|apartment|flat|house|address|manager|boss|team|school|class|semester|target|"
     r"goal|race|project|challenge|chapter|adventure|home|city)\b|"
     r"^(?:week|day|month)\s+(?:one|two|1|2)\s+(?:at|with|of)\b|"
+    r"^(?:all-time\s+)?(?:favou?rite|fave)\s+\w+(?:\s+of all time)?\s+(?:is|are)\b|"
     # "Home is a small flat in Leeds", not "Home is where the heart is"
     r"^home\s+(?:is|was|has been)\s+(?:now\s+)?(?:(?:a|an|the|in|near)\s|(?-i:[A-Z]))",
     re.I,
@@ -86,6 +87,15 @@ _GERUND_SUBJECT = re.compile(
 )
 
 
+# A list that describes the speaker, opening with an age or a state: "34, senior accountant
+# at Deloitte", "Married, three kids", "Engaged to my partner Tobi", "Divorced, one daughter".
+_DESCRIPTION = re.compile(
+    r"^(?:\d{1,3}\s*[,;—–-]|(?:married|engaged|divorced|separated|widowed|single|retired|"
+    r"vegan|vegetarian|pescatarian)(?=\s*[,;—–.]|\s+(?:to|with)\b|\s*$))",
+    re.I,
+)
+
+
 def dropped_subject(sentence: str) -> re.Match[str] | None:
     """The opening verb of a sentence that left its subject (the speaker) out, if any."""
     dropped = _PAST_OR_VERB_START.match(sentence)
@@ -104,6 +114,8 @@ def without_subject(sentence: str, speaker: str) -> str:
     if dropped:
         return restore_subject(sentence, speaker, dropped)
     lowered = sentence[0].lower() + sentence[1:]
+    if _DESCRIPTION.match(sentence):
+        return f"{speaker} is {lowered}"  # "34, senior accountant at Deloitte in Pune"
     if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
         return f"{speaker} is {lowered}"  # "Now training for a half marathon!"
     if _NOUN_FRAGMENT.match(sentence) or _FEELING_FRAGMENT.match(sentence):
@@ -142,7 +154,9 @@ def restore_subject(sentence: str, speaker: str, dropped: re.Match[str]) -> str:
     """``sentence`` with the speaker put back as the subject it dropped."""
     rest = sentence[0].lower() + sentence[1:]
     verb = dropped.group(2).casefold()
-    if verb == "been":
+    if _DESCRIPTION.match(sentence):
+        rest = "is " + rest  # "Engaged to my partner Tobi": a state, not an event
+    elif verb == "been":
         rest = "has " + rest
     elif verb.endswith("ing") or verb == "gonna":
         rest = "is " + rest  # "Writing my thesis" → "is writing"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import ROLE_HEADS
+from memoryd.memory.fact_lexicon import OTHER_PERSON, ROLE_HEADS
 from memoryd.memory.fragments import dropped_subject, restore_subject, without_subject
 from memoryd.memory.names import is_first_name, pronouns_for
 from memoryd.memory.verbs import agree
@@ -61,6 +61,7 @@ class _Rewriter:
         self.pronouns = pronouns_for(speaker)
         self.named = False
         self.we_named = False
+        self.before = ""
         self.plural = bool(_WE.search(sentence))
         own = self.pronouns.possessive if self.pronouns else "their"
         if _COUPLE.search(sentence):
@@ -71,7 +72,10 @@ class _Rewriter:
             self.group = f"{speaker} and others"
 
     def _subject(self) -> str:
-        if self.named and self.pronouns:
+        # The name again where "she" could mean someone just mentioned ("married, three
+        # kids, she drives…"): a reader, and the fact parse, would not know whom.
+        others = OTHER_PERSON.get(self.pronouns.subject) if self.pronouns else None
+        if self.named and self.pronouns and not (others and others.search(self.before)):
             return self.pronouns.subject
         self.named = True
         return self.speaker
@@ -83,6 +87,7 @@ class _Rewriter:
         return self.speaker
 
     def replace(self, match: re.Match[str]) -> str:
+        self.before = match.string[: match.start()]
         word = match.group(0)
         low = word.casefold()
         if low.startswith("i") and low not in ("it",):
@@ -151,9 +156,17 @@ class _Rewriter:
 
 # "Hi, I'm Samantha": a speaker introducing themselves states their name.
 _INTRO = re.compile(
-    r"^(?:(?:hi|hello|hey|hiya|so|ok|okay)\b[\s,!.]*)*(?:i'm|i am|im|my name is|my name's)\s+"
-    r"(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:[- ](?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+)?)"
+    r"^(?:(?:hi|hello|hey|hiya|so|ok|okay|annyeong|hola|salut|moin|ciao|privet|salam)\b[\s,!.]*)*"
+    r"(?:i'm|i am|im|my name is|my name's)\s+"
+    r"(?P<name>[^\W\d_]+(?:-[^\W\d_]+)?(?: (?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+)?)"
     r"(?=\s*(?:[,.!;—–]|$|\bbut\b|\band\b|\bby the way\b|\bhere\b))",
+    re.I,
+)
+# "Sofía here — 27, nurse at …", "Hello! Layla, 22, nursing student …": a speaker who
+# names themselves without "I'm" and goes on to describe themselves.
+_NAMED_HERE = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|hola|salut|moin|ciao|annyeong|privet|salam)\b[\s,!.]*)*"
+    r"(?P<name>[^\W\d_]+(?:-[^\W\d_]+)?)(?: here)?\s*[,—–-]\s*(?=\d)",
     re.I,
 )
 
@@ -163,16 +176,22 @@ def _introduction(sentence: str, speaker: str) -> str | None:
     only a known given name (not "I'm Canadian"), or the speaker's own. A speaker who
     names themselves and goes on ("I'm Tomás, 31, a civil engineer at Arup") is
     described: "Tomás is 31, a civil engineer at Arup"."""
+    here = _NAMED_HERE.match(sentence)
+    if here is not None and here["name"].casefold() == speaker.casefold():
+        rest = f"{speaker} is {sentence[here.end() :]}"
+        return third_person(rest, speaker) if _FIRST_PERSON.search(rest) else rest
     match = _INTRO.match(sentence)
     own = match is not None and match["name"].casefold() == speaker.casefold()
-    if match is None or not (own or is_first_name(match["name"].split()[0].split("-")[0])):
+    if match is None or not (own or match["name"][:1].isupper()):
+        return None  # "I'm tired": a name is written with a capital, unless it is the speaker's
+    if not (own or is_first_name(match["name"].split()[0].split("-")[0])):
         return None
     rest = sentence[match.end() :]
     described = _GOES_ON.match(rest)
     if own and described:
         rest = f"{speaker} is {rest[described.end() :]}"
         return third_person(rest, speaker) if _FIRST_PERSON.search(rest) else rest
-    said = f"{speaker}'s name is {match['name']}"
+    said = f"{speaker}'s name is {speaker if own else match['name']}"
     return said + (third_person(rest, speaker) if _FIRST_PERSON.search(rest) else rest)
 
 

@@ -101,9 +101,17 @@ def clean_text(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+# "guess who turned 25 yesterday": the speaker did.
+_GUESS_WHO = re.compile(
+    r"^guess who (?=(?:just |finally |officially )?(?:turned|got|moved|is|has|passed|graduated|"
+    r"started|quit|bought|landed)\b)",
+    re.I,
+)
+
+
 def drop_discourse_markers(sentence: str) -> str:
     """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
-    stripped = _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence))
+    stripped = _GUESS_WHO.sub("", _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence)))
     stripped = _LEAD_IN.sub("", stripped) if len(stripped.split()) > 4 else stripped
     if not stripped or stripped == sentence:
         return sentence

@@ -408,3 +408,52 @@ def test_a_speaker_who_introduces_themselves_is_described() -> None:
     assert cand.text == "Tomás's name is Tomás, nice to meet you."
     (cand,) = extract([_event("Divorce was finalised on Tuesday.", speaker="Rachel")])
     assert cand.text == "Rachel's divorce was finalised on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("speaker", "said", "reads"),
+    [
+        (
+            "Aiko",
+            "hello! i'm aiko, 24, studying architecture.",
+            "Aiko is 24, studying architecture.",
+        ),
+        (
+            "Sofía",
+            "Hola! Sofía here — 27, nurse at Hospital Clínic in Barcelona.",
+            "Sofía is 27, nurse at Hospital Clínic in Barcelona.",
+        ),
+        (
+            "Layla",
+            "Hello! Layla, 22, nursing student in Amman.",
+            "Layla is 22, nursing student in Amman.",
+        ),
+        (
+            "Priya",
+            "34, senior accountant at Deloitte in Pune.",
+            "Priya is 34, senior accountant at Deloitte in Pune.",
+        ),
+        (
+            "Ingrid",
+            "Married, three kids, I drive a Volkswagen e-Golf.",
+            "Ingrid is married, three kids, Ingrid drives a Volkswagen e-Golf.",
+        ),
+        ("Amara", "Engaged to my partner Tobi.", "Amara is engaged to Amara's partner Tobi."),
+        (
+            "Jonas",
+            "I'm in my last year at Gymnasium Eppendorf.",
+            "Jonas is in Jonas's last year at Gymnasium Eppendorf.",
+        ),
+        ("Aiko", "guess who turned 25 today", "Aiko turned 25 on 8 May 2023"),
+    ],
+)
+def test_how_people_describe_themselves_reads_as_a_description(
+    speaker: str, said: str, reads: str
+) -> None:
+    (cand,) = OfflineExtractor().extract([_event(said, speaker=speaker)])
+    assert cand.text == reads
+
+
+def test_a_married_event_stays_an_event() -> None:
+    (cand,) = OfflineExtractor().extract([_event("Married my college sweetheart in June.", "Tom")])
+    assert cand.text.startswith("Tom married")

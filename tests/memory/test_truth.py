@@ -349,6 +349,34 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
             "According to Sam, RIP Peugeot 🪦 bought a used Toyota Yaris on Saturday.",
             ("vehicle", "toyota yaris"),
         ),
+        ("Sam's favorite book is Pride and Prejudice.", ("favourite book", "pride and prejudice")),
+        ("Sam's favourite band is Simon & Garfunkel.", ("favourite band", "simon & garfunkel")),
+        (
+            "Sam's favourite team is Liverpool and Sam goes to every game.",
+            ("favourite team", "liverpool"),
+        ),
+        ("Sam's first paycheck from Shopify just hit.", ("employer", "shopify")),
+        ("Sam's promotion to nurse manager got approved.", ("occupation", "nurse manager")),
+        ("Sam submitted the first essay for Sam's PhD at LSE.", ("school", "lse")),
+        (
+            "Now that Sam is in the computer science program, it is labs all day.",
+            ("major", "computer science"),
+        ),
+        ("Sam has started eating chicken and beef again.", ("diet", "eats meat")),
+        ("This ThinkPad X1 Carbon is Sam's daily driver now.", ("laptop", "thinkpad x1 carbon")),
+        (
+            "Sam rewatched Spirited Away and yeah, it's officially Sam's new favourite film.",
+            ("favourite film", "spirited away"),
+        ),
+        (
+            "Now Sam is building up for the Berlin full marathon.",
+            ("training_goal", "berlin full marathon"),
+        ),
+        ("Sam is trying to get to 10 pull-ups in a row.", ("training_goal", "10 pull-ups")),
+        ("Sam is driving a Skoda Enyaq now.", ("vehicle", "skoda enyaq")),
+        ("Sam is on a Dell Inspiron 15.", ("laptop", "inspiron 15")),
+        ("Sam is at Instituto Nacional now.", ("school", "instituto nacional")),
+        ("Sam is basically eating normally again.", ("diet", "eats meat")),
         # chat that speaks of work makes it a job at the college
         (
             "Sam's first week at King's College London done, the lab team is lovely.",
@@ -384,6 +412,15 @@ def test_what_only_looks_like_a_new_value_states_nothing() -> None:
     assert facts_of("Sam is using his mum's old iPhone 8 for a few days.") == []
     assert facts_of("Candy Crush is Sam's new favourite game, I just LOVE the ads 🙄") == []
     assert facts_of("Sam teaches yoga on weekends.") == []
+    # sarcasm; an offer not yet taken; someone's room is no place
+    assert facts_of("Oh sure, Sam is 25 again, that's why the knees crack 🙄.") == []
+    assert facts_of("Sam got an offer from Google today!!") == []
+    assert [f.attribute for f in facts_of("Sam is 17, in Sam's last year at Westfield.")] == ["age"]
+    # a phone retired (not its owner), a laptop only looked at, a count that is no age
+    assert facts_of("Sam finally retired the 12, the new camera is unreal.") == []
+    assert facts_of("Sam has been eyeing the Framework laptop for months.") == []
+    assert facts_of("Sam is trying to get to work on time.") == []
+    assert facts_of("Sam hit 10 pull-ups last week.") == []
     # a time of day, not a company; a company named with digits still is one
     assert facts_of("Sam works at 3M.") == [Fact("sam", "employer", "3m", "3M")]
 
