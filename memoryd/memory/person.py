@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import OTHER_PERSON, ROLE_HEADS
+from memoryd.memory.fact_lexicon import ROLE_HEADS
 from memoryd.memory.fragments import dropped_subject, restore_subject, without_subject
 from memoryd.memory.names import is_first_name, pronouns_for
 from memoryd.memory.verbs import agree
@@ -61,7 +61,6 @@ class _Rewriter:
         self.pronouns = pronouns_for(speaker)
         self.named = False
         self.we_named = False
-        self.before = ""
         self.plural = bool(_WE.search(sentence))
         own = self.pronouns.possessive if self.pronouns else "their"
         if _COUPLE.search(sentence):
@@ -72,10 +71,7 @@ class _Rewriter:
             self.group = f"{speaker} and others"
 
     def _subject(self) -> str:
-        # The name again where "she" could mean someone just mentioned ("married, three
-        # kids, she drives…"): a reader, and the fact parse, would not know whom.
-        others = OTHER_PERSON.get(self.pronouns.subject) if self.pronouns else None
-        if self.named and self.pronouns and not (others and others.search(self.before)):
+        if self.named and self.pronouns:
             return self.pronouns.subject
         self.named = True
         return self.speaker
@@ -87,7 +83,6 @@ class _Rewriter:
         return self.speaker
 
     def replace(self, match: re.Match[str]) -> str:
-        self.before = match.string[: match.start()]
         word = match.group(0)
         low = word.casefold()
         if low.startswith("i") and low not in ("it",):

@@ -436,7 +436,7 @@ def test_a_speaker_who_introduces_themselves_is_described() -> None:
         (
             "Ingrid",
             "Married, three kids, I drive a Volkswagen e-Golf.",
-            "Ingrid is married, three kids, Ingrid drives a Volkswagen e-Golf.",
+            "Ingrid is married, three kids, she drives a Volkswagen e-Golf.",
         ),
         ("Amara", "Engaged to my partner Tobi.", "Amara is engaged to Amara's partner Tobi."),
         (
