@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from memoryd.memory.fact_clauses import clauses
 from memoryd.memory.fact_frames import (
     CAUSED,
     FRAMES,
@@ -29,7 +30,7 @@ from memoryd.memory.fact_frames import (
     WORK_TALK,
     Frame,
 )
-from memoryd.memory.fact_lexicon import BORROWED, OTHER_PERSON, ROLE_HEADS, SCHOOL
+from memoryd.memory.fact_lexicon import BORROWED, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
@@ -42,7 +43,6 @@ from memoryd.memory.fact_values import (
     role,
     same_value,
 )
-from memoryd.memory.names import is_first_name
 
 __all__ = ["Fact", "facts_of", "load_parser", "same_value"]
 
@@ -62,14 +62,6 @@ class Fact:
         return f"{self.subject}|{self.attribute}"
 
 
-_CLAUSE = re.compile(
-    r"\s*(?:;|(?<!target)(?<!goal)(?<!challenge):|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
-    # an emoji between two sentences typed without an end mark: "done ✅ Next target"
-    r"\s[^\w\s,.;:!?'’\"()&/-]+\s+(?=\w)|"
-    r"\s(?:and|but|so|then|while|whereas|plus)\s"
-    r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed|beef|pork|lamb|"
-    r"fish|chicken|meat|eggs|dairy|steak|seafood)\b)[a-z]))\s*"
-)
 _JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
 _INNER = re.compile(
     rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:-[^\W\d_]+)*(?:['’]s)?\s)"
@@ -90,7 +82,6 @@ _WHEN = re.compile(r"\b(?:when|whenever|once)\s+$", re.I)
 _PRESENT = re.compile(
     r"\S+\s+(?:is|are|am|'s|'m|turns?|gets?|lives?|has|have|works?|moves?|starts?)\b", re.I
 )
-_LEAD = re.compile(r"^(?:and|but|so|then|also|plus|now)\s+", re.I)
 # A stay somewhere, not a home there: "in Lisbon for a conference", "at Stanford for a
 # two-week workshop", "visiting", "on a trip".
 _VISIT = re.compile(
@@ -175,8 +166,8 @@ def facts_of(text: str) -> list[Fact]:
 # the regex-heavy parse runs once per text. Facts are frozen, so sharing them is safe.
 @functools.lru_cache(maxsize=8192)
 def _cached_facts_of(text: str) -> tuple[Fact, ...]:
-    if not text or text.endswith("?") or _JOKING.search(text):
-        return ()
+    if not text or text.endswith("?") or _JOKING.search(text) or _SARCASTIC.search(text):
+        return ()  # a question; something said in jest ("Oh sure, I'm 25 again 🙄")
     token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
         found = _facts_of(_IS_CONTRACTED.sub(r"\1 is \2", text))
@@ -184,8 +175,6 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         # subjects and attributes the frames found nothing of.
         keys = {fact.key for fact in found}
         found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
-        if _EYE_ROLL in text or _SARCASTIC.match(text):
-            return ()  # "Oh sure, I'm 25 again 🙄": said in jest
         return tuple(found)
     finally:
         CASUAL.reset(token)
@@ -194,9 +183,10 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
 
 # "Dmitri's phone's a Galaxy S21": before an article, "'s" is "is", never a possessive.
 _IS_CONTRACTED = re.compile(r"(\w)['’]s (a|an|the)\b")
-_EYE_ROLL = "\N{FACE WITH ROLLING EYES}"
 _SARCASTIC = re.compile(
-    r"^(?:according to [\w'’-]+, )?(?:oh sure|oh yeah|yeah right|sure,? because|as if)\b", re.I
+    r"^(?:according to [\w'’-]+, )?(?:oh sure|oh yeah|yeah right|sure,? because|as if)\b|"
+    r"\N{FACE WITH ROLLING EYES}",
+    re.I,
 )
 # Said in jest: "Man City are SO my favourite team now 🙄 (not)", "I'm moving to Mars /s".
 _JOKING = re.compile(
@@ -231,50 +221,6 @@ _MONTH = re.compile(
 )
 
 
-# "Dana's son's name is Leo", "Patrick's nephew is named Patrick": about the relative.
-_RELATIVE = re.compile(
-    r"^(?-i:[A-Z])[\w-]+['’]s\s+(?:(?:new|little|older|younger|big|baby|eldest|oldest|"
-    r"youngest|twin|step|best|late)\s+)?(?:son|daughter|sister|brother|mom|mum|mother|dad|"
-    r"father|wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friend|cousin|aunt|uncle|"
-    r"nephew|niece|kid|kids|child|children|baby|grandma|grandpa|grandmother|grandfather|"
-    r"granddaughter|grandson|colleague|coworker|co-worker|roommate|flatmate|housemate|"
-    r"neighbou?r|dog|cat|parents|in-laws?|family|sibling|stepson|stepdaughter)s?\b"
-)
-
-
-_REPORTED = re.compile(r"According to (?P<name>(?-i:[A-Z])[\w'’-]+)")
-_PRONOUN_LED = re.compile(r"^(?P<pronoun>he|she|they)\b", re.I)
-def _clauses(text: str) -> Iterator[tuple[str | None, str]]:
-    """``text``'s clauses, each with whom it is about (its own subject, else the one it
-    inherits from the clause before; None when nobody is named yet)."""
-    inherited: str | None = None
-    previous = ""
-    after_report = False
-    for clause in _CLAUSE.split(text):
-        clause = _LEAD.sub("", clause.strip())
-        if not clause:
-            continue
-        if reported := _REPORTED.fullmatch(clause):
-            inherited = norm(reported["name"])  # "According to Lars, vegan now."
-            after_report = True
-            continue
-        relative = _RELATIVE.match(clause)
-        own = norm(relative.group(0)) if relative else leading_subject(clause)
-        if after_report and own and " " not in own and not is_first_name(own.title()):
-            own = None  # "According to Ayesha, Reorg happened": a word, not a person
-        after_report = False
-        led = _PRONOUN_LED.match(clause)
-        if own is None and led and OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
-            inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
-        elif own is None and led and inherited and led["pronoun"].lower() != "they":
-            inherited = _person(inherited)  # "Daniela's team got…, and she": Daniela
-        if own is None and inherited and clause[:1].islower() and not led:
-            inherited = _person(inherited)  # "Arjun's last day…, starting at Razorpay"
-        yield own or inherited, clause
-        inherited = own or _possessor(clause) or inherited
-        previous = clause
-
-
 def _facts_of(text: str) -> list[Fact]:
     describing = _DESCRIBING.set(bool(_DESCRIBED.match(text)))
     try:
@@ -286,7 +232,7 @@ def _facts_of(text: str) -> list[Fact]:
 def _read_clauses(text: str) -> list[Fact]:
     found: dict[str, Fact] = {}
     previous = ""
-    for subject, clause in _clauses(text):
+    for subject, clause in clauses(text):
         stated = list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
@@ -300,32 +246,6 @@ def _read_clauses(text: str) -> list[Fact]:
         for fact in _possessed(text, across=True):
             found.setdefault(f"{fact.key}|{fact.ends}", fact)
     return list(found.values())
-
-
-def _person(subject: str) -> str:
-    """A person "he" or "she" may mean: a possessive subject naming a thing ("daniela's
-    team") stands for its owner; a person ("priya's sister") stays as it is."""
-    owner, _, thing = subject.partition("'s ")
-    if not thing or OTHER_PERSON["they"].search(thing):
-        return subject
-    return owner
-
-
-_POSSESSOR = re.compile(r"\b(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)?(?=['’]s\b)")
-
-
-def _possessor(clause: str) -> str | None:
-    """Whom a clause with no subject of its own is about, for a pronoun that follows
-    ("The registrar processed Sade's change of major — she is a journalism major now")."""
-    found = _POSSESSOR.findall(clause)
-    if found:
-        return norm(found[-1])
-    # "No more Big Four for Giulia — started at Stripe": the one it was for
-    benefit = _FOR_NAME.search(clause)
-    return norm(benefit["name"]) if benefit else None
-
-
-_FOR_NAME = re.compile(r"^no more .{1,40}? for (?P<name>(?-i:[A-Z])[a-z]+)\s*[.!]*$", re.I)
 
 
 _IT_IS = re.compile(
