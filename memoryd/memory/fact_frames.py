@@ -346,9 +346,11 @@ _OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) "
 POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"(?:last|final) (?:day|shift) (?:at|with) {VALUE}", "org", ends=True),  # noqa: E501
-    _frame("employer", _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|contract|badge|offer letter) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|badge) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
-    _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate|course|programme|program|semester|term) (?:at|in) {VALUE}", "any"),  # noqa: E501
+    # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
+    _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
+    _frame("school", _OWNER + rf"(?:first |new )?(?:course|programme|program|semester|term) at {VALUE}", "school"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
