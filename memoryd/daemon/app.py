@@ -56,6 +56,10 @@ _HANDOVER_SECONDS = 5.0
 #: rest of the grace is for closing (leases, the last Kafka commit, leaving the group).
 _DRAIN_SHARE = 0.5
 _WORK_SHARE = 0.8
+# Each closing step after the drain (agents, transport, sink, HTTP) gets this share of
+# the grace period, at least a few seconds.
+_STEP_SHARE = 0.5
+_MIN_STEP_SECONDS = 3.0
 
 
 class Daemon:
@@ -235,10 +239,15 @@ class Daemon:
                 await self._keepalive
         # Each step runs even when one before it failed: nothing is left open.
         # Agents first: open SSE and MCP streams would hold the HTTP server's shutdown.
+        # Each is bounded: a broker connection that never answers its close must not hold
+        # the process past its grace period.
         steps = (self.agents.stop, self.transport.close, self.sink.close, self.http.stop)
         for step in steps:
             try:
-                await step()
+                async with asyncio.timeout(max(grace * _STEP_SHARE, _MIN_STEP_SECONDS)):
+                    await step()
+            except TimeoutError:
+                log.warning("shutdown step timed out", extra={"step": step.__qualname__})
             except Exception:
                 log.exception("shutdown step failed", extra={"step": step.__qualname__})
         await self._engine_threads.close()
