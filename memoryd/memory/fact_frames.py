@@ -44,7 +44,12 @@ _ADV = (
     r"then|eventually|newly|happily|proudly|at last|even|really|totally|fully|somehow|"
     r"suddenly|last week|this week|today|yesterday)\s+)*"
 )
-_ART = r"(?:(?:a|an|the|his|her|their|its|my|our|(?-i:[A-Z])[\w-]+(?:'s|’s))\s+)?"
+_PHRASE = (
+    r"(?:as|since|for|with|and|but|because|in|at|to|from|on|when|after|before|by|until|till|"
+    r"or|so|then|now|today|yesterday)\b"
+)
+# A name's possessive is an article only before a noun: "joined Sainsbury's as of May".
+_ART = rf"(?:(?:a|an|the|his|her|their|its|my|our|(?-i:[A-Z])[\w-]+(?:'s|’s)(?!\s+{_PHRASE}))\s+)?"
 # "is officially a lawyer", "is now vegan": adverbs between the verb and what it says.
 _ADV2 = (
     r"(?:(?:now|officially|finally|currently|still|also|already|actually|happily|proudly|"

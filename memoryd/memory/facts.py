@@ -34,6 +34,7 @@ from memoryd.memory.fact_lexicon import BORROWED, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
+from memoryd.memory.fact_tense import plain, told
 from memoryd.memory.fact_values import (
     CASUAL,
     canonical,
@@ -115,6 +116,13 @@ _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad 
 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
+    found = list(_framed(subject, predicate))
+    if not found and (simple := plain(predicate)) != predicate:
+        found = list(_framed(subject, simple))  # "has formally changed" as "changed"
+    yield from found
+
+
+def _framed(subject: str, predicate: str) -> Iterator[Fact]:
     visit = bool(_VISIT.search(predicate))
     borrowed = bool(BORROWED.search(predicate))
     for frame in _CASUAL_FRAMES if CASUAL.get() else FRAMES:
@@ -170,6 +178,7 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         return ()  # a question; something said in jest ("Oh sure, I'm 25 again 🙄")
     token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
+        text = told(text)  # "Ingrid wanted to let you know that she has moved to …"
         found = _facts_of(_IS_CONTRACTED.sub(r"\1 is \2", text))
         # What the frames were not written for, read from the parse: facts of the
         # subjects and attributes the frames found nothing of.

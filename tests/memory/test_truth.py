@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.fact_tense import plain
 from memoryd.memory.facts import Fact, facts_of
 from memoryd.memory.models import Item
 from memoryd.memory.schema import ITEMS, item_from
@@ -442,3 +443,41 @@ def test_a_trip_and_an_ordinal_that_is_not_a_birthday_state_nothing() -> None:
     assert facts_of("In ten years, when Sam is 33, he would like to own a place.") == []
     # "our 10th": an anniversary, not an age
     assert facts_of("Sam celebrated Sam's 10th on 31 December 2023, ten years married!") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # the present perfect, with an adverb between, reads as the simple past
+        ("Sam has switched to a Google Pixel 8.", ("phone", "pixel 8")),
+        ("Sam has formally changed Sam's major to architecture.", ("major", "architecture")),
+        ("Sam has quietly relocated to Bergen.", ("residence", "bergen")),
+        ("Sam has become a nurse.", ("occupation", "nurse")),
+        # the present perfect of "be" is the present
+        (
+            "Sam has been working full-time as a product designer.",
+            ("occupation", "product designer"),
+        ),
+        ("Sam has been vegan since March.", ("diet", "vegan")),
+        # what a verb of telling tells, about the speaker
+        ("Sam wanted to let you know that she has relocated to Bergen.", ("residence", "bergen")),
+        ("Sam is happy to report that he is now vegan.", ("diet", "vegan")),
+        # a name's possessive before "as of" is the value, not an article
+        ("Sam joined Sainsbury's as of January 2024.", ("employer", "sainsbury's")),
+    ],
+)
+def test_tense_adverbs_and_telling_do_not_hide_the_fact(text: str, fact: tuple[str, str]) -> None:
+    assert [(f.attribute, f.value) for f in facts_of(text)] == [fact]
+
+
+def test_what_the_plain_tense_keeps_unsaid() -> None:
+    # a hedge, a past, a stay and a possession are not rewritten into a change
+    assert plain("has previously worked at Google") == "has previously worked at Google"
+    assert plain("has temporarily moved to Rome") == "has temporarily moved to Rome"
+    assert plain("has been in Lisbon since Monday") == "has been in Lisbon since Monday"
+    assert plain("has a Pixel 7") == "has a Pixel 7"
+    assert facts_of("Sam has previously worked at Google.") == []
+    assert facts_of("Sam has been in Lisbon since Monday.") == []
+    # telling about a plan, or about someone else, still states nothing of the speaker
+    assert facts_of("Sam wanted to let you know that she might move to Bergen.") == []
+    assert facts_of("Sam wanted to tell you that her sister moved to Bergen.") == []
