@@ -53,11 +53,13 @@ _PHATIC = re.compile(
 # for help ("Can you help me...", "Any tips for...", "how do i..."). They are not memories.
 _ASKS = re.compile(
     r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|please)[,\s]+)*"
-    r"(?:(?:can|could|would|will) you\b|help me\b|any (?:tips|ideas|advice|suggestions|"
-    r"recommendations|thoughts)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
-    r"can|could|would|is|are) (?:i|we|you|people)\b|tips (?:for|on)\b|"
-    r"(?:i|we) (?:need|want|would like|'d like) (?:some )?(?:help|advice|tips|ideas|"
-    r"suggestions|recommendations)\b|please (?:help|suggest|recommend|give|tell)\b)",
+    r"(?:(?:can|could|would|will) (?:you|u)\b|help me\b|any (?:tips|ideas|advice|suggestions|"
+    r"recommendations|recs|thoughts)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
+    r"can|could|would|is|are) (?:i|we|you|u|people|ppl)\b|tips (?:for|on)\b|"
+    r"(?:(?:i|we) )?(?:need|want|would like|'d like) (?:some |a few |a |an )?(?:help|advice|tips|"
+    r"ideas|suggestions|recommendations|recs)\b|(?:please|pls|plz) (?:help|suggest|recommend|"
+    r"give|tell|review|check)\b|what(?:'s|’s| is| are) (?:a |the |some )?(?:good|best)\b|"
+    r"(?:similar|any other) recs\b)",
     re.I,
 )
 
@@ -193,11 +195,25 @@ def statement_of(sentence: str) -> str | None:
     ("I moved to Austin, can you believe it?") the statement alone; None for a question or
     a request ("Have you been to Paris?", "Can you help me...")."""
     if not asks(sentence):
-        return sentence
+        return _without_request(sentence)
     tagged = _TAG.match(sentence.strip())
     if tagged is None or _INTERROGATIVE.match(tagged["said"]) or asks(tagged["said"]):
         return None
     return tagged["said"].rstrip() + "."
+
+
+# Where a request may follow what a sentence says: a comma, a dash, a semicolon, or an
+# emoji typed in place of an end mark ("…this semester 🏛️ need tips for my critique").
+_BREAK = re.compile(r"\s*(?:[,;—–]| - |\s[^\w\s,.;:!?'’\"()&/-]+)\s*(?=\w)")
+
+
+def _without_request(sentence: str) -> str:
+    """ "I'm a sophomore at Ohio State — help me make a study schedule" says only what
+    comes before the request; so does one typed without its question mark."""
+    for cut in _BREAK.finditer(sentence):
+        if cut.start() > 0 and asks(sentence[cut.end() :]):
+            return sentence[: cut.start()].rstrip() + "."
+    return sentence
 
 
 # "software engineer here, mostly backend Go", "econ major here 🙃": who the speaker is,

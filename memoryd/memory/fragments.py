@@ -96,8 +96,16 @@ _DESCRIPTION = re.compile(
 )
 
 
+# "Spirited Away is my favourite film": a title that opens on a past form is the subject.
+_TITLE_SUBJECT = re.compile(
+    r"^(?-i:[A-Z])\w+(?:\s+(?-i:[A-Z0-9])[\w'’-]*)+\s+(?:is|are|was|were|has|have)\b"
+)
+
+
 def dropped_subject(sentence: str) -> re.Match[str] | None:
     """The opening verb of a sentence that left its subject (the speaker) out, if any."""
+    if _TITLE_SUBJECT.match(sentence):
+        return None
     dropped = _PAST_OR_VERB_START.match(sentence)
     if dropped and dropped.group(2).casefold().endswith("ing") and not dropped.group(1):
         if _GERUND_SUBJECT.match(sentence):

@@ -20,6 +20,13 @@ _THIRD_PERSON = {
     "don't": "doesn't",
     "haven't": "hasn't",
     "dont": "doesn't",
+    # typed without the apostrophe: no verb to conjugate ("i cant" is not "cants")
+    "cant": "can't",
+    "wont": "won't",
+    "didnt": "didn't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
     "wanna": "wants to",
     "gotta": "has to",
 }
@@ -101,8 +108,9 @@ ADVERBS = (
 )
 _COORDINATED = re.compile(
     r"(\s*(?:,|\band\b|\bbut\b|\bor\b)\s+)(" + ADVERBS + r")([a-z]+)\b"
-    # "fish is fine", "work was busy": a noun that starts a clause of its own.
-    r"(?!\s+(?:is|are|was|were|has|had|will|can|'s)\b)"
+    # "fish is fine", "work was busy", "rent here is insane": a noun that starts a clause
+    # of its own.
+    r"(?!\s+(?:(?:here|there|now|too)\s+)?(?:is|are|was|were|has|had|will|can|'s)\b)"
 )
 I_VERB = re.compile(r"^(\s*" + ADVERBS + r")([a-z']+)\b")
 

@@ -457,3 +457,34 @@ def test_how_people_describe_themselves_reads_as_a_description(
 def test_a_married_event_stays_an_event() -> None:
     (cand,) = OfflineExtractor().extract([_event("Married my college sweetheart in June.", "Tom")])
     assert cand.text.startswith("Tom married")
+
+
+def test_a_request_after_what_a_sentence_says_is_cut_off() -> None:
+    def texts(content: str) -> list[str]:
+        return [c.text for c in OfflineExtractor().extract([_event(content)])]
+
+    # after a dash, a comma or an emoji, and without a question mark
+    assert texts("I'm a sophomore at Ohio State — help me make a study schedule for finals.") == [
+        "Caroline is a sophomore at Ohio State."
+    ]
+    assert texts("work gave me a MacBook Pro M3, how do i get right click working 😅") == [
+        "Work gave Caroline a MacBook Pro M3."
+    ]
+    assert texts("i've changed to architecture this semester 🏛️ need tips for my critique") == [
+        "Caroline has changed to architecture this semester."
+    ]
+    assert texts("anyway can u help me make a budget on one income") == []
+
+
+def test_typed_without_apostrophes_and_a_title_that_opens_a_sentence() -> None:
+    assert third_person("and i cant find anywhere quiet", "Chloe") == (
+        "and Chloe can't find anywhere quiet"
+    )
+    # "rent" before "here is" is a noun, not a verb of the speaker's
+    assert third_person("i moved to Lima and rent here is insane.", "Chloe") == (
+        "Chloe moved to Lima and rent here is insane."
+    )
+    # a title opening on a past form is the subject, not a dropped "I"
+    assert third_person("Spirited Away is my favourite movie.", "Wei") == (
+        "Spirited Away is Wei's favourite movie."
+    )
