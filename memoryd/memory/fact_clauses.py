@@ -83,7 +83,7 @@ def _person(subject: str) -> str:
     return owner
 
 
-_POSSESSOR = re.compile(r"\b(?-i:[A-Z])[a-z]+(?:-[A-Za-z]+)?(?=['’]s\b)")
+_POSSESSOR = re.compile(r"\b(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+(?:-[A-Za-z]+)?(?=['’]s\b)")
 
 
 def _possessor(clause: str) -> str | None:

@@ -207,7 +207,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
-    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
@@ -318,7 +318,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun )?(?:going|to go) by (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
-    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
 )
@@ -347,7 +347,7 @@ CAUSED: tuple[Frame, ...] = (
 
 # Frames that hang off a name's possessive anywhere in a clause (the possessor is the
 # subject): "<Name>'s first day at <org>", "<Name>'s 23rd birthday".
-_OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) "
+_OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+)(?:'s|’s) "  # "Lucía's"
 POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"(?:last|final) (?:day|shift) (?:at|with) {VALUE}", "org", ends=True),  # noqa: E501
@@ -370,7 +370,7 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("manager", r"(?:^|(?<=\s))(?!(?:Ask|Tell|Call|Email|Message|Thank|Thanks|Meet|Met|Text|Ping|Hi|Hey|Dear|Like|With|And|But|So|Then)\b)(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) (?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501
     # "Eilidh's favourite novel, Middlemarch, for the fourth time"
     _frame("favourite", _OWNER + r"(?:all-time |current )?(?:favou?rite|fave?) (?P<thing>[a-z]+(?: [a-z]+)?), (?P<value>(?-i:[A-Z0-9])[^,;()]{0,60}?)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501
-    _frame("relationship", _OWNER + r"divorce (?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|done)\b", "any", fixed="divorced"),  # noqa: E501
+    _frame("relationship", _OWNER + r"divorce (?:(?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|thru|done)|(?:finally |officially )?(?:went|came|has gone) (?:through|thru))\b", "any", fixed="divorced"),  # noqa: E501
     _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
     # "Daniel's girlfriend Sophie": a partner named says where the relationship stands.
     _frame("relationship", _OWNER + r"(?:girlfriend|boyfriend) (?=(?-i:[A-Z]))", "any", fixed="in a relationship"),  # noqa: E501

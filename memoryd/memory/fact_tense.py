@@ -1,4 +1,4 @@
-"""A predicate in the plain tense the frames are written in.
+"""Text in the plain form the frames are written in: tenses, tellings, contractions.
 
 The frames spell out a verb in its simple forms ("moved to", "works as", "is at"). People
 say the same with an auxiliary and an adverb in between: "has finally relocated to",
@@ -10,11 +10,16 @@ simple form reads it:
   "has become" → "became"; "has" before anything that is not a participle stays ("has a
   Pixel");
 * the present perfect of "be" is the present: "has been working as" → "is working as",
-  "has been at" → "is at", "has been vegan" → "is vegan"; never "has been in" or "has
+  "has been at" → "is at", "has been vegan" → "is vegan" (also with "has" left out, as
+  chat does: "been at Klarna a few months now"); never "has been in" or "has
   been to", which are as often a stay as a home;
 * a manner or time adverb in "-ly" before the verb goes ("formally", "quietly"); one that
   hedges, limits or dates the claim stays ("probably", "temporarily", "previously"), so a
   plan or a past is still read as one.
+
+``told`` takes out a verb of telling before what it tells ("wanted to let you know that
+she has moved to"), and ``uncontracted`` writes out an "'s" that stands for "is" ("my
+phone's a Pixel", "my major's economics").
 """
 
 from __future__ import annotations
@@ -65,6 +70,11 @@ def plain(predicate: str) -> str:
     ``predicate`` itself when there is nothing to rewrite."""
     words = predicate.split(" ")
     n = _skip_adverbs(words, 0)
+    if words[n] == "been":  # "been at Klarna a couple of months now": "has" left out
+        words.insert(n, "has")
+    if words[n] in ("is", "are") and (m := _skip_adverbs(words, n + 1)) > n + 1:
+        if words[m].endswith("ing"):  # "is officially practising as" → "is practising as"
+            return " ".join([*words[n : n + 1], *words[m:]])
     if words[n] not in _AUXILIARY:
         return " ".join(words[n:]) if n and words[n - 1].endswith("ly") else predicate
     if n + 1 >= len(words):
@@ -104,3 +114,22 @@ _TELLING = re.compile(
 def told(text: str) -> str:
     """``text`` with a verb of telling before what it tells taken out."""
     return _TELLING.sub(r"\g<who> ", text, count=1)
+
+
+# "Dmitri's phone's a Galaxy S21": before an article, "'s" is "is", never a possessive.
+# So is it after a noun that owns nothing said of it: "Isabela's major's mechanical
+# engineering", "name's Kate now".
+_IS_CONTRACTED = re.compile(
+    r"(\w)['’]s (a|an|the)\b|\b(major|name|nickname|goal|target|diet)['’]s\b"
+)
+
+
+def _is(match: re.Match[str]) -> str:
+    if match[3]:
+        return f"{match[3]} is"
+    return f"{match[1]} is {match[2]}"
+
+
+def uncontracted(text: str) -> str:
+    """``text`` with each "'s" that stands for "is" written out."""
+    return _IS_CONTRACTED.sub(_is, text)

@@ -34,7 +34,7 @@ from memoryd.memory.fact_lexicon import BORROWED, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
-from memoryd.memory.fact_tense import plain, told
+from memoryd.memory.fact_tense import plain, told, uncontracted
 from memoryd.memory.fact_values import (
     CASUAL,
     canonical,
@@ -179,7 +179,7 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
         text = told(text)  # "Ingrid wanted to let you know that she has moved to …"
-        found = _facts_of(_IS_CONTRACTED.sub(r"\1 is \2", text))
+        found = _facts_of(uncontracted(text))
         # What the frames were not written for, read from the parse: facts of the
         # subjects and attributes the frames found nothing of.
         keys = {fact.key for fact in found}
@@ -190,8 +190,6 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         _TEXT.reset(whole)
 
 
-# "Dmitri's phone's a Galaxy S21": before an article, "'s" is "is", never a possessive.
-_IS_CONTRACTED = re.compile(r"(\w)['’]s (a|an|the)\b")
 _SARCASTIC = re.compile(
     r"^(?:according to [\w'’-]+, )?(?:oh sure|oh yeah|yeah right|sure,? because|as if)\b|"
     r"\N{FACE WITH ROLLING EYES}",

@@ -481,3 +481,23 @@ def test_what_the_plain_tense_keeps_unsaid() -> None:
     # telling about a plan, or about someone else, still states nothing of the speaker
     assert facts_of("Sam wanted to let you know that she might move to Bergen.") == []
     assert facts_of("Sam wanted to tell you that her sister moved to Bergen.") == []
+
+
+def test_names_with_accents_possessives_and_a_named_kind() -> None:
+    # an accented name owns what follows it, as any other name does
+    assert [(f.subject, f.value) for f in facts_of("Lucía's divorce went thru in April.")] == [
+        ("lucía", "divorced")
+    ]
+    assert [f.value for f in facts_of("Isabela's major's mechanical engineering.")] == [
+        "mechanical engineering"
+    ]
+    # "also a Robert": a kind of name, not whom "he" means
+    nephew = "Robert's nephew's also a Robert and he goes by Rob now."
+    assert [f for f in facts_of(nephew) if f.subject == "robert"] == []
+    # a preference for a product is no name
+    assert facts_of("Sam prefers Slack.") == []
+    # "been at" with "has" left out, and an adverb between "is" and its verb
+    assert plain("been at Klarna for two years now") == "is at Klarna for two years now"
+    assert [f.value for f in facts_of("Sam is officially practising as a nurse practitioner.")] == [
+        "nurse practitioner"
+    ]
