@@ -195,11 +195,13 @@ def statement_of(sentence: str) -> str | None:
     ("I moved to Austin, can you believe it?") the statement alone; None for a question or
     a request ("Have you been to Paris?", "Can you help me...")."""
     if not asks(sentence):
-        return _without_request(sentence)
+        return _before_asking(sentence) or sentence
+    if said := _before_asking(sentence, questions=True):
+        return said  # "I'm a UX designer now 🎨 can u review my portfolio?"
     tagged = _TAG.match(sentence.strip())
-    if tagged is None or _INTERROGATIVE.match(tagged["said"]) or asks(tagged["said"]):
+    if tagged is None or not _a_statement(tagged["said"]):
         return None
-    return tagged["said"].rstrip() + "."
+    return _stated(tagged["said"])
 
 
 # Where a request may follow what a sentence says: a comma, a dash, a semicolon, or an
@@ -207,13 +209,42 @@ def statement_of(sentence: str) -> str | None:
 _BREAK = re.compile(r"\s*(?:[,;—–]| - |\s[^\w\s,.;:!?'’\"()&/-]+)\s*(?=\w)")
 
 
-def _without_request(sentence: str) -> str:
-    """ "I'm a sophomore at Ohio State — help me make a study schedule" says only what
-    comes before the request; so does one typed without its question mark."""
+# "At 44, is it too late to…?", "As a nurse on nights, what should I eat?": a phrase that
+# opens the question, with no subject of its own, is not a statement.
+_PHRASE = re.compile(r"^(?:at|in|on|for|with|as|by|from|after|before|since|during|like)\b", re.I)
+_SUBJECT = re.compile(r"\b(?:i|i'm|i’m|im|we|we're|we’re|he|she|they|my|our)\b", re.I)
+
+
+def _a_statement(head: str) -> bool:
+    if not head or asks(head) or _INTERROGATIVE.match(head):
+        return False
+    return not (_PHRASE.match(head) and not _SUBJECT.search(head)) or bool(_SELF_PHRASE.match(head))
+
+
+# …unless it says who the speaker is: "As a nurse on nights, what should I eat?" says "I'm
+# a nurse on nights"; "At 44, is it too late to learn piano?" says "I'm 44".
+_SELF_PHRASE = re.compile(r"^(?:as (?P<what>an? [^,]+)|at (?P<age>[1-9]\d))$", re.I)
+
+
+def _stated(head: str) -> str:
+    found = _SELF_PHRASE.match(head.strip())
+    if found is None or _SUBJECT.search(head):
+        return head.rstrip() + "."
+    return f"I'm {found['what'] or found['age']}."
+
+
+def _before_asking(sentence: str, *, questions: bool = False) -> str | None:
+    """What comes before a request ("I'm a sophomore at Ohio State — help me make a
+    study schedule", typed with or without its question mark) or, with ``questions``, before
+    a question ("We're engaged, where do I even start?"); None if nothing is asked after a
+    statement."""
     for cut in _BREAK.finditer(sentence):
-        if cut.start() > 0 and asks(sentence[cut.end() :]):
-            return sentence[: cut.start()].rstrip() + "."
-    return sentence
+        head, rest = sentence[: cut.start()], sentence[cut.end() :]
+        if not _a_statement(head):
+            continue
+        if _ASKS.match(rest) or (questions and _INTERROGATIVE.match(rest)):
+            return _stated(head)
+    return None
 
 
 # "software engineer here, mostly backend Go", "econ major here 🙃": who the speaker is,

@@ -40,7 +40,14 @@ _WE = re.compile(r"\b[Ww]e(?:'re|'ve|'ll|'d)?\b")
 _COUPLE = re.compile(
     r"\b(?:married|engaged|divorced|wedding|honeymoon|broke up|split up|separated|dating|"
     r"anniversary|tied the knot|eloped|been together|together (?:since|for)|met someone|"
-    r"seeing each other)\b",
+    r"seeing each other|(?:been |started )?(?:seeing|dating) (?-i:[A-Z]))",
+    re.I,
+)
+# The partner "we" includes, when the sentence names them: "I've been seeing Marco … and
+# we've decided to make it official" is Elena and Marco.
+_PARTNER = re.compile(
+    r"\b(?:seeing|dating|married|engaged to|boyfriend|girlfriend|partner|husband|wife|"
+    r"fianc[ée]e?)\s+(?P<name>(?-i:[A-Z])[^\W\d_]+)\b(?!['’]s)",
     re.I,
 )
 # Where "we" is the speaker's household: family, a home, a move.
@@ -63,7 +70,10 @@ class _Rewriter:
         self.we_named = False
         self.plural = bool(_WE.search(sentence))
         own = self.pronouns.possessive if self.pronouns else "their"
-        if _COUPLE.search(sentence):
+        partner = _PARTNER.search(sentence)
+        if _COUPLE.search(sentence) and partner and partner["name"] != speaker:
+            self.group = f"{speaker} and {partner['name']}"
+        elif _COUPLE.search(sentence):
             self.group = f"{speaker} and {own} partner"
         elif _HOUSEHOLD.search(sentence):
             self.group = f"{speaker} and {own} family"

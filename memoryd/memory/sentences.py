@@ -9,6 +9,7 @@ and control characters never belong in item text (the raw resource keeps the byt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Abbreviations whose period is not a full stop (compared case-insensitively, without it).
 _ABBREVIATIONS = frozenset(
@@ -70,8 +71,32 @@ def _ends_sentence(before: str) -> bool:
     return not (word and word.group(1).casefold() in _ABBREVIATIONS)
 
 
+# An emoji typed where the end mark would be: "…make it official 😊 How do I…", "We're
+# engaged 💍 where do I even start". Only before a capital or a question's first word, and
+# after two words or more ("I ❤️ Lisbon" is one sentence). A full stop takes the emoji's place.
+_EMOJI_END = re.compile(
+    r"(?<=\S)\s+([^\w\s\"'(\[.!?,;:&/*+=<>—–-]{1,4})\s+(?=(?-i:[A-Z])|(?:how|what|where|when|"
+    r"which|who|why|can|could|would|any|pls|please|need|help)\b)",
+    re.I,
+)
+
+
+def _at_emojis(sentence: str) -> Iterator[str]:
+    start = 0
+    for match in _EMOJI_END.finditer(sentence):
+        if len(sentence[start : match.start()].split()) >= 2:
+            said = sentence[start : match.start()].rstrip()
+            yield said if said.endswith((".", "!", "?")) else f"{said}."
+            start = match.end()
+    yield sentence[start:]
+
+
 def split_sentences(content: str) -> list[str]:
     """The sentences of ``content``, without cutting after an abbreviation."""
+    return [part for sentence in _split(content) for part in _at_emojis(sentence)]
+
+
+def _split(content: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(content):

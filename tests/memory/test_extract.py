@@ -6,7 +6,7 @@ import pytest
 
 from memoryd.events import parse_event
 from memoryd.memory.extract import OfflineExtractor, memorability, said_as_here, third_person
-from memoryd.memory.sentences import drop_discourse_markers
+from memoryd.memory.sentences import drop_discourse_markers, split_sentences
 
 
 def _event(content: str, speaker: str | None = "Caroline"):  # type: ignore[no-untyped-def]
@@ -488,3 +488,26 @@ def test_typed_without_apostrophes_and_a_title_that_opens_a_sentence() -> None:
     assert third_person("Spirited Away is my favourite movie.", "Wei") == (
         "Spirited Away is Wei's favourite movie."
     )
+
+
+def test_an_emoji_ends_a_sentence_and_a_phrase_before_a_question_says_who() -> None:
+    def texts(content: str) -> list[str]:
+        return [c.text for c in OfflineExtractor().extract([_event(content)])]
+
+    # an emoji typed in place of the end mark, before a capital or a question
+    assert texts(
+        "I've been seeing Marco for three months and we've made it official 😊 "
+        "How do I introduce him to my friends?"
+    ) == [
+        "Caroline has been seeing Marco for three months and she and Marco have made it official."
+    ]
+    assert texts("We're engaged 💍 where do I even start with planning??") == [
+        "Caroline and her partner are engaged."
+    ]
+    assert split_sentences("I ❤️ Lisbon so much.") == ["I ❤️ Lisbon so much."]
+    # a phrase that opens a question says who the speaker is, or nothing
+    assert texts("As a nurse on nights, what should I eat at 3am?") == [
+        "Caroline is a nurse on nights."
+    ]
+    assert texts("At 44, is it too late to learn piano?") == ["Caroline is 44."]
+    assert texts("At Google, how do I file expenses?") == []
