@@ -25,7 +25,8 @@ _STOP = (
     r"anymore|again|too|instead|though|although|until|till|during|by|or|if|than|then|"
     r"already|still|finally|officially|full-time|part-time|back|over|here|there|and|"
     r"around|about|near|all|every|each|which|that|just|really|actually|soon|done|over|"
-    r"complete|completed|finished|went|was|is|lol|lmao|haha\w*|tbh|btw|omg|imo|ngl|rn|"
+    r"complete|completed|finished|went|was|is|has|have|had|are|were|lol|lmao|haha\w*|tbh|btw|"
+    r"omg|imo|ngl|rn|"
     r"starting|beginning|effective"
 )
 VALUE_STOP = _STOP
@@ -210,6 +211,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
+    # "started as sous chef on Tuesday": a title said without its article
+    _frame("occupation", rf"^{_ADV}(?:started|starts|is starting|began|works|is working|now works|was hired|got hired|is employed) as (?!an?\b|the\b|well\b|much\b|soon\b|long\b|hard\b|usual\b|normal\b|planned\b|expected\b){_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b(?!\s+(?:the|my|his|her|their|its|a|an|it|this|that|our)\b)", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
@@ -332,7 +335,7 @@ INVERTED: tuple[Frame, ...] = (
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501
     _frame("residence", r"^home(?: base)? (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2}) (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+)\b", "any"),  # noqa: E501
     _frame("residence", r"^home (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+) (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2})", "any"),  # noqa: E501
-    _frame("name", r"^(?:please |everyone |people |friends |most people |they |everybody |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
+    _frame("name", r"^(?:please |(?:everyone|people|friends|most people|they|everybody)(?: at work| here| back home| at school)? |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
@@ -348,10 +351,15 @@ CAUSED: tuple[Frame, ...] = (
 # Frames that hang off a name's possessive anywhere in a clause (the possessor is the
 # subject): "<Name>'s first day at <org>", "<Name>'s 23rd birthday".
 _OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+)(?:'s|’s) "  # "Lucía's"
+HANDED_IN = r"(?:handed in|turned in|handed back|gave back|returned)"
+_HANDED_IN = r"(?<!handed in )(?<!turned in )(?<!handed back )(?<!gave back )(?<!returned )"
 POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"(?:last|final) (?:day|shift) (?:at|with) {VALUE}", "org", ends=True),  # noqa: E501
-    _frame("employer", _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|badge) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", _HANDED_IN + _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|badge) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", HANDED_IN + " " + _OWNER + rf"(?:badge|lanyard|keys|laptop|keycard) (?:at|to|from) {VALUE}", "org", ends=True),  # noqa: E501
+    # "Fatima's team at Deloitte is doing Secret Santa": where she works
+    _frame("employer", _OWNER + rf"(?:team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501

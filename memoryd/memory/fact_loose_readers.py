@@ -251,8 +251,11 @@ _GENERIC_VEHICLE = frozenset(
 )
 
 _BEFORE_MAKE = re.compile(
-    r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+(?:[a-z][\w-]*\s+){0,2}$"
+    r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+"
+    r"(?P<between>(?:[a-z][\w-]*\s+){0,2})$"
 )
+# Between the owner and the make: a person, or an article that opens a phrase of its own.
+_NOT_OWN_MAKE = re.compile(rf"{OTHER_PERSON['they'].pattern}|\b(?:a|an|the)\b", re.I)
 
 _MAKE_WORDS = re.compile(r"[\w.-]+(?:['’]s)?")
 
@@ -269,6 +272,8 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
         owner = _BEFORE_MAKE.search(text[max(0, found.start() - 80) : found.start()])
         if owner is None or (owner["name"] is not None and norm(owner["name"]) != subject):
             continue
+        if _NOT_OWN_MAKE.search(owner["between"]):
+            continue  # "bought my dad an iPhone 15": the dad's
         start = max(0, found.start() - 80) + owner.start()
         if owner["name"] is None and OTHER_PERSON["they"].search(text[max(0, start - 30) : start]):
             continue

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_frames import Frame, age_number
-from memoryd.memory.fact_lexicon import BORROWED, DIET, DIETS, SCHOOL, VEHICLE
+from memoryd.memory.fact_lexicon import BORROWED, DIET, DIETS, LAPTOP, PHONE, SCHOOL, VEHICLE
 from memoryd.memory.fact_parse_base import (
     MONTH,
     VISIT,
@@ -41,6 +41,7 @@ from memoryd.memory.fact_parse_base import (
     phrase,
     place_in,
     pobjs,
+    possessor,
     school_in,
     span_text,
     unreal,
@@ -68,7 +69,7 @@ _CUE = re.compile(
     r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
     r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
-    r"register\w*|train\w*|resident|favou?rite|(?:is|am|are) \d{1,3}|boss|manager|"
+    r"register\w*|train\w*|building|aiming|preparing|prepping|gearing|resident|favou?rite|(?:is|am|are) \d{1,3}|boss|manager|"
     r"supervisor|boyfriend|girlfriend|partner|husband|wife|fianc[ée]e?)\b|"
     r"\b(?:is|am|are) (?:\w+ )?in (?-i:[A-Z])",
     re.I,
@@ -107,7 +108,8 @@ def parsed_facts(text: str) -> list[tuple[str, str, str, str]]:
             continue
         for whose, attribute, value in [*favourites(verb), *owned_vehicle(verb)]:
             add(whose, attribute, value)
-        if (subject := clause_subject(verb)) is not None:
+        subject = _traded_for(verb) or clause_subject(verb)
+        if subject is not None and subject != _SOMEONE_ELSE:
             for attribute, value in _read(verb):
                 add(subject, attribute, value)
     for subject, attribute, value in [*new_things(doc), *homes(doc), *possessions(doc)]:
@@ -187,10 +189,12 @@ def _read(verb: Token) -> Iterator[tuple[str, str]]:
         yield "name", name
     if lemma == "report" and (name := _pobj_name(preps, "to")):
         yield "manager", name
-    if lemma in ("train", "sign", "register", "enter", "work") and (race := _race(preps)):
+    if lemma in _TOWARD and (race := _race(preps)):
         yield "training_goal", race
 
 
+# "signed up for a full marathon", "building toward the Cape Town Marathon"
+_TOWARD = frozenset("train sign register enter work build aim prepare prep gear".split())
 # "traded the Vespa in for a cargo bike", "swapped the Civic for a Model 3", "replaced
 # biryani with ramen", "upgraded to a Rivian": the new value is what follows for/with/to.
 _TRADE = frozenset("trade swap exchange replace upgrade switch".split())
@@ -255,6 +259,23 @@ def _school_or_vehicle(
             yield "vehicle", vehicle
 
 
+_SOMEONE_ELSE = "\0"  # a subject no fact is kept of
+
+
+def _traded_for(verb: Token) -> str | None:
+    """Whose thing a trade replaces, when a name owns it: "Work replaced Nadia's ThinkPad
+    with a MacBook Pro M3" is Nadia's laptop, whoever did the replacing."""
+    if verb.lemma_.lower() not in _TRADE:
+        return None
+    for obj in verb.children:
+        owner, name = possessor(obj) if obj.dep_ == "dobj" else (None, None)
+        if name is not None:
+            return name
+        if owner is not None and owner.lower_ not in ("my", "his", "her", "their", "our"):
+            return _SOMEONE_ELSE  # "replaced her sister's Civic": not the subject's either
+    return None
+
+
 def _traded(verb: Token, objects: list[Token], preps: list[Token]) -> Iterator[tuple[str, str]]:
     particles = [c for c in verb.children if c.dep_ == "prt"]
     new = [o for p in [*preps, *particles] if p.lower_ in ("for", "with", "to")
@@ -263,6 +284,8 @@ def _traded(verb: Token, objects: list[Token], preps: list[Token]) -> Iterator[t
         text = " ".join(t.text for t in obj.subtree if t.dep_ not in ("det", "poss"))
         if VEHICLE.search(text) or _BIKE.search(obj.text):
             yield "vehicle", text
+        elif LAPTOP.search(text) or PHONE.search(text):
+            yield "laptop" if LAPTOP.search(text) else "phone", text
         elif (
             obj.pos_ == "PROPN"
             and objects

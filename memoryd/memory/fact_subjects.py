@@ -28,7 +28,8 @@ _NOT_NAME = (
     r"Everybody|Someone|Somebody|People|Nobody|Please|Just|Also|Finally|Honestly|Actually|"
     r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
     r"New|Thanks|Sadly|Luckily|Hopefully|RIP|Correction|Update|Reorg|Lol|Haha|Ugh|Nothing|"
-    r"Everything|Something|Anything|Nobody|Everybody)\b)"
+    r"Everything|Something|Anything|Nobody|Everybody|Work|Life|Hot|Mom|Mum|Dad|Apparently|"
+    r"Sorry|Quick|Funny|Long|Short)\b)"
 )
 _CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
 _NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_frames import Frame
+from memoryd.memory.fact_lexicon import OTHER_PERSON
 from memoryd.memory.fact_parse_base import (
     GENDER,
     MONTH,
@@ -101,8 +102,25 @@ def belongs(token: Token, subject: str, owned: frozenset[str]) -> bool:
         if head.pos_ in ("VERB", "AUX"):
             if unreal(head) or (head.lemma_ == "stay" and head.tag_ == "VBG"):
                 return False  # a plan; "is staying in Lisbon" is a stay
+            if _for_someone(head, node, subject):
+                return False  # "is buying my dad an iPhone 15": a gift
             return doer(head, subject, owned)
         node = head
+    return False
+
+
+def _for_someone(verb: Token, value: Token, subject: str) -> bool:
+    """Whether the verb gives the value to another person: "bought my mom a Pixel 7"
+    (the parse may take the person for the object), "got Lena a Kindle"."""
+    for child in verb.children:
+        if child.i == value.i or child.dep_ not in ("dative", "dobj", "iobj"):
+            continue
+        if child.lower_ in ("me", "myself", "himself", "herself", "themselves"):
+            continue
+        if OTHER_PERSON["they"].fullmatch(child.text):
+            return True
+        if child.pos_ == "PROPN" and child.ent_type_ == "PERSON" and norm(child.text) != subject:
+            return True
     return False
 
 

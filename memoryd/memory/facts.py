@@ -24,6 +24,7 @@ from memoryd.memory.fact_clauses import clauses
 from memoryd.memory.fact_frames import (
     CAUSED,
     FRAMES,
+    HANDED_IN,
     INVERTED,
     POSSESSED,
     VALUE_STOP,
@@ -413,8 +414,14 @@ def _possessed(clause: str, *, across: bool = False) -> Iterator[Fact]:
             if across and ("," not in match.group(0) or _UNREAL.search(clause[: match.end()])):
                 continue  # "If Sam's new manager, Pieter, says yes": a supposition
             value = frame.fixed or checked(frame, match.groupdict().get("value") or "")
+            if value and not frame.ends and _handed_back(match.group(0)):
+                continue  # "handed in Lars's badge at Maersk", read from a shorter clause
             if value:
                 attribute = _school_or_employer(frame, value, None)
                 if attribute == "favourite":
                     attribute = favourite(match["thing"])
                 yield Fact(norm(match["name"]), attribute, canonical(value), value, frame.ends)
+
+
+def _handed_back(said: str) -> bool:
+    return bool(re.search(rf"{HANDED_IN} {re.escape(said)}", _TEXT.get()))

@@ -217,6 +217,9 @@ def test_a_change_in_other_words_is_read_once_the_old_value_is_known(
         ("Sam's sister is 34 now.", "age", "33"),
         ("Sam's sister and her husband are renovating now.", "relationship", "single"),
         ("Sam's ex-husband is remarried now.", "relationship", "single"),
+        # a gift for someone else, however the parse reads it
+        ("Sam is buying Sam's dad an iPhone 15 for his birthday.", "phone", "Galaxy S23"),
+        ("Sam bought my mom a Pixel 7, now Sam has to teach her.", "phone", "iPhone 13"),
         # a stop on the way, and a move only wished for after a trip
         ("Sam is at Heathrow now, the flight is delayed.", "employer", "Tesco"),
         (

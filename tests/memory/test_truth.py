@@ -501,3 +501,25 @@ def test_names_with_accents_possessives_and_a_named_kind() -> None:
     assert [f.value for f in facts_of("Sam is officially practising as a nurse practitioner.")] == [
         "nurse practitioner"
     ]
+
+
+def test_whose_thing_a_trade_or_a_badge_says() -> None:
+    # the owner of what is replaced, not who replaced it; a common noun is no name
+    work = facts_of("Work replaced Sam's ThinkPad with a MacBook Pro M3.")
+    assert [(f.subject, f.attribute, f.value) for f in work] == [
+        ("sam", "laptop", "macbook pro m3")
+    ]
+    # a badge handed in ends the job; the team one is on says where one works
+    moved = facts_of("Sam handed in Sam's badge at Maersk on Friday and started at Vestas.")
+    assert [(f.value, f.ends) for f in moved] == [("maersk", True), ("vestas", False)]
+    assert [f.value for f in facts_of("Sam's team at Deloitte is doing Secret Santa.")] == [
+        "deloitte"
+    ]
+    assert facts_of("Sam's sister's team at Deloitte won.") == []
+    # a title without its article, a race built toward, a name said at work
+    assert [f.value for f in facts_of("Sam started as sous chef on Tuesday.")] == ["sous chef"]
+    assert facts_of("Sam started as well as could be hoped.") == []
+    toward = facts_of("Sam is building toward the Cape Town Marathon.")
+    assert [f.value for f in toward] == ["cape town marathon"]
+    called = facts_of("Everyone at work calls Katherine Kat now.")
+    assert [(f.subject, f.value) for f in called] == [("katherine", "kat")]
