@@ -182,3 +182,11 @@ OTHER_PERSON = {
         ("they", f"{_MEN}|{_WOMEN}|{_ANYONE}"),
     )
 }
+
+# "At Infosys we live in Jira all day", "I basically live in the gym": no home.
+LIVED_IN_IDIOM = re.compile(
+    r"\b(?:basically|practically|pretty much|literally|virtually|kinda|sort of)\s+"
+    r"(?:live|lives|living)\b|"
+    r"\b(?:live|lives|living) in (?:\S+\s+){1,3}?(?:all day|24/7|all week|all the time)\b",
+    re.I,
+)

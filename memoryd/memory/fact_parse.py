@@ -31,7 +31,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_frames import Frame, age_number
-from memoryd.memory.fact_lexicon import BORROWED, DIET, DIETS, LAPTOP, PHONE, SCHOOL, VEHICLE
+from memoryd.memory.fact_lexicon import (
+    BORROWED,
+    DIET,
+    DIETS,
+    LAPTOP,
+    LIVED_IN_IDIOM,
+    PHONE,
+    SCHOOL,
+    VEHICLE,
+)
 from memoryd.memory.fact_parse_base import (
     MONTH,
     VISIT,
@@ -69,7 +78,8 @@ _CUE = re.compile(
     r"drive|drives|driving|leased|turn(?:ed|s)?|birthday|years? old|transfer\w*|enroll\w*|"
     r"admitted|accepted|universit\w*|college|school|major\w*|switch\w*|chang\w*|trad(?:e|ed)|"
     r"swap\w*|replac\w*|upgrad\w*|report(?:s|ing)?|go(?:es|ing)? by|sign(?:ed)? up|"
-    r"register\w*|train\w*|building|aiming|preparing|prepping|gearing|resident|favou?rite|(?:is|am|are) \d{1,3}|boss|manager|"
+    r"register\w*|train\w*|building|aiming|preparing|prepping|gearing|resident|favou?rite|"
+    r"(?:is|am|are) \d{1,3}|boss|manager|"
     r"supervisor|boyfriend|girlfriend|partner|husband|wife|fianc[ée]e?)\b|"
     r"\b(?:is|am|are) (?:\w+ )?in (?-i:[A-Z])",
     re.I,
@@ -163,7 +173,7 @@ def _has_value(text: str) -> bool:
 
 def _read(verb: Token) -> Iterator[tuple[str, str]]:
     lemma = verb.lemma_.lower()
-    visit = bool(VISIT.search(span_text(verb)))
+    visit = bool(VISIT.search(span_text(verb)) or LIVED_IN_IDIOM.search(span_text(verb)))
     objects = [c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd", "acomp")]
     preps = [c for c in verb.children if c.dep_ in ("prep", "dative", "agent")]
     if not visit:

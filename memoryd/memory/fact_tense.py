@@ -130,6 +130,13 @@ def _is(match: re.Match[str]) -> str:
     return f"{match[1]} is {match[2]}"
 
 
+# "its officially her favourite film": "it's" typed without its apostrophe.
+_ITS = re.compile(
+    r"\b(?-i:its) (?=(?:officially|now|definitely|literally|really|just|been|gonna|a|an|the|"
+    r"my|his|her|their|(?-i:[A-Z])[\w-]*['’]s)\b)"
+)
+
+
 def uncontracted(text: str) -> str:
     """``text`` with each "'s" that stands for "is" written out."""
-    return _IS_CONTRACTED.sub(_is, text)
+    return _IS_CONTRACTED.sub(_is, _ITS.sub("it's ", text))

@@ -31,7 +31,7 @@ from memoryd.memory.fact_frames import (
     WORK_TALK,
     Frame,
 )
-from memoryd.memory.fact_lexicon import BORROWED, ROLE_HEADS, SCHOOL
+from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
@@ -124,7 +124,7 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
 
 
 def _framed(subject: str, predicate: str) -> Iterator[Fact]:
-    visit = bool(_VISIT.search(predicate))
+    visit = bool(_VISIT.search(predicate) or LIVED_IN_IDIOM.search(predicate))
     borrowed = bool(BORROWED.search(predicate))
     for frame in _CASUAL_FRAMES if CASUAL.get() else FRAMES:
         if visit and frame.attribute in _PLACE_LIKE and not frame.ends:
@@ -257,8 +257,10 @@ def _read_clauses(text: str) -> list[Fact]:
 
 
 _IT_IS = re.compile(
-    r"^(?:it's|it is|that's|that is|which is|it has become|it became|they're|they are|"
-    r"they have become)\s+(?:(?:now|officially|definitely|easily)\s+)*"
+    r"^(?:it's|it is|its|that's|that is|which is|it has become|it became|they're|they are|"
+    r"they have become)\s+(?:(?:now|officially|definitely|easily|just)\s+)*"
+    # "it's dethroned Spirited Away as her favourite film"
+    r"(?:(?:dethroned|replaced|overtaken|beaten|knocked off|taken over from)\s+.{1,40}?\s+as\s+)?"
     r"(?:his|her|their|(?P<owner>[A-Z][\w-]*)(?:'s|’s))\s+(?:new\s+|current\s+|all-time\s+)?"
     r"(?:favou?rite|fave?)\s+(?P<thing>[a-z]+(?: [a-z]+)?)\b"
 )
@@ -308,8 +310,13 @@ def _inverted(clause: str) -> Fact | None:
             if attribute == "favourite":
                 attribute = favourite(match["thing"])
             value = match["value"].strip()
+            if value.casefold() in _PRONOUN_VALUES:
+                return None  # "it's dethroned …": what "it" is, the clause before says
             return Fact(subject, attribute, canonical(value), value)
     return None
+
+
+_PRONOUN_VALUES = frozenset("it it's its they they're that this which".split())
 
 
 def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:

@@ -36,7 +36,8 @@ _MARKER = (
     r"good news|great news|exciting news|some news|so yeah|oh and|and guess what|"
     r"oh by the way|funny enough|believe it or not|long story short|fyi|psa|tbh|tbf|ngl|"
     r"welp|ugh|phew|whew|oof|yo|lowkey|honestly speaking|plot twist|life update|"
-    r"heads up|correction|small update|quick correction|edit|so+)"
+    r"heads up|correction|small update|quick correction|edit|hot take(?: but)?|"
+    r"unpopular opinion(?: but)?|so+)"
 )
 # Markers in a row may share one comma ("ok so big news, ..."); the run must end in
 # punctuation, so "No news is good news" keeps its words.

@@ -523,3 +523,12 @@ def test_whose_thing_a_trade_or_a_badge_says() -> None:
     assert [f.value for f in toward] == ["cape town marathon"]
     called = facts_of("Everyone at work calls Katherine Kat now.")
     assert [(f.subject, f.value) for f in called] == [("katherine", "kat")]
+
+
+def test_what_it_or_they_stands_for_and_a_home_that_is_a_figure_of_speech() -> None:
+    dethroned = "Sam saw Past Lives twice and it's dethroned Spirited Away as Sam's favourite film."
+    assert [f.value for f in facts_of(dethroned)] == ["past lives"]
+    typed = "Sam watched Past Lives and its officially Sam's favourite film now."
+    assert [f.value for f in facts_of(typed)] == ["past lives"]
+    assert facts_of("At Infosys Sam and her team live in Jira all day.") == []
+    assert facts_of("Sam basically lives in the gym.") == []
