@@ -85,10 +85,28 @@ def ended(doc: object, subject: str, fact: StatedFact) -> bool:
         if fact.attribute == "major" and _instead_of(token):
             return True
         verb, how = _governor(token)
+        if verb is not None and how == "object" and _favoured_over(verb, subject, fact.attribute):
+            return True  # "Piranesi has overtaken The Bone People as my favourite"
         if verb is None or not _speaker_or_value(verb, subject, token):
             continue
         if _ends_through(verb, how, fact.attribute, doc):
             return True
+    return False
+
+
+def _favoured_over(verb: Token, subject: str, attribute: str) -> bool:
+    """Whether ``verb`` puts something else in the value's place as the subject's
+    favourite, whatever does it: "X has dethroned it as my all-time favourite"."""
+    if not attribute.startswith("favourite") or verb.lemma_.lower() not in _FAVOURED_OVER:
+        return False
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "as":
+            continue
+        said = prep.doc[prep.left_edge.i : prep.right_edge.i + 1].text.casefold()
+        owner = rf"(?:my|{re.escape(subject)}['’]s)"
+        kind = r"(?:new |current |all-time |absolute )*(?:favou?rite|fave?)\b"
+        if re.search(rf"\b{owner} {kind}", said):
+            return not unreal(verb)
     return False
 
 

@@ -299,7 +299,7 @@ FRAMES: tuple[Frame, ...] = (
     # manager
     _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke) (?:named|called) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:is (?:now )?under|is now working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= now\b| these days\b|\s*[.!]|\s*$)", "any"),  # noqa: E501
-    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under|working under|working directly under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_POSS} (?:new |current )?(?:manager|boss|team lead|supervisor)(?:'s|’s) name is (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501

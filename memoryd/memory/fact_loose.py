@@ -37,7 +37,7 @@ from memoryd.memory.fact_parse_base import (
     unreal,
 )
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import checked, role
+from memoryd.memory.fact_values import checked, favourite, role
 from memoryd.memory.fact_whose import (
     BOSS,
     NOT_NAME,
@@ -233,7 +233,7 @@ def _said_favourite(text: str, subject: str, thing: str) -> Iterator[str]:
     for pattern in (_DETHRONED, _NEW_FAVE, _IT_IS_FAVE):
         for match in pattern.finditer(text):
             whose = (match["owner"] or "my").casefold().removesuffix("'s").removesuffix("’s")
-            if match["thing"].casefold().rstrip("s") != thing.rstrip("s"):
+            if not _same_thing(match["thing"], thing):
                 continue
             if whose not in ("my", "his", "her", "a", "an", subject):
                 continue
@@ -247,13 +247,19 @@ def _said_favourite(text: str, subject: str, thing: str) -> Iterator[str]:
                 yield " ".join(words[:4] if pattern is _NEW_FAVE else words[-4:])
 
 
+def _same_thing(said: str, thing: str) -> bool:
+    """ "films" and "movie" are one kind of favourite (``fact_values.favourite``)."""
+    said = said.casefold()
+    return favourite(said) == favourite(thing) or favourite(said.rstrip("s")) == favourite(thing)
+
+
 def _favourite_of(attribute: str) -> Callable[[Any, str], Iterator[Token | str]]:
     thing = attribute.removeprefix("favourite ")
 
     def read(doc: Any, subject: str) -> Iterator[Token | str]:
         yield from _said_favourite(doc.text, subject, thing)
         for token in doc:
-            if token.lemma_.lower() != thing:
+            if not _same_thing(token.lemma_, thing):
                 continue
             near = doc[max(0, token.i - 3) : token.i].text.lower()
             if not re.search(r"favou?rite|#1|number one|no\. ?1", near):

@@ -29,7 +29,9 @@ _NOT_NAME = (
     r"What|Why|How|Who|Where|Which|Maybe|Perhaps|Still|Moving|Turns|Guess|Good|Great|Big|"
     r"New|Thanks|Sadly|Luckily|Hopefully|RIP|Correction|Update|Reorg|Lol|Haha|Ugh|Nothing|"
     r"Everything|Something|Anything|Nobody|Everybody|Work|Life|Hot|Mom|Mum|Dad|Apparently|"
-    r"Sorry|Quick|Funny|Long|Short)\b)"
+    r"Sorry|Quick|Funny|Long|Short|Lately|Currently|Basically|Seriously|Totally|Weirdly|Oddly|"
+    r"Surprisingly|Literally|Obviously|Clearly|Thankfully|Unfortunately|Fortunately|"
+    r"Personally|Officially|Definitely|Probably|Generally|Usually|Normally|Really)\b)"
 )
 _CAP = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*(?:-[^\W\d_]+)*"
 _NAME = _NOT_NAME + rf"{_CAP}(?:['’]{_CAP})?(?:\s+{_CAP}(?:['’]{_CAP})?){{0,2}}"

@@ -232,7 +232,16 @@ def checked(frame: Frame, value: str) -> str | None:
 def favourite(thing: str) -> str:
     """"favourite TV show" and "favourite show" are one attribute: its head noun."""
     words = [w for w in norm(thing).split() if w not in _NOT_THING]
-    return f"favourite {words[-1] if words else norm(thing)}"
+    head = words[-1] if words else norm(thing)
+    return f"favourite {_SAME_THING.get(head, head)}"
+
+
+# Words for one kind of thing: a favourite movie and a favourite film are one favourite.
+_SAME_THING = {
+    "movie": "film", "novel": "book", "series": "show", "track": "song", "tune": "song",
+    "dish": "food", "meal": "food", "cuisine": "food", "club": "team", "record": "album",
+    "writer": "author", "colour": "color", "singer": "artist", "musician": "artist",
+}  # fmt: skip
 
 
 _NOT_THING = frozenset("now these days right currently lately too ever of all time".split())

@@ -412,3 +412,17 @@ def test_an_age_a_year_on_closes_the_known_age(engine: MemoryEngine) -> None:
     # and a child's birthday closes nothing
     result = engine.memorize([event("e3", "My son turned 35 today, how time flies.", 400)])
     assert result.changes == []
+
+
+def test_a_favourite_put_in_the_known_ones_place_ends_it() -> None:
+    overtaken = (
+        "The Remains of the Day has overtaken Pride and Prejudice as Sam's all-time favourite."
+    )
+    assert later(overtaken, "favourite book", "Pride and Prejudice") == [
+        ("favourite book", "pride and prejudice", True)
+    ]
+    # someone else's favourite, and one that only might be
+    sister = "Sam's sister says Dune has overtaken Pride and Prejudice as her favourite."
+    assert later(sister, "favourite book", "Pride and Prejudice") == []
+    maybe = "Dune might overtake Pride and Prejudice as Sam's favourite."
+    assert later(maybe, "favourite book", "Pride and Prejudice") == []

@@ -329,7 +329,7 @@ def test_a_resident_of_a_city_and_a_kind_of_people_are_not_jobs_or_homes() -> No
         ("No more Big Four for Sam — started at Stripe on Monday.", ("employer", "stripe")),
         (
             "Sam is rereading Sam's favourite novel, Middlemarch, for book club.",
-            ("favourite novel", "middlemarch"),
+            ("favourite book", "middlemarch"),
         ),
         (
             "For the review Nomvula, Sam's line manager, wants bullet points.",
@@ -532,3 +532,13 @@ def test_what_it_or_they_stands_for_and_a_home_that_is_a_figure_of_speech() -> N
     assert [f.value for f in facts_of(typed)] == ["past lives"]
     assert facts_of("At Infosys Sam and her team live in Jira all day.") == []
     assert facts_of("Sam basically lives in the gym.") == []
+
+
+def test_one_favourite_by_any_of_its_names_and_an_adverb_is_no_subject() -> None:
+    movie = facts_of("Spirited Away is Sam's favourite movie.")
+    film = facts_of("Past Lives is Sam's favourite film now.")
+    assert [f.key for f in movie] == [f.key for f in film] == ["sam|favourite film"]
+    lately = facts_of("Lately Sam is obsessed with terracotta orange.")
+    assert [f.subject for f in lately if f.subject != "sam"] == []
+    worked = facts_of("According to Sam, working under Mei Ling has been great.")
+    assert [(f.attribute, f.value) for f in worked] == [("manager", "mei ling")]
