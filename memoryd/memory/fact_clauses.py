@@ -70,7 +70,7 @@ def clauses(text: str) -> Iterator[tuple[str | None, str]]:
         if own is None and inherited and clause[:1].islower() and not led:
             inherited = _person(inherited)  # "Arjun's last day…, starting at Razorpay"
         yield own or inherited, clause
-        inherited = own or _possessor(clause) or inherited
+        inherited = own or _possessor(clause) or _named(clause) or inherited
         previous = clause
 
 
@@ -78,8 +78,8 @@ def _person(subject: str) -> str:
     """A person "he" or "she" may mean: a possessive subject naming a thing ("daniela's
     team") stands for its owner; a person ("priya's sister") stays as it is."""
     owner, _, thing = subject.partition("'s ")
-    if not thing or OTHER_PERSON["they"].search(thing):
-        return subject
+    if not thing or OTHER_PERSON["he"].search(thing) or OTHER_PERSON["she"].search(thing):
+        return subject  # one person ("priya's sister"), not "raj's brothers"
     return owner
 
 
@@ -95,6 +95,22 @@ def _possessor(clause: str) -> str | None:
     # "No more Big Four for Giulia — started at Stripe": the one it was for
     benefit = _FOR_NAME.search(clause)
     return norm(benefit["name"]) if benefit else None
+
+
+# A name that does something or has something done to it: not one after a preposition
+# ("in May", "at Austin"), nor a month.
+_NAME = re.compile(
+    r"(?<!\bin )(?<!\bon )(?<!\bat )(?<!\bby )(?<!\bsince )(?<!\buntil )(?<!\bof )(?<!\bto )"
+    r"(?<!\bfrom )(?<=\s)(?!(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b)(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:-[^\W\d_]+)?\b"
+)
+
+
+def _named(clause: str) -> str | None:
+    """The one person a clause with no subject of its own names, for a pronoun that
+    follows ("Work upgraded Freya — she is on a MacBook Pro 14 now")."""
+    people = {norm(w) for w in _NAME.findall(clause) if is_first_name(w)}
+    return people.pop() if len(people) == 1 else None
 
 
 _FOR_NAME = re.compile(r"^no more .{1,40}? for (?P<name>(?-i:[A-Z])[a-z]+)\s*[.!]*$", re.I)

@@ -174,12 +174,13 @@ _ANYONE = (
     "partner|fianc[ée]e?|friend|cousin|kid|child|colleague|coworker|co-worker|roommate|"
     "flatmate|housemate|neighbou?r|boss|manager"
 )
+# "he" and "she" mean one person: "Married, three kids, she drives…" is not the kids.
 OTHER_PERSON = {
-    pronoun: re.compile(rf"\b(?:{words})s?\b", re.I)
-    for pronoun, words in (
-        ("he", f"{_MEN}|{_ANYONE}"),
-        ("she", f"{_WOMEN}|{_ANYONE}"),
-        ("they", f"{_MEN}|{_WOMEN}|{_ANYONE}"),
+    pronoun: re.compile(rf"\b(?:{words}){plural}\b", re.I)
+    for pronoun, words, plural in (
+        ("he", f"{_MEN}|{_ANYONE}", ""),
+        ("she", f"{_WOMEN}|{_ANYONE}", ""),
+        ("they", f"{_MEN}|{_WOMEN}|{_ANYONE}", "s?"),
     )
 }
 

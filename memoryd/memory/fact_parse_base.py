@@ -131,9 +131,10 @@ def antecedent(pronoun: Token) -> str | None:
         if token.dep_ in ("nsubj", "nsubjpass") and _name(token) is None:
             return None  # someone else is the last to act
         named_kind = token.i > 0 and pronoun.doc[token.i - 1].lower_ in ("a", "an", "another")
+        named_kind = named_kind or token.ent_type_ == "DATE" or bool(MONTH.fullmatch(token.lower_))
         if token.is_title and is_first_name(token.text) and token.pos_ != "VERB":
             if named_kind:
-                continue  # "Rob's nephew is also a Robert and he…": a name, nobody named
+                continue  # "also a Robert and he…", "ended in May — she": nobody named
             between = pronoun.doc[token.i + 1 : pronoun.i].text
             person = "he" if GENDER[pronoun.lower_] is _MALE else "she"
             if OTHER_PERSON[person].search(between):

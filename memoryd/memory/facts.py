@@ -117,10 +117,25 @@ _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad 
 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
+    given = _GIVEN.match(predicate)
+    if given is not None:  # "Layla's dad got her a Pixel 8a": the thing is Layla's
+        receiver = given["to"]
+        if receiver in ("him", "her", "them"):
+            owner, _, thing = subject.partition("'s ")
+            receiver = owner if thing else ""
+        subject = norm(receiver)
+        if not subject:
+            return
     found = list(_framed(subject, predicate))
     if not found and (simple := plain(predicate)) != predicate:
         found = list(_framed(subject, simple))  # "has formally changed" as "changed"
     yield from found
+
+
+_GIVEN = re.compile(
+    r"^(?:[a-z]+ ){0,2}?(?:got|bought|gave|gifted|handed|sent|ordered|picked up) "
+    r"(?P<to>him|her|them|(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+) (?=(?:a|an|the|his|her|their|my)\b)"
+)
 
 
 def _framed(subject: str, predicate: str) -> Iterator[Fact]:

@@ -33,7 +33,9 @@ _PAST_OR_VERB_START = re.compile(
 _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s+\w|"
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
-    r"^\d{1,3}\s+(?:as of|now|today|years old)\b",  # "42 as of yesterday"
+    # "42 as of yesterday", "Thirty as of yesterday!"
+    r"^(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?)\s+"
+    r"(?:as of|now|today|years old)\b",
     re.I,
 )
 # "So proud of you!", "Glad you made it", "Super excited for the trip": how the speaker

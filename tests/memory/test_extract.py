@@ -511,3 +511,8 @@ def test_an_emoji_ends_a_sentence_and_a_phrase_before_a_question_says_who() -> N
     ]
     assert texts("At 44, is it too late to learn piano?") == ["Caroline is 44."]
     assert texts("At Google, how do I file expenses?") == []
+
+
+def test_an_age_in_words_as_a_fragment_is_the_speakers() -> None:
+    texts = [c.text for c in OfflineExtractor().extract([_event("Thirty as of yesterday!")])]
+    assert texts == ["Caroline is thirty as of 7 May 2023!"]

@@ -542,3 +542,20 @@ def test_one_favourite_by_any_of_its_names_and_an_adverb_is_no_subject() -> None
     assert [f.subject for f in lately if f.subject != "sam"] == []
     worked = facts_of("According to Sam, working under Mei Ling has been great.")
     assert [(f.attribute, f.value) for f in worked] == [("manager", "mei ling")]
+
+
+def test_whom_a_pronoun_or_a_gift_means() -> None:
+    # "she" after "three kids" is still the speaker; after a clause naming one person, it
+    # is that person, never a month
+    described = "Sam is married, three kids, she drives a Volkswagen e-Golf."
+    assert ("sam", "vehicle") in [(f.subject, f.attribute) for f in facts_of(described)]
+    upgraded = facts_of("Work upgraded Freya — she is on a MacBook Pro 14 now.")
+    assert [(f.subject, f.value) for f in upgraded] == [("freya", "macbook pro 14")]
+    month = facts_of("The course ended in May — she is a paralegal now.")
+    assert [f.subject for f in month if f.subject == "may"] == []
+    # what someone got the speaker is the speaker's; what the speaker got another is not
+    gift = facts_of("Sam's dad got her a Pixel 8a as an early graduation gift.")
+    assert [(f.subject, f.value) for f in gift] == [("sam", "pixel 8a")]
+    assert [f.subject for f in facts_of("Sam bought Omar a Pixel 8a.")] == ["omar"]
+    # an age in words, said as a fragment
+    assert [f.value for f in facts_of("Sam is thirty as of 2 October 2024!")] == ["30"]
