@@ -52,7 +52,7 @@ _PHATIC = re.compile(
 # What a turn asks of the listener rather than says about anyone: questions, and requests
 # for help ("Can you help me...", "Any tips for...", "how do i..."). They are not memories.
 _ASKS = re.compile(
-    r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|please)[,\s]+)*"
+    r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|please|now|right|alright)[,\s]+)*"
     r"(?:(?:can|could|would|will) (?:you|u)\b|help me\b|any (?:tips|ideas|advice|suggestions|"
     r"recommendations|recs|thoughts)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
     r"can|could|would|is|are) (?:i|we|you|u|people|ppl)\b|tips (?:for|on)\b|"
@@ -272,6 +272,16 @@ def said_as_here(sentence: str) -> str:
     return f"I'm {article} {what}, {rest[:1].lower() + rest[1:]}"
 
 
+def _unshouted(sentence: str) -> str:
+    """ "WE'RE ENGAGED!!!" as "We're engaged!!!": a sentence typed in capitals is read as
+    one typed in lower case (its names lose their capitals, as in casual typing)."""
+    letters = [c for c in sentence if c.isalpha()]
+    if len(letters) < 6 or not all(c.isupper() for c in letters) or " " not in sentence.strip():
+        return sentence
+    lowered = re.sub(r"\bi\b", "I", sentence.lower())
+    return lowered[:1].upper() + lowered[1:]
+
+
 class OfflineExtractor:
     """Sentence selection by memorability signals, pronoun and date rewriting."""
 
@@ -301,7 +311,7 @@ class OfflineExtractor:
         lowered: set[str] = set()  # sentences typed without their capital
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
-            said = said_as_here(without_address(drop_discourse_markers(said)))
+            said = said_as_here(without_address(drop_discourse_markers(_unshouted(said))))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             typed_lower = said[:1].islower()

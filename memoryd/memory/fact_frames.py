@@ -255,6 +255,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
+    # "is now registered in Leipzig": an address registered with the city
+    _frame("residence", rf"^{_ADV}(?:is|got|has been|just got) (?:now |officially )?registered (?:as (?:a )?resident )?in {VALUE}", "place"),  # noqa: E501
+    # "is in her second year of pharmacy", "is in my final year studying law"
+    _frame("major", rf"^{_ADV}(?:is|am) (?:now )?in {_ART}(?:first|second|third|fourth|fifth|final|last|\d(?:st|nd|rd|th)) year (?:of|studying|in) {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is|are) (?:now |officially )?(?:in|into|enrolled in) the (?P<value>[\w -]{{2,40}}?) (?:program|programme|course|degree|track)\b", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved|transferred) (?:majors? |programs? )?(?:from [\w\s-]+? )?(?:to|into) {VALUE}", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:declared|picked|chose) {_ART}(?:major in |major of )?{VALUE}(?: as (?:his|her|their) major| major)?", "academic"),  # noqa: E501
@@ -298,7 +302,7 @@ FRAMES: tuple[Frame, ...] = (
     ),
     # manager
     _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke) (?:named|called) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
-    _frame("manager", rf"^{_ADV}(?:is (?:now )?under|is now working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= now\b| these days\b|\s*[.!]|\s*$)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:is (?:now )?under|is now working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= now\b| these days\b| in (?:the |a )?[\w -]{{1,40}}?(?:team|group|department|org|unit|squad)\b|\s*[.!]|\s*$)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under|working under|working directly under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_POSS} (?:new |current )?(?:manager|boss|team lead|supervisor)(?:'s|’s) name is (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501

@@ -35,7 +35,10 @@ _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
     # "42 as of yesterday", "Thirty as of yesterday!"
     r"^(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?)\s+"
-    r"(?:as of|now|today|years old)\b",
+    r"(?:as of|now|today|years old)\b|"
+    # "Vegan for 5 years now", "Pescatarian since March"
+    r"^(?:fully |strictly |mostly )?(?:vegan|vegetarian|pescatarian|plant-based|keto|"
+    r"gluten-free)(?=\s+(?:for|since|now|these days|again)\b|\s*[,.!]|\s*$)",
     re.I,
 )
 # "So proud of you!", "Glad you made it", "Super excited for the trip": how the speaker
@@ -129,7 +132,9 @@ def without_subject(sentence: str, speaker: str) -> str:
     if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
         return f"{speaker} is {lowered}"  # "Now training for a half marathon!"
     if _NOUN_FRAGMENT.match(sentence) or _FEELING_FRAGMENT.match(sentence):
-        return f"{speaker} is {lowered}"  # "Officially a Denver resident!", "So proud of you!"
+        # "Officially a Denver resident!", "So proud of you!"; "Vegan for 5 years now, need
+        # a cake" → "…, needs a cake"
+        return f"{speaker} is {agree(lowered, bare=False)}"
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
         return f"{speaker}'s {lowered}"
     if own_event := _THE_OWN_EVENT.match(sentence):

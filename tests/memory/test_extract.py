@@ -516,3 +516,15 @@ def test_an_emoji_ends_a_sentence_and_a_phrase_before_a_question_says_who() -> N
 def test_an_age_in_words_as_a_fragment_is_the_speakers() -> None:
     texts = [c.text for c in OfflineExtractor().extract([_event("Thirty as of yesterday!")])]
     assert texts == ["Caroline is thirty as of 7 May 2023!"]
+
+
+def test_shouted_sentences_and_diet_fragments_read_as_typed() -> None:
+    def texts(content: str) -> list[str]:
+        return [c.text for c in OfflineExtractor().extract([_event(content)])]
+
+    assert texts("WE'RE ENGAGED!!! ok now please help me plan") == [
+        "Caroline and her partner are engaged!!!"
+    ]
+    assert texts("vegan for 5 years now, need a dairy-free birthday cake") == [
+        "Caroline is vegan for 5 years now, needs a dairy-free birthday cake"
+    ]

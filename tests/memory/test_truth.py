@@ -559,3 +559,12 @@ def test_whom_a_pronoun_or_a_gift_means() -> None:
     assert [f.subject for f in facts_of("Sam bought Omar a Pixel 8a.")] == ["omar"]
     # an age in words, said as a fragment
     assert [f.value for f in facts_of("Sam is thirty as of 2 October 2024!")] == ["30"]
+
+
+def test_a_year_of_a_field_a_registered_address_and_a_manager_in_a_group() -> None:
+    year = facts_of("Sam is in Sam's second year of pharmacy.")
+    assert [(f.attribute, f.value) for f in year] == [("major", "pharmacy")]
+    registered = facts_of("Sam is now registered in Leipzig.")
+    assert [(f.attribute, f.value) for f in registered] == [("residence", "leipzig")]
+    under = facts_of("Sam is under Gareth in the data platform group now.")
+    assert [(f.attribute, f.value) for f in under] == [("manager", "gareth")]
