@@ -15,7 +15,12 @@ from memoryd.memory.fact_values import role
 from memoryd.memory.facts import facts_of
 from memoryd.memory.person import third_person
 from memoryd.memory.reference import last_person, resolve_pronoun, without_address
-from memoryd.memory.sentences import clean_text, drop_discourse_markers, split_sentences
+from memoryd.memory.sentences import (
+    clean_text,
+    drop_discourse_markers,
+    split_sentences,
+    without_telling,
+)
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
 
@@ -195,13 +200,17 @@ def statement_of(sentence: str) -> str | None:
     ("I moved to Austin, can you believe it?") the statement alone; None for a question or
     a request ("Have you been to Paris?", "Can you help me...")."""
     if not asks(sentence):
-        return _before_asking(sentence) or sentence
-    if said := _before_asking(sentence, questions=True):
-        return said  # "I'm a UX designer now 🎨 can u review my portfolio?"
+        said = _before_asking(sentence)
+        return sentence if said is None else said or None
+    said = _before_asking(sentence, questions=True)
+    if said is not None:
+        return said or None  # "I'm a UX designer now 🎨 can u review my portfolio?"
+    if after := _after_asking(sentence):
+        return after  # "pls review my resume, I'm a nurse"
     tagged = _TAG.match(sentence.strip())
     if tagged is None or not _a_statement(tagged["said"]):
         return None
-    return _stated(tagged["said"])
+    return _stated(tagged["said"], tagged["tag"])
 
 
 # Where a request may follow what a sentence says: a comma, a dash, a semicolon, or an
@@ -218,18 +227,30 @@ _SUBJECT = re.compile(r"\b(?:i|i'm|i’m|im|we|we're|we’re|he|she|they|my|our)
 def _a_statement(head: str) -> bool:
     if not head or asks(head) or _INTERROGATIVE.match(head):
         return False
-    return not (_PHRASE.match(head) and not _SUBJECT.search(head)) or bool(_SELF_PHRASE.match(head))
+    return not (_PHRASE.match(head) and not _SUBJECT.search(head)) or bool(
+        _SELF_PHRASE.match(head.strip())
+    )
 
 
 # …unless it says who the speaker is: "As a nurse on nights, what should I eat?" says "I'm
-# a nurse on nights"; "At 44, is it too late to learn piano?" says "I'm 44".
-_SELF_PHRASE = re.compile(r"^(?:as (?P<what>an? [^,]+)|at (?P<age>[1-9]\d))$", re.I)
+# a nurse on nights" (the question asks for the speaker: "I"); not "As a kid", "As a
+# nurse's daughter", nor an age ("At 65, can I withdraw…" may be one to come).
+_SELF_PHRASE = re.compile(
+    r"^(?:as (?P<what>an? (?!(?:kid|child|result|joke|rule|whole|former|future|ex\b|teen|"
+    r"student of)\b)[^,'’]+)|at (?P<age>[1-9]\d))$",
+    re.I,
+)
+# A question about the listener ("what would you recommend?") or about a time to come
+# ("can I withdraw…", "will I regret…") says nothing of who the speaker is now.
+_NOT_NOW = re.compile(r"\b(?:you|your|will|would|can|could|may|going to|when|if)\b", re.I)
 
 
-def _stated(head: str) -> str:
+def _stated(head: str, rest: str = "") -> str | None:
     found = _SELF_PHRASE.match(head.strip())
     if found is None or _SUBJECT.search(head):
         return head.rstrip() + "."
+    if _NOT_NOW.search(rest) or (found["age"] and not re.search(r"\bI\b", rest)):
+        return None  # "As a nurse, what would you recommend?": a role asked to play
     return f"I'm {found['what'] or found['age']}."
 
 
@@ -243,8 +264,33 @@ def _before_asking(sentence: str, *, questions: bool = False) -> str | None:
         if not _a_statement(head):
             continue
         if _ASKS.match(rest) or (questions and _INTERROGATIVE.match(rest)):
-            return _stated(head)
+            if _aside(rest):
+                return None  # "My sister, can you believe it, moved to Oslo."
+            return _stated(head, rest) or ""
     return None
+
+
+def _aside(asked: str) -> bool:
+    """Whether a question is an aside the sentence goes on after ("…, can you believe
+    it, moved to Oslo")."""
+    tail = re.split(r",\s*", asked.rstrip(" ?!.")[:200])[1:]
+    return (
+        bool(tail) and _a_statement(tail[-1]) and not asks(tail[-1]) and len(tail[-1].split()) > 1
+    )
+
+
+def _after_asking(sentence: str) -> str | None:
+    """What the speaker says of themselves after a request: "pls review my resume, I'm a
+    nurse"."""
+    for cut in _BREAK.finditer(sentence):
+        rest = sentence[cut.end() :].strip()
+        if rest.endswith("?") or not _a_statement(rest) or not _SPEAKER.match(rest):
+            continue
+        return rest.rstrip(" .!") + "."
+    return None
+
+
+_SPEAKER = re.compile(r"^(?:I|I'm|I’m|I've|I’ve|im|my|My)\b")
 
 
 # "software engineer here, mostly backend Go", "econ major here 🙃": who the speaker is,
@@ -273,13 +319,26 @@ def said_as_here(sentence: str) -> str:
 
 
 def _unshouted(sentence: str) -> str:
-    """ "WE'RE ENGAGED!!!" as "We're engaged!!!": a sentence typed in capitals is read as
-    one typed in lower case (its names lose their capitals, as in casual typing)."""
+    """ "WE'RE ENGAGED!!!" as "We're engaged!!!": a short sentence typed in capitals is
+    read as typed in lower case, but for a short word that may be a name ("US", "MIT").
+    A longer one is left as it is: its capitals may be names."""
     letters = [c for c in sentence if c.isalpha()]
-    if len(letters) < 6 or not all(c.isupper() for c in letters) or " " not in sentence.strip():
+    words = sentence.split()
+    if len(letters) < 6 or not all(c.isupper() for c in letters) or not 2 <= len(words) <= 4:
         return sentence
-    lowered = re.sub(r"\bi\b", "I", sentence.lower())
+    lowered = " ".join(
+        w if len(w.strip(".,!?'’")) <= 3 and w.strip(".,!?'’").lower() not in _SHORT else w.lower()
+        for w in words
+    )
+    lowered = re.sub(r"\bi\b", "I", lowered)
     return lowered[:1].upper() + lowered[1:]
+
+
+# Short words typed in capitals that are words, not names.
+_SHORT = frozenset(
+    "i a an the to in on at of is my we me and but so ok for got now are was has had be by "
+    "it its new all yes no omg lol we're i'm im i've ive".split()
+)
 
 
 class OfflineExtractor:
@@ -311,7 +370,8 @@ class OfflineExtractor:
         lowered: set[str] = set()  # sentences typed without their capital
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
-            said = said_as_here(without_address(drop_discourse_markers(_unshouted(said))))
+            said = without_address(drop_discourse_markers(_unshouted(said)))
+            said = said_as_here(without_telling(said))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             typed_lower = said[:1].islower()

@@ -49,6 +49,7 @@ def clauses(text: str) -> Iterator[tuple[str | None, str]]:
     inherited: str | None = None
     previous = ""
     after_report = False
+    named: str | None = None  # the one person a clause with no subject named
     for clause in _CLAUSE.split(text):
         clause = _LEAD.sub("", clause.strip())
         if not clause:
@@ -65,12 +66,15 @@ def clauses(text: str) -> Iterator[tuple[str | None, str]]:
         led = _PRONOUN_LED.match(clause)
         if own is None and led and OTHER_PERSON[led["pronoun"].lower()].search(previous, 1):
             inherited = None  # "…at Raj's roommate's wedding — he married Anika": whose he?
+        elif own is None and led and named and led["pronoun"].lower() != "they":
+            inherited = named  # "Work upgraded Freya — she is on a MacBook now": Freya
         elif own is None and led and inherited and led["pronoun"].lower() != "they":
             inherited = _person(inherited)  # "Daniela's team got…, and she": Daniela
         if own is None and inherited and clause[:1].islower() and not led:
             inherited = _person(inherited)  # "Arjun's last day…, starting at Razorpay"
         yield own or inherited, clause
-        inherited = own or _possessor(clause) or _named(clause) or inherited
+        named = _named(clause) if own is None else None
+        inherited = own or _possessor(clause) or inherited
         previous = clause
 
 
@@ -101,14 +105,16 @@ def _possessor(clause: str) -> str | None:
 # ("in May", "at Austin"), nor a month.
 _NAME = re.compile(
     r"(?<!\bin )(?<!\bon )(?<!\bat )(?<!\bby )(?<!\bsince )(?<!\buntil )(?<!\bof )(?<!\bto )"
-    r"(?<!\bfrom )(?<=\s)(?!(?:January|February|March|April|May|June|July|August|September|"
+    r"(?<!\bfrom )(?<!\bwith )(?<!\bnot )(?<!\bunlike )(?<!\blike )(?<!\bthan )(?<!\bthanks )"
+    r"(?<!\bthank )(?<=\s)(?!(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December)\b)(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:-[^\W\d_]+)?\b"
 )
 
 
 def _named(clause: str) -> str | None:
-    """The one person a clause with no subject of its own names, for a pronoun that
-    follows ("Work upgraded Freya — she is on a MacBook Pro 14 now")."""
+    """The one person a clause with no subject of its own names, for a he/she that opens
+    the next ("Work upgraded Freya — she is on a MacBook Pro 14 now"); not one after
+    "with", "not", "unlike" ("lunch with Priya, then started at Google")."""
     people = {norm(w) for w in _NAME.findall(clause) if is_first_name(w)}
     return people.pop() if len(people) == 1 else None
 

@@ -211,8 +211,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
+    # "is now head chef", "became CTO": a title said without its article
+    _frame("occupation", rf"^(?:is now|became|has become|is officially) (?!an?\b|the\b|my\b|his\b|her\b|their\b|our\b|so\b|very\b|more\b|less\b|too\b|much\b){_ROLE_NP}(?=\s*[.!,;]|\s+(?:at|for|with|in|of|now|and)\b|\s*$)", "role"),  # noqa: E501
     # "started as sous chef on Tuesday": a title said without its article
-    _frame("occupation", rf"^{_ADV}(?:started|starts|is starting|began|works|is working|now works|was hired|got hired|is employed) as (?!an?\b|the\b|well\b|much\b|soon\b|long\b|hard\b|usual\b|normal\b|planned\b|expected\b){_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:started|starts|is starting|began|works|is working|now works|was hired|got hired|is employed) as (?!.*\b(?:is now|and now|but now|now is)\b)(?!an?\b|the\b|well\b|much\b|soon\b|long\b|hard\b|usual\b|normal\b|planned\b|expected\b){_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b(?!\s+(?:the|my|his|her|their|its|a|an|it|this|that|our)\b)", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
@@ -256,9 +258,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
     # "is now registered in Leipzig": an address registered with the city
-    _frame("residence", rf"^{_ADV}(?:is|got|has been|just got) (?:now |officially )?registered (?:as (?:a )?resident )?in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:is|got|has been|just got) (?:now |officially )?registered (?:as (?:a )?resident )?in {VALUE}\b(?!\s+for\b)", "place"),  # noqa: E501
     # "is in her second year of pharmacy", "is in my final year studying law"
-    _frame("major", rf"^{_ADV}(?:is|am) (?:now )?in {_ART}(?:first|second|third|fourth|fifth|final|last|\d(?:st|nd|rd|th)) year (?:of|studying|in) {VALUE}", "field"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:is|am) (?:now )?in {_ART}(?:first|second|third|fourth|fifth|final|last|\d(?:st|nd|rd|th)) year (?:of|studying|in) (?!(?:marriage|teaching|dating|working|the|a|an|my|his|her|their|our|being|living|retirement|parenthood)\b){VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is|are) (?:now |officially )?(?:in|into|enrolled in) the (?P<value>[\w -]{{2,40}}?) (?:program|programme|course|degree|track)\b", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved|transferred) (?:majors? |programs? )?(?:from [\w\s-]+? )?(?:to|into) {VALUE}", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:declared|picked|chose) {_ART}(?:major in |major of )?{VALUE}(?: as (?:his|her|their) major| major)?", "academic"),  # noqa: E501
@@ -339,7 +341,7 @@ INVERTED: tuple[Frame, ...] = (
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501
     _frame("residence", r"^home(?: base)? (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2}) (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+)\b", "any"),  # noqa: E501
     _frame("residence", r"^home (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+) (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2})", "any"),  # noqa: E501
-    _frame("name", r"^(?:please |(?:everyone|people|friends|most people|they|everybody)(?: at work| here| back home| at school)? |just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
+    _frame("name", r"^(?:please |(?:everyone|people|friends|most people|they|everybody)(?: at work| here| back home| at school)? (?=calls? )|just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
@@ -361,9 +363,9 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + rf"(?:first|1st) (?:day|week|shift|month) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"(?:last|final) (?:day|shift) (?:at|with) {VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", _HANDED_IN + _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|badge) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
-    _frame("employer", HANDED_IN + " " + _OWNER + rf"(?:badge|lanyard|keys|laptop|keycard) (?:at|to|from) {VALUE}", "org", ends=True),  # noqa: E501
+    _frame("employer", HANDED_IN + " " + _OWNER + rf"(?:badge|lanyard|keycard|work laptop) (?:at|to|from) {VALUE}", "org", ends=True),  # noqa: E501
     # "Fatima's team at Deloitte is doing Secret Santa": where she works
-    _frame("employer", _OWNER + rf"(?:team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) (?:at|with) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", _OWNER + r"(?:team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) at (?!(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Halloween)\b)(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})(?=\s+(?:is|are|was|were|has|have|had|does|did|threw|won|just|keeps|loves|hates)\b)", "org"),  # noqa: E501
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501

@@ -156,7 +156,8 @@ BORROWED = re.compile(
     r"\b(?:rental|rented|renting|loaner|borrowed|borrowing|test[- ]dr(?:ive|ove|iving|iven)|"
     r"hire car|courtesy car|from (?:Hertz|Avis|Enterprise|Sixt|Budget|Europcar|Turo|Zipcar|"
     r"Alamo|Thrifty|Getaround)|for (?:a few|a couple of|\d+|two|three) (?:days|weeks)|"
-    r"in the meantime|temporarily|until (?:the |my |it )?(?:\w+ )?(?:repair|is (?:fixed|repaired|"
+    r"in the meantime|temporarily|to use (?:while|until|for)|"
+    r"until (?:the |my |it )?(?:\w+ )?(?:repair|is (?:fixed|repaired|"
     r"back)|gets (?:fixed|repaired)|comes back))\b",
     re.I,
 )

@@ -37,6 +37,7 @@ from memoryd.memory.fact_lexicon import (
     DIETS,
     LAPTOP,
     LIVED_IN_IDIOM,
+    OTHER_PERSON,
     PHONE,
     SCHOOL,
     VEHICLE,
@@ -287,6 +288,12 @@ def _traded_for(verb: Token) -> str | None:
 
 
 def _traded(verb: Token, objects: list[Token], preps: list[Token]) -> Iterator[tuple[str, str]]:
+    if BORROWED.search(span_text(verb)) or any(
+        c.lower_ in ("almost", "nearly") for c in verb.children
+    ):
+        return  # a loaner, a trade that almost happened
+    if any(OTHER_PERSON["they"].fullmatch(o.text) for o in objects):
+        return  # "switched his dad to a Pixel 8": the dad's phone
     particles = [c for c in verb.children if c.dep_ == "prt"]
     new = [o for p in [*preps, *particles] if p.lower_ in ("for", "with", "to")
            for o in p.children if o.dep_ == "pobj"]  # fmt: skip

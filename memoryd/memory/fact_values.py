@@ -233,6 +233,8 @@ def favourite(thing: str) -> str:
     """"favourite TV show" and "favourite show" are one attribute: its head noun."""
     words = [w for w in norm(thing).split() if w not in _NOT_THING]
     head = words[-1] if words else norm(thing)
+    if len(words) > 1:
+        return f"favourite {head}"  # "book series", "golf club", "race track": as said
     return f"favourite {_SAME_THING.get(head, head)}"
 
 

@@ -35,7 +35,7 @@ from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, ROLE_HEADS, SC
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_subjects import leading_subject, norm, subjects
-from memoryd.memory.fact_tense import plain, told, uncontracted
+from memoryd.memory.fact_tense import plain, uncontracted
 from memoryd.memory.fact_values import (
     CASUAL,
     canonical,
@@ -118,20 +118,20 @@ _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
     given = _GIVEN.match(predicate)
-    if given is not None:  # "Layla's dad got her a Pixel 8a": the thing is Layla's
-        receiver = given["to"]
-        if receiver in ("him", "her", "them"):
-            owner, _, thing = subject.partition("'s ")
-            receiver = owner if thing else ""
-        subject = norm(receiver)
-        if not subject:
-            return
+    if given is not None:  # "Dad got Layla a Pixel 8a": the thing is Layla's
+        whole = _TEXT.get() or predicate  # "…to use while he's abroad", cut at "while"
+        lent = BORROWED.search(whole) or _NOT_THE_THING.search(predicate)
+        if given["to"] in ("him", "her", "them") or lent:
+            return  # whom "her" means is not said here; a loan is nobody's
+        subject = norm(given["to"])
     found = list(_framed(subject, predicate))
     if not found and (simple := plain(predicate)) != predicate:
         found = list(_framed(subject, simple))  # "has formally changed" as "changed"
     yield from found
 
 
+# "got me a Pixel 8a case", "a Tesla toy car": not the thing itself.
+_NOT_THE_THING = re.compile(r"\b(?:case|cover|charger|toy|model|poster|mug|keychain)\b", re.I)
 _GIVEN = re.compile(
     r"^(?:[a-z]+ ){0,2}?(?:got|bought|gave|gifted|handed|sent|ordered|picked up) "
     r"(?P<to>him|her|them|(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+) (?=(?:a|an|the|his|her|their|my)\b)"
@@ -194,7 +194,6 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         return ()  # a question; something said in jest ("Oh sure, I'm 25 again 🙄")
     token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
     try:
-        text = told(text)  # "Ingrid wanted to let you know that she has moved to …"
         found = _facts_of(uncontracted(text))
         # What the frames were not written for, read from the parse: facts of the
         # subjects and attributes the frames found nothing of.
@@ -259,8 +258,8 @@ def _read_clauses(text: str) -> list[Fact]:
         stated = list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
-        for fact in stated:
-            found.setdefault(f"{fact.key}|{fact.ends}", fact)
+        for fact in stated:  # a later clause's value is the newer: "started as X and is now Y"
+            found[f"{fact.key}|{fact.ends}"] = fact
         if len(clause.split()) > 1:  # not "yeah" between a title and "it's my favourite"
             previous = clause
     # What a possessive says across the commas the clauses are cut at: "Thabo's new

@@ -35,10 +35,12 @@ _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
     # "42 as of yesterday", "Thirty as of yesterday!"
     r"^(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?)\s+"
-    r"(?:as of|now|today|years old)\b|"
-    # "Vegan for 5 years now", "Pescatarian since March"
+    r"(?:as of|now|today)\b|^\d{1,3} years old\s*[.!]*$|"
+    # "Vegan for 5 years now", "Pescatarian since March"; not "Vegan for Lent"
     r"^(?:fully |strictly |mostly )?(?:vegan|vegetarian|pescatarian|plant-based|keto|"
-    r"gluten-free)(?=\s+(?:for|since|now|these days|again)\b|\s*[,.!]|\s*$)",
+    r"gluten-free)(?=\s+(?:for (?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|many|"
+    r"several) (?:years?|months?)|since|now|these days)\b(?!.*\b(?:until|till|then)\b)|"
+    r"\s*[.!]*$)",
     re.I,
 )
 # "So proud of you!", "Glad you made it", "Super excited for the trip": how the speaker

@@ -72,13 +72,19 @@ def _ends_sentence(before: str) -> bool:
     return not (word and word.group(1).casefold() in _ABBREVIATIONS)
 
 
-# An emoji typed where the end mark would be: "…make it official 😊 How do I…", "We're
-# engaged 💍 where do I even start". Only before a capital or a question's first word, and
-# after two words or more ("I ❤️ Lisbon" is one sentence). A full stop takes the emoji's place.
+# An emoji typed where the end mark would be, before a question or a request: "…make it
+# official 😊 How do I…", "We're engaged 💍 where do I even start". Only after two words
+# or more ("I ❤️ Lisbon" is one sentence). A full stop takes the emoji's place, unless it
+# says how the sentence was meant ("🙄", "😂").
 _EMOJI_END = re.compile(
-    r"(?<=\S)\s+([^\w\s\"'(\[.!?,;:&/*+=<>—–-]{1,4})\s+(?=(?-i:[A-Z])|(?:how|what|where|when|"
-    r"which|who|why|can|could|would|any|pls|please|need|help)\b)",
+    r"(?<=\S)\s+([\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]{1,6})\s+(?=(?:how|what|where|"
+    r"when|which|who|why|can|could|would|any|pls|please|need|help)\b)",
     re.I,
+)
+
+
+_TONE = re.compile(
+    "[\U0001F644\U0001F643\U0001F60F\U0001F61C\U0001F609\U0001F92A\U0001F602\U0001F923]"
 )
 
 
@@ -87,7 +93,10 @@ def _at_emojis(sentence: str) -> Iterator[str]:
     for match in _EMOJI_END.finditer(sentence):
         if len(sentence[start : match.start()].split()) >= 2:
             said = sentence[start : match.start()].rstrip()
-            yield said if said.endswith((".", "!", "?")) else f"{said}."
+            if _TONE.search(match[1]):  # "🙄", "😂": how it was meant stays with it
+                yield sentence[start : match.end(1)]
+            else:
+                yield said if said.endswith((".", "!", "?")) else f"{said}."
             start = match.end()
     yield sentence[start:]
 
@@ -142,3 +151,22 @@ def drop_discourse_markers(sentence: str) -> str:
     if not stripped or stripped == sentence:
         return sentence
     return stripped[0].upper() + stripped[1:]
+
+
+# "I wanted to let you know that I have relocated to Bergen": a verb of telling before
+# what the speaker says of themselves claims nothing of its own. Only before I/my: "I
+# wanted to tell you she moved" is someone else's news.
+_TELLING = re.compile(
+    r"^(?:I|i) (?:just |also )?(?:(?:wanted|want|would like|'d like|’d like) to "
+    r"(?:let you know|tell you|say|mention|share|update you)|"
+    r"(?:am|'m|’m) (?:happy|excited|thrilled|proud|pleased|glad|sad|sorry) to "
+    r"(?:report|announce|share|say|tell you|let you know)|"
+    r"can (?:finally )?(?:confirm|announce|say)|should (?:mention|say|tell you))"
+    r"(?: that)?,? (?=(?:I|i|I'm|I’m|I've|I’ve|my|My)\b)"
+)
+
+
+def without_telling(sentence: str) -> str:
+    """``sentence`` without a verb of telling before what it tells of the speaker."""
+    told = _TELLING.sub("", sentence, count=1)
+    return told[:1].upper() + told[1:] if told != sentence else sentence

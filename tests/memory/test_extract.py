@@ -504,13 +504,36 @@ def test_an_emoji_ends_a_sentence_and_a_phrase_before_a_question_says_who() -> N
     assert texts("We're engaged 💍 where do I even start with planning??") == [
         "Caroline and her partner are engaged."
     ]
+    # an emoji before anything else ends nothing: "🙄 Whatever" still reads as sarcasm
+    assert texts("I'm 25 again 🙄 Whatever.") == ["Caroline is 25 again 🙄 Whatever."]
     assert split_sentences("I ❤️ Lisbon so much.") == ["I ❤️ Lisbon so much."]
     # a phrase that opens a question says who the speaker is, or nothing
     assert texts("As a nurse on nights, what should I eat at 3am?") == [
         "Caroline is a nurse on nights."
     ]
-    assert texts("At 44, is it too late to learn piano?") == ["Caroline is 44."]
+    # not a role asked to play, nor an age that may be one to come
+    assert texts("As a nurse, what would you recommend?") == []
+    assert texts("At 65, can I withdraw from my pension?") == []
     assert texts("At Google, how do I file expenses?") == []
+
+
+def test_telling_asides_and_a_statement_after_a_request() -> None:
+    def texts(content: str) -> list[str]:
+        return [c.text for c in OfflineExtractor().extract([_event(content)])]
+
+    # a verb of telling before what the speaker says of themselves
+    assert texts("I wanted to let you know that I have relocated to Bergen.") == [
+        "Caroline has relocated to Bergen."
+    ]
+    # …and not before someone else's news
+    assert texts("I wanted to tell you she moved to Oslo.") == [
+        "Caroline wanted to tell you she moved to Oslo."
+    ]
+    # a question as an aside keeps the sentence; a statement after a request is kept
+    assert texts("My sister, can you believe it, moved to Oslo.") == [
+        "Caroline's sister, can you believe it, moved to Oslo."
+    ]
+    assert texts("pls review my resume, I'm a nurse") == ["Caroline is a nurse."]
 
 
 def test_an_age_in_words_as_a_fragment_is_the_speakers() -> None:
