@@ -155,6 +155,11 @@ def test_lower_case_sentences_are_cut_but_not_at_initials_or_ellipses() -> None:
     ]
 
 
+def texts(content: str) -> list[str]:
+    """The item texts the offline extractor writes for one turn of Caroline's."""
+    return [c.text for c in OfflineExtractor().extract([_event(content)])]
+
+
 def test_requests_to_the_listener_are_not_memories() -> None:
     event = _event(
         "I'm a paramedic in Dublin. Can you help me study for the recert? "
@@ -460,9 +465,6 @@ def test_a_married_event_stays_an_event() -> None:
 
 
 def test_a_request_after_what_a_sentence_says_is_cut_off() -> None:
-    def texts(content: str) -> list[str]:
-        return [c.text for c in OfflineExtractor().extract([_event(content)])]
-
     # after a dash, a comma or an emoji, and without a question mark
     assert texts("I'm a sophomore at Ohio State — help me make a study schedule for finals.") == [
         "Caroline is a sophomore at Ohio State."
@@ -491,9 +493,6 @@ def test_typed_without_apostrophes_and_a_title_that_opens_a_sentence() -> None:
 
 
 def test_an_emoji_ends_a_sentence_and_a_phrase_before_a_question_says_who() -> None:
-    def texts(content: str) -> list[str]:
-        return [c.text for c in OfflineExtractor().extract([_event(content)])]
-
     # an emoji typed in place of the end mark, before a capital or a question
     assert texts(
         "I've been seeing Marco for three months and we've made it official 😊 "
@@ -518,9 +517,6 @@ def test_an_emoji_ends_a_sentence_and_a_phrase_before_a_question_says_who() -> N
 
 
 def test_telling_asides_and_a_statement_after_a_request() -> None:
-    def texts(content: str) -> list[str]:
-        return [c.text for c in OfflineExtractor().extract([_event(content)])]
-
     # a verb of telling before what the speaker says of themselves
     assert texts("I wanted to let you know that I have relocated to Bergen.") == [
         "Caroline has relocated to Bergen."
@@ -542,9 +538,6 @@ def test_an_age_in_words_as_a_fragment_is_the_speakers() -> None:
 
 
 def test_shouted_sentences_and_diet_fragments_read_as_typed() -> None:
-    def texts(content: str) -> list[str]:
-        return [c.text for c in OfflineExtractor().extract([_event(content)])]
-
     assert texts("WE'RE ENGAGED!!! ok now please help me plan") == [
         "Caroline and her partner are engaged!!!"
     ]
