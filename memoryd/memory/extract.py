@@ -19,6 +19,7 @@ from memoryd.memory.sentences import (
     clean_text,
     drop_discourse_markers,
     split_sentences,
+    unshouted,
     without_telling,
 )
 
@@ -318,29 +319,6 @@ def said_as_here(sentence: str) -> str:
     return f"I'm {article} {what}, {rest[:1].lower() + rest[1:]}"
 
 
-def _unshouted(sentence: str) -> str:
-    """ "WE'RE ENGAGED!!!" as "We're engaged!!!": a short sentence typed in capitals is
-    read as typed in lower case, but for a short word that may be a name ("US", "MIT").
-    A longer one is left as it is: its capitals may be names."""
-    letters = [c for c in sentence if c.isalpha()]
-    words = sentence.split()
-    if len(letters) < 6 or not all(c.isupper() for c in letters) or not 2 <= len(words) <= 4:
-        return sentence
-    lowered = " ".join(
-        w if len(w.strip(".,!?'’")) <= 3 and w.strip(".,!?'’").lower() not in _SHORT else w.lower()
-        for w in words
-    )
-    lowered = re.sub(r"\bi\b", "I", lowered)
-    return lowered[:1].upper() + lowered[1:]
-
-
-# Short words typed in capitals that are words, not names.
-_SHORT = frozenset(
-    "i a an the to in on at of is my we me and but so ok for got now are was has had be by "
-    "it its new all yes no omg lol we're i'm im i've ive".split()
-)
-
-
 class OfflineExtractor:
     """Sentence selection by memorability signals, pronoun and date rewriting."""
 
@@ -370,7 +348,7 @@ class OfflineExtractor:
         lowered: set[str] = set()  # sentences typed without their capital
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
-            said = without_address(drop_discourse_markers(_unshouted(said)))
+            said = without_address(drop_discourse_markers(unshouted(said)))
             said = said_as_here(without_telling(said))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.

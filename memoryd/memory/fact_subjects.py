@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from memoryd.memory.fact_lexicon import BORROWED
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -109,3 +111,23 @@ def leading_subject(clause: str) -> str | None:
         if subject is not None:
             return subject
     return None
+
+
+# "got me a Pixel 8a case", "a Tesla toy car": not the thing itself.
+_NOT_THE_THING = re.compile(r"\b(?:case|cover|charger|toy|model|poster|mug|keychain)\b", re.I)
+_GIVEN = re.compile(
+    r"^(?:[a-z]+ ){0,2}?(?:got|bought|gave|gifted|handed|sent|ordered|picked up) "
+    r"(?P<to>him|her|them|(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+) (?=(?:a|an|the|his|her|their|my)\b)"
+)
+
+
+def given_to(predicate: str, whole: str) -> str | None:
+    """Whom a predicate gives its thing to ("got Layla a Pixel 8a": layla); "" when that
+    is nobody a fact can be kept of ("got her a…": whom "her" means is not said here; a
+    loan or a phone case is no phone); None when it gives nothing. ``whole`` is the text
+    the predicate is cut from ("…to use while he's abroad")."""
+    given = _GIVEN.match(predicate)
+    if given is None:
+        return None
+    lent = BORROWED.search(whole) or _NOT_THE_THING.search(predicate)
+    return "" if given["to"] in ("him", "her", "them") or lent else norm(given["to"])

@@ -10,6 +10,7 @@ in lower case (``CASUAL``, set by the caller for the text being read).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from contextvars import ContextVar
 
 from memoryd.memory.fact_frames import Frame, age_number
@@ -28,7 +29,7 @@ from memoryd.memory.fact_lexicon import (
     VEHICLE,
     WORKPLACE,
 )
-from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_subjects import leading_subject, norm
 
 # Articles in any case; adjectives only in lower case ("New York" keeps its "New").
 _STRIP = re.compile(
@@ -264,3 +265,28 @@ def same_value(attribute: str, a: str, b: str) -> bool:
         return False  # "no car" and "car" are not one value
     ta, tb = set(a.split()), set(b.split())
     return ta <= tb or tb <= ta
+
+
+def is_casual(text: str) -> bool:
+    """Whether ``text`` was written without capitals ("just moved to denver lol"): then
+    a lower-case value may still be a name of a place, a company or a person. The first
+    word, month names and the speaker's name (put there by the rewrite: the subject, a
+    possessive, or a name said twice) do not count."""
+    subject = (leading_subject(text) or "").split("'")[0]
+    words = text.split()[1:]
+    stems = [norm(w).split("'")[0] for w in words]
+    named = {
+        stem
+        for w, stem in zip(words, stems, strict=True)
+        if w[:1].isupper() and (w.endswith(("'s", "’s")) or stem == subject)
+    }
+    named |= {stem for stem, n in Counter(stems).items() if n > 1}
+    rest = [w for w, stem in zip(words, stems, strict=True) if stem not in named]
+    rest = [w for w in rest if not _MONTH.fullmatch(norm(w)) and w != "I"]
+    return len(rest) >= 3 and not any(ch.isupper() for w in rest for ch in w)
+
+
+# The date rewrite writes month names with a capital, in casual text too.
+_MONTH = re.compile(
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)

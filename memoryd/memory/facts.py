@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -34,13 +33,14 @@ from memoryd.memory.fact_frames import (
 from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
-from memoryd.memory.fact_subjects import leading_subject, norm, subjects
+from memoryd.memory.fact_subjects import given_to, leading_subject, norm, subjects
 from memoryd.memory.fact_tense import plain, uncontracted
 from memoryd.memory.fact_values import (
     CASUAL,
     canonical,
     checked,
     favourite,
+    is_casual,
     relationship,
     role,
     same_value,
@@ -117,25 +117,15 @@ _NOT_WORK_ROLES = frozenset("student freshman sophomore junior senior undergrad 
 
 
 def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
-    given = _GIVEN.match(predicate)
-    if given is not None:  # "Dad got Layla a Pixel 8a": the thing is Layla's
-        whole = _TEXT.get() or predicate  # "…to use while he's abroad", cut at "while"
-        lent = BORROWED.search(whole) or _NOT_THE_THING.search(predicate)
-        if given["to"] in ("him", "her", "them") or lent:
+    receiver = given_to(predicate, _TEXT.get() or predicate)
+    if receiver is not None:  # "Dad got Layla a Pixel 8a": the thing is Layla's
+        if not receiver:
             return  # whom "her" means is not said here; a loan is nobody's
-        subject = norm(given["to"])
+        subject = receiver
     found = list(_framed(subject, predicate))
     if not found and (simple := plain(predicate)) != predicate:
         found = list(_framed(subject, simple))  # "has formally changed" as "changed"
     yield from found
-
-
-# "got me a Pixel 8a case", "a Tesla toy car": not the thing itself.
-_NOT_THE_THING = re.compile(r"\b(?:case|cover|charger|toy|model|poster|mug|keychain)\b", re.I)
-_GIVEN = re.compile(
-    r"^(?:[a-z]+ ){0,2}?(?:got|bought|gave|gifted|handed|sent|ordered|picked up) "
-    r"(?P<to>him|her|them|(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+) (?=(?:a|an|the|his|her|their|my)\b)"
-)
 
 
 def _framed(subject: str, predicate: str) -> Iterator[Fact]:
@@ -192,7 +182,7 @@ def facts_of(text: str) -> list[Fact]:
 def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     if not text or text.endswith("?") or _JOKING.search(text) or _SARCASTIC.search(text):
         return ()  # a question; something said in jest ("Oh sure, I'm 25 again 🙄")
-    token, whole = CASUAL.set(_is_casual(text)), _TEXT.set(text)
+    token, whole = CASUAL.set(is_casual(text)), _TEXT.set(text)
     try:
         found = _facts_of(uncontracted(text))
         # What the frames were not written for, read from the parse: facts of the
@@ -215,31 +205,6 @@ _JOKING = re.compile(
     r"\((?:not|jk|kidding|lol not|not really)\)|(?:^|\s)/s\b|\bjk\b|"
     r"(?<!not )(?<!no )\b(?:just )?kidding\b",
     re.I,
-)
-
-
-def _is_casual(text: str) -> bool:
-    """Whether ``text`` was written without capitals ("just moved to denver lol"): then
-    a lower-case value may still be a name of a place, a company or a person. The first
-    word, month names and the speaker's name (put there by the rewrite: the subject, a
-    possessive, or a name said twice) do not count."""
-    subject = (leading_subject(text) or "").split("'")[0]
-    words = text.split()[1:]
-    stems = [norm(w).split("'")[0] for w in words]
-    named = {
-        stem
-        for w, stem in zip(words, stems, strict=True)
-        if w[:1].isupper() and (w.endswith(("'s", "’s")) or stem == subject)
-    }
-    named |= {stem for stem, n in Counter(stems).items() if n > 1}
-    rest = [w for w, stem in zip(words, stems, strict=True) if stem not in named]
-    rest = [w for w in rest if not _MONTH.fullmatch(norm(w)) and w != "I"]
-    return len(rest) >= 3 and not any(ch.isupper() for w in rest for ch in w)
-
-
-# The date rewrite writes month names with a capital, in casual text too.
-_MONTH = re.compile(
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
 )
 
 

@@ -84,7 +84,7 @@ _EMOJI_END = re.compile(
 
 
 _TONE = re.compile(
-    "[\U0001F644\U0001F643\U0001F60F\U0001F61C\U0001F609\U0001F92A\U0001F602\U0001F923]"
+    "[\U0001f644\U0001f643\U0001f60f\U0001f61c\U0001f609\U0001f92a\U0001f602\U0001f923]"
 )
 
 
@@ -170,3 +170,26 @@ def without_telling(sentence: str) -> str:
     """``sentence`` without a verb of telling before what it tells of the speaker."""
     told = _TELLING.sub("", sentence, count=1)
     return told[:1].upper() + told[1:] if told != sentence else sentence
+
+
+def unshouted(sentence: str) -> str:
+    """ "WE'RE ENGAGED!!!" as "We're engaged!!!": a short sentence typed in capitals is
+    read as typed in lower case, but for a short word that may be a name ("US", "MIT").
+    A longer one is left as it is: its capitals may be names."""
+    letters = [c for c in sentence if c.isalpha()]
+    words = sentence.split()
+    if len(letters) < 6 or not all(c.isupper() for c in letters) or not 2 <= len(words) <= 4:
+        return sentence
+    lowered = " ".join(
+        w if len(w.strip(".,!?'’")) <= 3 and w.strip(".,!?'’").lower() not in _SHORT else w.lower()
+        for w in words
+    )
+    lowered = re.sub(r"\bi\b", "I", lowered)
+    return lowered[:1].upper() + lowered[1:]
+
+
+# Short words typed in capitals that are words, not names.
+_SHORT = frozenset(
+    "i a an the to in on at of is my we me and but so ok for got now are was has had be by "
+    "it its new all yes no omg lol we're i'm im i've ive".split()
+)
