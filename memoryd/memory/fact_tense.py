@@ -37,7 +37,7 @@ _IRREGULAR = {
     "become": "became", "begun": "began", "gotten": "got", "taken": "took", "gone": "went",
     "driven": "drove", "given": "gave", "chosen": "chose", "grown": "grew", "fallen": "fell",
     "come": "came", "run": "ran", "written": "wrote", "ridden": "rode", "risen": "rose",
-    "undertaken": "undertook", "overtaken": "overtook", "swapped": "swapped",
+    "undertaken": "undertook", "overtaken": "overtook",
 }  # fmt: skip
 # Participles with the simple past's form that the frames use.
 _SAME = frozenset(
@@ -51,12 +51,8 @@ _BEEN_NEXT = re.compile(
 )
 
 
-def _dropped(word: str) -> bool:
-    return word in _DROPPED
-
-
 def _skip_adverbs(words: list[str], n: int) -> int:
-    while n < len(words) - 1 and _dropped(words[n]):
+    while n < len(words) - 1 and words[n] in _DROPPED:
         n += 1
     return n
 

@@ -92,10 +92,10 @@ def _at_emojis(sentence: str) -> Iterator[str]:
     start = 0
     for match in _EMOJI_END.finditer(sentence):
         if len(sentence[start : match.start()].split()) >= 2:
-            said = sentence[start : match.start()].rstrip()
             if _TONE.search(match[1]):  # "🙄", "😂": how it was meant stays with it
                 yield sentence[start : match.end(1)]
             else:
+                said = sentence[start : match.start()].rstrip()
                 yield said if said.endswith((".", "!", "?")) else f"{said}."
             start = match.end()
     yield sentence[start:]
