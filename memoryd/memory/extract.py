@@ -244,14 +244,17 @@ _SELF_PHRASE = re.compile(
 # A question about the listener ("what would you recommend?") or about a time to come
 # ("can I withdraw…", "will I regret…") says nothing of who the speaker is now.
 _NOT_NOW = re.compile(r"\b(?:you|your|will|would|can|could|may|going to|when|if)\b", re.I)
+_LISTENER = re.compile(r"\b(?:you|your|yourself)\b", re.I)
 
 
 def _stated(head: str, rest: str = "") -> str | None:
     found = _SELF_PHRASE.match(head.strip())
     if found is None or _SUBJECT.search(head):
         return head.rstrip() + "."
-    if _NOT_NOW.search(rest) or (found["age"] and not re.search(r"\bI\b", rest)):
+    if found["what"] and _LISTENER.search(rest):
         return None  # "As a nurse, what would you recommend?": a role asked to play
+    if found["age"] and (_NOT_NOW.search(rest) or not re.search(r"\bI\b", rest)):
+        return None  # "At 65, can I withdraw…": an age to come
     return f"I'm {found['what'] or found['age']}."
 
 
@@ -336,6 +339,11 @@ class OfflineExtractor:
         """Memorability; a sentence that states a single-valued fact ("We're engaged!")
         is always memorable, however short."""
         score = memorability(sentence)
+        if score < self.min_score and not sentence.startswith(speaker):
+            # typed without its "I" ("finally ditched the oneplus, on a galaxy now"): the
+            # rewrite names the speaker, so it is about them as much as an "I" would be
+            if third_person(sentence, speaker).startswith(f"{speaker} "):
+                score = max(score, memorability(f"I {sentence[:1].lower()}{sentence[1:]}"))
         if score < self.min_score and not sentence.rstrip().endswith("?"):
             if facts_of(third_person(sentence, speaker)):
                 return self.min_score
