@@ -17,15 +17,25 @@ from memoryd.memory.fact_lexicon import OTHER_PERSON
 from memoryd.memory.fact_subjects import leading_subject, norm
 from memoryd.memory.names import is_first_name
 
+# "got a new phone, a Pixel 8", "going by my full name, Finnegan": the comma or colon
+# sets off what the thing is.
+_SETS_OFF = (
+    r"(?<!new phone)(?<!new laptop)(?<!new car)(?<!full name)(?<!middle name)(?<!real name)"
+)
 _CLAUSE = re.compile(
-    r"\s*(?:;|(?<!target)(?<!goal)(?<!challenge):|—|–| - |,\s*(?:and|but|so|then|while)?\s*|"
+    rf"\s*(?:;|(?<!target)(?<!goal)(?<!challenge){_SETS_OFF}:|—|–|"
+    rf" - |{_SETS_OFF},\s*(?:and|but|so|then|while)?\s*|"
     # an emoji between two sentences typed without an end mark: "done ✅ Next target"
     r"\s[^\w\s,.;:!?'’\"()&/-]+\s+(?=\w)|"
     r"\s(?:and|but|so|then|while|whereas|plus)\s"
     r"(?=(?!(?:his|her|their|the|a|an|its|my|our|others|accepted|took|signed|beef|pork|lamb|"
     r"fish|chicken|meat|eggs|dairy|steak|seafood)\b)[a-z]))\s*"
 )
-_LEAD = re.compile(r"^(?:and|but|so|then|also|plus|now)\s+", re.I)
+_LEAD = re.compile(
+    r"^(?:and|but|so|then|also|plus|now|luckily|thankfully|fortunately|unfortunately|sadly|"
+    r"honestly|anyway|btw)\b,?\s+",
+    re.I,
+)
 
 
 # "Dana's son's name is Leo", "Patrick's nephew is named Patrick": about the relative.

@@ -32,7 +32,7 @@ from memoryd.memory.fact_lexicon import DIETS, LAPTOP, OTHER_PERSON, PHONE, VEHI
 from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import canonical, checked, role, same_value
+from memoryd.memory.fact_values import canonical, checked, is_casual, role, same_value
 from memoryd.memory.facts import Fact
 from memoryd.memory.models import StatedFact
 
@@ -104,7 +104,8 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
 # teaching", "switched from keto to".
 _STOP_WORD = (
     r"in|for|with|as|to|and|but|so|on|at|after|last|this|when|because|since|any|anymore|a|an|"
-    r"the|while|ago|yesterday|today|recently|finally|now|yet|already|back|behind"
+    r"the|while|ago|yesterday|today|recently|finally|now|yet|already|back|behind|did|does|"
+    r"was|were|is|are|had|has|lol|lmao|tbh|ngl|haha|though"
 )
 
 
@@ -117,17 +118,27 @@ _THE = r"(?:(?:my|the|our|his|her|their|a|an|[\w-]+['’]s) )?(?:old |former |tr
 _SWITCHED = r"switched (?:over )?from|changed from|replaced|no longer (?:at|in|with)"
 _NOTICE = r"handed in (?:my|his|her|their|[\w-]+['’]s) notice at"
 _SCHOOL_LEFT = r"left|graduated from|transferred (?:out )?from|dropped out of"
+_PLACES = frozenset({"employer", "school", "residence"})
 _REPLACED: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
     (re.compile(rf"\b(?:{verbs}) {_THE}{_what(1)}{tail}", re.I), kinds)
     for verbs, tail, kinds in (
         ("instead of", "", None),
         ("not (?:at|in|with)", " any ?more", None),
         (_SWITCHED, "", None),
-        ("traded|swapped|exchanged|sold", "", frozenset({"vehicle", "phone", "laptop"})),
+        (
+            "traded|swapped|exchanged|sold|ditched|gave up on|got rid of|retired|"
+            "moved (?:over )?from|upgraded from",
+            "",
+            frozenset({"vehicle", "phone", "laptop"}),
+        ),
         ("ditched|dropped|quit|gave up", "", frozenset({"diet", "major", "training_goal"})),
         (f"left|leaving|quit|resigned from|{_NOTICE}", "", frozenset({"employer", "occupation"})),
         (_SCHOOL_LEFT, "", frozenset({"school"})),
         ("moved (?:away |out )?(?:from|of)", "", frozenset({"residence"})),
+        # "compared to my IKEA days", "than my old Panda did", "when Ana lived in Kraków"
+        ("my|his|her|their|[\\w-]+['’]s", " days\\b", _PLACES),
+        ("(?:my|his|her|their|the|[\\w-]+['’]s) (?:old|former)", "", None),
+        ("used to live in|(?:back )?when [\\w-]+ lived in", "", frozenset({"residence"})),
         ("left", ",? (?:last|this|in|and|for good|to move|now)", frozenset({"home"})),
     )
 )
@@ -142,6 +153,7 @@ def replaced_value(text: str, attribute: str) -> str | None:
     """The value of ``attribute`` a newer message names as the one it replaces, if it
     names one of that attribute's kind ("instead of econ", "traded the Mazda in")."""
     moved = MOVED.search(text) is not None
+    casual = is_casual(text)
     for pattern, attributes in _REPLACED:
         if attributes == _HOME_LEFT and attribute == "residence" and moved:
             pass  # "Left London last month, now living in Edinburgh"
@@ -149,14 +161,17 @@ def replaced_value(text: str, attribute: str) -> str | None:
             continue
         for match in pattern.finditer(text):
             said = match["old1"]
-            if said and not _UNSAID.match(said) and of_kind(attribute, said):
+            if said and not _UNSAID.match(said) and of_kind(attribute, said, casual=casual):
                 return said
     return None
 
 
-def of_kind(attribute: str, value: str) -> bool:
+def of_kind(attribute: str, value: str, *, casual: bool = False) -> bool:
     """Whether ``value`` may be a value of ``attribute`` (a name for a place, a company, a
-    school or a person; a field, a diet, a make, a title, a race)."""
+    school or a person; a field, a diet, a make, a title, a race). In ``casual`` text
+    (typed without capitals) a name may be in lower case: "quit deloitte"."""
+    if casual and value.islower() and not _UNSAID.match(value) and not _PLAIN.fullmatch(value):
+        value = value.title()
     name = value[:1].isupper()
     kinds = {
         "residence": lambda: name and checked(PLACE_KIND, value) is not None,
@@ -167,8 +182,8 @@ def of_kind(attribute: str, value: str) -> bool:
         "major": lambda: value.casefold() in _SHORT_FIELDS or checked(_FIELD, value) is not None,
         "diet": lambda: _DIET_WORD.fullmatch(value.casefold()) is not None,
         "vehicle": lambda: VEHICLE.search(value) is not None,
-        "phone": lambda: PHONE.search(value) is not None,
-        "laptop": lambda: LAPTOP.search(value) is not None,
+        "phone": lambda: PHONE.search(value) is not None or _maker(_PHONE_MAKER, value),
+        "laptop": lambda: LAPTOP.search(value) is not None or _maker(_LAPTOP_MAKER, value),
         "training_goal": lambda: _RACE_WORD.search(value) is not None,
     }
     if attribute.startswith("favourite "):
@@ -177,9 +192,24 @@ def of_kind(attribute: str, value: str) -> bool:
     return bool(check()) if check is not None else False
 
 
+# A maker named alone for the device a newer message says it replaces: "gave up on the
+# dell", "ditched the samsung" (the lexicons want a model: "Dell XPS", "Galaxy S21").
+_PHONE_MAKER = re.compile(r"samsung|galaxy|pixel|nokia|sony|oppo|vivo|honor|lg", re.I)
+_LAPTOP_MAKER = re.compile(r"dell|lenovo|hp|asus|acer|msi|mac|toshiba|xps|surface", re.I)
+
+
+def _maker(pattern: re.Pattern[str], value: str) -> bool:
+    return pattern.fullmatch(value) is not None
+
+
 _FIELD = Frame("major", re.compile(""), "academic")
 _LINE_OF_WORK = re.compile(r"[a-z]+ing")  # "left teaching", "quit nursing"
 _UNSAID = re.compile(r"^(?:it|that|this|them|him|her|one|home|work|school|job|the)\b", re.I)
+# Common words a casual text may leave where a name would be: "left the company".
+_PLAIN = re.compile(
+    r"(?:a|an|my|his|her|their|our)\b.*|company|firm|office|team|place|city|town|area|"
+    r"country|there|here|uni|college|university|everything|everyone|it all"
+)
 _DIET_WORD = re.compile(rf"(?:{DIETS})(?: diet)?")
 _RACE_WORD = re.compile(
     r"\b(?:marathon|half|triathlon|ultra|ironman|10k|5k|deadlift|squat|bench)\b", re.I

@@ -48,7 +48,7 @@ SCHOOL = re.compile(
     r"seminary|universidad|universidade|universit[eé]|universit[aä]t|universit[aà]|"
     r"hochschule|escuela|escola|[eé]cole|instituto|colegio|liceo|(?-i:High)|"
     r"(?<=\w )(?-i:State)$)\b|"
-    r"^(?:UC (?-i:[A-Z])\w+|TU (?-i:[A-Z])\w+|UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|"
+    r"^(?:(?:UC|TU|KU) \w+|UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|UVA|MIT|"
     r"CMU|LSE|KCL|UCL|ETH|"
     r"EPFL|Caltech|Stanford|"
     r"Harvard|Yale|Princeton|Oxford|Cambridge|Columbia|Cornell|Berkeley|Duke|Brown|"

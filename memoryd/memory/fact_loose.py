@@ -61,8 +61,9 @@ CHANGE = re.compile(
     r"\b(?:now|new|newly|anymore|any more|no longer|officially|these days|since|first "
     r"(?:day|week|month|shift|semester|term|year|lecture|class)|switch\w*|swapped|moved|"
     r"relocated|joined|started|took over|taken over|replaced|replacement|instead of|"
-    r"upgrade\w*|traded|promoted|promotion|transferred|unpacked|settled|for good|"
-    r"onboarding|orientation|just got|finally|ever since|full[- ]time|signed up|registered|"
+    r"upgrade\w*|traded|promoted|promotion|transferred|unpacked|settled|for good|overtaken|"
+    r"overtook|dethroned|onboarding|orientation|just got|finally|ever since|full[- ]time|"
+    r"signed up|registered|"
     r"next (?:goal|target|race|challenge))\b",
     re.I,
 )
@@ -93,7 +94,7 @@ _CUES = {
         "manager": r"\b(?:boss|manager|lead|supervisor|report\w*|took over|replacement)\b",
         "relationship": r"\b(?:mrs|couple|married|engaged|single|divorced|separated|widowed|"
         r"dating|relationship|taken|hitched|husband|wife|hubby|fianc\w*|boyfriend|girlfriend|"
-        r"divorce\w*|wedding)\b",
+        r"gf|bf|partner|divorce\w*|wedding)\b",
         "training_goal": rf"{RACE.pattern}|\b(?:goal|target|focus)\b",
         "name": _NAME_CUE.pattern,
         "school": r"\b(?:sophomore|freshman|junior|senior|student|stud(?:y|ying|ies)|attend\w*|"

@@ -28,7 +28,7 @@ from memoryd.memory.fact_parse_base import (
     unreal,
 )
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import checked
+from memoryd.memory.fact_values import checked, is_casual
 from memoryd.memory.fact_whose import (
     BOSS,
     EMPLOYER_NOUN,
@@ -326,16 +326,22 @@ _BOSS_ASIDE = re.compile(
 )
 
 
-def managers(doc: Any, subject: str) -> Iterator[Token | str]:
-    for aside in _BOSS_ASIDE.finditer(doc.text):  # "Helmut (my boss) wants a deck"
-        if aside["name"] is None or norm(aside["name"]) == subject:
-            yield aside["value"]
+def _owned_boss(doc: Any, subject: str) -> Iterator[str]:
+    """ "my boss is Mr. Ito", "my team lead raj is great" (a name typed casually)."""
     for said in _said_of_owned(doc, subject, _OWNED_BOSS):
         words = said.split()
         title = words[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Dr") if words else False
         name = words[1 if title else 0] if len(words) > int(title) else ""
-        if name[:1].isupper() and name.casefold() not in NOT_NAME:
+        typed = name[:1].isupper() or (is_casual(doc.text) and is_first_name(name.title()))
+        if typed and name.casefold() not in NOT_NAME:
             yield f"{words[0]} {name}" if title else name
+
+
+def managers(doc: Any, subject: str) -> Iterator[Token | str]:
+    for aside in _BOSS_ASIDE.finditer(doc.text):  # "Helmut (my boss) wants a deck"
+        if aside["name"] is None or norm(aside["name"]) == subject:
+            yield aside["value"]
+    yield from _owned_boss(doc, subject)
     for token in doc:
         if not (is_proper(token) or is_first_name(token.text)):
             continue
@@ -344,6 +350,10 @@ def managers(doc: Any, subject: str) -> Iterator[Token | str]:
             yield token
         elif token.dep_ in ("attr", "appos") and head.lemma_.lower() in BOSS:
             yield token  # "his replacement is Malin", "my new boss, Malin"
+        elif any(c.dep_ == "compound" and c.lemma_.lower() in BOSS for c in token.children):
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if owner is not None and means(owner, subject):
+                yield token  # "my manager Karen keeps booking Friday meetings"
         elif token.dep_ == "attr" and any(
             c.dep_ == "nsubj" and c.lemma_.lower() in BOSS for c in head.children
         ):
@@ -366,12 +376,27 @@ _PARTNER = {
     "fiancee": "engaged",
     "boyfriend": "in a relationship",
     "girlfriend": "in a relationship",
+    "bf": "in a relationship",
+    "gf": "in a relationship",
+    "partner": "in a relationship",
 }
+
+
+def _partner_owner(token: Token) -> Token | None:
+    """Whose partner ``token`` names: "my boyfriend", and "my boyfriend Jun's birthday"
+    (the title then leans on the name, which carries the owner)."""
+    owner = next((c for c in token.children if c.dep_ == "poss"), None)
+    named = token.head.pos_ == "PROPN" or is_first_name(token.head.text)
+    if owner is None and token.dep_ in ("compound", "amod") and named:
+        owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
+    if any(c.dep_ == "compound" for c in token.children):
+        return None  # "my business partner", "my gym buddy's girlfriend"
+    return owner
 
 
 def relationships(doc: Any, subject: str) -> Iterator[str]:
     for token in doc:
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        owner = _partner_owner(token) if token.lower_ in _PARTNER else None
         if token.lower_ in _PARTNER and owner is not None and means(owner, subject):
             if not any(c.lower_ in ("ex", "former", "late", "old") for c in token.children):
                 yield _PARTNER[token.lower_]  # "my husband" (once "engaged" is known)

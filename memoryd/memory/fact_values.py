@@ -138,10 +138,17 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
         return None  # "has been eyeing the Framework laptop": not had yet
     kept = [value[found.start() : found.end()]]
     for word in value[found.end() :].split():
-        if not (word[:1].isupper() or word[:1].isdigit()):
+        if not (word[:1].isupper() or _MODEL_WORD.fullmatch(word)):
             break
         kept.append(word)
     return " ".join(kept)
+
+
+# A model's word as typed in lower case: with a digit ("x1", "m3", "s24") or one of the
+# words models are named with ("air", "pro", "carbon").
+_MODEL_WORD = re.compile(
+    r"[a-z]*\d[\w-]*|air|pro|max|plus|ultra|mini|carbon|slim|fold|flip|note|lite|se|gen", re.I
+)
 
 
 # "Lucas's dorm", "Jonas's last year": a possessive before a common noun names no place.
@@ -150,7 +157,7 @@ _SOMEONES_ROOM = re.compile(r"[\w-]+['’]s\s+(?-i:[a-z])")
 _WANTED = re.compile(r"\b(?:been|eyeing|looking|considering|wanting|saving)\b", re.I)
 # A training goal is a feat: a number, a race or a lift ("10 pull-ups", "a muscle-up").
 _FEAT = re.compile(
-    r"\d|\b(?:pull-?ups?|push-?ups?|chin-?ups?|muscle-?ups?|deadlift|squat|bench|press|"
+    r"\d|\b(?:pull[- ]?ups?|push[- ]?ups?|chin[- ]?ups?|muscle[- ]?ups?|deadlift|squat|bench|press|"
     r"marathon|half|10k|5k|ultra|triathlon|ironman|plank|mile|handstand|splits|race)\b",
     re.I,
 )
@@ -272,6 +279,7 @@ def is_casual(text: str) -> bool:
     a lower-case value may still be a name of a place, a company or a person. The first
     word, month names and the speaker's name (put there by the rewrite: the subject, a
     possessive, or a name said twice) do not count."""
+    text = _OPENER.sub("", text)  # "So Elizabeth has decided…": Elizabeth comes first
     subject = (leading_subject(text) or "").split("'")[0]
     words = text.split()[1:]
     stems = [norm(w).split("'")[0] for w in words]
@@ -286,6 +294,7 @@ def is_casual(text: str) -> bool:
     return len(rest) >= 3 and not any(ch.isupper() for w in rest for ch in w)
 
 
+_OPENER = re.compile(r"^(?:so|and|but|then|also|plus|now|ok|okay|well|anyway)\b[,\s]*", re.I)
 # The date rewrite writes month names with a capital, in casual text too.
 _MONTH = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|november|december"

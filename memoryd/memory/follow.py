@@ -30,7 +30,7 @@ from memoryd.memory.fact_followup import (
 )
 from memoryd.memory.fact_loose import CHANGE
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import canonical, same_value
+from memoryd.memory.fact_values import canonical, is_casual, same_value
 from memoryd.memory.facts import Fact
 from memoryd.memory.models import Item, StatedFact
 from memoryd.memory.ports import Filter, LexicalEncoder, VectorStore
@@ -173,7 +173,8 @@ def _read_one(earlier: _Earlier, draft: ItemDraft, fact: StatedFact) -> bool:
     first that states it. An ended value ("sold the Civic") names itself."""
     if fact.ends:
         named: str | None = fact.display or fact.value
-        named = named if named and of_kind(fact.attribute, named) else None
+        casual = is_casual(draft.item.text)
+        named = named if named and of_kind(fact.attribute, named, casual=casual) else None
     else:
         named = replaced_value(draft.item.text, fact.attribute)
     if not fact.ends and named and same_value(fact.attribute, canonical(named), fact.value):
