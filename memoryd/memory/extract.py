@@ -19,6 +19,7 @@ from memoryd.memory.sentences import (
     clean_text,
     drop_discourse_markers,
     split_sentences,
+    set_off_fronted,
     unshouted,
     without_telling,
 )
@@ -357,7 +358,7 @@ class OfflineExtractor:
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
             said = without_address(drop_discourse_markers(unshouted(said)))
-            said = said_as_here(without_telling(said))
+            said = set_off_fronted(said_as_here(without_telling(said)))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             typed_lower = said[:1].islower()

@@ -145,7 +145,7 @@ def employers(doc: Any, subject: str) -> Iterator[Token]:
         elif pobj_of(token, ("with",)) and verb.lemma_ == "be" and not is_first_name(token.text):
             yield token  # "is with Accenture"
         elif pobj_of(token, ("at",)) and verb.lemma_ == "be" and _SINCE.search(token.sent.text):
-            yield token  # "I'm at Sainsbury's now, have been since Jan" (not "at Heathrow now")
+            yield token  # "at Sainsbury's now, have been since Jan", "Now that I'm at KPMG,"
         elif token.dep_ == "appos" and token.head.lemma_.lower() in EMPLOYER_NOUN:
             yield token  # "my new employer, Klarna"
         elif token.dep_ == "compound" and token.head.lemma_.lower() in WORK_THING:
@@ -163,7 +163,7 @@ def employers(doc: Any, subject: str) -> Iterator[Token]:
 _SINCE = re.compile(
     r"\b(?:since (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w*|since \d{4}|"
     r"since (?:last|the) (?:month|year|spring|summer|fall|autumn|winter)|for (?:a|\d+|two|three|"
-    r"four|five|six|several|a few|a couple of) (?:months?|years?))\b",
+    r"four|five|six|several|a few|a couple of) (?:months?|years?))\b|^now that\b",
     re.I,
 )
 

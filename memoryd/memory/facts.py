@@ -73,7 +73,8 @@ _UNREAL = re.compile(
     r"\b(?:if|unless|whether|would|could|might|may|maybe|perhaps|wish|wishes|hope|hopes|"
     r"dream|dreams|want|wants|plan|plans|planning|thinking|considering|wonder|wonders|"
     r"asked|asks|imagine|suppose|pretend|not|never|n't|should|will|'ll|'d|someday|"
-    r"think|thinks|thought|believe|believes|assume|assumes|assumed|guess|guesses|"
+    r"(?:people|everyone|everybody|they|others|folks|someone|somebody|most|many)(?: \w+)? "
+    r"(?:think|thinks|thought|believe|believes|assume|assumes|assumed)|"
     r"one day|what if|instead of|rather than|until|till|by the time|before)\b",
     re.I,
 )

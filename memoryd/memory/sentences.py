@@ -62,14 +62,26 @@ _LEAD_IN = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
-def _ends_sentence(before: str) -> bool:
-    """Whether the period that ends ``before`` is a full stop."""
+def _ends_sentence(before: str, after: str = "") -> bool:
+    """Whether the period that ends ``before`` (``after`` is what follows) is a full stop."""
     if _INITIALISM.search(before):
         return False
     word = _LAST_WORD.search(before)
     if word and len(word.group(1)) == 1 and word.group(1).isupper():
         return False  # an initial: "T. rex", "J. Smith"
+    if word and word.group(1).casefold() in _MAY_END and _OPENS.match(after):
+        return True  # "…started as a sales rep. Can you explain…"
     return not (word and word.group(1).casefold() in _ABBREVIATIONS)
+
+
+# Abbreviations a sentence may end on ("a pharma sales rep.", "books, films etc."): their
+# period is a full stop before a word that opens sentences, not before a name ("Rep. Ito").
+_MAY_END = frozenset("rep reps etc inc ltd co corp bros approx dept est vs".split())
+_OPENS = re.compile(
+    r"(?:I|I'm|I’m|I've|I’ve|It|It's|It’s|The|This|That|My|We|What|How|Can|Could|Would|"
+    r"Will|Do|Does|Is|Are|Any|So|But|And|Also|Then|He|She|They|Please|Should|Where|When|"
+    r"Why|Which|Who|Now|Anyway|Thanks)\b"
+)
 
 
 # An emoji typed where the end mark would be, before a question or a request: "…make it
@@ -116,7 +128,9 @@ def _split(content: str) -> list[str]:
             continue
         if following and following.islower() and ")" in (match.group(2) or ""):
             continue  # "I just turned 30 (yay??) and my friends…": an aside, not an end
-        if mark == "." and not _ends_sentence(content[start:end].rstrip("\"')]")):
+        if mark == "." and not _ends_sentence(
+            content[start:end].rstrip("\"')]"), content[match.end() : match.end() + 12]
+        ):
             continue
         sentences.append(content[start:end])
         start = match.end()
@@ -193,3 +207,29 @@ _SHORT = frozenset(
     "i a an the to in on at of is my we me and but so ok for got now are was has had be by "
     "it its new all yes no omg lol we're i'm im i've ive".split()
 )
+
+
+# A clause put before the sentence's subject and typed without its comma: "Since relocating
+# to Bilbao I've realized…", "Now that I'm at KPMG my commute is shorter". The comma is
+# where a careful writer puts it, and where a reader (and the parser) sees the main clause
+# start: after a participle's phrase, at the first "I"; after a clause of its own, at the
+# next "I", "my", "we" or "our".
+_FRONTED_PHRASE = re.compile(
+    r"^(?P<lead>(?:since|after|ever since|upon|while) [a-z]+ing\b[^,;:!?.]*?)"
+    r"\s+(?=(?:I|I'm|I’m|I've|I’ve|I'd|I’d|we|we're|we’re|we've|we’ve)\s)",
+    re.I,
+)
+_FRONTED_CLAUSE = re.compile(
+    r"^(?P<lead>(?:now that|since|ever since|because|once|after|as) (?:I|we)\b[^,;:!?.]*?)"
+    r"\s+(?=(?:I|I'm|I’m|I've|I’ve|I'd|I’d|my|we|we're|we’re|we've|we’ve|our)\s)",
+    re.I,
+)
+
+
+def set_off_fronted(sentence: str) -> str:
+    """``sentence`` with a comma after a clause put before its subject, where it has none."""
+    for pattern in (_FRONTED_PHRASE, _FRONTED_CLAUSE):
+        found = pattern.match(sentence)
+        if found is not None and len(found["lead"].split()) >= 3:
+            return f"{found['lead']},{sentence[found.end('lead') :]}"
+    return sentence
