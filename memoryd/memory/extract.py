@@ -18,8 +18,8 @@ from memoryd.memory.reference import last_person, resolve_pronoun, without_addre
 from memoryd.memory.sentences import (
     clean_text,
     drop_discourse_markers,
-    split_sentences,
     set_off_fronted,
+    split_sentences,
     unshouted,
     without_telling,
 )
@@ -174,8 +174,22 @@ def advises(sentence: str) -> bool:
 
 
 def asks(sentence: str) -> bool:
-    """Whether ``sentence`` asks something of the listener instead of saying something."""
-    return sentence.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(sentence.strip()))
+    """Whether ``sentence`` asks something of the listener instead of saying something
+    (with its question mark, or typed without one: "what settings should i change first")."""
+    said = sentence.strip()
+    return said.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(said) or _INVERTED.match(said))
+
+
+# A question typed without its mark: a question word, then a verb before its subject
+# ("which album should i start with", "hows the best way to…"), or a verb opening it
+# ("is it normal to…"). Not "What I love is Lisbon" (no inversion).
+_INVERTED = re.compile(
+    r"^(?:(?:who|what|when|where|why|how|which)(?:\s+[\w'’-]+){0,3}?\s+(?:do|does|did|should|"
+    r"shall|can|could|would|will|is|are|am)\s+(?:i|we|you|u|he|she|they|it|people|ppl|one)\b|"
+    r"(?:hows|whats|wheres|whos|whys)\b|"
+    r"(?:is|are|do|does|can|could|should)\s+(?:i|we|you|u|it|there|anyone|anybody)\b)",
+    re.I,
+)
 
 
 # How a question opens: what a statement before a tag question ("…, right?") does not.
@@ -202,7 +216,9 @@ def statement_of(sentence: str) -> str | None:
     ("I moved to Austin, can you believe it?") the statement alone; None for a question or
     a request ("Have you been to Paris?", "Can you help me...")."""
     if not asks(sentence):
-        said = _before_asking(sentence)
+        # typed without an end mark, a question may follow a comma unmarked too: "my gf
+        # wants a picnic, what food travels well in the heat"
+        said = _before_asking(sentence, unmarked=not _END_MARK.search(sentence))
         return sentence if said is None else said or None
     said = _before_asking(sentence, questions=True)
     if said is not None:
@@ -215,6 +231,14 @@ def statement_of(sentence: str) -> str | None:
     return _stated(tagged["said"], tagged["tag"])
 
 
+# How a question typed without its mark opens after a comma; not "which"/"where"/"when"/
+# "who", which open relative clauses ("moved to Oslo, where my sister lives").
+_UNMARKED = re.compile(
+    r"(?:what|why|how|whats|hows|any|anyone|anybody|is|are|do|does|can|could|should)\b"
+    r"(?!\s+(?:a|an)\b)",
+    re.I,
+)
+_END_MARK = re.compile(r"[.!?…\"'’)]\s*$")
 # Where a request may follow what a sentence says: a comma, a dash, a semicolon, or an
 # emoji typed in place of an end mark ("…this semester 🏛️ need tips for my critique").
 _BREAK = re.compile(r"\s*(?:[,;—–]| - |\s[^\w\s,.;:!?'’\"()&/-]+)\s*(?=\w)")
@@ -259,7 +283,7 @@ def _stated(head: str, rest: str = "") -> str | None:
     return f"I'm {found['what'] or found['age']}."
 
 
-def _before_asking(sentence: str, *, questions: bool = False) -> str | None:
+def _before_asking(sentence: str, *, questions: bool = False, unmarked: bool = False) -> str | None:
     """What comes before a request ("I'm a sophomore at Ohio State — help me make a
     study schedule", typed with or without its question mark) or, with ``questions``, before
     a question ("We're engaged, where do I even start?"); None if nothing is asked after a
@@ -268,7 +292,8 @@ def _before_asking(sentence: str, *, questions: bool = False) -> str | None:
         head, rest = sentence[: cut.start()], sentence[cut.end() :]
         if not _a_statement(head):
             continue
-        if _ASKS.match(rest) or (questions and _INTERROGATIVE.match(rest)):
+        asked = (questions and _INTERROGATIVE.match(rest)) or (unmarked and _UNMARKED.match(rest))
+        if _ASKS.match(rest) or asked:
             if _aside(rest):
                 return None  # "My sister, can you believe it, moved to Oslo."
             return _stated(head, rest) or ""

@@ -544,3 +544,32 @@ def test_shouted_sentences_and_diet_fragments_read_as_typed() -> None:
     assert texts("vegan for 5 years now, need a dairy-free birthday cake") == [
         "Caroline is vegan for 5 years now, needs a dairy-free birthday cake"
     ]
+
+
+def test_questions_typed_without_their_mark_are_not_memories() -> None:
+    assert texts("what settings should i change first") == []
+    assert texts("hows the best way to migrate everything") == []
+    assert texts("my gf leila wants a picnic for our anniversary, what food travels well") == [
+        "Caroline's gf leila wants a picnic for Caroline's anniversary."
+    ]
+    # a relative clause or an exclamation after the comma stays with its statement
+    assert texts("We moved to Lisbon, which is lovely") == [
+        "Caroline and her family moved to Lisbon, which is lovely"
+    ]
+    assert texts("I work at Google, have been for 5 years") == [
+        "Caroline works at Google, has been for 5 years"
+    ]
+
+
+def test_a_sentence_ending_on_an_abbreviation_and_a_fronted_clause() -> None:
+    said = "I left teaching and started as a sales rep. Can you explain commission tiers?"
+    assert texts(said) == ["Caroline left teaching and started as a sales rep."]
+    assert texts("I met Rep. Ito at the town hall today.") == [
+        "Caroline met Rep. Ito at the town hall on 8 May 2023."
+    ]
+    assert texts("Since relocating to Bilbao I've realized I need real rain gear.") == [
+        "Since relocating to Bilbao, Caroline has realized she needs real rain gear."
+    ]
+    assert texts("Now that I'm at KPMG my commute is shorter.") == [
+        "Now that Caroline is at KPMG, Caroline's commute is shorter."
+    ]
