@@ -184,10 +184,12 @@ def asks(sentence: str) -> bool:
 # ("which album should i start with", "hows the best way to…"), or a verb opening it
 # ("is it normal to…"). Not "What I love is Lisbon" (no inversion).
 _INVERTED = re.compile(
-    r"^(?:(?:who|what|when|where|why|how|which)(?:\s+[\w'’-]+){0,3}?\s+(?:do|does|did|should|"
-    r"shall|can|could|would|will|is|are|am)\s+(?:i|we|you|u|he|she|they|it|people|ppl|one)\b|"
+    r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|now|btw|lol|also)[,\s]+)*"
+    r"(?:(?:who|what|when|where|why|how|which)(?:\s+[\w'’-]+){0,3}?\s+(?:do|does|did|should|"
+    r"shall|can|could|would|will|is|are|am)\s+(?:i|we|you|u|he|she|they|it|people|ppl|one|be|"
+    r"a|an|the|my|that|this)\b|"
     r"(?:hows|whats|wheres|whos|whys)\b|"
-    r"(?:is|are|do|does|can|could|should)\s+(?:i|we|you|u|it|there|anyone|anybody)\b)",
+    r"(?:is|are|do|does|can|could|should)\s+(?:i|we|you|u|it|there|anyone|anybody|that|this)\b)",
     re.I,
 )
 
@@ -234,8 +236,8 @@ def statement_of(sentence: str) -> str | None:
 # How a question typed without its mark opens after a comma; not "which"/"where"/"when"/
 # "who", which open relative clauses ("moved to Oslo, where my sister lives").
 _UNMARKED = re.compile(
-    r"(?:what|why|how|whats|hows|any|anyone|anybody|is|are|do|does|can|could|should)\b"
-    r"(?!\s+(?:a|an)\b)",
+    r"(?:what(?!\s+an?\b)|why|how|whats|hows|any|anyone|anybody|is|are|do|does|can|could|"
+    r"should|help|pls|please)\b",
     re.I,
 )
 _END_MARK = re.compile(r"[.!?…\"'’)]\s*$")

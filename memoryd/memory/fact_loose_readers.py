@@ -97,6 +97,10 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
             continue  # "back from a week in Porto, could move there tomorrow"
         if pobj_of(token, ("in", "to")) and near(token, _HOME):
             yield token
+        elif pobj_of(token, ("in",)) and token.head.head.lower_ == "here":
+            yield token  # "my flat here in Wrocław", "rent here in Warsaw"
+        elif pobj_of(token, ("from", "in")) and _lives_there(token):
+            yield token  # "I'm from Lyon and still live there"
         elif token.dep_ == "compound" and token.head.lemma_.lower() in _HOME_NOUN:
             owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
             if owner is not None and means(owner, subject):
@@ -114,6 +118,15 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
             value = checked(PLACE_KIND, phrase(lone[0]).text)
             if value is not None:
                 yield value
+
+
+def _lives_there(place: Token) -> bool:
+    """Whether a verb of living after ``place`` in its sentence has "there" for it."""
+    return any(
+        t.lemma_.lower() == "live" and any(c.lower_ == "there" for c in t.children)
+        for t in place.sent
+        if t.i > place.i
+    )
 
 
 def _only_the_subject_acts(doc: Any, subject: str, place: Token) -> bool:

@@ -46,8 +46,8 @@ _DISCOURSE = re.compile(rf"^(?:{_MARKER}(?:\s+{_MARKER})*\s*[,:!.\-–—]+\s*)+
 # a run of markers right before the speaker's own I/my/we is dropped too. Not yes/no,
 # which answer something.
 _BARE_DISCOURSE = re.compile(
-    rf"^(?!(?:yes|no|nope)\b)(?:{_MARKER}\s+)+(?=(?:i|i'm|i’m|i've|i’ve|i'd|i’d|i'll|i’ll|"
-    r"my|we|we're|we’re|we've|we’ve|our)\b)",
+    rf"^(?!(?:yes|no|nope)\b)(?:{_MARKER}\s+)+(?=(?:i|i'm|i’m|im|i've|i’ve|ive|i'd|i’d|i'll|"
+    r"i’ll|my|we|we're|we’re|we've|we’ve|our)\b)",
     re.I,
 )
 # "Big news:", "Life update:" and the like: a short lead-in that announces, before a full
@@ -158,9 +158,19 @@ _GUESS_WHO = re.compile(
 )
 
 
+# Chat interjections that open a sentence with no punctuation after them: "omg paolo is on
+# vacation", "ngl the new job is great". Before three words or more.
+_INTERJECTION = re.compile(
+    r"^(?:(?:omg|omfg|lol|lmao|lmfao|ngl|tbh|tbf|welp|ugh|phew|whew|oof|yo|fr|btw|fyi)\s+)+"
+    r"(?=[\w'’-]+\s+[\w'’-]+\s+\w)",
+    re.I,
+)
+
+
 def drop_discourse_markers(sentence: str) -> str:
     """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
-    stripped = _GUESS_WHO.sub("", _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence)))
+    stripped = _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence))
+    stripped = _GUESS_WHO.sub("", _INTERJECTION.sub("", stripped))
     stripped = _LEAD_IN.sub("", stripped) if len(stripped.split()) > 4 else stripped
     if not stripped or stripped == sentence:
         return sentence

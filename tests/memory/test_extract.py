@@ -573,3 +573,21 @@ def test_a_sentence_ending_on_an_abbreviation_and_a_fronted_clause() -> None:
     assert texts("Now that I'm at KPMG my commute is shorter.") == [
         "Now that Caroline is at KPMG, Caroline's commute is shorter."
     ]
+
+
+def test_chat_interjections_and_unmarked_requests_leave_the_statement() -> None:
+    assert texts("omg paolo is on vacation for 2 weeks and chen is covering") == [
+        "According to Caroline, Paolo is on vacation for 2 weeks and chen is covering"
+    ]
+    assert texts("ok im 35 as of tuesday lol, still lifting tho") == [
+        "Caroline is 35 as of tuesday lol, still lifting tho"
+    ]
+    # "help" and "whats a good…" after the comma ask; they are not the speaker's doing
+    assert texts("my laptop keeps freezing when i plug in a monitor, help") == [
+        "Caroline's laptop keeps freezing when she plugs in a monitor."
+    ]
+    assert texts("been vegan 3 yrs now, whats a good b12 supplement") == [
+        "Caroline has been vegan 3 yrs now."
+    ]
+    assert texts("anyway whats a good song so i can argue properly") == []
+    assert texts("how many credits is a minor usually") == []
