@@ -277,12 +277,24 @@ _LISTENER = re.compile(r"\b(?:you|your|yourself)\b", re.I)
 def _stated(head: str, rest: str = "") -> str | None:
     found = _SELF_PHRASE.match(head.strip())
     if found is None or _SUBJECT.search(head):
-        return head.rstrip() + "."
+        head = _SUPPOSED.sub("", head)  # "…at 60 — if I were that age, would you…"
+        # "Now that I've traded the Volvo in for a Tesla, could you…": the clause the
+        # request leans on is said as a sentence of its own
+        said = _LEANS_ON.sub("", head.strip())
+        return said[:1].upper() + said[1:].rstrip() + "."
     if found["what"] and _LISTENER.search(rest):
         return None  # "As a nurse, what would you recommend?": a role asked to play
     if found["age"] and (_NOT_NOW.search(rest) or not re.search(r"\bI\b", rest)):
         return None  # "At 65, can I withdraw…": an age to come
     return f"I'm {found['what'] or found['age']}."
+
+
+# What a request leans on: a cause or a time said before it, with the speaker's clause.
+_LEANS_ON = re.compile(
+    r"^(?:now that|since|because|seeing as)\s+(?=(?:I|I'm|I’m|I've|I’ve|we)\b)", re.I
+)
+# A supposition between a statement and the question it leads to.
+_SUPPOSED = re.compile(r"\s*(?:[,;—–]| - )\s*(?:if|unless|when|once|whenever)\b[^,;—–]*$", re.I)
 
 
 def _before_asking(sentence: str, *, questions: bool = False, unmarked: bool = False) -> str | None:
@@ -296,7 +308,7 @@ def _before_asking(sentence: str, *, questions: bool = False, unmarked: bool = F
             continue
         asked = (questions and _INTERROGATIVE.match(rest)) or (unmarked and _UNMARKED.match(rest))
         if _ASKS.match(rest) or asked:
-            if _aside(rest):
+            if len(head.split()) <= 4 and _aside(rest):
                 return None  # "My sister, can you believe it, moved to Oslo."
             return _stated(head, rest) or ""
     return None

@@ -124,9 +124,12 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
         if not receiver:
             return  # whom "her" means is not said here; a loan is nobody's
         subject = receiver
-    found = list(_framed(subject, predicate))
-    if not found and (simple := plain(predicate)) != predicate:
-        found = list(_framed(subject, simple))  # "has formally changed" as "changed"
+    # "has formally changed" as "changed" first: "has traded the Volvo in for a Tesla" is
+    # no "has" of the Volvo
+    simple = plain(predicate)
+    found = list(_framed(subject, simple)) if simple != predicate else []
+    if not found:
+        found = list(_framed(subject, predicate))
     yield from found
 
 

@@ -115,8 +115,15 @@ _COORDINATED = re.compile(
 I_VERB = re.compile(r"^(\s*" + ADVERBS + r")([a-z']+)\b")
 
 
+# Past forms spelt like their base: after "just" they are the past ("I just read…").
+_PAST_AS_BASE = frozenset("read put cut hit set quit let bet hurt shut spread".split())
+
+
 def conjugated(match: re.Match[str]) -> str:
-    return (match.group(1) or "") + conjugate(match.group(2), any_verb=True)
+    before = match.group(1) or ""
+    if "just" in before.casefold().split() and match.group(2).casefold() in _PAST_AS_BASE:
+        return before + match.group(2)
+    return before + conjugate(match.group(2), any_verb=True)
 
 
 def agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
@@ -133,8 +140,9 @@ def agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
         # "to cook and bake", "can swim or run", "cooking and travel": not the subject's.
         if _MODAL.search(" ".join(before.split()[-3:])) or before.rstrip().endswith("ing"):
             return match.group(0)
-        if re.search(r"\b(?:to|can|will|would|could|should|might|must)\s+\w+\s*$", before):
-            return match.group(0)
+        governed = re.search(r"\b(to|can|will|would|could|should|might|must)\s+(\w+)\s*$", before)
+        if governed and (governed[1] != "to" or governed[2].casefold() in BASE_VERBS):
+            return match.group(0)  # not "from biology to psychology and need": a noun
         return match.group(1) + match.group(2) + conjugate(match.group(3))
 
     return _COORDINATED.sub(conjugate_coordinated, tail)

@@ -591,3 +591,19 @@ def test_chat_interjections_and_unmarked_requests_leave_the_statement() -> None:
     ]
     assert texts("anyway whats a good song so i can argue properly") == []
     assert texts("how many credits is a minor usually") == []
+
+
+def test_the_clause_a_request_leans_on_is_said_as_a_sentence() -> None:
+    assert texts("Now that I've traded the Volvo in for a Tesla, could you estimate charging?") == [
+        "Caroline has traded the Volvo in for a Tesla."
+    ]
+    assert texts("I'm in Vancouver for two weeks — what should I pack, given all the rain?") == [
+        "Caroline is in Vancouver for two weeks."
+    ]
+    assert texts("I just read about a pianist who started at 60 — if I were 60, would you?") == [
+        "Caroline just read about a pianist who started at 60."
+    ]
+    # every verb the speaker governs agrees, past a preposition's "to"
+    assert texts("I've changed my major from biology to psychology and need new electives.") == [
+        "Caroline has changed Caroline's major from biology to psychology and needs new electives."
+    ]

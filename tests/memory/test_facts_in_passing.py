@@ -31,6 +31,8 @@ T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
         # the comma or colon sets off what the new thing is
         ("Sam bought new phone, a OnePlus 11, the old one was slow.", ("phone", "oneplus 11")),
         ("Sam got a new car, a Mazda 3.", ("vehicle", "mazda 3")),
+        # the perfect read as the past: no "has" of the Volvo
+        ("Sam has traded the Volvo in for a Tesla Model 3.", ("vehicle", "tesla model 3")),
         # English without its articles
         (
             "Now Sam is pharmaceutical sales representative.",
