@@ -18,6 +18,7 @@ from memoryd.memory.reference import last_person, resolve_pronoun, without_addre
 from memoryd.memory.sentences import (
     clean_text,
     drop_discourse_markers,
+    paired,
     set_off_fronted,
     split_sentences,
     unshouted,
@@ -66,7 +67,10 @@ _ASKS = re.compile(
     r"(?:(?:i|we) )?(?:need|want|would like|'d like) (?:some |a few |a |an )?(?:help|advice|tips|"
     r"ideas|suggestions|recommendations|recs)\b|(?:please|pls|plz) (?:help|suggest|recommend|"
     r"give|tell|review|check)\b|what(?:'s|’s| is| are) (?:a |the |some )?(?:good|best)\b|"
-    r"(?:similar|any other) recs\b)",
+    r"(?:similar|any other) recs\b|"
+    # a request put as an order: "Give me easy salmon recipes please", "recommend me a book"
+    r"(?:give|tell|show|send|find|make|write|recommend|suggest|get|list|explain|teach) "
+    r"(?:me|us)\b)",
     re.I,
 )
 
@@ -397,7 +401,7 @@ class OfflineExtractor:
         antecedent: str | None = None
         for said in split_sentences(clean_text(event.content)):
             said = without_address(drop_discourse_markers(unshouted(said)))
-            said = set_off_fronted(said_as_here(without_telling(said)))
+            said = set_off_fronted(said_as_here(without_telling(paired(said))))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             typed_lower = said[:1].islower()

@@ -243,3 +243,21 @@ def set_off_fronted(sentence: str) -> str:
         if found is not None and len(found["lead"].split()) >= 3:
             return f"{found['lead']},{sentence[found.end('lead') :]}"
     return sentence
+
+
+# "Emre and me, we are not together anymore", "me and Jun broke up": the pair as a reader
+# writes it ("Emre and I are…", "Jun and I broke up").
+_PAIR_WE = re.compile(r"^(?P<who>[\w'’-]+(?: [\w'’-]+)?) and me,? we\b", re.I)
+_ME_AND = re.compile(
+    r"^me and (?P<who>(?!(?:him|her|them|you|u)\b)(?:my )?[\w'’-]+)(?= (?!and\b)[a-z])", re.I
+)
+
+
+def paired(sentence: str) -> str:
+    """``sentence`` with a pair that has the speaker in it written as a reader would."""
+    if found := _PAIR_WE.match(sentence):
+        return f"{found['who']} and I{sentence[found.end() :]}"
+    if found := _ME_AND.match(sentence):
+        who = found["who"]
+        return f"{who[:1].upper()}{who[1:]} and I{sentence[found.end() :]}"
+    return sentence

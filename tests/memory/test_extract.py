@@ -607,3 +607,13 @@ def test_the_clause_a_request_leans_on_is_said_as_a_sentence() -> None:
     assert texts("I've changed my major from biology to psychology and need new electives.") == [
         "Caroline has changed Caroline's major from biology to psychology and needs new electives."
     ]
+
+
+def test_a_pair_with_the_speaker_and_a_request_put_as_an_order() -> None:
+    assert texts("Emre and me, we are not together anymore.") == [
+        "Emre and Caroline are not together anymore."
+    ]
+    assert texts("me and Jun broke up, it was mutual") == [
+        "Jun and Caroline broke up, it was mutual"
+    ]
+    assert texts("Give me easy salmon recipes please.") == []
