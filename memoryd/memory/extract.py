@@ -191,7 +191,7 @@ _INVERTED = re.compile(
     r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|now|btw|lol|also)[,\s]+)*"
     r"(?:(?:who|what|when|where|why|how|which)(?:\s+[\w'’-]+){0,3}?\s+(?:do|does|did|should|"
     r"shall|can|could|would|will|is|are|am)\s+(?:i|we|you|u|he|she|they|it|people|ppl|one|be|"
-    r"a|an|the|my|that|this)\b|"
+    r"that|this)\b|"
     r"(?:hows|whats|wheres|whos|whys)\b|"
     r"(?:is|are|do|does|can|could|should)\s+(?:i|we|you|u|it|there|anyone|anybody|that|this)\b)",
     re.I,
@@ -240,8 +240,8 @@ def statement_of(sentence: str) -> str | None:
 # How a question typed without its mark opens after a comma; not "which"/"where"/"when"/
 # "who", which open relative clauses ("moved to Oslo, where my sister lives").
 _UNMARKED = re.compile(
-    r"(?:what(?!\s+an?\b)|why|how|whats|hows|any|anyone|anybody|is|are|do|does|can|could|"
-    r"should|help|pls|please)\b",
+    r"(?:what(?!\s+an?\b)|why|how|whats|hows|any|anyone|anybody|help|pls|please)\b|"
+    r"(?:is|are|do|does|can|could|should)\s+(?:i|you|u|we|it|there|that|this|anyone)\b",
     re.I,
 )
 _END_MARK = re.compile(r"[.!?…\"'’)]\s*$")
@@ -298,7 +298,7 @@ _LEANS_ON = re.compile(
     r"^(?:now that|since|because|seeing as)\s+(?=(?:I|I'm|I’m|I've|I’ve|we)\b)", re.I
 )
 # A supposition between a statement and the question it leads to.
-_SUPPOSED = re.compile(r"\s*(?:[,;—–]| - )\s*(?:if|unless|when|once|whenever)\b[^,;—–]*$", re.I)
+_SUPPOSED = re.compile(r"\s*(?:[,;—–]| - )\s*(?:if|unless)\b[^,;—–]*$", re.I)
 
 
 def _before_asking(sentence: str, *, questions: bool = False, unmarked: bool = False) -> str | None:
@@ -312,7 +312,7 @@ def _before_asking(sentence: str, *, questions: bool = False, unmarked: bool = F
             continue
         asked = (questions and _INTERROGATIVE.match(rest)) or (unmarked and _UNMARKED.match(rest))
         if _ASKS.match(rest) or asked:
-            if len(head.split()) <= 4 and _aside(rest):
+            if _aside(rest):
                 return None  # "My sister, can you believe it, moved to Oslo."
             return _stated(head, rest) or ""
     return None
@@ -322,9 +322,17 @@ def _aside(asked: str) -> bool:
     """Whether a question is an aside the sentence goes on after ("…, can you believe
     it, moved to Oslo")."""
     tail = re.split(r",\s*", asked.rstrip(" ?!.")[:200])[1:]
-    return (
-        bool(tail) and _a_statement(tail[-1]) and not asks(tail[-1]) and len(tail[-1].split()) > 1
-    )
+    if not tail or _QUALIFIES.match(tail[-1]):
+        return False  # "what should I pack, given all the rain?": the question goes on
+    return _a_statement(tail[-1]) and not asks(tail[-1]) and len(tail[-1].split()) > 1
+
+
+# How a question's own qualifier opens, after its comma.
+_QUALIFIES = re.compile(
+    r"(?:given|considering|especially|with|without|for|since|because|as|like|from|in|on|at|"
+    r"if|when|while|though|although|or|preferably|ideally|maybe)\b",
+    re.I,
+)
 
 
 def _after_asking(sentence: str) -> str | None:

@@ -20,7 +20,8 @@ from memoryd.memory.names import is_first_name
 # "got a new phone, a Pixel 8", "going by my full name, Finnegan": the comma or colon
 # sets off what the thing is.
 _SETS_OFF = (
-    r"(?<!new phone)(?<!new laptop)(?<!new car)(?<!full name)(?<!middle name)(?<!real name)"
+    r"(?:(?<!new phone)(?<!new laptop)(?<!new car)(?<!full name)(?<!middle name)(?<!real name)"
+    r"|(?![:,]\s*(?:an?\s+|the\s+)?(?-i:[A-Z0-9])))"
 )
 _CLAUSE = re.compile(
     rf"\s*(?:;|(?<!target)(?<!goal)(?<!challenge){_SETS_OFF}:|—|–|"

@@ -32,7 +32,7 @@ from memoryd.memory.fact_lexicon import DIETS, LAPTOP, OTHER_PERSON, PHONE, VEHI
 from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import canonical, checked, is_casual, role, same_value
+from memoryd.memory.fact_values import canonical, checked, role, same_value
 from memoryd.memory.facts import Fact
 from memoryd.memory.models import StatedFact
 
@@ -118,7 +118,7 @@ _THE = r"(?:(?:my|the|our|his|her|their|a|an|[\w-]+['’]s) )?(?:old |former |tr
 _SWITCHED = r"switched (?:over )?from|changed from|replaced|no longer (?:at|in|with)"
 _NOTICE = r"handed in (?:my|his|her|their|[\w-]+['’]s) notice at"
 _SCHOOL_LEFT = r"left|graduated from|transferred (?:out )?from|dropped out of"
-_PLACES = frozenset({"employer", "school", "residence"})
+_OWNED = frozenset({"vehicle", "phone", "laptop"})
 _REPLACED: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
     (re.compile(rf"\b(?:{verbs}) {_THE}{_what(1)}{tail}", re.I), kinds)
     for verbs, tail, kinds in (
@@ -126,19 +126,18 @@ _REPLACED: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
         ("not (?:at|in|with)", " any ?more", None),
         (_SWITCHED, "", None),
         (
-            "traded|swapped|exchanged|sold|ditched|gave up on|got rid of|retired|"
+            "traded|swapped|exchanged|sold|ditched|gave up on|got rid of|"
             "moved (?:over )?from|upgraded from",
             "",
-            frozenset({"vehicle", "phone", "laptop"}),
+            _OWNED,
         ),
         ("ditched|dropped|quit|gave up", "", frozenset({"diet", "major", "training_goal"})),
         (f"left|leaving|quit|resigned from|{_NOTICE}", "", frozenset({"employer", "occupation"})),
         (_SCHOOL_LEFT, "", frozenset({"school"})),
         ("moved (?:away |out )?(?:from|of)", "", frozenset({"residence"})),
-        # "compared to my IKEA days", "than my old Panda did", "when Ana lived in Kraków"
-        ("my|his|her|their|[\\w-]+['’]s", " days\\b", _PLACES),
-        ("(?:my|his|her|their|the|[\\w-]+['’]s) (?:old|former)", "", None),
-        ("used to live in|(?:back )?when [\\w-]+ lived in", "", frozenset({"residence"})),
+        # "compared to my IKEA days", "than my old Fiat Panda did": a name or a make
+        ("my|his|her|their|[\\w-]+['’]s", " days\\b", frozenset({"employer", "school"})),
+        ("(?:my|his|her|their|the|[\\w-]+['’]s) (?:old|former)", "", _OWNED),
         ("left", ",? (?:last|this|in|and|for good|to move|now)", frozenset({"home"})),
     )
 )
@@ -153,7 +152,6 @@ def replaced_value(text: str, attribute: str) -> str | None:
     """The value of ``attribute`` a newer message names as the one it replaces, if it
     names one of that attribute's kind ("instead of econ", "traded the Mazda in")."""
     moved = MOVED.search(text) is not None
-    casual = is_casual(text)
     for pattern, attributes in _REPLACED:
         if attributes == _HOME_LEFT and attribute == "residence" and moved:
             pass  # "Left London last month, now living in Edinburgh"
@@ -161,7 +159,7 @@ def replaced_value(text: str, attribute: str) -> str | None:
             continue
         for match in pattern.finditer(text):
             said = match["old1"]
-            if said and not _UNSAID.match(said) and of_kind(attribute, said, casual=casual):
+            if said and not _UNSAID.match(said) and of_kind(attribute, said):
                 return said
     return None
 
@@ -170,7 +168,12 @@ def of_kind(attribute: str, value: str, *, casual: bool = False) -> bool:
     """Whether ``value`` may be a value of ``attribute`` (a name for a place, a company, a
     school or a person; a field, a diet, a make, a title, a race). In ``casual`` text
     (typed without capitals) a name may be in lower case: "quit deloitte"."""
-    if casual and value.islower() and not _UNSAID.match(value) and not _PLAIN.fullmatch(value):
+    if (
+        casual
+        and attribute in ("employer", "residence")
+        and value.islower()
+        and not (_UNSAID.match(value) or _PLAIN.fullmatch(value) or value.endswith("ing"))
+    ):
         value = value.title()
     name = value[:1].isupper()
     kinds = {

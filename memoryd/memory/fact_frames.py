@@ -97,8 +97,7 @@ def age_number(text: str) -> str | None:
 
 # After an age: "years old", or nothing that makes the number a count of something else.
 _AGE_END = (
-    r"(?:(?: years old| years of age| years young| years(?=\s*(?:[.!,;]|$|and\b|now\b)))|"
-    r"(?![\w-]|\s*(?:%|percent|minutes?|mins?|"
+    r"(?:(?: years old| years of age| years young)|(?![\w-]|\s*(?:%|percent|minutes?|mins?|"
     r"hours?|days?|weeks?|months?|km|miles?|kilometers?|metres?|meters?|feet|foot|inches|kg|"
     r"kilos?|lbs?|pounds?|dollars?|euros?|times|people|kids|children|cats|dogs|books|"
     r"countries|mph|kph|bpm|k\b|(?!(?:as|is|was|this|yes)\b)[a-z][a-z-]*s)\b))"
@@ -128,7 +127,7 @@ def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
 _WORK_TALK = (
     r"\b(?:job|jobs|work|works|worked|working|joined|hired|role|team|pay|paid|salary|raise|"
     r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
-    r"401k|pension|benefits|promotion|promoted)\b"
+    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll)\b"
 )
 WORK_TALK = re.compile(_WORK_TALK, re.I)
 
@@ -178,7 +177,7 @@ FRAMES: tuple[Frame, ...] = (
     # employer
     _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:from home |remotely |remote |full[- ]time |part[- ]time )?(?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
-    _frame("employer", rf"^{_ADV}(?:is|has been) {_ADV2}(?:an )?employee (?:of|at) {_ART}{VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|has been) {_ADV2}(?:an )?employee (?:of|at) (?!the (?:month|year|week)\b){_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
@@ -214,7 +213,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
     # "is now head chef", "became CTO": a title said without its article
-    _frame("occupation", rf"^(?:is now|is|became|has become|is officially) (?!an?\b|the\b|my\b|his\b|her\b|their\b|our\b|so\b|very\b|more\b|less\b|too\b|much\b){_ROLE_NP}(?=\s*[.!,;]|\s+(?:at|for|with|in|of|now|and)\b|\s*$)", "role"),  # noqa: E501
+    _frame("occupation", rf"^(?:is now|became|has become|is officially) (?!an?\b|the\b|my\b|his\b|her\b|their\b|our\b|so\b|very\b|more\b|less\b|too\b|much\b){_ROLE_NP}(?=\s*[.!,;]|\s+(?:at|for|with|in|of|now|and)\b|\s*$)", "role"),  # noqa: E501
+    # a learner's English leaves the article out: "Now I am pharmaceutical sales representative"
+    _frame("occupation", rf"^is (?!an?\b|the\b|my\b|his\b|her\b|their\b|our\b|so\b|very\b|more\b|less\b|too\b|much\b){_ROLE_NP}(?=\s*[.!,;]|\s+(?:at|for|with|in|now|and)\b|\s*$)", "role", context=r"\b(?:now|no more|anymore|since|from)\b"),  # noqa: E501
     # "started as sous chef on Tuesday": a title said without its article
     _frame("occupation", rf"^{_ADV}(?:started|starts|is starting|began|works|is working|now works|was hired|got hired|is employed) as (?!.*\b(?:is now|and now|but now|now is)\b)(?!an?\b|the\b|well\b|much\b|soon\b|long\b|hard\b|usual\b|normal\b|planned\b|expected\b){_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
@@ -239,7 +240,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband|bf|gf|bae|hubby)\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
     # age
-    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}{_AGE_END}", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}(?: years(?=\s*(?:[.!,;]|$|and\b|now\b))|{_AGE_END})", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:hit|hits|has hit|reached|reaches|has reached|is hitting|is reaching) {_ADV2}{AGE}{_AGE_END}", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}(?P<value>(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?(?:{ORDINAL})) birthday", "age"),  # noqa: E501
@@ -284,7 +285,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being|quit|stopped|gave up|dropped|ditched|came off|fell off) (?:an? )?(?:the )?(?P<value>{DIETS})(?: diet)?\b", "any", ends=True),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|are|went|got|has gone|have gone|has been|have been) (?:fully |officially )?back (?:to eating|on|to) (?:meat|red meat|chicken|steak|burgers|animal products)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is |has been |started )?{_ADV2}eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
-    _frame("diet", rf"^{_ADV}is an? (?:[\w-]+ ){{1,2}}on (?:an? |the )?(?:strict )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}is an? (?:guy|girl|man|woman|person|dude|lady|gal|bloke|mom|mum|dad) on (?:an? |the )?(?:strict )?(?P<value>{DIETS})(?: diet)?\b(?! (?:food|meals?|recipes?|cooking))", "any"),  # noqa: E501
     # vehicle
     _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|runs|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
@@ -302,12 +303,12 @@ FRAMES: tuple[Frame, ...] = (
     ),
     # "bought new phone, a OnePlus 11"
     *(
-        _frame(kind, rf"^{_ADV}(?:got|bought|has|picked up) (?:a |my |(?:him|her|them)self a )?new {word}(?: now)?(?:,|:| -| —)? {_ART}{VALUE}", kind)  # noqa: E501
+        _frame(kind, rf"^{_ADV}(?:got|bought|has|picked up) (?:a |my |(?:him|her|them)self a )?new {word}(?: now)?(?:,|:| -| —)? (?:an? |the )(?:new |used )?(?=(?-i:[A-Z])){VALUE}", kind)  # noqa: E501
         for kind, word in (("phone", "phone"), ("laptop", "laptop"), ("vehicle", "car"))
     ),
     # a clause of its own: "ditched the oneplus, on a galaxy s24 now"
     *(
-        _frame(device, rf"^on {_ART}(?:new )?{VALUE}", device)
+        _frame(device, rf"^on (?:an? |the |(?-i:[A-Z])[\w-]+['’]s )(?:new )?{VALUE}", device, context=r"\bnow\b(?!.*\b(?:next|soon|tomorrow|will|going to)\b)")  # noqa: E501
         for device in ("phone", "laptop")
     ),
     # "dropped the S21 in a lake. replacement is an iPhone 15"
@@ -328,10 +329,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|training|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is building up|is getting ready|is gearing up|is ramping up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:trying|working|aiming|pushing) to (?:get to|get|hit|reach|do|run|finish|nail) {_ART}(?:first |next )?{VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:trying|working|aiming|pushing) to (?:get to|get(?= (?:\w+['’]s |my |his |her |their |a )?(?:first )?(?:pull|push|chin|muscle)[- ]?ups?\b)|hit|reach|do|run|finish|nail) {_ART}(?:first |next )?{VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}the (?:new |main |next |big )?(?:training )?(?:goal|target) (?:now )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail) )?{_ART}{VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
-    _frame("training_goal", rf"^(?:is )?now (?:going|aiming|gunning) for {_ART}(?:new |first |next )?{VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^(?:is )?now (?:going|aiming|gunning) for {_ART}(?:new |first |next )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
@@ -340,7 +341,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:focusing|focused|concentrating) on (?P<value>(?:deadlifting|squatting|benching|bench pressing|running|lifting|hitting|a|an) [\w\s-]{{2,30}}?)(?=\s*[.!,]|$| now\b| instead\b| rather\b)", "any"),  # noqa: E501
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
-    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given) name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+)(?<!['’]s)", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501

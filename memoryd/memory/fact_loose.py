@@ -94,7 +94,7 @@ _CUES = {
         "manager": r"\b(?:boss|manager|lead|supervisor|report\w*|took over|replacement)\b",
         "relationship": r"\b(?:mrs|couple|married|engaged|single|divorced|separated|widowed|"
         r"dating|relationship|taken|hitched|husband|wife|hubby|fianc\w*|boyfriend|girlfriend|"
-        r"gf|bf|partner|divorce\w*|wedding)\b",
+        r"gf|bf|divorce\w*|wedding)\b",
         "training_goal": rf"{RACE.pattern}|\b(?:goal|target|focus)\b",
         "name": _NAME_CUE.pattern,
         "school": r"\b(?:sophomore|freshman|junior|senior|student|stud(?:y|ying|ies)|attend\w*|"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from memoryd.memory.fact_frames import WORK_TALK
 from memoryd.memory.fact_lexicon import (
     BORROWED,
     LAPTOP,
@@ -99,7 +100,7 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
             yield token
         elif pobj_of(token, ("in",)) and token.head.head.lower_ == "here":
             yield token  # "my flat here in Wrocław", "rent here in Warsaw"
-        elif pobj_of(token, ("from", "in")) and _lives_there(token):
+        elif pobj_of(token, ("from", "in")) and _lives_there(token, subject):
             yield token  # "I'm from Lyon and still live there"
         elif token.dep_ == "compound" and token.head.lemma_.lower() in _HOME_NOUN:
             owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
@@ -120,13 +121,26 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
                 yield value
 
 
-def _lives_there(place: Token) -> bool:
-    """Whether a verb of living after ``place`` in its sentence has "there" for it."""
-    return any(
-        t.lemma_.lower() == "live" and any(c.lower_ == "there" for c in t.children)
-        for t in place.sent
-        if t.i > place.i
-    )
+_SOMEONE = re.compile(r"\b(?:his|her|their|my|our|parents|folks|family|kids|people)\b", re.I)
+
+
+def _lives_there(place: Token, subject: str) -> bool:
+    """Whether the subject's own verb of living after ``place`` in its sentence has
+    "there" for it (not "his parents still live there", "would love to live there")."""
+    for verb in place.sent:
+        if verb.i <= place.i or verb.lemma_.lower() != "live" or unreal(verb):
+            continue
+        if not any(c.lower_ == "there" for c in verb.children):
+            continue
+        between = place.doc[place.i : verb.i].text
+        if OTHER_PERSON["they"].search(between) or _SOMEONE.search(between):
+            continue  # "from Lyon and his parents still live there"
+        who = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if who is None and verb.dep_ == "conj":
+            who = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if who is not None and (norm(who.text) == subject or who.lower_ in ("i", "he", "she")):
+            return True
+    return False
 
 
 def _only_the_subject_acts(doc: Any, subject: str, place: Token) -> bool:
@@ -157,8 +171,8 @@ def employers(doc: Any, subject: str) -> Iterator[Token]:
             yield token  # "works at Spotify", "work's been busy at Mercado Libre"
         elif pobj_of(token, ("with",)) and verb.lemma_ == "be" and not is_first_name(token.text):
             yield token  # "is with Accenture"
-        elif pobj_of(token, ("at",)) and verb.lemma_ == "be" and _SINCE.search(token.sent.text):
-            yield token  # "at Sainsbury's now, have been since Jan", "Now that I'm at KPMG,"
+        elif pobj_of(token, ("at",)) and verb.lemma_ == "be" and _held(token.sent.text):
+            yield token  # "I'm at Sainsbury's now, have been since Jan" (not "at Heathrow now")
         elif token.dep_ == "appos" and token.head.lemma_.lower() in EMPLOYER_NOUN:
             yield token  # "my new employer, Klarna"
         elif token.dep_ == "compound" and token.head.lemma_.lower() in WORK_THING:
@@ -176,9 +190,20 @@ def employers(doc: Any, subject: str) -> Iterator[Token]:
 _SINCE = re.compile(
     r"\b(?:since (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w*|since \d{4}|"
     r"since (?:last|the) (?:month|year|spring|summer|fall|autumn|winter)|for (?:a|\d+|two|three|"
-    r"four|five|six|several|a few|a couple of) (?:months?|years?))\b|^now that\b",
+    r"four|five|six|several|a few|a couple of) (?:months?|years?))\b",
     re.I,
 )
+
+
+_NOW_THAT = re.compile(r"now that\b", re.I)
+
+
+def _held(sentence: str) -> bool:
+    """Whether being at a place is said as a job: how long ("since Jan", "for two years"),
+    or "Now that I'm at KPMG" with work in the sentence."""
+    return bool(
+        _SINCE.search(sentence) or (_NOW_THAT.match(sentence) and WORK_TALK.search(sentence))
+    )
 
 
 def _work_is_subject(verb: Token) -> bool:
@@ -391,7 +416,6 @@ _PARTNER = {
     "girlfriend": "in a relationship",
     "bf": "in a relationship",
     "gf": "in a relationship",
-    "partner": "in a relationship",
 }
 
 

@@ -137,18 +137,18 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
     if _WANTED.search(value[: found.start()]):
         return None  # "has been eyeing the Framework laptop": not had yet
     kept = [value[found.start() : found.end()]]
-    for word in value[found.end() :].split():
-        if not (word[:1].isupper() or _MODEL_WORD.fullmatch(word)):
+    for n, word in enumerate(value[found.end() :].split()):
+        # "iPhone 15", "MacBook Pro 14"; not "galaxy s24 ultra 2 days ago"
+        number = word.isdigit() and (n == 0 or kept[-1][:1].isupper())
+        if not (word[:1].isupper() or number or _MODEL_WORD.fullmatch(word)):
             break
         kept.append(word)
     return " ".join(kept)
 
 
-# A model's word as typed in lower case: with a digit ("x1", "m3", "s24") or one of the
-# words models are named with ("air", "pro", "carbon").
-_MODEL_WORD = re.compile(
-    r"[a-z]*\d[\w-]*|air|pro|max|plus|ultra|mini|carbon|slim|fold|flip|note|lite|se|gen", re.I
-)
+# A model's word as typed in lower case: letters with a digit ("x1", "m3", "s24") or one
+# of the words models are named with ("air", "pro", "carbon").
+_MODEL_WORD = re.compile(r"[a-z]+\d[\w-]*|\d+[a-z][\w-]*|air|pro|max|ultra|mini|carbon", re.I)
 
 
 # "Lucas's dorm", "Jonas's last year": a possessive before a common noun names no place.

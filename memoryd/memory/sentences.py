@@ -79,7 +79,7 @@ def _ends_sentence(before: str, after: str = "") -> bool:
 _MAY_END = frozenset("rep reps etc inc ltd co corp bros approx dept est vs".split())
 _OPENS = re.compile(
     r"(?:I|I'm|I’m|I've|I’ve|It|It's|It’s|The|This|That|My|We|What|How|Can|Could|Would|"
-    r"Will|Do|Does|Is|Are|Any|So|But|And|Also|Then|He|She|They|Please|Should|Where|When|"
+    r"Do|Does|Is|Are|Any|So|But|And|Also|Then|He|She|They|Please|Should|Where|When|"
     r"Why|Which|Who|Now|Anyway|Thanks)\b"
 )
 
@@ -231,7 +231,9 @@ _FRONTED_PHRASE = re.compile(
 )
 _FRONTED_CLAUSE = re.compile(
     r"^(?P<lead>(?:now that|since|ever since|because|once|after|as) (?:I|we)\b[^,;:!?.]*?)"
-    r"\s+(?=(?:I|I'm|I’m|I've|I’ve|I'd|I’d|my|we|we're|we’re|we've|we’ve|our)\s)",
+    r"\s+(?=(?:I|I'm|I’m|I've|I’ve|I'd|I’d|we|we're|we’re|we've|we’ve)\s|"
+    # "my commute is", not "my job at Google": the main clause's subject takes a verb
+    r"(?:my|our) [\w-]+ (?:is|are|was|were|has|have|had|feels|looks|gets|got|seems|costs)\b)",
     re.I,
 )
 
@@ -247,10 +249,8 @@ def set_off_fronted(sentence: str) -> str:
 
 # "Emre and me, we are not together anymore", "me and Jun broke up": the pair as a reader
 # writes it ("Emre and I are…", "Jun and I broke up").
-_PAIR_WE = re.compile(r"^(?P<who>[\w'’-]+(?: [\w'’-]+)?) and me,? we\b", re.I)
-_ME_AND = re.compile(
-    r"^me and (?P<who>(?!(?:him|her|them|you|u)\b)(?:my )?[\w'’-]+)(?= (?!and\b)[a-z])", re.I
-)
+_PAIR_WE = re.compile(r"^(?P<who>(?-i:[A-Z])[\w’-]+) and me,? we\b", re.I)
+_ME_AND = re.compile(r"^me and (?P<who>(?-i:[A-Z])[\w’-]+)(?= (?!and\b)[a-z])", re.I)
 
 
 def paired(sentence: str) -> str:
@@ -258,6 +258,5 @@ def paired(sentence: str) -> str:
     if found := _PAIR_WE.match(sentence):
         return f"{found['who']} and I{sentence[found.end() :]}"
     if found := _ME_AND.match(sentence):
-        who = found["who"]
-        return f"{who[:1].upper()}{who[1:]} and I{sentence[found.end() :]}"
+        return f"{found['who']} and I{sentence[found.end() :]}"
     return sentence

@@ -115,6 +115,8 @@ _COORDINATED = re.compile(
 I_VERB = re.compile(r"^(\s*" + ADVERBS + r")([a-z']+)\b")
 
 
+# After "to", a word that is no verb: a name, or a noun by its ending ("to psychology").
+_NOUN_LIKE = re.compile(r"(?-i:[A-Z])\w*|\w+(?:ology|ics|ism|ity|tion|sion|ment|ness|ship|ture)")
 # Past forms spelt like their base: after "just" they are the past ("I just read…").
 _PAST_AS_BASE = frozenset("read put cut hit set quit let bet hurt shut spread".split())
 
@@ -141,8 +143,8 @@ def agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
         if _MODAL.search(" ".join(before.split()[-3:])) or before.rstrip().endswith("ing"):
             return match.group(0)
         governed = re.search(r"\b(to|can|will|would|could|should|might|must)\s+(\w+)\s*$", before)
-        if governed and (governed[1] != "to" or governed[2].casefold() in BASE_VERBS):
-            return match.group(0)  # not "from biology to psychology and need": a noun
+        if governed and (governed[1] != "to" or not _NOUN_LIKE.fullmatch(governed[2])):
+            return match.group(0)  # "to kayak and fish"; not "to psychology and need"
         return match.group(1) + match.group(2) + conjugate(match.group(3))
 
     return _COORDINATED.sub(conjugate_coordinated, tail)

@@ -590,7 +590,11 @@ def test_chat_interjections_and_unmarked_requests_leave_the_statement() -> None:
         "Caroline has been vegan 3 yrs now."
     ]
     assert texts("anyway whats a good song so i can argue properly") == []
-    assert texts("how many credits is a minor usually") == []
+    # a pseudo-cleft is a statement; so is a clause whose subject comes after commas
+    assert texts("What I drive is a Tesla Model 3") == ["What Caroline drives is a Tesla Model 3"]
+    assert texts("My boss, Karen, is leaving Google") == [
+        "Caroline's boss, Karen, is leaving Google"
+    ]
 
 
 def test_the_clause_a_request_leans_on_is_said_as_a_sentence() -> None:

@@ -72,6 +72,18 @@ def test_a_fact_said_casually_or_without_articles(text: str, fact: tuple[str, st
         "Sam wrote the thesis, on a borrowed ThinkPad.",
         "Sam is fan of jazz.",
         "Sam is happy at work.",
+        # what only looks like a new device, goal, age, diet, role, employer or name
+        "Sam is selling his Pixel 6, on an iPhone 15 next month.",
+        "Sam tested the app on a Pixel 7, on an iPhone 14 too.",
+        "Sam got a new phone, his old Pixel 6 went to Mia.",
+        "Sam is now going for 2 weeks to Lisbon.",
+        "Sam is trying to get 8 hours of sleep.",
+        "Sam just hit 10 years, still going strong.",
+        "Sam is an expert on keto.",
+        "Sam is captain of the football team.",
+        "Sam is employee of the month!",
+        "Sam decided to go by train, way cheaper.",
+        "Sam started going by Mia's rules.",
     ],
 )
 def test_what_others_think_and_what_only_looks_like_a_value_state_nothing(text: str) -> None:
@@ -100,6 +112,9 @@ def test_a_partner_or_a_boss_said_in_passing(text: str, attribute: str, value: s
         ("Sam's partner organization hosts the picnic.", "relationship"),
         ("Sam's sister's boyfriend Jun is visiting.", "relationship"),
         ("Sam's sister's manager Karen keeps booking meetings.", "manager"),
+        ("Sam's new partner at the firm is great to work with.", "relationship"),
+        ("Sam is from Lyon and his parents still live there.", "residence"),
+        ("Sam is from Lyon and would love to live there again.", "residence"),
     ],
 )
 def test_someone_elses_partner_or_boss_is_not_the_speakers(text: str, attribute: str) -> None:
@@ -111,16 +126,20 @@ def test_someone_elses_partner_or_boss_is_not_the_speakers(text: str, attribute:
     [
         ("Since Sam joined Spotify, costs are up compared to Sam's IKEA days.", "employer", "IKEA"),
         ("The Jeep has more room than Sam's old Fiat Panda did.", "vehicle", "Fiat Panda"),
-        ("Rent in Warsaw is higher than when Sam lived in Kraków.", "residence", "Kraków"),
         ("Sam gave up on the dell, now on a thinkpad and its flawless tbh.", "laptop", "dell"),
-        (
-            "Sam quit deloitte lol, at accenture now and the hours are worse.",
-            "employer",
-            "deloitte",
-        ),
-        # a common word where a name would be is none
+        ("Sam is a nurse now, left teaching.", "occupation", "teaching"),
+        # a common word, someone else's thing or a thing of another kind is none
         ("Sam quit the company lol, at accenture now and the hours are worse.", "employer", None),
         ("Sam loves it more than Sam's old job.", "employer", None),
+        (
+            "Radiohead is Sam's favourite band now, Sam's old friend hates them.",
+            "favourite band",
+            None,
+        ),
+        ("Sam lives in oslo now, Sam's old neighbors say hi.", "residence", None),
+        ("Sam quit smoking too, at accenture now.", "employer", None),
+        ("Sam misses Sam's party days.", "school", None),
+        ("Sam's old boss was way nicer.", "manager", None),
     ],
 )
 def test_what_a_newer_message_names_as_past(text: str, attribute: str, named: str | None) -> None:
