@@ -1,0 +1,196 @@
+"""What a sentence of a chat turn states, and what it asks of the listener.
+
+A turn mixes what the speaker says of themselves with what they ask ("I'm a sophomore at
+Ohio State — help me make a study schedule", "what settings should i change first").
+``statement_of`` keeps the statement and drops the question or request, with or without
+its question mark; a phrase that says who the speaker is before a question ("As a nurse on
+nights, what should I eat?") is said as a statement ("I'm a nurse on nights.").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["asks", "statement_of"]
+
+# What a turn asks of the listener rather than says about anyone: questions, and requests
+# for help ("Can you help me...", "Any tips for...", "how do i..."). They are not memories.
+_ASKS = re.compile(
+    r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|please|now|right|alright)[,\s]+)*"
+    r"(?:(?:can|could|would|will) (?:you|u)\b|help me\b|any (?:tips|ideas|advice|suggestions|"
+    r"recommendations|recs|thoughts)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
+    r"can|could|would|is|are) (?:i|we|you|u|people|ppl)\b|tips (?:for|on)\b|"
+    r"(?:(?:i|we) )?(?:need|want|would like|'d like) (?:some |a few |a |an )?(?:help|advice|tips|"
+    r"ideas|suggestions|recommendations|recs)\b|(?:please|pls|plz) (?:help|suggest|recommend|"
+    r"give|tell|review|check)\b|what(?:'s|’s| is| are) (?:a |the |some )?(?:good|best)\b|"
+    r"(?:similar|any other) recs\b|"
+    # a request put as an order: "Give me easy salmon recipes please", "recommend me a book"
+    r"(?:give|tell|show|send|find|make|write|recommend|suggest|get|list|explain|teach) "
+    r"(?:me|us)\b)",
+    re.I,
+)
+
+
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` asks something of the listener instead of saying something
+    (with its question mark, or typed without one: "what settings should i change first")."""
+    said = sentence.strip()
+    return said.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(said) or _INVERTED.match(said))
+
+
+# A question typed without its mark: a question word, then a verb before its subject
+# ("which album should i start with", "hows the best way to…"), or a verb opening it
+# ("is it normal to…"). Not "What I love is Lisbon" (no inversion).
+_INVERTED = re.compile(
+    r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|now|btw|lol|also)[,\s]+)*"
+    r"(?:(?:who|what|when|where|why|how|which)(?:\s+[\w'’-]+){0,3}?\s+(?:do|does|did|should|"
+    r"shall|can|could|would|will|is|are|am)\s+(?:i|we|you|u|he|she|they|it|people|ppl|one|be|"
+    r"that|this)\b|"
+    r"(?:hows|whats|wheres|whos|whys)\b|"
+    r"(?:is|are|do|does|can|could|should)\s+(?:i|we|you|u|it|there|anyone|anybody|that|this)\b)",
+    re.I,
+)
+
+
+# How a question opens: what a statement before a tag question ("…, right?") does not.
+_INTERROGATIVE = re.compile(
+    r"^(?:who|what|when|where|why|how|which|whose|is|are|am|was|were|do|does|did|have|has|"
+    r"had|can|could|will|would|should|shall|may|might|must|any|anyone|anybody|ever|isn't|"
+    r"aren't|don't|didn't|won't|can't|wanna|want)\b",
+    re.I,
+)  # A comma between digits ("1,500 kcal") separates nothing.
+_TAG = re.compile(
+    r"^(?P<said>.+?)\s*(?:,(?!\d)|—|–| - )\s*(?P<tag>(?:[^,—–]|(?<=\d),(?=\d))+\?)\s*$"
+)
+
+
+def statement_of(sentence: str) -> str | None:
+    """What ``sentence`` states: itself, or for a statement with a question tagged on
+    ("I moved to Austin, can you believe it?") the statement alone; None for a question or
+    a request ("Have you been to Paris?", "Can you help me...")."""
+    if not asks(sentence):
+        # typed without an end mark, a question may follow a comma unmarked too: "my gf
+        # wants a picnic, what food travels well in the heat"
+        said = _before_asking(sentence, unmarked=not _END_MARK.search(sentence))
+        return sentence if said is None else said or None
+    said = _before_asking(sentence, questions=True)
+    if said is not None:
+        return said or None  # "I'm a UX designer now 🎨 can u review my portfolio?"
+    if after := _after_asking(sentence):
+        return after  # "pls review my resume, I'm a nurse"
+    tagged = _TAG.match(sentence.strip())
+    if tagged is None or not _a_statement(tagged["said"]):
+        return None
+    return _stated(tagged["said"], tagged["tag"])
+
+
+# How a question typed without its mark opens after a comma; not "which"/"where"/"when"/
+# "who", which open relative clauses ("moved to Oslo, where my sister lives").
+_UNMARKED = re.compile(
+    r"(?:what(?!\s+an?\b)|why|how|whats|hows|any|anyone|anybody|help|pls|please)\b|"
+    r"(?:is|are|do|does|can|could|should)\s+(?:i|you|u|we|it|there|that|this|anyone)\b",
+    re.I,
+)
+_END_MARK = re.compile(r"[.!?…\"'’)]\s*$")
+# Where a request may follow what a sentence says: a comma, a dash, a semicolon, or an
+# emoji typed in place of an end mark ("…this semester 🏛️ need tips for my critique").
+_BREAK = re.compile(r"\s*(?:[,;—–]| - |\s[^\w\s,.;:!?'’\"()&/-]+)\s*(?=\w)")
+
+
+# "At 44, is it too late to…?", "As a nurse on nights, what should I eat?": a phrase that
+# opens the question, with no subject of its own, is not a statement.
+_PHRASE = re.compile(r"^(?:at|in|on|for|with|as|by|from|after|before|since|during|like)\b", re.I)
+_SUBJECT = re.compile(r"\b(?:i|i'm|i’m|im|we|we're|we’re|he|she|they|my|our)\b", re.I)
+
+
+def _a_statement(head: str) -> bool:
+    if not head or asks(head) or _INTERROGATIVE.match(head):
+        return False
+    return not (_PHRASE.match(head) and not _SUBJECT.search(head)) or bool(
+        _SELF_PHRASE.match(head.strip())
+    )
+
+
+# …unless it says who the speaker is: "As a nurse on nights, what should I eat?" says "I'm
+# a nurse on nights" (the question asks for the speaker: "I"); not "As a kid", "As a
+# nurse's daughter", nor an age ("At 65, can I withdraw…" may be one to come).
+_SELF_PHRASE = re.compile(
+    r"^(?:as (?P<what>an? (?!(?:kid|child|result|joke|rule|whole|former|future|ex\b|teen|"
+    r"student of)\b)[^,'’]+)|at (?P<age>[1-9]\d))$",
+    re.I,
+)
+# A question about the listener ("what would you recommend?") or about a time to come
+# ("can I withdraw…", "will I regret…") says nothing of who the speaker is now.
+_NOT_NOW = re.compile(r"\b(?:you|your|will|would|can|could|may|going to|when|if)\b", re.I)
+_LISTENER = re.compile(r"\b(?:you|your|yourself)\b", re.I)
+
+
+def _stated(head: str, rest: str = "") -> str | None:
+    found = _SELF_PHRASE.match(head.strip())
+    if found is None or _SUBJECT.search(head):
+        head = _SUPPOSED.sub("", head)  # "…at 60 — if I were that age, would you…"
+        # "Now that I've traded the Volvo in for a Tesla, could you…": the clause the
+        # request leans on is said as a sentence of its own
+        said = _LEANS_ON.sub("", head.strip())
+        return said[:1].upper() + said[1:].rstrip() + "."
+    if found["what"] and _LISTENER.search(rest):
+        return None  # "As a nurse, what would you recommend?": a role asked to play
+    if found["age"] and (_NOT_NOW.search(rest) or not re.search(r"\bI\b", rest)):
+        return None  # "At 65, can I withdraw…": an age to come
+    return f"I'm {found['what'] or found['age']}."
+
+
+# What a request leans on: a cause or a time said before it, with the speaker's clause.
+_LEANS_ON = re.compile(
+    r"^(?:now that|since|because|seeing as)\s+(?=(?:I|I'm|I’m|I've|I’ve|we)\b)", re.I
+)
+# A supposition between a statement and the question it leads to.
+_SUPPOSED = re.compile(r"\s*(?:[,;—–]| - )\s*(?:if|unless)\b[^,;—–]*$", re.I)
+
+
+def _before_asking(sentence: str, *, questions: bool = False, unmarked: bool = False) -> str | None:
+    """What comes before a request ("I'm a sophomore at Ohio State — help me make a
+    study schedule", typed with or without its question mark) or, with ``questions``, before
+    a question ("We're engaged, where do I even start?"); None if nothing is asked after a
+    statement."""
+    for cut in _BREAK.finditer(sentence):
+        head, rest = sentence[: cut.start()], sentence[cut.end() :]
+        if not _a_statement(head):
+            continue
+        asked = (questions and _INTERROGATIVE.match(rest)) or (unmarked and _UNMARKED.match(rest))
+        if _ASKS.match(rest) or asked:
+            if _aside(rest):
+                return None  # "My sister, can you believe it, moved to Oslo."
+            return _stated(head, rest) or ""
+    return None
+
+
+def _aside(asked: str) -> bool:
+    """Whether a question is an aside the sentence goes on after ("…, can you believe
+    it, moved to Oslo")."""
+    tail = re.split(r",\s*", asked.rstrip(" ?!.")[:200])[1:]
+    if not tail or _QUALIFIES.match(tail[-1]):
+        return False  # "what should I pack, given all the rain?": the question goes on
+    return _a_statement(tail[-1]) and not asks(tail[-1]) and len(tail[-1].split()) > 1
+
+
+# How a question's own qualifier opens, after its comma.
+_QUALIFIES = re.compile(
+    r"(?:given|considering|especially|with|without|for|since|because|as|like|from|in|on|at|"
+    r"if|when|while|though|although|or|preferably|ideally|maybe)\b",
+    re.I,
+)
+
+
+def _after_asking(sentence: str) -> str | None:
+    """What the speaker says of themselves after a request: "pls review my resume, I'm a
+    nurse"."""
+    for cut in _BREAK.finditer(sentence):
+        rest = sentence[cut.end() :].strip()
+        if rest.endswith("?") or not _a_statement(rest) or not _SPEAKER.match(rest):
+            continue
+        return rest.rstrip(" .!") + "."
+    return None
+
+
+_SPEAKER = re.compile(r"^(?:I|I'm|I’m|I've|I’ve|im|my|My)\b")
