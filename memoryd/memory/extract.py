@@ -169,7 +169,6 @@ _COMMON = re.compile(
 )
 
 
-
 # "software engineer here, mostly backend Go", "econ major here 🙃": who the speaker is,
 # said the way chat says it.
 _HERE = re.compile(
@@ -212,13 +211,15 @@ class OfflineExtractor:
         """Memorability; a sentence that states a single-valued fact ("We're engaged!")
         is always memorable, however short."""
         score = memorability(sentence)
-        if score < self.min_score and not sentence.startswith(speaker):
+        if score >= self.min_score:
+            return score
+        rewritten = third_person(sentence, speaker)
+        if not sentence.startswith(speaker) and rewritten.startswith(f"{speaker} "):
             # typed without its "I" ("finally ditched the oneplus, on a galaxy now"): the
             # rewrite names the speaker, so it is about them as much as an "I" would be
-            if third_person(sentence, speaker).startswith(f"{speaker} "):
-                score = max(score, memorability(f"I {sentence[:1].lower()}{sentence[1:]}"))
+            score = max(score, memorability(f"I {sentence[:1].lower()}{sentence[1:]}"))
         if score < self.min_score and not sentence.rstrip().endswith("?"):
-            if facts_of(third_person(sentence, speaker)):
+            if facts_of(rewritten):
                 return self.min_score
         return score
 

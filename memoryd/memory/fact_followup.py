@@ -185,8 +185,8 @@ def of_kind(attribute: str, value: str, *, casual: bool = False) -> bool:
         "major": lambda: value.casefold() in _SHORT_FIELDS or checked(_FIELD, value) is not None,
         "diet": lambda: _DIET_WORD.fullmatch(value.casefold()) is not None,
         "vehicle": lambda: VEHICLE.search(value) is not None,
-        "phone": lambda: PHONE.search(value) is not None or _maker(_PHONE_MAKER, value),
-        "laptop": lambda: LAPTOP.search(value) is not None or _maker(_LAPTOP_MAKER, value),
+        "phone": lambda: (PHONE.search(value) or _PHONE_MAKER.fullmatch(value)) is not None,
+        "laptop": lambda: (LAPTOP.search(value) or _LAPTOP_MAKER.fullmatch(value)) is not None,
         "training_goal": lambda: _RACE_WORD.search(value) is not None,
     }
     if attribute.startswith("favourite "):
@@ -199,10 +199,6 @@ def of_kind(attribute: str, value: str, *, casual: bool = False) -> bool:
 # dell", "ditched the samsung" (the lexicons want a model: "Dell XPS", "Galaxy S21").
 _PHONE_MAKER = re.compile(r"samsung|galaxy|pixel|nokia|sony|oppo|vivo|honor|lg", re.I)
 _LAPTOP_MAKER = re.compile(r"dell|lenovo|hp|asus|acer|msi|mac|toshiba|xps|surface", re.I)
-
-
-def _maker(pattern: re.Pattern[str], value: str) -> bool:
-    return pattern.fullmatch(value) is not None
 
 
 _FIELD = Frame("major", re.compile(""), "academic")
