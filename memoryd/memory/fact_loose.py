@@ -12,7 +12,7 @@ value is new ("now", "new", "first week", "switched", "onboarding").
 
 Here: the cues, the entry point, and the readers of diets, goals, favourites and names;
 the readers of homes, work, titles, fields, schools, makes and people are in
-``fact_loose_readers``, and whose a phrase is in ``fact_whose``.
+``fact_loose_readers`` and ``fact_loose_people``, and whose a phrase is in ``fact_whose``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from memoryd.memory import fact_loose_people as people
 from memoryd.memory import fact_loose_readers as readers
 from memoryd.memory.fact_frames import Frame
 from memoryd.memory.fact_lexicon import (
@@ -298,8 +299,8 @@ _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {
     "major": readers.majors,
     "vehicle": readers.vehicles,
     "diet": _diets,
-    "manager": readers.managers,
-    "relationship": readers.relationships,
+    "manager": people.managers,
+    "relationship": people.relationships,
     "training_goal": _goals,
     "phone": readers.phones,
     "laptop": readers.laptops,

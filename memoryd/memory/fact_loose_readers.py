@@ -1,5 +1,6 @@
 """Where each attribute's value may be in a parsed text, for ``fact_loose``: a home, an
-employer, a title, a field, a school, a make owned, a manager, a partner.
+employer, a title, a field, a school, a make owned. A manager and a partner are read in
+``fact_loose_people``.
 
 Each reader yields candidate tokens (checked by ``fact_loose`` for whose they are) or
 values it has checked itself.
@@ -18,7 +19,6 @@ from memoryd.memory.fact_lexicon import (
     LAPTOP,
     OTHER_PERSON,
     PHONE,
-    RELATIONSHIP,
     VEHICLE,
 )
 from memoryd.memory.fact_parse_base import (
@@ -29,21 +29,17 @@ from memoryd.memory.fact_parse_base import (
     unreal,
 )
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import checked, is_casual
+from memoryd.memory.fact_values import checked
 from memoryd.memory.fact_whose import (
-    BOSS,
     EMPLOYER_NOUN,
-    NOT_NAME,
     NOT_SO,
     STAY,
     VEHICLE_KIND,
     WORK_THING,
-    doer,
     is_proper,
     means,
     near,
     pobj_of,
-    said_of,
     with_model_number,
 )
 from memoryd.memory.names import is_first_name
@@ -73,8 +69,6 @@ _WORK = frozenset(
 _SCHOOL_WORD = frozenset("study major majoring degree student program course".split())
 
 _DRIVE = frozenset("drive own have get buy pick bring upgrade switch trade lease be".split())
-
-_COUPLE = {"mrs": "married", "couple": "in a relationship", "wife": "married"}
 
 
 # A move wished for or weighed, not made.
@@ -248,26 +242,20 @@ def majors(doc: Any, subject: str) -> Iterator[Token | str]:
 
 # An owner's noun and what is said to be it: "Dana's car's a 2018 Subaru Outback", "my
 # team lead Yael is super supportive", "his boss, Malin, …".
-_OWNER = r"(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)"
+OWNER = r"(?:my|his|her|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)"
 
-_SAID_TO_BE = (
+SAID_TO_BE = (
     r"(?:['’]s|\s+is|,)?\s+(?:an?\s+|the\s+)?(?P<value>(?:(?:Mr|Mrs|Ms|Dr)\.?\s)?[^,.;!?—–]+)"
 )
 
 _OWNED_VEHICLE = re.compile(
-    rf"\b{_OWNER}\s+(?:(?:new|current|trusty|little|beloved)\s+)?(?:car|truck|ride|bike|"
-    rf"motorcycle|motorbike|scooter|daily driver|daily|wheels){_SAID_TO_BE}",
-    re.I,
-)
-
-_OWNED_BOSS = re.compile(
-    rf"\b{_OWNER}\s+(?:(?:new|current)\s+)?(?:boss|manager|line manager|team lead|lead|"
-    rf"supervisor){_SAID_TO_BE}",
+    rf"\b{OWNER}\s+(?:(?:new|current|trusty|little|beloved)\s+)?(?:car|truck|ride|bike|"
+    rf"motorcycle|motorbike|scooter|daily driver|daily|wheels){SAID_TO_BE}",
     re.I,
 )
 
 
-def _said_of_owned(doc: Any, subject: str, pattern: re.Pattern[str]) -> Iterator[str]:
+def said_of_owned(doc: Any, subject: str, pattern: re.Pattern[str]) -> Iterator[str]:
     """What a sentence says the subject's own noun is, when it says nothing unreal."""
     for sentence in doc.sents:
         text = sentence.text
@@ -339,7 +327,7 @@ def vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
     if BORROWED.search(doc.text):
         return
     yield from _owned_makes(doc, subject, VEHICLE)
-    for said in _said_of_owned(doc, subject, _OWNED_VEHICLE):
+    for said in said_of_owned(doc, subject, _OWNED_VEHICLE):
         found = VEHICLE.search(said)
         if found is None:
             continue
@@ -357,101 +345,6 @@ def vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
         if token.dep_ in ("dobj", "attr", "pobj") and verb.lemma_.lower() in _DRIVE:
             yield token
 
-
-_BOSS_ASIDE = re.compile(
-    rf"\b(?P<value>(?-i:[A-Z])[\w'’-]+) \({_OWNER} (?:boss|manager|team lead|supervisor)\)",
-    re.I,
-)
-
-
-def _owned_boss(doc: Any, subject: str) -> Iterator[str]:
-    """ "my boss is Mr. Ito", "my team lead raj is great" (a name typed casually)."""
-    for said in _said_of_owned(doc, subject, _OWNED_BOSS):
-        words = said.split()
-        title = words[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Dr") if words else False
-        name = words[1 if title else 0] if len(words) > int(title) else ""
-        typed = name[:1].isupper() or (is_casual(doc.text) and is_first_name(name.title()))
-        if typed and name.casefold() not in NOT_NAME:
-            yield f"{words[0]} {name}" if title else name
-
-
-def managers(doc: Any, subject: str) -> Iterator[Token | str]:
-    for aside in _BOSS_ASIDE.finditer(doc.text):  # "Helmut (my boss) wants a deck"
-        if aside["name"] is None or norm(aside["name"]) == subject:
-            yield aside["value"]
-    yield from _owned_boss(doc, subject)
-    for token in doc:
-        if not (is_proper(token) or is_first_name(token.text)):
-            continue
-        head = token.head
-        if pobj_of(token, ("to",)) and head.head.lemma_.lower() == "report":
-            yield token
-        elif token.dep_ in ("attr", "appos") and head.lemma_.lower() in BOSS:
-            yield token  # "his replacement is Malin", "my new boss, Malin"
-        elif any(c.dep_ == "compound" and c.lemma_.lower() in BOSS for c in token.children):
-            owner = next((c for c in token.children if c.dep_ == "poss"), None)
-            if owner is not None and means(owner, subject):
-                yield token  # "my manager Karen keeps booking Friday meetings"
-        elif token.dep_ == "attr" and any(
-            c.dep_ == "nsubj" and c.lemma_.lower() in BOSS for c in head.children
-        ):
-            yield token
-        elif (
-            token.dep_ == "nsubj"
-            and head.lemma_ == "take"
-            and any(c.dep_ == "prt" and c.lower_ == "over" for c in head.children)
-        ):
-            yield token  # "Priscilla took over"
-
-
-_PARTNER = {
-    "husband": "married",
-    "wife": "married",
-    "hubby": "married",
-    "fiancé": "engaged",
-    "fiancée": "engaged",
-    "fiance": "engaged",
-    "fiancee": "engaged",
-    "boyfriend": "in a relationship",
-    "girlfriend": "in a relationship",
-    "bf": "in a relationship",
-    "gf": "in a relationship",
-}
-
-
-def _partner_owner(token: Token) -> Token | None:
-    """Whose partner ``token`` names: "my boyfriend", and "my boyfriend Jun's birthday"
-    (the title then leans on the name, which carries the owner)."""
-    owner = next((c for c in token.children if c.dep_ == "poss"), None)
-    named = token.head.pos_ == "PROPN" or is_first_name(token.head.text)
-    if owner is None and token.dep_ in ("compound", "amod") and named:
-        owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
-    if any(c.dep_ == "compound" for c in token.children):
-        return None  # "my business partner", "my gym buddy's girlfriend"
-    return owner
-
-
-def relationships(doc: Any, subject: str) -> Iterator[str]:
-    for token in doc:
-        owner = _partner_owner(token) if token.lower_ in _PARTNER else None
-        if token.lower_ in _PARTNER and owner is not None and means(owner, subject):
-            if not any(c.lower_ in ("ex", "former", "late", "old") for c in token.children):
-                yield _PARTNER[token.lower_]  # "my husband" (once "engaged" is known)
-            continue
-        word = token.lower_.strip(".")
-        if token.lemma_.lower() == "divorce" and _FINAL.search(token.sent.text):
-            owner = next((c for c in token.children if c.dep_ == "poss"), None)
-            if (owner is None or means(owner, subject)) and said_of(token, subject):
-                yield "divorced"  # "since the divorce was finalized"
-            continue
-        if word in _COUPLE and said_of(token, subject):
-            yield _COUPLE[word]  # "officially Mrs now", "he and his partner are a couple"
-        elif word in RELATIONSHIP and token.pos_ == "ADJ" and token.dep_ in ("acomp", "ROOT"):
-            if doer(token.head, subject) and not unreal(token.head):
-                yield RELATIONSHIP[word]
-
-
-_FINAL = re.compile(r"\b(?:final\w*|went through|came through|official|signed|done)\b", re.I)
 
 _SCHOOL_CUE = frozenset(
     """sophomore freshman junior senior student study attend enroll transfer semester
