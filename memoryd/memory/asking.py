@@ -35,7 +35,25 @@ def asks(sentence: str) -> bool:
     """Whether ``sentence`` asks something of the listener instead of saying something
     (with its question mark, or typed without one: "what settings should i change first")."""
     said = sentence.strip()
-    return said.rstrip(" )\"'").endswith("?") or bool(_ASKS.match(said) or _INVERTED.match(said))
+    if _ASKS.match(said) or _INVERTED.match(said):
+        return True
+    return said.rstrip(" )\"'").endswith("?") and not _marvels(said)
+
+
+# What the speaker says of themselves with marks of surprise ("i have a boyfriend now??",
+# "I'm officially a homeowner?!"): a statement in the first person, not a question's
+# order, with two marks or more. One mark may ask ("I should move?").
+_MARVELS = re.compile(
+    r"^(?:(?:so|ok|okay|and|but|well|like|um|omg|lol|wait)[,\s]+)*"
+    r"(?:i|i'm|i’m|im|i've|i’ve|ive|we|we're|we’re|we've|we’ve)\s+"
+    r"(?!(?:should|shall|can|could|would|will|wonder|guess|think|mean|might|may|must)\b)"
+    r"[^?]*?(?:\?\?|\?!|!\?)[?!]*$",
+    re.I,
+)
+
+
+def _marvels(said: str) -> bool:
+    return _MARVELS.match(said) is not None
 
 
 # A question typed without its mark: a question word, then a verb before its subject
@@ -68,6 +86,8 @@ def statement_of(sentence: str) -> str | None:
     """What ``sentence`` states: itself, or for a statement with a question tagged on
     ("I moved to Austin, can you believe it?") the statement alone; None for a question or
     a request ("Have you been to Paris?", "Can you help me...")."""
+    if _marvels(sentence.strip()):
+        sentence = re.sub(r"[?!]+(?=[\s)\"']*$)", "!", sentence.rstrip(), count=1)
     if not asks(sentence):
         # typed without an end mark, a question may follow a comma unmarked too: "my gf
         # wants a picnic, what food travels well in the heat"
@@ -78,6 +98,11 @@ def statement_of(sentence: str) -> str | None:
         return said or None  # "I'm a UX designer now 🎨 can u review my portfolio?"
     if after := _after_asking(sentence):
         return after  # "pls review my resume, I'm a nurse"
+    if leant := _NOW_THAT.search(sentence):
+        # "Help me draft a budget now that I'm on salary as a UX researcher": what the
+        # request takes as so is said
+        said = leant["said"].rstrip(" ?!.,")
+        return said[:1].upper() + said[1:] + "."
     tagged = _TAG.match(sentence.strip())
     if tagged is None or not _a_statement(tagged["said"]):
         return None
@@ -140,6 +165,12 @@ def _stated(head: str, rest: str = "") -> str | None:
     return f"I'm {found['what'] or found['age']}."
 
 
+# What a request or a question takes as so, said after it: "…now that I'm on salary as a
+# UX researcher", "…now that we live in Lyon?". Up to a dash or another question.
+_NOW_THAT = re.compile(
+    r"\bnow that (?P<said>(?:I|I'm|I’m|I've|I’ve|I am|I have|we|we're|we’re|we've|we’ve)\b"
+    r"[^—–;?]{3,160})"
+)
 # What a request leans on: a cause or a time said before it, with the speaker's clause.
 _LEANS_ON = re.compile(
     r"^(?:now that|since|because|seeing as)\s+(?=(?:I|I'm|I’m|I've|I’ve|we)\b)", re.I

@@ -60,8 +60,16 @@ _PHATIC = re.compile(
 
 _PREPOSITION = re.compile(r"\b(?:on|in|as of) $", re.I)
 _GOVERNED = re.compile(
-    r"\b(?:of|since|from|until|till|by|before|after|during|for|to|through)\s$", re.I
+    r"\b(?:of|since|from|until|till|by|before|after|during|for|through)\s$|"
+    # "to" governs a date a thing is moved to ("pushed back to next week", "from May to
+    # next month"), not one a verb's "to" stands before ("the Pixel I switched to last
+    # month": "…switched to in October 2024")
+    r"\bfrom\b.*\bto\s$|\b(?:postponed|delayed|pushed|back|rescheduled|bumped|shifted|"
+    r"extended|up)\s+to\s$",
+    re.I,
 )
+# Where a date may stand as its sentence's subject: at the start, or after a break.
+_CLAUSE_START = re.compile(r"(?:^|[,;:—–]\s*|\b(?:and|but|so)\s+)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +115,8 @@ def _absolute_dates(sentence: str, anchor: date) -> tuple[str, date | None]:
         # the date, so it is "class of 2024", not "class of in 2024".
         phrase = phrase.split(" ", 1)[1]
     rest = sentence[resolved.end :]
-    if _DATE_AS_SUBJECT.match(rest) and phrase.split(" ", 1)[0] in ("on", "in"):
+    subject = _DATE_AS_SUBJECT.match(rest) and _CLAUSE_START.search(sentence[:start])
+    if subject and phrase.split(" ", 1)[0] in ("on", "in"):
         phrase = phrase.split(" ", 1)[1]  # "Last Friday was my final day": "15 March 2024 was"
     if start == 0:
         # "Yesterday I turned 31" reads "On 29 February 2024, I turned 31".

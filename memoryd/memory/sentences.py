@@ -31,7 +31,7 @@ _LAST_WORD = re.compile(r"(?<![\w-])([A-Za-z]+)\.$")  # a whole word: "R1S." is 
 
 _MARKER = (
     r"(?:oh|ah|aw|ooh|um|umm|uh|hmm|well|so|anyway|anyways|honestly|actually|btw|"
-    r"by the way|haha+|hah|lol|lmao|omg|wow|yay|yeah|yep|yes|nope|no|ok|okay|alright|"
+    r"by the way|haha+|hah|lol+|lmao+|lmfao+|omg|wow|yay|yeah|yep|yes|nope|no|ok|okay|alright|"
     r"hey|hi|hello|guess what|you know what|fun fact|quick update|update|news|big news|"
     r"good news|great news|exciting news|some news|so yeah|oh and|and guess what|"
     r"oh by the way|funny enough|believe it or not|long story short|fyi|psa|tbh|tbf|ngl|"
@@ -150,18 +150,45 @@ def clean_text(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-# "guess who turned 25 yesterday": the speaker did.
+# "guess who turned 25 yesterday", "guess who lives in chicago now", "guess who's engaged":
+# the speaker did, does, is. A verb must follow ("guess who I ran into" names no news).
 _GUESS_WHO = re.compile(
-    r"^guess who (?=(?:just |finally |officially )?(?:turned|got|moved|is|has|passed|graduated|"
-    r"started|quit|bought|landed)\b)",
+    r"^guess who(?P<is>['’]s| is)? (?=(?:just |finally |officially |now )?(?:[a-z]+(?:ed|s)|"
+    r"got|has|is|passed|quit|left|won|sold|bought|became|made|ran|took|went)\b)",
     re.I,
 )
+_THIRD_SINGULAR = {"is": "am", "has": "have", "was": "was", "does": "do", "goes": "go"}
+
+
+def _guessed(found: re.Match[str]) -> str:
+    """The speaker said in place of "guess who": "guess who's engaged" is "I'm engaged";
+    "guess who lives in Chicago now", "I live in Chicago now"."""
+    if found["is"]:
+        return "I'm "
+    return "I "
+
+
+_I_VERB = re.compile(r"^I (?P<adv>(?:just |finally |officially |now )?)(?P<verb>[a-z]+)\b")
+
+
+def _i_agree(sentence: str) -> str:
+    """A verb made for "who" ("lives", "has") made for "I" ("live", "have")."""
+    found = _I_VERB.match(sentence)
+    if found is None or found["verb"].endswith("ss"):
+        return sentence
+    verb = found["verb"]
+    base = _THIRD_SINGULAR.get(verb)
+    if base is None and verb.endswith("s") and not verb.endswith(("ed", "us", "is")):
+        base = verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else verb[:-1]
+    if base is None:
+        return sentence
+    return f"I {found['adv']}{base}{sentence[found.end() :]}"
 
 
 # Chat interjections that open a sentence with no punctuation after them: "omg paolo is on
 # vacation", "ngl the new job is great". Before three words or more.
 _INTERJECTION = re.compile(
-    r"^(?:(?:omg|omfg|lol|lmao|lmfao|ngl|tbh|tbf|welp|ugh|phew|whew|oof|yo|fr|btw|fyi)\s+)+"
+    r"^(?:(?:omg|omfg|lol+|lmao+|lmfao+|ngl|tbh|tbf|welp|ugh|phew|whew|oof|yo|fr|btw|fyi)\s+)+"
     r"(?=[\w'’-]+\s+[\w'’-]+\s+\w)",
     re.I,
 )
@@ -170,7 +197,9 @@ _INTERJECTION = re.compile(
 def drop_discourse_markers(sentence: str) -> str:
     """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
     stripped = _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence))
-    stripped = _GUESS_WHO.sub("", _INTERJECTION.sub("", stripped))
+    stripped = _INTERJECTION.sub("", stripped)
+    guessed = _GUESS_WHO.sub(_guessed, stripped, count=1)
+    stripped = _i_agree(guessed) if guessed != stripped else stripped
     stripped = _LEAD_IN.sub("", stripped) if len(stripped.split()) > 4 else stripped
     if not stripped or stripped == sentence:
         return sentence
