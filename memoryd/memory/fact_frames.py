@@ -27,7 +27,9 @@ _STOP = (
     r"around|about|near|all|every|each|which|that|just|really|actually|soon|done|over|"
     r"complete|completed|finished|went|was|is|has|have|had|are|were|lol|lmao|haha\w*|tbh|btw|"
     r"omg|imo|ngl|rn|"
-    r"starting|beginning|effective"
+    r"starting|beginning|effective|means|meant|"
+    # a time said after the value: "at ikea corporate 6 yrs now"
+    r"\d+ ?(?:yrs?|years?|mos?|months?|wks?|weeks?|days?)"
 )
 VALUE_STOP = _STOP
 _TOKEN = r"(?:(?-i:St|Mt|Ft|Dr)\.|[\w&'’.-]*\w[\w&'’.-]*(?<!\.))"
@@ -227,11 +229,15 @@ FRAMES: tuple[Frame, ...] = (
     # relationship
     _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became|is getting|are getting) " + _ADV2 + r"(?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:tied the knot|said i do|eloped|got wed|were wed|married)\b", "any", fixed="married"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:(?:just )?(?:got|came|flew) back from|(?:is|are) (?:on|back from)|(?:went|go) on) (?:the|a|his|her|their) honeymoon\b", "any", fixed="married"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:proposed|popped the question)\b.*\b(?:said|says) yes\b", "any", fixed="engaged"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:said|says) yes\b", "any", fixed="engaged", context=r"\b(?:propos\w*|ring|popped|knee|engaged|engagement|marry)\b"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:are|is) (?:getting|going through) (?:a )?divorce(?:d)?\b|^{_ADV}filed for divorce\b", "any", fixed="divorced"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is|are) (?:now )?(?:a |an )?(?:happily |newly )?(?P<value>married|engaged|divorced|single) (?:woman|man|lady|guy|person|couple|people|mom|dad|mother|father)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:have been|has been|are|is|live|lives|moved in) together\b", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:are|is) (?:not|no longer) together(?: any ?more)?\b|^{_ADV}(?:aren't|aren’t|isn't|isn’t) together(?: any ?more)?\b", "any", fixed="single"),  # noqa: E501
+    # "Elena and Yusuf hit three months together": a time together counted
+    _frame("relationship", rf"^{_ADV}(?:hit|reached|celebrated|just hit|just celebrated|are coming up on) (?:\w+ )?(?:months?|years?|weeks?) together\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:made it official|made things official|made it facebook official|are official|are exclusive|became exclusive|are officially (?:together|a couple|an item))\b", "any", fixed="in a relationship", context=r"\b(?:met|dating|date|boyfriend|girlfriend|partner|together|someone|relationship|couple|seeing)\b"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is|are) (?:not|n't) (?:seeing|dating) anyone\b|^{_ADV}(?:isn't|aren't|is not|are not) (?:seeing|dating) anyone\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
@@ -273,6 +279,8 @@ FRAMES: tuple[Frame, ...] = (
     # diet
     _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|doesn't eat|does not eat|no longer eats) (?:all )?(?:meat|red meat and chicken|animal products)\b", "any", fixed="vegetarian"),  # noqa: E501
+    # "had her first steak in five years": meat again after years without
+    _frame("diet", rf"^{_ADV}(?:had|ate|tried|ordered|cooked|enjoyed) (?:his|her|their|[\w-]+['’]s) first (?:steak|burger|hamburger|bacon|meat|chicken|pork|beef|lamb|salami|ham|sausage)s? in (?:\w+ )?(?:years|months)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:fish|seafood)\b", "any", fixed="vegetarian"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|no longer eats) (?:all )?(?:dairy|eggs|dairy and eggs|animal products)\b", "any", fixed="vegan"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:officially |basically |fully |now )?(?P<value>{DIETS})(?: now| again| these days| then)?\s*[.!]*$", "any"),  # noqa: E501
@@ -287,7 +295,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:is |has been |started )?{_ADV2}eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}is an? (?:guy|girl|man|woman|person|dude|lady|gal|bloke|mom|mum|dad) on (?:an? |the )?(?:strict )?(?P<value>{DIETS})(?: diet)?\b(?! (?:food|meals?|recipes?|cooking))", "any"),  # noqa: E501
     # vehicle
-    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|runs|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|commutes in|gets around in|runs|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w'’.-]+(?: (?-i:[A-Z0-9])[\w'’.-]+){{0,3}}) (?:guy|girl|person|man|woman|owner|driver)\b(?= now| these days|\s*[.!,]|$)", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
@@ -387,13 +395,26 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("school", _OWNER + rf"(?:first |new )?(?:course|programme|program|semester|term) at {VALUE}", "school"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
+    # "the reorg moved Sven under Mei Lin"
+    _frame("manager", r"\b(?:moved|put|placed|shifted|transferred) (?P<name>(?-i:[A-Z])[\w'’-]+) under (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    # "a surprise party for Oksana's 45th!": a birthday without the word
+    _frame("age", r"\b(?:party|cake|dinner|celebration|bash|card|cards|present|gift) for " + _OWNER + r"(?P<value>[1-9]\d)(?:st|nd|rd|th)\b(?! (?!birthday\b)[a-z])", "age"),  # noqa: E501
+    # "the letting agent for Priya's Glasgow flat"; "Tunde's first winter here in Minneapolis"
+    _frame("residence", _OWNER + r"(?:new )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:flat|apartment|condo|house|townhouse|home)\b", "place"),  # noqa: E501
+    _frame("residence", _OWNER + r"first (?:winter|summer|spring|autumn|fall|year) (?:here )?in (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "place"),  # noqa: E501
+    # "Olga's first sprint with the SpaceX structures team", "first week at the Stripe office"
+    _frame("employer", _OWNER + r"(?:first|1st) (?:full )?(?:day|week|shift|month|sprint|quarter|project|standup|all-hands|review|paycheck|paycheque) (?:at|with) the (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?) (?:[a-z]+ )?(?:team|office|campus|HQ|headquarters|site|plant|lab)\b", "org"),  # noqa: E501
+    # "Saoirse's history major means…": the field she majors in
+    _frame("major", _OWNER + r"(?:new )?(?P<value>(?:[a-z]+ ){0,2}[a-z]+) major (?:means|is|has|keeps|takes|eats|leaves|makes)\b", "field"),  # noqa: E501
+    # "Alejandra's friends call her Ale"
+    _frame("name", _OWNER + r"(?:friends|family|colleagues|coworkers|co-workers|classmates|teammates|parents|kids) (?:all |mostly |usually |still |now )?call (?:him|her|them) (?P<value>(?-i:[A-Z])[\w'’-]+)(?![\w'’-])", "any"),  # noqa: E501
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
     _frame("manager", _OWNER + r"new (?:manager|boss|team lead|lead|supervisor|line manager),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     *(
         _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
     ),
-    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager),? (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b)", "any"),  # noqa: E501
+    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager),? (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b|\s*[.!;]|\s*$)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
     # "Nomvula, Thabo's line manager, is running the review"
     _frame("manager", r"(?:^|(?<=\s))(?!(?:Ask|Tell|Call|Email|Message|Thank|Thanks|Meet|Met|Text|Ping|Hi|Hey|Dear|Like|With|And|But|So|Then)\b)(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) (?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501

@@ -71,7 +71,17 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
 _AND_NAME = re.compile(rf"^and (?P<other>{_NAME})\s+")
 _TIME_LEAD = re.compile(
     r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
-    r"Today|Yesterday|Recently|Now|Finally|Also)\b(?:\s+(?:[A-Za-z0-9]+))??(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z])"
+    r"Today|Yesterday|Recently|Now|Finally|Also)\b"
+    # a month or a day named is the time's, not the subject's: "Since April Ana Paula is…"
+    r"(?:\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['’])|"
+    r"(?:\s+(?:[A-Za-z0-9]+))??)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z])"
+)
+
+
+_DATED = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 
 
@@ -81,6 +91,8 @@ def subjects(clause: str) -> Iterator[tuple[str | None, str]]:
     lead = _TIME_LEAD.match(clause)
     if lead:
         yield from subjects(clause[lead.end() :])
+        if _DATED.search(lead.group(0)):
+            return  # "Since April Ana Paula": April is the time's
     for pattern, kind in _SUBJECTS:
         match = pattern.match(clause)
         if match is None:

@@ -31,8 +31,10 @@ from memoryd.memory.fact_frames import (
     Frame,
 )
 from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, ROLE_HEADS, SCHOOL
+from memoryd.memory.fact_openings import opening_clause
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
+from memoryd.memory.fact_relative import owned_by_relative
 from memoryd.memory.fact_subjects import given_to, leading_subject, norm, subjects
 from memoryd.memory.fact_tense import plain, uncontracted
 from memoryd.memory.fact_values import (
@@ -223,6 +225,11 @@ def _facts_of(text: str) -> list[Fact]:
 
 def _read_clauses(text: str) -> list[Fact]:
     found: dict[str, Fact] = {}
+    if said := opening_clause(text):  # "Joining Accenture was the best decision for Priya"
+        found.update((f"{fact.key}|{fact.ends}", fact) for fact in _clause_facts(said, None))
+    for owner, attribute, thing in owned_by_relative(text):  # "the Pixel 8 Zofia switched to"
+        had = Fact(norm(owner), attribute, canonical(thing), thing)
+        found[f"{had.key}|False"] = had
     previous = ""
     for subject, clause in clauses(text):
         stated = list(_clause_facts(clause, subject))

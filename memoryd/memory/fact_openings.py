@@ -1,0 +1,144 @@
+"""What a sentence's opening says of the person it goes on to name.
+
+- A gerund as the subject: "Being an accountant in tax season means Farid's weekends
+  vanish", "Joining Accenture in March was the best decision — Priya's hours are saner",
+  "Switching Rasmus's major to economics has cut the problem sets in half". Who did it or
+  is so is the person the sentence goes on to speak of: "Farid is an accountant in tax
+  season", "Priya joined Accenture in March". Only what is so or what happened: a state
+  with a present main verb ("Being vegan means…", "Working for Telefónica is…"), a change
+  with a past one ("Joining Accenture was…", "Switching to Stripe has paid off"). "Living
+  in Austin was great" is a past; "Moving to Berlin would be…", "Joining Stripe is a big
+  step" may be plans; none of them says anything. A participle set off by a comma ("Being
+  a nurse, my mom works nights") is the main clause's subject's and is not read here.
+- A role or an age before the subject, with a present main verb: "As a nurse on nights
+  Svetlana often cannot sleep" says "Svetlana is a nurse on nights"; "At 44 Emeka is the
+  oldest player" says "Emeka is 44". "At 18 Sam moved to Berlin" says nothing of now.
+- A move before the subject: "Since the move to Bristol Amara has been…", "After moving to
+  Leeds, Tom…" says "Amara moved to Bristol".
+
+``opening_clause`` says it as a plain clause for the frames to read.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["opening_clause"]
+
+# A state the gerund names, said in the present: "Being vegan", "Working for Telefónica".
+_STATES = {
+    "being": "is", "working": "works", "living": "lives", "studying": "studies",
+    "doing": "does", "dating": "dates", "driving": "drives", "teaching": "teaches",
+    "training": "trains", "majoring": "majors", "running": "runs",
+}  # fmt: skip
+_IRREGULAR = {
+    "leaving": "left", "quitting": "quit", "getting": "got", "becoming": "became",
+    "taking": "took", "buying": "bought", "selling": "sold", "going": "went",
+    "beginning": "began", "finding": "found", "making": "made", "winning": "won",
+    "choosing": "chose", "landing": "landed", "meeting": "met", "coming": "came",
+}  # fmt: skip
+
+# What follows the gerund phrase: the sentence's own verb. Present: the state holds.
+_PRESENT = r"is|means|makes|has made|keeps|feels|gives|lets|leaves"
+# Past, or the perfect: what the gerund names happened.
+_PAST = (
+    r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|"
+    r"(?:has|have) (?:been|meant|made|cut|changed|given|let|paid off|turned|proved|saved|"
+    r"freed|brought|helped)|cut|saved|freed|brought|helped"
+)
+_OPENING = re.compile(
+    # "The best part of working for Telefónica is…" says so too
+    r"^(?:the (?:[a-z]+ )?(?:part|thing|bit) (?:of|about) )?"
+    r"(?P<gerund>[A-Za-z][a-z]+ing)\s+(?P<rest>[^,;:—–!?]{2,80}?)\s+"
+    rf"(?:(?P<present>{_PRESENT})|(?P<past>{_PAST}))\b(?P<after>.*)$",
+    re.S | re.I,
+)
+# Whom the rest of the sentence goes on to speak of: a name before its own noun or verb.
+_WHOM = re.compile(
+    r"(?<![\w'’])(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
+    r"(?:['’]s (?P<owned>[a-z][\w-]*)| (?:is|has|was|had|does|did|finally|now|just|still|"
+    r"actually|can|cooks|feels|gets|got|[a-z]+s)\b)"
+)
+# A name whose thing is a person: then it is that person's (or no one's) gerund.
+_PERSON = re.compile(
+    r"(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|boyfriend|girlfriend|"
+    r"son|daughter|friend|friends|boss|manager|colleague|coworker|roommate|cousin|aunt|uncle|"
+    r"fianc\w*|kids?|children|parents?|family|team|neighbou?r|grandma|grandpa)$"
+)
+_IN_PLACE = re.compile(r"in (?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?")
+_OWN = re.compile(r"(?<![\w'’])(?P<name>(?-i:[A-Z])[\w-]+)['’]s (?P<owned>[a-z][\w-]*)")
+_UNREAL = re.compile(r"\b(?:would|could|might|will|may|if|should|not|never|n't)\b", re.I)
+
+
+def _past(gerund: str) -> str:
+    if gerund in _IRREGULAR:
+        return _IRREGULAR[gerund]
+    stem = gerund[:-3]
+    if stem.endswith("y"):
+        return stem[:-1] + "ied"
+    return stem + ("d" if stem.endswith("e") else "ed")
+
+
+def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
+    """``sentence``'s gerund subject said as a clause of the person it goes on to name;
+    None when it opens no other way, is a past state or a plan, or names no one."""
+    found = _OPENING.match(sentence.strip())
+    if found and found.start("gerund") == 0 and not found["gerund"][:1].isupper():
+        return None
+    if found is None or _UNREAL.search(found["after"][:60]):
+        return None
+    gerund = found["gerund"].casefold()
+    if found["present"] and gerund in _STATES:
+        verb = _STATES[gerund]
+        if gerund == "being" and _IN_PLACE.fullmatch(found["rest"]):
+            verb = "lives"  # "Being in Austin means summer is five months long"
+    elif found["past"] and gerund not in _STATES:
+        verb = _past(gerund)
+    else:
+        return None
+    # "Switching Rasmus's major to economics": whose it is, the phrase says itself
+    named = _OWN.search(found["rest"]) or _WHOM.search(found["after"])
+    if named is not None and named["owned"] and _PERSON.match(named["owned"]):
+        return None
+    who = named["name"] if named is not None else whom
+    return f"{who} {verb} {found['rest']}" if who else None
+
+
+_REPORTED = re.compile(
+    r"^According to (?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<rest>.+)$"
+)
+_NAMED = r"(?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)"
+# The subject's present: "is", "has", "often cannot", "works".
+_NOW = (
+    r"(?:(?:often|always|usually|still|apparently|really|now|also|just|mostly|currently) )*"
+    r"(?:is|has|can|cannot|can't|feels|gets|keeps|needs|wants|tries|spends|works|lives|"
+    r"[a-z]{3,}(?<!ss)(?<!was)(?<!us)s)\b"
+)
+_AS_ROLE = re.compile(
+    r"^As (?P<what>an? (?!(?:kid|child|teen|teenager|boy|girl|result|rule|whole|joke|former|"
+    rf"ex|future|retired)\b)(?![^,;:—–]*['’]s\b)[^,;:—–]{{2,60}}?),? {_NAMED} {_NOW}"
+)
+_AT_AGE = re.compile(rf"^At (?P<age>[1-9]\d),? {_NAMED} {_NOW}")
+_SINCE_MOVE = re.compile(
+    r"^(?:Since|After|Ever since) (?:(?:the|my|our|his|her|their) (?:move|relocation|big move) "
+    r"to|moving to|relocating to) (?P<place>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?),? "
+    rf"{_NAMED} (?!(?:would|will|might|could|should|may)\b)"
+)
+
+
+def opening_clause(sentence: str) -> str | None:
+    """What ``sentence``'s opening says of the person it names, as a plain clause; None
+    when it opens no such way, or says a past or a plan."""
+    said = sentence.strip()
+    if reported := _REPORTED.match(said):
+        # "According to Tunde, being in Austin means…": the one who said it is whom the
+        # gerund is of, when the rest names no one
+        rest = reported["rest"][:1].upper() + reported["rest"][1:]
+        return opening_clause(rest) or _gerund_clause(rest, whom=reported["name"])
+    if found := _AS_ROLE.match(said):
+        return f"{found['name']} is {found['what']}"
+    if found := _AT_AGE.match(said):
+        return f"{found['name']} is {found['age']}"
+    if found := _SINCE_MOVE.match(said):
+        return f"{found['name']} moved to {found['place']}"
+    return _gerund_clause(said)
