@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from memoryd.memory.fact_frames import WORK_TALK
+from memoryd.memory.fact_implied import NOT_HAD
 from memoryd.memory.fact_lexicon import (
     BORROWED,
     LAPTOP,
@@ -278,7 +279,7 @@ _GENERIC_VEHICLE = frozenset(
 
 _BEFORE_MAKE = re.compile(
     r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+"
-    r"(?P<between>(?:[a-z][\w-]*\s+){0,2})$"
+    r"(?P<between>(?:[a-z0-9][\w-]*\s+){0,2})$"
 )
 # Between the owner and the make: a person, or an article that opens a phrase of its own.
 _NOT_OWN_MAKE = re.compile(rf"{OTHER_PERSON['they'].pattern}|\b(?:a|an|the)\b", re.I)
@@ -315,12 +316,39 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
             yield value
 
 
+# A device the subject works on: "Vikram edits his videos on a Dell XPS 13".
+_WORKS_ON = re.compile(r"\b(?:on|using) (?:a|an) (?:\d{4} |new |brand-new )?$")
+_TRIED = re.compile(r"\b(?:test\w*|tried|trying|played|plays|playing|at (?:the|a) \w+)\b", re.I)
+
+
+def _worked_on(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[str]:
+    """A device the sentence's subject (the subject) does something on."""
+    if BORROWED.search(doc.text):
+        return
+    for sentence in doc.sents:
+        text = sentence.text
+        if norm(text.split(" ", 1)[0]) != subject or NOT_HAD.search(text) or _TRIED.search(text):
+            continue
+        for found in with_model_number(lexicon).finditer(text):
+            before = text[: found.start()]
+            if not _WORKS_ON.search(before) or OTHER_PERSON["they"].search(before):
+                continue
+            words = itertools.takewhile(
+                lambda w: w[:1].isupper() or w[:1].isdigit(), text[found.start() :].split()
+            )
+            value = " ".join(words).rstrip(".,;!")
+            if value:
+                yield value
+
+
 def phones(doc: Any, subject: str) -> Iterator[Token | str]:
     yield from _owned_makes(doc, subject, PHONE)
+    yield from _worked_on(doc, subject, PHONE)
 
 
 def laptops(doc: Any, subject: str) -> Iterator[Token | str]:
     yield from _owned_makes(doc, subject, LAPTOP)
+    yield from _worked_on(doc, subject, LAPTOP)
 
 
 def vehicles(doc: Any, subject: str) -> Iterator[Token | str]:

@@ -28,6 +28,7 @@ from memoryd.memory.fact_followup import (
     of_kind,
     replaced_value,
 )
+from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
 from memoryd.memory.fact_loose import CHANGE
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, is_casual, same_value
@@ -109,15 +110,20 @@ _AGE_SAID = re.compile(
 _ENDED = re.compile(
     r"\b(?:left|leaving|quit|sold|retired|resigned|dropped|ditched|traded|swapped|gone|"
     r"graduated|finished|crossed|smashed|hit|done|divorce\w*|split|broke up|anymore|"
-    r"any more|no longer|instead of|replaced|replacement|took over)\b",
+    r"any more|no longer|instead of|replaced|replacement|took over|inherited|"
+    r"took (?:the |our |my )?(?:team|group) over)\b",
     re.I,
 )
+
+
+_MODELS = re.compile("|".join(f"(?:{p.pattern})" for p in (PHONE, LAPTOP, VEHICLE)), re.I)
 
 
 def _may_change(text: str) -> bool:
     """Whether ``text`` has a word that says a value is new or over, or an age said as one
     (a date's digits are not: most items carry a date)."""
-    return any(p.search(text) is not None for p in (CHANGE, _ENDED, _AGE_SAID))
+    # …or a device or a car named, which may be another one in use ("the Pixel 8")
+    return any(p.search(text) is not None for p in (CHANGE, _ENDED, _AGE_SAID, _MODELS))
 
 
 @dataclass(slots=True)

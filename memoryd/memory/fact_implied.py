@@ -1,0 +1,103 @@
+"""What a newer message implies of a value the store knows, without saying it changed.
+
+- A team taken over: once Mark is Zainab's manager, "Priyanka took over the team",
+  "Daniel, who took the team over from Karen" or "the reorg moved Zainab under Mei Lin"
+  names the new one.
+- Another device or car in use: once Rosa's phone is an iPhone 11, "Still getting used to
+  the back gesture on the Pixel 8" says the Pixel is hers now. Only a model of the same
+  kind, named as the one at hand ("the", "my", the subject's), in a message that speaks
+  of no one else's, no rental, loan, shop, wish or comparison; and not while the known
+  one is still named as in use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
+from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_values import canonical, same_value
+
+__all__ = ["NOT_HAD", "in_use", "new_lead"]
+
+_LEAD = r"(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?"
+_TOOK_OVER = re.compile(
+    rf"(?<![\w'’])(?P<new>{_LEAD}|she|he|they),? (?:who |has |had |just |officially |"
+    r"recently )*(?:took|taken|inherited|took charge of|is running|now runs|runs) (?:over )?"
+    r"(?:the|our|my|(?P<whose>[\w-]+)['’]s) (?:team|group|department|squad)(?: over)?"
+    rf"(?: from (?P<old>{_LEAD}))?"
+)
+_MOVED_UNDER = re.compile(rf"\b(?:moved|put|placed|shifted) (?P<who>[\w-]+) under (?P<new>{_LEAD})")
+_NAMED = re.compile(rf"(?<![\w'’])(?!(?:According|The|Since|After|When|If)\b){_LEAD}(?![\w'’])")
+
+
+def new_lead(text: str, subject: str, known: str) -> str | None:
+    """The subject's new manager, once ``known`` is their manager, in a sentence that says
+    who took the team over from them ("since she inherited the team from Raj" names the
+    person the sentence named before "she")."""
+    for found in _TOOK_OVER.finditer(text):
+        if found["whose"] and norm(found["whose"]) != subject:
+            continue  # "Dana took over Sam's sister's team" is not the subject's
+        new = found["new"]
+        if new in ("she", "he", "they"):
+            named = [
+                n.group(0)
+                for n in _NAMED.finditer(text[: found.start()])
+                if norm(n.group(0)) not in (subject, norm(known))
+                and not n.group(0).endswith(("'s", "’s"))
+            ]
+            new = named[-1] if named else ""
+        if new and norm(new) not in (subject, norm(known)):
+            return new
+    for found in _MOVED_UNDER.finditer(text):
+        if norm(found["who"]) == subject and norm(found["new"]) != norm(known):
+            return found["new"]
+    return None
+
+
+_KINDS = {"phone": PHONE, "laptop": LAPTOP, "vehicle": VEHICLE}
+_MODEL = r"(?-i:[A-Z0-9])[\w.+-]*(?: (?-i:[A-Z0-9])[\w.+-]*| [a-z]?\d[\w+-]*){0,3}"
+# Someone else's, a rental, a shop, a wish, a comparison, a gift, a repair: not in use.
+NOT_HAD = re.compile(
+    r"\b(?:rent\w*|borrow\w*|loan\w*|loaner|test[- ]?dr\w*|demo|review\w*|ads?|advert\w*|"
+    r"store|shop|dealer\w*|showroom|want\w*|wish\w*|thinking|considering|looking at|eyeing|"
+    r"might|maybe|should|would|could|if|vs\.?|versus|or|compar\w*|work (?:phone|laptop)|"
+    r"company (?:car|phone|laptop)|for (?:him|her|them|work)|gift\w*|gave|lent|sold|selling|"
+    r"friends?|sister|brother|wife|husband|partner|mom|mum|dad|mother|father|son|daughter|"
+    r"colleague|coworker|co-worker|boss|cousin|uncle|aunt|neighbou?r|roommate|kids?|fix\w*|"
+    r"repair\w*|return\w*|refund\w*|stolen|(?<!getting )(?<!got )used to|once|back when|"
+    r"instead|not|never|no longer|tempt\w*|eye\w*|dream\w*|drool\w*|jealous|envy|covet\w*|"
+    r"check\w* out|look\w* (?:at|into|nice|great|good)|saw|seen|pre-?order\w*|waitlist|reserv\w*|"
+    r"on order|next|soon|tomorrow|will|going to|gonna|plan\w*|hop(?:e|es|ing)|decid\w*|choice|"
+    r"options?|pros|cons|between|deal|price\w*|cost\w*|afford\w*|sale|budget|cheaper|"
+    r"expensive|worth)\b|n['’]t\b",
+    re.I,
+)
+
+
+def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
+    """Another model of ``attribute``'s kind that ``text`` speaks of as the subject's
+    own at hand, once ``known`` is theirs; None when the text may speak of any other."""
+    kind = _KINDS.get(attribute)
+    if kind is None or NOT_HAD.search(text):
+        return None
+    owner = rf"(?:the|my|{re.escape(subject)}['’]s)"
+    for found in re.finditer(rf"\b{owner} (?:new )?(?P<thing>{_MODEL})", text, re.I):
+        thing = found["thing"].strip(" .,!")
+        if kind.search(thing) and not same_value(attribute, canonical(thing), known):
+            if _names_known(text, known):
+                return None  # both named: one may be kept besides the other
+            return thing
+    return None
+
+
+def _names_known(text: str, known: str) -> bool:
+    """Whether ``text`` names the known thing: all its words ("Galaxy S21"), or its first
+    after an owner ("my OnePlus still works fine")."""
+    words = [w for w in re.findall(r"[\w+-]+", known.casefold()) if len(w) > 1]
+    said = text.casefold()
+    if not words:
+        return False
+    if all(re.search(rf"\b{re.escape(w)}\b", said) for w in words):
+        return True
+    return re.search(rf"(?:\bmy|['’]s) {re.escape(words[0])}\b", said) is not None

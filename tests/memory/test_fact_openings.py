@@ -1,0 +1,238 @@
+"""What a sentence's opening, a relative clause or a request's "now that" says of the
+person it names, and what a newer message says of a team's new lead."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from memoryd.memory.extract import _absolute_dates
+from memoryd.memory.fact_followup import Known, earlier_fact, later_facts
+from memoryd.memory.fact_openings import opening_clause
+from memoryd.memory.facts import facts_of
+from memoryd.memory.models import StatedFact
+from tests.memory.test_extract import texts
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # a gerund as the subject: a state with a present verb, a change with a past one
+        (
+            "Being an accountant in tax season means Farid's weekends vanish.",
+            ("farid", "occupation", "accountant"),
+        ),
+        ("Being single means Kofi's aunties ask questions.", ("kofi", "relationship", "single")),
+        (
+            "Joining Accenture in March 2024 was the best decision — Priya's hours are saner.",
+            ("priya", "employer", "accenture"),
+        ),
+        (
+            "Switching Rasmus's major to economics has cut the problem sets in half.",
+            ("rasmus", "major", "economics"),
+        ),
+        (
+            "Qualifying as a midwife meant swapping wards, but Nkechi is still on her feet.",
+            ("nkechi", "occupation", "midwife"),
+        ),
+        (
+            "The best part of working for Telefónica is the canteen, so Lucia eats well.",
+            ("lucia", "employer", "telefónica"),
+        ),
+        # a role, an age or a move before the subject, with a present main verb
+        ("As a nurse on nights Svetlana often cannot sleep.", ("svetlana", "occupation", "nurse")),
+        ("As a biology major Suki is drowning in orgo.", ("suki", "major", "biology")),
+        ("At 44 Emeka is apparently the oldest player.", ("emeka", "age", "44")),
+        (
+            "Since the move to Bristol Amara has been hunting for a bakery.",
+            ("amara", "residence", "bristol"),
+        ),
+        # a device or a car someone bought or switched to, in a relative clause
+        (
+            "The Pixel 8 Zofia switched to in October 2024 takes better shots.",
+            ("zofia", "phone", "pixel 8"),
+        ),
+        (
+            "With the ThinkPad X1 Carbon Uzma bought for the new year, tabs are no problem.",
+            ("uzma", "laptop", "thinkpad x1 carbon"),
+        ),
+        # what friends call someone, a car commuted in, a major that means work
+        ("Alejandra's friends call her Ale, and she loves it.", ("alejandra", "name", "ale")),
+        ("Wen commutes in a 2014 Honda Fit.", ("wen", "vehicle", "honda fit")),
+        ("Saoirse's history major means she reads a lot.", ("saoirse", "major", "history")),
+    ],
+)
+def test_an_opening_or_a_relative_clause_states_a_fact(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact in [(f.subject, f.attribute, f.value) for f in facts_of(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Living in Austin was great for Sam.",  # a past state
+        "Moving to Berlin would be a big step for Sam.",  # a plan
+        "Joining Stripe is a big step for Sam.",  # a change not yet made
+        "Being a nurse means Priya's mom works nights.",  # the mom's
+        "Being a nurse, Sam's mom works nights.",  # set off: the main subject's
+        "As a nurse's daughter, Sam knows a lot.",
+        "As a kid Sam lived in Rome.",
+        "At 18, Sam moved to Berlin.",
+    ],
+)
+def test_an_opening_of_a_past_a_plan_or_someone_else_says_nothing_of_now(text: str) -> None:
+    assert opening_clause(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The iPhone 15 Sam bought for his son is great.",
+        "The Tesla Sam bought his wife is red.",
+        "The Tesla Model 3 Sam wants is expensive.",
+        "Sam's sister's friends call her Bee.",
+    ],
+)
+def test_a_thing_bought_for_someone_else_or_wanted_is_not_had(text: str) -> None:
+    assert [f for f in facts_of(text) if f.subject == "sam"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        (
+            "Emre and Ayşe are not together anymore.",
+            {("emre", "single"), ("ayşe", "single")},
+        ),
+        (
+            "Elena and Yusuf hit three months together on Saturday.",
+            {("elena", "in a relationship"), ("yusuf", "in a relationship")},
+        ),
+    ],
+)
+def test_a_couple_together_or_not_is_both_of_them(text: str, facts: set[tuple[str, str]]) -> None:
+    assert {(f.subject, f.value) for f in facts_of(text) if f.attribute == "relationship"} == facts
+
+
+def _later(text: str, value: str) -> list[tuple[str, str]]:
+    known = Known(
+        StatedFact(subject="zainab", attribute="manager", value=value),
+        datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    at = datetime(2024, 6, 1, tzinfo=UTC)
+    return [(f.attribute, f.value) for f in later_facts(text, "zainab", [known], at)]
+
+
+def test_a_team_taken_over_names_the_new_manager() -> None:
+    said = "According to Zainab, Mark retired in June and Priyanka took over the team."
+    assert _later(said, "mark") == [("manager", "priyanka")]
+    said = "According to Zainab, Daniel, who took the team over from Karen, likes Slack."
+    assert _later(said, "karen") == [("manager", "daniel")]
+    assert _later("Since the reorg moved Zainab under Mei Lin, meetings are gone.", "bob") == [
+        ("manager", "mei lin")
+    ]
+    # another's team, or the known manager named again, is no change
+    assert _later("Dana took over Bob's team last week.", "mark") == []
+    assert _later("Mark took over the team again after the reorg.", "mark") == []
+
+
+def test_chat_news_is_the_speakers_whatever_its_marks() -> None:
+    assert texts("lmaooo guess who lives in chicago now") == ["Caroline lives in chicago now"]
+    assert texts("Guess who's engaged!!") == ["Caroline is engaged!!"]
+    # two marks of surprise after a statement of the speaker's: not a question
+    assert texts("ok so i have a boyfriend now??") == ["Caroline has a boyfriend now!"]
+    assert texts("I should move to Berlin??") == []
+    # what a request takes as so, after "now that"
+    assert texts("Help me draft a budget now that I'm a UX researcher — no more gigs.") == [
+        "Caroline is a UX researcher."
+    ]
+
+
+def test_a_date_after_a_verbs_to_or_before_a_subject_keeps_its_preposition() -> None:
+    anchor = date(2024, 11, 1)
+    assert _absolute_dates("The Pixel 8 I switched to last month is great", anchor)[0] == (
+        "The Pixel 8 I switched to in October 2024 is great"
+    )
+    assert _absolute_dates("Joining Accenture in March was the best decision", anchor)[0] == (
+        "Joining Accenture in March 2024 was the best decision"
+    )
+    assert _absolute_dates("Last Friday was my final day", anchor)[0] == (
+        "25 October 2024 was my final day"
+    )
+    assert _absolute_dates("The launch got pushed back to next week", anchor)[0] == (
+        "The launch got pushed back to the week of 4 November 2024"
+    )
+
+
+def _later_of(attribute: str, known: str, text: str) -> list[tuple[str, str]]:
+    fact = StatedFact(subject="rosa", attribute=attribute, value=known)
+    found = later_facts(
+        text,
+        "rosa",
+        [Known(fact, datetime(2024, 1, 1, tzinfo=UTC))],
+        datetime(2024, 6, 1, tzinfo=UTC),
+    )
+    return [(f.attribute, f.value) for f in found]
+
+
+def test_another_model_at_hand_replaces_the_known_one() -> None:
+    said = "Rosa is still getting used to the back gesture on the Pixel 8."
+    assert _later_of("phone", "iphone 11", said) == [("phone", "pixel 8")]
+    said = "According to Rosa, the Model 3 lost a ton of range in the cold."
+    assert _later_of("vehicle", "honda civic", said) == [("vehicle", "model 3")]
+    said = "Priscilla booked Rosa's first 1:1 since she inherited the team from Raj."
+    assert _later_of("manager", "raj", said) == [("manager", "priscilla")]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "known", "text"),
+    [
+        ("vehicle", "volvo xc60", "Rosa didn't buy the Tesla in the end, the lease was too much."),
+        (
+            "phone",
+            "oneplus 11",
+            "Rosa is tempted by the new Galaxy Fold, but Rosa's OnePlus works.",
+        ),
+        ("phone", "iphone 11", "Rosa's sister loves the Pixel 8."),
+        ("vehicle", "honda civic", "Rosa test drove the Model 3 at the dealer."),
+        ("vehicle", "honda civic", "Rosa rented the Model 3 for the trip."),
+        ("laptop", "dell xps 13", "Rosa set up the MacBook Air for Rosa's mom."),
+        ("phone", "iphone 11", "The Pixel 8 arrives next week, Rosa is excited."),
+        ("phone", "galaxy s21", "Rosa uses the Galaxy S21 for work and the Pixel 8 at home."),
+    ],
+)
+def test_a_model_wanted_lent_or_someone_elses_replaces_nothing(
+    attribute: str, known: str, text: str
+) -> None:
+    assert _later_of(attribute, known, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "value"),
+    [
+        (
+            "Vikram edits Vikram's videos on a Dell XPS 13, and rendering is slow.",
+            "laptop",
+            "dell xps 13",
+        ),
+        ("Vikram's 2017 MacBook Air struggles with ten tabs.", "laptop", "macbook air"),
+        ("On Friday Vikram has a one-on-one with Vikram's boss Mark", "manager", "mark"),
+    ],
+)
+def test_an_older_message_said_it_in_passing(text: str, attribute: str, value: str) -> None:
+    fact = earlier_fact(text, "vikram", attribute, "something else")
+    assert fact is not None and (fact.attribute, fact.value) == (attribute, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vikram tested the app on a Dell XPS 13 at the store.",
+        "Vikram's sister edits videos on a Dell XPS 13.",
+        "Vikram fixed a bug on a Dell XPS 13 he borrowed.",
+    ],
+)
+def test_a_device_tried_or_someone_elses_was_not_said_in_passing(text: str) -> None:
+    assert earlier_fact(text, "vikram", "laptop", "macbook pro") is None
