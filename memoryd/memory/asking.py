@@ -47,6 +47,8 @@ _MARVELS = re.compile(
     r"^(?:(?:so|ok|okay|and|but|well|like|um|omg|lol|wait)[,\s]+)*"
     r"(?:i|i'm|i’m|im|i've|i’ve|ive|we|we're|we’re|we've|we’ve)\s+"
     r"(?!(?:should|shall|can|could|would|will|wonder|guess|think|mean|might|may|must)\b)"
+    # not a denial echoed in disbelief: "I'm not at Google anymore??"
+    r"(?![^?]*(?:\bnot\b|n't\b|\bnever\b|\bno longer\b))"
     r"[^?]*?(?:\?\?|\?!|!\?)[?!]*$",
     re.I,
 )

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_ended import MOVED, ended, names_in, value_words
 from memoryd.memory.fact_frames import Frame
-from memoryd.memory.fact_implied import in_use, new_lead
+from memoryd.memory.fact_implied import in_use, new_favourite, new_lead
 from memoryd.memory.fact_lexicon import DIETS, LAPTOP, OTHER_PERSON, PHONE, VEHICLE
 from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
@@ -90,6 +90,11 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
             continue
         if fact.attribute == "manager" and (lead := new_lead(text, subject, fact.value)):
             found.append(Fact(subject, "manager", canonical(lead), lead))
+            continue
+        if fact.attribute.startswith("favourite ") and (
+            liked := new_favourite(text, subject, fact.display or fact.value)
+        ):
+            found.append(Fact(subject, fact.attribute, canonical(liked), liked))
             continue
         if thing := in_use(text, subject, fact.attribute, fact.value):
             found.append(Fact(subject, fact.attribute, canonical(thing), thing))

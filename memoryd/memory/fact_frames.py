@@ -337,9 +337,11 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|training|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is building up|is getting ready|is gearing up|is ramping up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:trying|working|aiming|pushing) to (?:get to|get(?= (?:\w+['’]s |my |his |her |their |a )?(?:first )?(?:pull|push|chin|muscle)[- ]?ups?\b)|hit|reach|do|run|finish|nail) {_ART}(?:first |next )?{VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:trying|working|aiming|pushing) to (?:get to|get(?= (?:\w+['’]s |my |his |her |their |a )?(?:first )?(?:pull|push|chin|muscle)[- ]?ups?\b)|hit|reach|do|run|finish|nail|complete|get through) {_ART}(?:first |next )?{VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}the (?:new |main |next |big )?(?:training )?(?:goal|target) (?:now )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail) )?{_ART}{VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
+    # "now he is chasing a 100 kg bench press instead", "has set her sights on a full Ironman"
+    _frame("training_goal", rf"^{_ADV}(?:is (?:now )?chasing|is going after|(?:has |have )?set (?:his|her|their|[\w-]+['’]s) sights on) {_ART}(?:new |first |next )?{VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^(?:is )?now (?:going|aiming|gunning) for {_ART}(?:new |first |next )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
@@ -350,7 +352,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
-    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
 )

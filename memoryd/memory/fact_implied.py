@@ -18,13 +18,15 @@ from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, same_value
 
-__all__ = ["NOT_HAD", "in_use", "new_lead"]
+__all__ = ["NOT_HAD", "in_use", "new_favourite", "new_lead"]
 
 _LEAD = r"(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?"
 _TOOK_OVER = re.compile(
     rf"(?<![\w'’])(?P<new>{_LEAD}|she|he|they),? (?:who |has |had |just |officially |"
     r"recently )*(?:took|taken|inherited|took charge of|is running|now runs|runs) (?:over )?"
-    r"(?:the|our|my|(?P<whose>[\w-]+)['’]s) (?:team|group|department|squad)(?: over)?"
+    r"(?:the|our|my|(?:(?:Mr|Mrs|Ms|Dr)\.? )?(?P<whose>[\w-]+)['’]s) "
+    r"(?:team|group|department|squad|role|job|position)"
+    r"(?: over)?"
     rf"(?: from (?P<old>{_LEAD}))?"
 )
 _MOVED_UNDER = re.compile(rf"\b(?:moved|put|placed|shifted) (?P<who>[\w-]+) under (?P<new>{_LEAD})")
@@ -36,7 +38,8 @@ def new_lead(text: str, subject: str, known: str) -> str | None:
     who took the team over from them ("since she inherited the team from Raj" names the
     person the sentence named before "she")."""
     for found in _TOOK_OVER.finditer(text):
-        if found["whose"] and norm(found["whose"]) != subject:
+        whose = norm(found["whose"] or "")
+        if whose and whose != subject and whose.split()[-1] != norm(known).split()[-1]:
             continue  # "Dana took over Sam's sister's team" is not the subject's
         new = found["new"]
         if new in ("she", "he", "they"):
@@ -56,7 +59,10 @@ def new_lead(text: str, subject: str, known: str) -> str | None:
 
 
 _KINDS = {"phone": PHONE, "laptop": LAPTOP, "vehicle": VEHICLE}
-_MODEL = r"(?-i:[A-Z0-9])[\w.+-]*(?: (?-i:[A-Z0-9])[\w.+-]*| [a-z]?\d[\w+-]*){0,3}"
+_MODEL = (  # "Pixel 8", "iPhone 15 Pro", "Galaxy s24"
+    r"(?:(?-i:[A-Z0-9])|(?-i:i)(?=(?-i:[A-Z])))[\w.+-]*"
+    r"(?: (?-i:[A-Z0-9])[\w.+-]*| [a-z]?\d[\w+-]*){0,3}"
+)
 # Someone else's, a rental, a shop, a wish, a comparison, a gift, a repair: not in use.
 NOT_HAD = re.compile(
     r"\b(?:rent\w*|borrow\w*|loan\w*|loaner|test[- ]?dr\w*|demo|review\w*|ads?|advert\w*|"
@@ -81,7 +87,7 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
     kind = _KINDS.get(attribute)
     if kind is None or NOT_HAD.search(text):
         return None
-    owner = rf"(?:the|my|{re.escape(subject)}['’]s)"
+    owner = rf"(?:the|this|my|{re.escape(subject)}['’]s)"
     for found in re.finditer(rf"\b{owner} (?:new )?(?P<thing>{_MODEL})", text, re.I):
         thing = found["thing"].strip(" .,!")
         if kind.search(thing) and not same_value(attribute, canonical(thing), known):
@@ -92,12 +98,46 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
 
 
 def _names_known(text: str, known: str) -> bool:
-    """Whether ``text`` names the known thing: all its words ("Galaxy S21"), or its first
+    """Whether ``text`` names the known thing: whole ("Galaxy S21"), or its first word
     after an owner ("my OnePlus still works fine")."""
     words = [w for w in re.findall(r"[\w+-]+", known.casefold()) if len(w) > 1]
     said = text.casefold()
     if not words:
         return False
-    if all(re.search(rf"\b{re.escape(w)}\b", said) for w in words):
+    if re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", said):
         return True
     return re.search(rf"(?:\bmy|['’]s) {re.escape(words[0])}\b", said) is not None
+
+
+# "The Remains of the Day has overtaken Pride and Prejudice as my all-time favourite":
+# once the one overtaken is known, the other is the favourite of the same kind.
+_OVERTAKEN = re.compile(
+    r"(?P<new>(?-i:[A-Z0-9'‘\"])[^,;:—–!?]{0,60}?) (?:has |have )?(?:now |officially |finally |"
+    r"just |totally )?(?:overtaken|overtook|dethroned|replaced|beaten|beat|knocked|displaced|"
+    r"unseated|edged out|pushed) (?P<old>[^,;:—–!?]{1,60}?) (?:off (?:the )?(?:top|throne|"
+    r"top spot)|as (?:[\w'’-]+ )?(?:all-time |new |current |absolute )?(?:favou?rite|fave|"
+    r"number one|no\. ?1|#1))"
+)
+_OVERTAKEN_FOR = re.compile(
+    r" as (?:(?P<owner>[\w'’-]+?)['’]s )?(?:all-time |new |current |absolute )?"
+)
+_HEARSAY = re.compile(r"\b(?:says?|said|thinks?|thought|told|claims?|reckons?)\b")
+
+
+def new_favourite(text: str, subject: str, known: str) -> str | None:
+    """What ``text`` says has overtaken ``known`` as a favourite."""
+    for found in _OVERTAKEN.finditer(text):
+        owner = _OVERTAKEN_FOR.search(found.group(0)[found.end("old") - found.start() :])
+        whose = owner["owner"] if owner is not None else None
+        if (whose and norm(whose) != subject) or _HEARSAY.search(found["new"]):
+            continue  # "Eliza's sister says Emma has overtaken…": not hers
+        if _names_known(found["old"], known) or same_value(
+            "favourite", canonical(found["old"]), known
+        ):
+            # the name alone: "Controversial but ramen", "Honestly The Remains of the Day"
+            new = re.split(
+                r"\b(?:but|so|now|honestly|well|lol|ok|okay)\b,?\s*", found["new"], flags=re.I
+            )[-1]
+            new = new.strip(" '‘’\"")
+            return new or None
+    return None

@@ -132,6 +132,7 @@ LAPTOP = re.compile(
     re.I,
 )
 DIETS = (
+    r"lacto-ovo vegetarian|ovo-lacto vegetarian|lacto-vegetarian|"
     r"vegan|vegetarian|veggie|pescatarian|pescetarian|keto|paleo|carnivore|flexitarian|"
     r"plant-based|gluten-free|dairy-free|lactose-free|kosher|halal|raw vegan|whole30|"
     r"intermittent fasting|low-carb|low carb|low-fodmap|low fodmap"

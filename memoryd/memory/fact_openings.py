@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from memoryd.memory.fact_lexicon import DIETS
+
 __all__ = ["opening_clause"]
 
 # A state the gerund names, said in the present: "Being vegan", "Working for Telefónica".
@@ -56,8 +58,8 @@ _OPENING = re.compile(
 # Whom the rest of the sentence goes on to speak of: a name before its own noun or verb.
 _WHOM = re.compile(
     r"(?<![\w'’])(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
-    r"(?:['’]s (?P<owned>[a-z][\w-]*)| (?:is|has|was|had|does|did|finally|now|just|still|"
-    r"actually|can|cooks|feels|gets|got|[a-z]+s)\b)"
+    r"(?:['’]s (?P<owned>[a-z][\w-]*)| (?:[a-z]+ly |already |still |just |now |never |also )?"
+    r"(?:is|has|was|had|does|did|doesn't|didn't|can|can't|got|[a-z]+s|[a-z]+ed)\b)"
 )
 # A name whose thing is a person: then it is that person's (or no one's) gerund.
 _PERSON = re.compile(
@@ -111,6 +113,8 @@ _NAMED = r"(?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)"
 # The subject's present: "is", "has", "often cannot", "works".
 _NOW = (
     r"(?:(?:often|always|usually|still|apparently|really|now|also|just|mostly|currently) )*"
+    # not a wish or a plan: "At 40 Sam wants to run a marathon"
+    r"(?!(?:wants|hopes|plans|wishes|intends|expects|dreams|needs|would|will|might)\b)"
     r"(?:is|has|can|cannot|can't|feels|gets|keeps|needs|wants|tries|spends|works|lives|"
     r"[a-z]{3,}(?<!ss)(?<!was)(?<!us)s)\b"
 )
@@ -124,6 +128,56 @@ _SINCE_MOVE = re.compile(
     r"to|moving to|relocating to) (?P<place>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?),? "
     rf"{_NAMED} (?!(?:would|will|might|could|should|may)\b)"
 )
+
+
+_SPELL = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
+# What a time spent so far says, of whom the sentence goes on to name.
+_SO_FAR: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "Three months pescatarian now and Björn doesn't miss beef"
+    (
+        re.compile(
+            rf"^{_SPELL} (?:days?|weeks?|months?|years?) (?:fully |strictly )?"
+            rf"(?P<what>{DIETS})(?: now)?\b",
+            re.I,
+        ),
+        "is {what}",
+    ),
+    (
+        re.compile(rf"^{_SPELL} (?:days?|weeks?|months?|years?) without (?:any )?meat\b", re.I),
+        "is vegetarian",
+    ),
+    # "Three weeks in at Paystack now and Chioma misses the old crew"
+    (
+        re.compile(
+            rf"^{_SPELL} (?:days?|weeks?|months?) in at "
+            r"(?P<what>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?)",
+            re.I,
+        ),
+        "works at {what}",
+    ),
+    # "The divorce was finalized in October, and Anders is running the house"
+    (
+        re.compile(
+            r"^the divorce (?:was|is|got|has been|went) (?:finally |officially )?"
+            r"(?:finali[sz]ed|final|through|done)\b",
+            re.I,
+        ),
+        "is divorced",
+    ),
+)
+
+
+def _so_far(said: str) -> str | None:
+    for pattern, clause in _SO_FAR:
+        found = pattern.match(said)
+        if found is None:
+            continue
+        whom = _WHOM.search(said[found.end() :])
+        if whom is None or (whom["owned"] and _PERSON.match(whom["owned"])):
+            return None
+        what = found.groupdict().get("what") or ""
+        return f"{whom['name']} {clause.format(what=what)}"
+    return None
 
 
 def opening_clause(sentence: str) -> str | None:
@@ -141,4 +195,4 @@ def opening_clause(sentence: str) -> str | None:
         return f"{found['name']} is {found['age']}"
     if found := _SINCE_MOVE.match(said):
         return f"{found['name']} moved to {found['place']}"
-    return _gerund_clause(said)
+    return _so_far(said) or _gerund_clause(said)

@@ -202,9 +202,25 @@ def new_things(doc: Any) -> Iterator[tuple[str, str, str]]:
             continue  # "her sister's new flat", "Priya's sister loves her new job"
         if unreal(token.head) or FUTURE.search(token.sent.text):
             continue
+        if _someone_else_has(token, speaker):
+            continue  # "Dana's sister got a new job at Google": the sister's
         for attribute, nouns in _NEW_THING.items():
             if token.lemma_.lower() in nouns and (value := _only_value(doc, attribute, names)):
                 yield speaker, attribute, value
+
+
+def _someone_else_has(thing: Any, speaker: str) -> bool:
+    """Whether the clause ``thing`` is the object of has a subject other than the speaker
+    (a relative, a colleague, "my sister")."""
+    verb = thing.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.i == thing.i or child.lower_ in ("i", "we", "he", "she", "they"):
+                return False  # "the new job at Google is great"
+            return person(child) != speaker
+    return False
 
 
 def homes(doc: Any) -> Iterator[tuple[str, str, str]]:

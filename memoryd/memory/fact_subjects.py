@@ -71,11 +71,12 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
 _AND_NAME = re.compile(rf"^and (?P<other>{_NAME})\s+")
 _TIME_LEAD = re.compile(
     r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
-    r"Today|Yesterday|Recently|Now|Finally|Also)\b"
+    r"Today|Yesterday|Recently|Now|Finally|Also|[Tt]hese days|[Nn]owadays|[Ll]ately|[Cc]urrently|"
+    r"[Rr]ight now)\b"
     # a month or a day named is the time's, not the subject's: "Since April Ana Paula is…"
     r"(?:\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['’])|"
-    r"(?:\s+(?:[A-Za-z0-9]+))??)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z])"
+    r"(?:\s+(?:[A-Za-z0-9]+))??)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z]|(?:he|she|they)\s)"
 )
 
 

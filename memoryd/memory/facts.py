@@ -47,6 +47,7 @@ from memoryd.memory.fact_values import (
     role,
     same_value,
 )
+from memoryd.memory.names import pronouns_for
 
 __all__ = ["Fact", "facts_of", "load_parser", "same_value"]
 
@@ -80,6 +81,18 @@ _UNREAL = re.compile(
     r"one day|what if|instead of|rather than|until|till|by the time|before)\b",
     re.I,
 )
+_JOINED_PRONOUN = re.compile(
+    r"^(?:because|since|so|and|but|now that|as)\s+(?P<pronoun>he|she|they)\s+"
+)
+
+
+def _is_their(pronoun: str, subject: str) -> bool:
+    """Whether ``pronoun`` may stand for ``subject``: the one their name tells, or
+    "they" for a name that tells none."""
+    told = pronouns_for(subject)
+    return (told.subject if told is not None else "they") == pronoun
+_ASSERTED = re.compile(r"\b(?:because|since|so|now that)\s+\S+\s*$", re.I)
+_NEGATION = re.compile(r"\b(?:not|never)\b|n't\b|\bno longer\b", re.I)
 _FUTURE = re.compile(
     r"\b(?:next|upcoming|coming|will|soon|tomorrow|in \d+ days|plans?|planning)\b", re.I
 )
@@ -326,7 +339,11 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
             yield from facts
             found_in = predicate
     if found_in is None and inherited is not None and clause[:1].islower():
-        yield from _fragment_facts(inherited, clause)
+        # "…, because he bought a condo in Denver": the pronoun is the inherited subject
+        joined = _JOINED_PRONOUN.match(clause)
+        if joined and not _is_their(joined["pronoun"], inherited):
+            return  # "Mateo is sad, because she moved": she is someone else
+        yield from _fragment_facts(inherited, clause[joined.end() :] if joined else clause)
         return
     if found_in is None and inherited is not None and leading_subject(clause) is None:
         # a fragment opening with a capital: "Next target: a full marathon"
@@ -390,7 +407,12 @@ def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
     for inner in _INNER.finditer(clause):
         if inner.end() == 0:
             continue
-        if _UNREAL.search(clause[: inner.end()]):
+        before = clause[: inner.end()]
+        if _ASSERTED.search(before):
+            # a clause the speaker asserts whatever the one before it denies: "doesn't
+            # have a landlord anymore, because he bought a condo in Denver"
+            before = _NEGATION.sub("", before)
+        if _UNREAL.search(before):
             return
         if _WHEN.search(clause[: inner.end()]) and _PRESENT.match(clause[inner.end() :]):
             return  # "when Finn is 33, he'd like to own a place": a time to come

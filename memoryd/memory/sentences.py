@@ -194,6 +194,42 @@ _INTERJECTION = re.compile(
 )
 
 
+# "guess who's engaged!! my sister!!": the next sentence answers whom.
+_GUESSED = re.compile(
+    r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who(?P<is>['’]s| is)? "
+    r"(?P<rest>.+)$",
+    re.I,
+)
+_ANSWER = re.compile(
+    r"^(?P<who>(?:my|our) (?:[a-z]+ ){0,2}[a-z]+(?: (?-i:[A-Z])[a-z]+)?|(?!Me\b)(?-i:[A-Z])[a-z]+"
+    r"(?: (?-i:[A-Z])[a-z]+)?)\s*[!.?😂🎉❤️]*$",
+    re.I,
+)
+
+
+def answered_guesses(sentences: list[str]) -> list[str]:
+    """``sentences`` with a "guess who…" answered by the next one said of whom it names:
+    "guess who's engaged!! my sister!!" is "my sister is engaged!!" (not the speaker)."""
+    out: list[str] = []
+    skip = False
+    for n, sentence in enumerate(sentences):
+        if skip:
+            skip = False
+            continue
+        guessed = _GUESSED.match(sentence.strip())
+        after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
+        answer = _ANSWER.match(after) if guessed and after.lower() not in ("me", "me!") else None
+        if guessed and answer:
+            verb = " is " if guessed["is"] else " "
+            who = answer["who"]
+            rest = re.sub(r"\?+([!\s]*)$", r"!\1", guessed["rest"])  # no question once answered
+            out.append(who[:1].upper() + who[1:] + verb + rest)
+            skip = True
+            continue
+        out.append(sentence)
+    return out
+
+
 def drop_discourse_markers(sentence: str) -> str:
     """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
     stripped = _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence))
@@ -259,7 +295,10 @@ _FRONTED_PHRASE = re.compile(
     re.I,
 )
 _FRONTED_CLAUSE = re.compile(
-    r"^(?P<lead>(?:now that|since|ever since|because|once|after|as) (?:I|we)\b[^,;:!?.]*?)"
+    # the clause's own subject may be anyone's: "After my doctor flagged low iron I've…"
+    r"^(?P<lead>(?:now that|since|ever since|because|once|after|as) (?:I|we|my|our|the|"
+    r"(?-i:[A-Z])[\w’-]+)\b[^,;:!?.]*?)"
+    r"(?<! and)(?<! or)(?<! that)(?<! if)(?<! when)(?<! but)(?<! so)(?<! as)(?<! me)(?<! to)"
     r"\s+(?=(?:I|I'm|I’m|I've|I’ve|I'd|I’d|we|we're|we’re|we've|we’ve)\s|"
     # "my commute is", not "my job at Google": the main clause's subject takes a verb
     r"(?:my|our) [\w-]+ (?:is|are|was|were|has|have|had|feels|looks|gets|got|seems|costs)\b)",

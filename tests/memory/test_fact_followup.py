@@ -418,8 +418,9 @@ def test_a_favourite_put_in_the_known_ones_place_ends_it() -> None:
     overtaken = (
         "The Remains of the Day has overtaken Pride and Prejudice as Sam's all-time favourite."
     )
+    # the one put in its place is the new favourite of the same kind
     assert later(overtaken, "favourite book", "Pride and Prejudice") == [
-        ("favourite book", "pride and prejudice", True)
+        ("favourite book", "remains of the day", False)
     ]
     # someone else's favourite, and one that only might be
     sister = "Sam's sister says Dune has overtaken Pride and Prejudice as her favourite."

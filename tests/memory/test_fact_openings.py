@@ -236,3 +236,89 @@ def test_an_older_message_said_it_in_passing(text: str, attribute: str, value: s
 )
 def test_a_device_tried_or_someone_elses_was_not_said_in_passing(text: str) -> None:
     assert earlier_fact(text, "vikram", "laptop", "macbook pro") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # a time spent so far, and a divorce said as "the divorce"
+        (
+            "Three months pescatarian now and Björn doesn't miss beef.",
+            ("björn", "diet", "pescatarian"),
+        ),
+        (
+            "Three months without any meat now and Jun doesn't miss it.",
+            ("jun", "diet", "vegetarian"),
+        ),
+        (
+            "Three weeks in at Paystack now and Chioma misses the old crew.",
+            ("chioma", "employer", "paystack"),
+        ),
+        (
+            "The divorce was finalized in October, and Anders runs the house.",
+            ("anders", "relationship", "divorced"),
+        ),
+        # a clause after "because" is asserted whatever the one before denies
+        (
+            "Mateo doesn't have a landlord anymore, because he bought a condo in Denver.",
+            ("mateo", "residence", "denver"),
+        ),
+        # goals chased, a diet with its qualifier, a time lead before a pronoun
+        (
+            "Viktor got the deadlift done, so now he is chasing a 100 kg bench press.",
+            ("viktor", "training_goal", "100 kg bench press"),
+        ),
+        (
+            "Ilse quit pull-ups; these days she is aiming to get through a sprint triathlon.",
+            ("ilse", "training_goal", "sprint triathlon"),
+        ),
+        (
+            "Tariq added eggs back in — he is lacto-ovo vegetarian now.",
+            ("tariq", "diet", "lacto-ovo vegetarian"),
+        ),
+    ],
+)
+def test_a_time_so_far_or_an_asserted_clause_states_a_fact(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact in [(f.subject, f.attribute, f.value) for f in facts_of(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("Mateo is sad, because she moved to Berlin.", "residence"),  # she is someone else
+        ("Two weeks vegan and Mateo's wife loves it.", "diet"),  # the wife's, or no one's
+        ("The divorce was finalized, and Mateo's sister is relieved.", "relationship"),
+        ("Mateo is chasing his dog.", "training_goal"),
+    ],
+)
+def test_someone_elses_clause_or_a_chase_that_is_no_goal_states_nothing(
+    text: str, attribute: str
+) -> None:
+    assert [f for f in facts_of(text) if f.attribute == attribute] == []
+
+
+def test_a_favourite_overtaken_names_the_new_one_and_a_role_taken_over_the_new_lead() -> None:
+    said = "Honestly The Remains of the Day has overtaken Pride and Prejudice as Rosa's favourite."
+    assert _later_of("favourite book", "pride and prejudice", said) == [
+        ("favourite book", "remains of the day")
+    ]
+    said = "Rosa's sister says Emma has overtaken Pride and Prejudice as her favourite."
+    assert _later_of("favourite book", "pride and prejudice", said) == []
+    said = "Rosa met Priscilla since she took over Mr. Delgado's role, she wants check-ins."
+    assert _later_of("manager", "mr. delgado", said) == [("manager", "priscilla")]
+    said = "Rosa finally retired the 12 — the camera on this iPhone 15 Pro is unreal."
+    assert _later_of("phone", "iphone 12", said) == [("phone", "iphone 15 pro")]
+
+
+def test_a_guess_answered_denied_or_wished_is_not_the_speakers_news() -> None:
+    assert texts("guess who's engaged!! my sister!!") == ["Caroline's sister is engaged!!"]
+    assert texts("Guess who got promoted? Tom!") == ["According to Caroline, Tom got promoted!"]
+    assert texts("I'm not at Google anymore?? who told you that") == []
+    assert [
+        f for f in facts_of("At 40 Caroline wants to run a marathon.") if f.attribute == "age"
+    ] == []
+    assert [f.subject for f in facts_of("Dana's sister got a new job at Google.")] == [
+        "dana's sister"
+    ]
