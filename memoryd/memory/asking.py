@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks", "statement_of"]
+__all__ = ["asks", "said_in_passing", "statement_of"]
 
 # What a turn asks of the listener rather than says about anyone: questions, and requests
 # for help ("Can you help me...", "Any tips for...", "how do i..."). They are not memories.
@@ -143,12 +143,19 @@ def _a_statement(head: str) -> bool:
 # nurse's daughter", nor an age ("At 65, can I withdraw…" may be one to come).
 _SELF_PHRASE = re.compile(
     r"^(?:as (?P<what>an? (?!(?:kid|child|result|joke|rule|whole|former|future|ex\b|teen|"
-    r"student of)\b)[^,'’]+)|at (?P<age>[1-9]\d))$",
+    r"student of)\b)[^,'’]+)|at (?P<age>[1-9]\d)(?:,? (?:with|and|as|years old)\b[^,'’]*)?)$",
     re.I,
 )
 # A question about the listener ("what would you recommend?") or about a time to come
 # ("can I withdraw…", "will I regret…") says nothing of who the speaker is now.
 _NOT_NOW = re.compile(r"\b(?:you|your|will|would|can|could|may|going to|when|if)\b", re.I)
+# …but one about the speaker as they are: "At 44, is it realistic to start piano?"
+_AS_I_AM = re.compile(
+    r"(?:is it|isn't it|am I|is that|would it be|is there)\b[^?]*\b(?:too late|too old|"
+    r"realistic|normal|possible|worth|weird|ok|okay|smart|wise|crazy|reasonable|safe|common|"
+    r"late|early|silly|dumb|unusual|risky)\b",
+    re.I,
+)
 _LISTENER = re.compile(r"\b(?:you|your|yourself)\b", re.I)
 
 
@@ -162,8 +169,9 @@ def _stated(head: str, rest: str = "") -> str | None:
         return said[:1].upper() + said[1:].rstrip() + "."
     if found["what"] and _LISTENER.search(rest):
         return None  # "As a nurse, what would you recommend?": a role asked to play
-    if found["age"] and (_NOT_NOW.search(rest) or not re.search(r"\bI\b", rest)):
-        return None  # "At 65, can I withdraw…": an age to come
+    if found["age"] and not _AS_I_AM.match(rest.strip()):
+        if _NOT_NOW.search(rest) or not re.search(r"\bI\b", rest):
+            return None  # "At 65, can I withdraw…": an age to come
     return f"I'm {found['what'] or found['age']}."
 
 
@@ -227,3 +235,23 @@ def _after_asking(sentence: str) -> str | None:
 
 
 _SPEAKER = re.compile(r"^(?:I|I'm|I’m|I've|I’ve|im|my|My)\b")
+
+
+# Whom a question or a request names in passing: "Can you help me write to my boss,
+# Francesca, …?", "Should I tell my boyfriend Jake?". A relation and its name.
+_NAMED_IN_PASSING = re.compile(
+    r"\bmy (?P<rel>boss|manager|supervisor|team lead|line manager|wife|husband|partner|"
+    r"boyfriend|girlfriend|fianc[ée]e?),? (?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)"
+    r"(?=\s*[,.!?;—–)]|\s*$| (?!and\b|or\b)[a-z])",
+    re.I,
+)
+
+
+def said_in_passing(asked: str) -> str | None:
+    """What a question or a request says of the speaker in passing, as a sentence: "my
+    boss, Francesca," is "My boss is Francesca."."""
+    found = _NAMED_IN_PASSING.search(asked)
+    if found is None:
+        return None
+    name = found["name"].removesuffix("'s").removesuffix("’s")  # "my wife Ana's birthday"
+    return f"My {found['rel'].casefold()} is {name}."

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from memoryd.events import Event
-from memoryd.memory.asking import statement_of
+from memoryd.memory.asking import said_in_passing, statement_of
 from memoryd.memory.dates import resolve_date
 from memoryd.memory.fact_values import role
 from memoryd.memory.facts import facts_of
@@ -249,6 +249,8 @@ class OfflineExtractor:
             sentence = resolve_pronoun(said, antecedent)
             antecedent = last_person(sentence, speaker) or antecedent
             stated = statement_of(sentence)
+            if stated is None:
+                stated = said_in_passing(sentence)  # "…email to my boss, Francesca, asking…"
             if stated is not None and not advises(stated):
                 sentences.append((statement_of(said) or stated, stated))
                 if typed_lower:

@@ -390,7 +390,7 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _HANDED_IN + _OWNER + rf"(?:first |new )?(?:paycheck|pay cheque|payslip|salary|badge) (?:from|at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", HANDED_IN + " " + _OWNER + rf"(?:badge|lanyard|keycard|work laptop) (?:at|to|from) {VALUE}", "org", ends=True),  # noqa: E501
     # "Fatima's team at Deloitte is doing Secret Santa": where she works
-    _frame("employer", _OWNER + r"(?:team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) at (?!(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Halloween)\b)(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})(?=\s+(?:is|are|was|were|has|have|had|does|did|threw|won|just|keeps|loves|hates)\b)", "org"),  # noqa: E501
+    _frame("employer", _OWNER + r"(?:(?:quarterly |weekly |monthly |annual |yearly )?(?:all-hands|standup|stand-up|offsite|off-site|team lunch|performance review|holiday party|christmas party)|team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) at (?!(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Halloween)\b)(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})(?=\s+(?:is|are|was|were|has|have|had|does|did|threw|won|just|keeps|loves|hates)\b)", "org"),  # noqa: E501
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501

@@ -91,6 +91,8 @@ def _is_their(pronoun: str, subject: str) -> bool:
     "they" for a name that tells none."""
     told = pronouns_for(subject)
     return (told.subject if told is not None else "they") == pronoun
+
+
 _ASSERTED = re.compile(r"\b(?:because|since|so|now that)\s+\S+\s*$", re.I)
 _NEGATION = re.compile(r"\b(?:not|never)\b|n't\b|\bno longer\b", re.I)
 _FUTURE = re.compile(
@@ -366,7 +368,7 @@ _DESCRIBES = re.compile(
     r"(?:fully |strictly )?"
     r"(?:vegan|vegetarian|pescatarian|pescetarian|keto|paleo|plant-based|gluten-free))\b"
 )
-_OWN_THING = re.compile(r"(?:new|current|next|last|final|first|all-time|favou?rite|fave)\b")
+_OWN_THING = re.compile(r"(?:new|current|next|last|final|first|all-time|favou?rite|fave|fav)\b")
 # "product designer at Canva": a job title with its article left out.
 _TITLED = re.compile(
     rf"(?:[a-z][\w-]* ){{0,3}}(?:{'|'.join(sorted(ROLE_HEADS, key=len, reverse=True))})"

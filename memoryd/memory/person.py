@@ -248,7 +248,11 @@ def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
     out: list[str] = []
     last = 0
     subjects: list[int] = []  # where each singular subject ends in the output
+    # a title or a quote keeps its words: "learn 'Do I Wanna Know?' on guitar"
+    quoted = [range(*q.span()) for q in _QUOTED.finditer(sentence)]
     for match in _FIRST_PERSON.finditer(sentence):
+        if any(match.start() in span for span in quoted):
+            continue
         # "Jake and I have": a compound subject keeps the plural verb.
         compound = bool(_COMPOUND.search(sentence[: match.start()]))
         replacement = rewriter.replace(match)
@@ -271,6 +275,11 @@ def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
         only = n == 0 and len(subjects) == 1
         text = text[:at] + agree(text[at:], bare=_is_bare(text, at), coordinated=only)
     return text
+
+
+_QUOTED = re.compile(
+    r"(?<![\w'’])['‘][^'‘’\n]{1,80}?['’](?![\w'’])|\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”"
+)
 
 
 def _is_singular_subject(word: str) -> bool:

@@ -118,6 +118,9 @@ def split_sentences(content: str) -> list[str]:
     return [part for sentence in _split(content) for part in _at_emojis(sentence)]
 
 
+_QUOTES = frozenset("'\"’”")
+
+
 def _split(content: str) -> list[str]:
     sentences: list[str] = []
     start = 0
@@ -128,6 +131,9 @@ def _split(content: str) -> list[str]:
             continue
         if following and following.islower() and ")" in (match.group(2) or ""):
             continue  # "I just turned 30 (yay??) and my friends…": an aside, not an end
+        closing = (match.group(2) or "")[:1]
+        if following and following.islower() and mark in ("?", "!") and closing in _QUOTES:
+            continue  # "learn 'Do I Wanna Know?' on guitar": a title's own mark
         if mark == "." and not _ends_sentence(
             content[start:end].rstrip("\"')]"), content[match.end() : match.end() + 12]
         ):

@@ -322,3 +322,21 @@ def test_a_guess_answered_denied_or_wished_is_not_the_speakers_news() -> None:
     assert [f.subject for f in facts_of("Dana's sister got a new job at Google.")] == [
         "dana's sister"
     ]
+
+
+def test_a_question_says_in_passing_whom_it_names_and_how_old_the_speaker_is() -> None:
+    assert texts(
+        "Can you help me write a polite email to my boss, Francesca, asking for Friday off?"
+    ) == ["Caroline's boss is Francesca."]
+    assert texts("Can you help me plan a party for my wife Ana's birthday?") == [
+        "Caroline's wife is Ana."
+    ]
+    assert texts("What should I get my husband for his birthday?") == []
+    assert texts("At 44, is it realistic to start learning piano from zero?") == ["Caroline is 44."]
+    assert texts("At 65, can I withdraw from my pension?") == []
+
+
+def test_a_titles_own_question_mark_neither_ends_nor_is_rewritten() -> None:
+    assert texts("I'm trying to learn 'Do I Wanna Know?' on guitar. What's the tuning?") == [
+        "Caroline is trying to learn 'Do I Wanna Know?' on guitar."
+    ]
