@@ -134,6 +134,13 @@ _WORK_TALK = (
 WORK_TALK = re.compile(_WORK_TALK, re.I)
 
 
+# Where a text speaks of studying: a name it says someone moved to may be a school.
+_STUDY_TALK = (
+    r"\b(?:semester|term|campus|classes|class|uni|university|college|school|study|studying|"
+    r"students?|credits?|freshers|dorm|halls|library|lectures?|lecturer|professors?|major|"
+    r"degree|course|courses|coursework|exams?|tuition|grad|undergrad|transcript|faculty)\b"
+)
+
 _RESIDENCE_VERB = (
     r"(?:lives|is living|is now living|are now living|is currently living|has been living|"
     r"has lived|resides|is residing|is based|is now based|"
@@ -258,6 +265,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate|(?:first|second|third|fourth|final)[- ]year(?: student)?) at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?-i:[A-Z])[\w&'’.-]+){{0,3}}) (?:student|freshman|sophomore|undergrad|undergraduate|grad student|postgrad|PhD student|transfer student)\b", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:dropped out of|withdrew from|left|quit) {_ART}{VALUE}", "school", ends=True),  # noqa: E501
+    # "transferred to Trinity this semester": a name the school lexicon does not know is a
+    # school where the text speaks of studying
+    _frame("school", rf"^{_ADV}(?:just |finally |officially )?transferred (?:over )?to {_ART}(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |del )?(?-i:[A-Z])[\w&'’.-]*){{0,4}})", "any", context=_STUDY_TALK),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:is doing|started|is starting|began|is finishing) (?:his|her|their|[\w-]+['’]s) (?:master's|masters|MA|MSc|MBA|PhD|doctorate|undergrad|degree|bachelor's|BA|BSc) at {_ART}(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |del )?(?-i:[A-Z])[\w&'’.-]*){{0,4}})", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:is|are) (?:studying|doing|taking|reading) .{{0,40}}? at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_POSS} (?:new )?(?:school|university|college|uni) is (?:now )?{VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:started|is starting|began|is beginning|is in|is doing|is finishing|has started|continues with|is continuing with) {_ART}(?:freshman|sophomore|junior|senior|first|final|second|third|last|gap)? ?(?:year|semester|term|quarter|masters?|master's|phd|undergrad|degree|(?:\d{{1,2}}(?:st|nd|rd|th) )?grade)(?: \d{{1,2}})? (?:at|in) {VALUE}", "school"),  # noqa: E501

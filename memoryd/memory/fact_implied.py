@@ -124,8 +124,23 @@ _OVERTAKEN_FOR = re.compile(
 _HEARSAY = re.compile(r"\b(?:says?|said|thinks?|thought|told|claims?|reckons?)\b")
 
 
+# "Finished The Remains of the Day and it's my new all-time favourite": a favourite whose
+# kind is left unsaid is of the kind known.
+_NEW_UNNAMED = re.compile(
+    r"\b(?:finished|read|reread|watched|rewatched|saw|heard|tried|discovered|listened to) "
+    r"(?P<new>(?-i:[A-Z0-9'‘\"])[^,;:—–!?]{0,60}?),? and (?:it's|it is|it has become|it became) "
+    r"(?:now |officially )?(?:(?P<owner>[\w'’-]+?)['’]s |my )?new (?:all-time |absolute )?"
+    r"(?:favou?rite|fave|fav)\b(?! (?:[a-z]+ )?(?:book|novel|film|movie|band|song|album|food|"
+    r"dish|show|series|game|author|artist|singer|podcast|team|drink|restaurant))"
+)
+
+
 def new_favourite(text: str, subject: str, known: str) -> str | None:
-    """What ``text`` says has overtaken ``known`` as a favourite."""
+    """What ``text`` says has overtaken ``known`` as a favourite, or is the subject's new
+    favourite of no kind said."""
+    for found in _NEW_UNNAMED.finditer(text):
+        if not found["owner"] or norm(found["owner"]) == subject:
+            return found["new"].strip(" '‘’\"")
     for found in _OVERTAKEN.finditer(text):
         owner = _OVERTAKEN_FOR.search(found.group(0)[found.end("old") - found.start() :])
         whose = owner["owner"] if owner is not None else None

@@ -376,7 +376,8 @@ def vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
 
 _SCHOOL_CUE = frozenset(
     """sophomore freshman junior senior student study attend enroll transfer semester
-    campus library orientation lecture admit master phd degree undergrad""".split()
+    campus library orientation lecture admit master phd degree undergrad exam lecturer
+    professor class course coursework dorm tuition year""".split()
 )
 
 

@@ -340,3 +340,18 @@ def test_a_titles_own_question_mark_neither_ends_nor_is_rewritten() -> None:
     assert texts("I'm trying to learn 'Do I Wanna Know?' on guitar. What's the tuning?") == [
         "Caroline is trying to learn 'Do I Wanna Know?' on guitar."
     ]
+
+
+def test_a_school_transferred_to_and_a_new_favourite_of_the_known_kind() -> None:
+    assert ("lucas", "school", "trinity") in [
+        (f.subject, f.attribute, f.value)
+        for f in facts_of("Lucas transferred to Trinity this semester, the campus is huge.")
+    ]
+    # a transfer where nothing speaks of studying is no school
+    assert [
+        f for f in facts_of("Lucas transferred to the Chicago office.") if f.attribute == "school"
+    ] == []
+    said = "Rosa finished The Remains of the Day and it's Rosa's new all-time favourite."
+    assert _later_of("favourite book", "dune", said) == [("favourite book", "remains of the day")]
+    said = "Rosa's sister finished Emma and it's her new favourite."
+    assert _later_of("favourite book", "dune", said) == []
