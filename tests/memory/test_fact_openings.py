@@ -3,16 +3,16 @@ person it names, and what a newer message says of a team's new lead."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
 from memoryd.memory.extract import _absolute_dates
-from memoryd.memory.fact_followup import Known, earlier_fact, later_facts
+from memoryd.memory.fact_followup import earlier_fact
 from memoryd.memory.fact_openings import opening_clause
 from memoryd.memory.facts import facts_of
-from memoryd.memory.models import StatedFact
 from tests.memory.test_extract import texts
+from tests.memory.test_fact_followup import later
 
 
 @pytest.mark.parametrize(
@@ -117,20 +117,15 @@ def test_a_couple_together_or_not_is_both_of_them(text: str, facts: set[tuple[st
 
 
 def _later(text: str, value: str) -> list[tuple[str, str]]:
-    known = Known(
-        StatedFact(subject="zainab", attribute="manager", value=value),
-        datetime(2024, 1, 1, tzinfo=UTC),
-    )
-    at = datetime(2024, 6, 1, tzinfo=UTC)
-    return [(f.attribute, f.value) for f in later_facts(text, "zainab", [known], at)]
+    return _later_of("manager", value, text)
 
 
 def test_a_team_taken_over_names_the_new_manager() -> None:
-    said = "According to Zainab, Mark retired in June and Priyanka took over the team."
+    said = "According to Sam, Mark retired in June and Priyanka took over the team."
     assert _later(said, "mark") == [("manager", "priyanka")]
-    said = "According to Zainab, Daniel, who took the team over from Karen, likes Slack."
+    said = "According to Sam, Daniel, who took the team over from Karen, likes Slack."
     assert _later(said, "karen") == [("manager", "daniel")]
-    assert _later("Since the reorg moved Zainab under Mei Lin, meetings are gone.", "bob") == [
+    assert _later("Since the reorg moved Sam under Mei Lin, meetings are gone.", "bob") == [
         ("manager", "mei lin")
     ]
     # another's team, or the known manager named again, is no change
@@ -167,40 +162,34 @@ def test_a_date_after_a_verbs_to_or_before_a_subject_keeps_its_preposition() -> 
 
 
 def _later_of(attribute: str, known: str, text: str) -> list[tuple[str, str]]:
-    fact = StatedFact(subject="rosa", attribute=attribute, value=known)
-    found = later_facts(
-        text,
-        "rosa",
-        [Known(fact, datetime(2024, 1, 1, tzinfo=UTC))],
-        datetime(2024, 6, 1, tzinfo=UTC),
-    )
-    return [(f.attribute, f.value) for f in found]
+    """What a newer text of Sam's changes of the ``known`` value, as (attribute, value)."""
+    return [(what, value) for what, value, _ in later(text, attribute, known)]
 
 
 def test_another_model_at_hand_replaces_the_known_one() -> None:
-    said = "Rosa is still getting used to the back gesture on the Pixel 8."
+    said = "Sam is still getting used to the back gesture on the Pixel 8."
     assert _later_of("phone", "iphone 11", said) == [("phone", "pixel 8")]
-    said = "According to Rosa, the Model 3 lost a ton of range in the cold."
+    said = "According to Sam, the Model 3 lost a ton of range in the cold."
     assert _later_of("vehicle", "honda civic", said) == [("vehicle", "model 3")]
-    said = "Priscilla booked Rosa's first 1:1 since she inherited the team from Raj."
+    said = "Priscilla booked Sam's first 1:1 since she inherited the team from Raj."
     assert _later_of("manager", "raj", said) == [("manager", "priscilla")]
 
 
 @pytest.mark.parametrize(
     ("attribute", "known", "text"),
     [
-        ("vehicle", "volvo xc60", "Rosa didn't buy the Tesla in the end, the lease was too much."),
+        ("vehicle", "volvo xc60", "Sam didn't buy the Tesla in the end, the lease was too much."),
         (
             "phone",
             "oneplus 11",
-            "Rosa is tempted by the new Galaxy Fold, but Rosa's OnePlus works.",
+            "Sam is tempted by the new Galaxy Fold, but Sam's OnePlus works.",
         ),
-        ("phone", "iphone 11", "Rosa's sister loves the Pixel 8."),
-        ("vehicle", "honda civic", "Rosa test drove the Model 3 at the dealer."),
-        ("vehicle", "honda civic", "Rosa rented the Model 3 for the trip."),
-        ("laptop", "dell xps 13", "Rosa set up the MacBook Air for Rosa's mom."),
-        ("phone", "iphone 11", "The Pixel 8 arrives next week, Rosa is excited."),
-        ("phone", "galaxy s21", "Rosa uses the Galaxy S21 for work and the Pixel 8 at home."),
+        ("phone", "iphone 11", "Sam's sister loves the Pixel 8."),
+        ("vehicle", "honda civic", "Sam test drove the Model 3 at the dealer."),
+        ("vehicle", "honda civic", "Sam rented the Model 3 for the trip."),
+        ("laptop", "dell xps 13", "Sam set up the MacBook Air for Sam's mom."),
+        ("phone", "iphone 11", "The Pixel 8 arrives next week, Sam is excited."),
+        ("phone", "galaxy s21", "Sam uses the Galaxy S21 for work and the Pixel 8 at home."),
     ],
 )
 def test_a_model_wanted_lent_or_someone_elses_replaces_nothing(
@@ -300,15 +289,15 @@ def test_someone_elses_clause_or_a_chase_that_is_no_goal_states_nothing(
 
 
 def test_a_favourite_overtaken_names_the_new_one_and_a_role_taken_over_the_new_lead() -> None:
-    said = "Honestly The Remains of the Day has overtaken Pride and Prejudice as Rosa's favourite."
+    said = "Honestly The Remains of the Day has overtaken Pride and Prejudice as Sam's favourite."
     assert _later_of("favourite book", "pride and prejudice", said) == [
         ("favourite book", "remains of the day")
     ]
-    said = "Rosa's sister says Emma has overtaken Pride and Prejudice as her favourite."
+    said = "Sam's sister says Emma has overtaken Pride and Prejudice as her favourite."
     assert _later_of("favourite book", "pride and prejudice", said) == []
-    said = "Rosa met Priscilla since she took over Mr. Delgado's role, she wants check-ins."
+    said = "Sam met Priscilla since she took over Mr. Delgado's role, she wants check-ins."
     assert _later_of("manager", "mr. delgado", said) == [("manager", "priscilla")]
-    said = "Rosa finally retired the 12 — the camera on this iPhone 15 Pro is unreal."
+    said = "Sam finally retired the 12 — the camera on this iPhone 15 Pro is unreal."
     assert _later_of("phone", "iphone 12", said) == [("phone", "iphone 15 pro")]
 
 
@@ -351,7 +340,7 @@ def test_a_school_transferred_to_and_a_new_favourite_of_the_known_kind() -> None
     assert [
         f for f in facts_of("Lucas transferred to the Chicago office.") if f.attribute == "school"
     ] == []
-    said = "Rosa finished The Remains of the Day and it's Rosa's new all-time favourite."
+    said = "Sam finished The Remains of the Day and it's Sam's new all-time favourite."
     assert _later_of("favourite book", "dune", said) == [("favourite book", "remains of the day")]
-    said = "Rosa's sister finished Emma and it's her new favourite."
+    said = "Sam's sister finished Emma and it's her new favourite."
     assert _later_of("favourite book", "dune", said) == []
