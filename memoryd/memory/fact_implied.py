@@ -76,7 +76,8 @@ NOT_HAD = re.compile(
     r"check\w* out|look\w* (?:at|into|nice|great|good)|saw|seen|pre-?order\w*|waitlist|reserv\w*|"
     r"on order|next|soon|tomorrow|will|going to|gonna|plan\w*|hop(?:e|es|ing)|decid\w*|choice|"
     r"options?|pros|cons|between|deal|price\w*|cost\w*|afford\w*|sale|budget|cheaper|"
-    r"expensive|worth)\b|n['’]t\b",
+    r"expensive|worth|work|office|company|job|second|spare|backup|extra|also|too|both|"
+    r"another|other|old|previous|former|launch\w*|rumou?r\w*|leak\w*|announc\w*)\b|n['’]t\b",
     re.I,
 )
 
@@ -87,7 +88,9 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
     kind = _KINDS.get(attribute)
     if kind is None or NOT_HAD.search(text):
         return None
-    owner = rf"(?:the|this|my|{re.escape(subject)}['’]s)"
+    # the one at hand: "my", "this", the subject's, or "the" after a word of use ("on
+    # the Pixel 8", "getting used to the Pixel 8"); not "the Pixel 8" said of anyone
+    owner = rf"(?:this|my|{re.escape(subject)}['’]s|(?:on|with|using|used to) the)"
     for found in re.finditer(rf"\b{owner} (?:new )?(?P<thing>{_MODEL})", text, re.I):
         thing = found["thing"].strip(" .,!")
         if kind.search(thing) and not same_value(attribute, canonical(thing), known):

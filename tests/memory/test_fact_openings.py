@@ -169,8 +169,11 @@ def _later_of(attribute: str, known: str, text: str) -> list[tuple[str, str]]:
 def test_another_model_at_hand_replaces_the_known_one() -> None:
     said = "Sam is still getting used to the back gesture on the Pixel 8."
     assert _later_of("phone", "iphone 11", said) == [("phone", "pixel 8")]
+    said = "According to Sam, put Fedora on the Framework 13 last weekend."
+    assert _later_of("laptop", "macbook pro", said) == [("laptop", "framework 13")]
+    # "the" alone may be anyone's: a model said of no one is left alone
     said = "According to Sam, the Model 3 lost a ton of range in the cold."
-    assert _later_of("vehicle", "honda civic", said) == [("vehicle", "model 3")]
+    assert _later_of("vehicle", "honda civic", said) == []
     said = "Priscilla booked Sam's first 1:1 since she inherited the team from Raj."
     assert _later_of("manager", "raj", said) == [("manager", "priscilla")]
 
@@ -190,6 +193,8 @@ def test_another_model_at_hand_replaces_the_known_one() -> None:
         ("laptop", "dell xps 13", "Sam set up the MacBook Air for Sam's mom."),
         ("phone", "iphone 11", "The Pixel 8 arrives next week, Sam is excited."),
         ("phone", "galaxy s21", "Sam uses the Galaxy S21 for work and the Pixel 8 at home."),
+        ("phone", "iphone 11", "Sam also carries this Pixel 8 as a second phone."),
+        ("laptop", "dell xps 13", "Sam is getting used to the MacBook Air at the office."),
     ],
 )
 def test_a_model_wanted_lent_or_someone_elses_replaces_nothing(
