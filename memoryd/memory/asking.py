@@ -151,9 +151,15 @@ _SELF_PHRASE = re.compile(
 _NOT_NOW = re.compile(r"\b(?:you|your|will|would|can|could|may|going to|when|if)\b", re.I)
 # …but one about the speaker as they are: "At 44, is it realistic to start piano?"
 _AS_I_AM = re.compile(
-    r"(?:is it|isn't it|am I|is that|would it be|is there)\b[^?]*\b(?:too late|too old|"
-    r"realistic|normal|possible|worth|weird|ok|okay|smart|wise|crazy|reasonable|safe|common|"
-    r"late|early|silly|dumb|unusual|risky)\b",
+    r"(?:is it|isn't it|am I|is that|would it be)\b[^?]*\b(?:too late|too old|realistic|"
+    r"normal|weird|crazy|late|early|silly|dumb|unusual)\b",
+    re.I,
+)
+# Someone else the question is about.
+_OTHERS = re.compile(
+    r"\b(?:kids?|children|people|someone|anyone|somebody|anybody|they|he|she|him|her|them|"
+    r"one|most|women|men|teens?|students|parents?|son|daughter|husband|wife|partner|mom|dad|"
+    r"mother|father)\b",
     re.I,
 )
 _LISTENER = re.compile(r"\b(?:you|your|yourself)\b", re.I)
@@ -169,6 +175,8 @@ def _stated(head: str, rest: str = "") -> str | None:
         return said[:1].upper() + said[1:].rstrip() + "."
     if found["what"] and _LISTENER.search(rest):
         return None  # "As a nurse, what would you recommend?": a role asked to play
+    if found["age"] and (_OTHERS.search(rest) or "half" in head.casefold()):
+        return None  # "At 18, is it normal for kids to…", "At 59 and a half": a rule's age
     if found["age"] and not _AS_I_AM.match(rest.strip()):
         if _NOT_NOW.search(rest) or not re.search(r"\bI\b", rest):
             return None  # "At 65, can I withdraw…": an age to come
@@ -241,8 +249,12 @@ _SPEAKER = re.compile(r"^(?:I|I'm|I’m|I've|I’ve|im|my|My)\b")
 # Francesca, …?", "Should I tell my boyfriend Jake?". A relation and its name.
 _NAMED_IN_PASSING = re.compile(
     r"\bmy (?P<rel>boss|manager|supervisor|team lead|line manager|wife|husband|partner|"
-    r"boyfriend|girlfriend|fianc[ée]e?),? (?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)"
-    r"(?=\s*[,.!?;—–)]|\s*$| (?!and\b|or\b)[a-z])",
+    r"boyfriend|girlfriend|fianc[ée]e?),? (?!(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|Christmas|Easter|"
+    r"Thanksgiving|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December|Mr|Mrs|Ms|Dr)\b)"
+    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
+    # set off, or ending the clause, or before a word that takes the name as its object
+    r"(?=\s*[,.!?;—–)]|\s*$|['’]s\b| (?:for|about|to|at|that|if|know|ask|tell|from|with|on)\b)",
     re.I,
 )
 

@@ -106,8 +106,16 @@ def _favoured_over(verb: Token, subject: str, attribute: str) -> bool:
         owner = rf"(?:my|{re.escape(subject)}['’]s)"
         kind = r"(?:new |current |all-time |absolute )*(?:favou?rite|fave?)\b"
         if re.search(rf"\b{owner} {kind}", said):
-            return not unreal(verb)
+            return not (unreal(verb) or _NOT_DONE.search(_before(verb)))
     return False
+
+
+# Before the verb: "Nothing has overtaken…", "Dune almost overtook…" put nothing in place.
+_NOT_DONE = re.compile(r"\b(?:nothing|nobody|none|no|never|almost|nearly|not)\b|n't\b", re.I)
+
+
+def _before(verb: Token) -> str:
+    return verb.doc[max(0, verb.left_edge.i) : verb.i].text
 
 
 def _ends_through(verb: Token, how: str, attribute: str, doc: object) -> bool:
@@ -122,7 +130,7 @@ def _ends_through(verb: Token, how: str, attribute: str, doc: object) -> bool:
     if attribute == "training_goal" and lemma == "get" and _done(verb):
         return True  # "got the deadlift done"
     if attribute.startswith("favourite") and lemma in _FAVOURED_OVER and how == "object":
-        return True
+        return not _NOT_DONE.search(_before(verb))
     taken = how in ("object", "passive") or how in _END_PREPS.get(attribute, ())
     if taken and lemma in _ENDS_OBJECT.get(attribute, ()) and _left_home(attribute, verb):
         return _past_for_goal(attribute, verb)

@@ -17,6 +17,7 @@ import re
 from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, same_value
+from memoryd.memory.names import is_first_name
 
 __all__ = ["NOT_HAD", "in_use", "new_favourite", "new_lead"]
 
@@ -25,12 +26,21 @@ _TOOK_OVER = re.compile(
     rf"(?<![\w'’])(?P<new>{_LEAD}|she|he|they),? (?:who |has |had |just |officially |"
     r"recently )*(?:took|taken|inherited|took charge of|is running|now runs|runs) (?:over )?"
     r"(?:the|our|my|(?:(?:Mr|Mrs|Ms|Dr)\.? )?(?P<whose>[\w-]+)['’]s) "
-    r"(?:team|group|department|squad|role|job|position)"
-    r"(?: over)?"
+    r"(?:team|group|department|squad|role|job|position)(?: over)?"
     rf"(?: from (?P<old>{_LEAD}))?"
+    # the team itself, not one a clause goes on to describe ("the team Sam plays with")
+    r"(?=\s*[,.;:!?—–)]|\s*$|\s+(?:and|in|last|this|on|after|when|since|now|so|but)\b)"
 )
 _MOVED_UNDER = re.compile(rf"\b(?:moved|put|placed|shifted) (?P<who>[\w-]+) under (?P<new>{_LEAD})")
 _NAMED = re.compile(rf"(?<![\w'’])(?!(?:According|The|Since|After|When|If)\b){_LEAD}(?![\w'’])")
+
+
+# Only the known manager's role or job is the team's lead: "the job"/"the role" is a task.
+_ROLE_TAKEN = re.compile(r".*\b(?:the|our|my) (?:role|job|position)\b")
+_UNSURE = re.compile(
+    r"\b(?:would|could|might|may|if|almost|nearly|wanted|want|plan\w*|will|not|never)\b|n't\b",
+    re.I,
+)
 
 
 def new_lead(text: str, subject: str, known: str) -> str | None:
@@ -39,8 +49,10 @@ def new_lead(text: str, subject: str, known: str) -> str | None:
     person the sentence named before "she")."""
     for found in _TOOK_OVER.finditer(text):
         whose = norm(found["whose"] or "")
-        if whose and whose != subject and whose.split()[-1] != norm(known).split()[-1]:
-            continue  # "Dana took over Sam's sister's team" is not the subject's
+        if whose and whose.split()[-1] != norm(known).split()[-1]:
+            continue  # "Dana took over Sam's role": Sam's place, not Sam's manager's
+        if not whose and _ROLE_TAKEN.match(found.group(0).split(" ", 1)[-1]):
+            continue  # "took over the job of organizing the party": a task
         new = found["new"]
         if new in ("she", "he", "they"):
             named = [
@@ -53,16 +65,40 @@ def new_lead(text: str, subject: str, known: str) -> str | None:
         if new and norm(new) not in (subject, norm(known)):
             return new
     for found in _MOVED_UNDER.finditer(text):
+        if _UNSURE.search(text[: found.start()]):
+            continue  # "the reorg would have moved Sam under Mei Lin"
         if norm(found["who"]) == subject and norm(found["new"]) != norm(known):
             return found["new"]
     return None
 
 
 _KINDS = {"phone": PHONE, "laptop": LAPTOP, "vehicle": VEHICLE}
-_MODEL = (  # "Pixel 8", "iPhone 15 Pro", "Galaxy s24"
+_MODEL = (  # "Pixel 8", "iPhone 15 Pro", "Galaxy s24", "ThinkPad X1 Carbon"; not "Pixel 8 Tom"
     r"(?:(?-i:[A-Z0-9])|(?-i:i)(?=(?-i:[A-Z])))[\w.+-]*"
-    r"(?: (?-i:[A-Z0-9])[\w.+-]*| [a-z]?\d[\w+-]*){0,3}"
+    r"(?: (?:(?-i:[A-Z]*\d[\w.+-]*)|(?-i:Pro|Max|Ultra|Plus|Mini|Air|Fold|Flip|Carbon|Lite|Edge|"
+    r"Note|SE|FE|XL|Neo|Yoga|Book|Laptop|Surface|Galaxy|Pixel|MacBook|ThinkPad|Model))){0,3}"
 )
+# Another person named in the text: whose the thing is, it may be.
+_NAME = re.compile(r"(?<![\w'’])(?-i:[A-Z])[a-z]+(?:['’]s)?\b")
+_NOT_A_PERSON = frozenset(
+    """According The This That My I It Its Still Loving Love Finally So Now Just Put Got
+    Honestly Anyway Also And But Today Yesterday Windows Linux Fedora Ubuntu Android Apple
+    Google Samsung Tesla Pixel Galaxy iPhone MacBook ThinkPad Dell Lenovo Framework Surface
+    Model Air Pro Max Ultra Plus Mini Fold Flip Carbon WhatsApp iCloud Zoom Spotify""".split()
+)
+
+
+def _someone_named(text: str, subject: str) -> bool:
+    """Whether ``text`` names a person other than the subject ("…the Pixel 8 Tom brought")."""
+    for found in _NAME.finditer(text):
+        word = found.group(0).removesuffix("'s").removesuffix("’s")
+        if word in _NOT_A_PERSON or norm(word) == subject or subject.startswith(norm(word)):
+            continue
+        if is_first_name(word):
+            return True
+    return False
+
+
 # Someone else's, a rental, a shop, a wish, a comparison, a gift, a repair: not in use.
 NOT_HAD = re.compile(
     r"\b(?:rent\w*|borrow\w*|loan\w*|loaner|test[- ]?dr\w*|demo|review\w*|ads?|advert\w*|"
@@ -86,11 +122,14 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
     """Another model of ``attribute``'s kind that ``text`` speaks of as the subject's
     own at hand, once ``known`` is theirs; None when the text may speak of any other."""
     kind = _KINDS.get(attribute)
-    if kind is None or NOT_HAD.search(text):
+    if kind is None or NOT_HAD.search(text) or _someone_named(text, subject):
         return None
-    # the one at hand: "my", "this", the subject's, or "the" after a word of use ("on
-    # the Pixel 8", "getting used to the Pixel 8"); not "the Pixel 8" said of anyone
-    owner = rf"(?:this|my|{re.escape(subject)}['’]s|(?:on|with|using|used to) the)"
+    # the one at hand: "my", "this", the subject's, or "the" after getting used to it or
+    # typing on it; not "the Pixel 8" said of anyone, nor "a video on the Pixel 9 camera"
+    owner = (
+        rf"(?:this|my|{re.escape(subject)}['’]s|used to (?:[\w'’-]+ ){{0,4}}?(?:on )?the|"
+        r"(?:typing|texting|writing) on the|(?:put|installed|running) [\w-]+ on the)"
+    )
     for found in re.finditer(rf"\b{owner} (?:new )?(?P<thing>{_MODEL})", text, re.I):
         thing = found["thing"].strip(" .,!")
         if kind.search(thing) and not same_value(attribute, canonical(thing), known):
@@ -124,6 +163,7 @@ _OVERTAKEN = re.compile(
 _OVERTAKEN_FOR = re.compile(
     r" as (?:(?P<owner>[\w'’-]+?)['’]s )?(?:all-time |new |current |absolute )?"
 )
+_NOBODY = re.compile(r"\b(?:nothing|no|none|nobody|never|almost|nearly)\b", re.I)
 _HEARSAY = re.compile(r"\b(?:says?|said|thinks?|thought|told|claims?|reckons?)\b")
 
 
@@ -149,6 +189,8 @@ def new_favourite(text: str, subject: str, known: str) -> str | None:
         whose = owner["owner"] if owner is not None else None
         if (whose and norm(whose) != subject) or _HEARSAY.search(found["new"]):
             continue  # "Eliza's sister says Emma has overtaken…": not hers
+        if _UNSURE.search(found.group(0)) or _NOBODY.search(found["new"]):
+            continue  # "Nothing has overtaken…", "Dune might have overtaken…"
         if _names_known(found["old"], known) or same_value(
             "favourite", canonical(found["old"]), known
         ):

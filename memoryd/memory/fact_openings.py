@@ -65,11 +65,19 @@ _WHOM = re.compile(
 _PERSON = re.compile(
     r"(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|boyfriend|girlfriend|"
     r"son|daughter|friend|friends|boss|manager|colleague|coworker|roommate|cousin|aunt|uncle|"
-    r"fianc\w*|kids?|children|parents?|family|team|neighbou?r|grandma|grandpa)$"
+    r"fianc\w*|kids?|children|parents?|family|team|neighbou?r|grandma|grandpa|company|firm|"
+    r"startup|business|employer|school|class)$"
 )
 _IN_PLACE = re.compile(r"in (?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?")
 _OWN = re.compile(r"(?<![\w'’])(?P<name>(?-i:[A-Z])[\w-]+)['’]s (?P<owned>[a-z][\w-]*)")
-_UNREAL = re.compile(r"\b(?:would|could|might|will|may|if|should|not|never|n't)\b", re.I)
+_UNREAL = re.compile(
+    r"\b(?:would|could|might|will|may|if|should|not|never|dream\w*|wish\w*|want\w*|hope\w*|"
+    r"goal|plan|plans|idea|option|someday|one day|says|said|thinks|thought|claims|reckons|"
+    r"told)\b|n't\b",
+    re.I,
+)
+# Where the sentence moves on to another clause, whose subject the gerund's is not.
+_NEXT_CLAUSE = re.compile(r",\s*(?:but|though|although|yet|while|whereas)\b|;")
 
 
 def _past(gerund: str) -> str:
@@ -87,7 +95,7 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
     found = _OPENING.match(sentence.strip())
     if found and found.start("gerund") == 0 and not found["gerund"][:1].isupper():
         return None
-    if found is None or _UNREAL.search(found["after"][:60]):
+    if found is None or _UNREAL.search(found["after"]):
         return None
     gerund = found["gerund"].casefold()
     if found["present"] and gerund in _STATES:
@@ -99,7 +107,8 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
     else:
         return None
     # "Switching Rasmus's major to economics": whose it is, the phrase says itself
-    named = _OWN.search(found["rest"]) or _WHOM.search(found["after"])
+    after = _NEXT_CLAUSE.split(found["after"], maxsplit=1)[0]
+    named = _OWN.search(found["rest"]) or _WHOM.search(after)
     if named is not None and named["owned"] and _PERSON.match(named["owned"]):
         return None
     who = named["name"] if named is not None else whom
@@ -122,11 +131,18 @@ _AS_ROLE = re.compile(
     r"^As (?P<what>an? (?!(?:kid|child|teen|teenager|boy|girl|result|rule|whole|joke|former|"
     rf"ex|future|retired)\b)(?![^,;:—–]*['’]s\b)[^,;:—–]{{2,60}}?),? {_NAMED} {_NOW}"
 )
-_AT_AGE = re.compile(rf"^At (?P<age>[1-9]\d),? {_NAMED} {_NOW}")
+# an age of 16 or more (not a clock time: "At 10 Sam has a call"), with a state now
+_AT_AGE = re.compile(
+    rf"^At (?P<age>1[6-9]|[2-9]\d)(?! ?(?:am|pm|a\.m|p\.m|o'clock|:))\b,? {_NAMED} "
+    r"(?:(?:often|always|usually|still|apparently|really|now|also|just|already|finally) )*"
+    r"(?:is|feels|lives|works|can't|cannot|has been|looks|seems)\b"
+)
 _SINCE_MOVE = re.compile(
-    r"^(?:Since|After|Ever since) (?:(?:the|my|our|his|her|their) (?:move|relocation|big move) "
-    r"to|moving to|relocating to) (?P<place>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?),? "
-    rf"{_NAMED} (?!(?:would|will|might|could|should|may)\b)"
+    r"^(?:Since|After|Ever since) (?:(?:the|(?P<owner>(?-i:[A-Z])[\w-]+)['’]s) (?:move|relocation|"
+    r"big move) to|moving to|relocating to) "
+    r"(?P<place>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?),? "
+    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?![\w'’-]) "
+    r"(?!(?:would|will|might|could|should|may)\b)"
 )
 
 
@@ -167,14 +183,20 @@ _SO_FAR: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_BROKEN = re.compile(
+    r"\b(?:quit|cracked|caved|gave up|stopped|broke|slipped|failed|relapsed|ended|over)\b", re.I
+)
+
+
 def _so_far(said: str) -> str | None:
     for pattern, clause in _SO_FAR:
         found = pattern.match(said)
         if found is None:
             continue
-        whom = _WHOM.search(said[found.end() :])
-        if whom is None or (whom["owned"] and _PERSON.match(whom["owned"])):
-            return None
+        rest = said[found.end() :]
+        whom = _WHOM.search(rest)
+        if whom is None or (whom["owned"] and _PERSON.match(whom["owned"])) or _BROKEN.search(rest):
+            return None  # "Two weeks vegan and Sam cracked": the streak is over
         what = found.groupdict().get("what") or ""
         return f"{whom['name']} {clause.format(what=what)}"
     return None
@@ -193,6 +215,6 @@ def opening_clause(sentence: str) -> str | None:
         return f"{found['name']} is {found['what']}"
     if found := _AT_AGE.match(said):
         return f"{found['name']} is {found['age']}"
-    if found := _SINCE_MOVE.match(said):
+    if (found := _SINCE_MOVE.match(said)) and found["owner"] in (None, found["name"]):
         return f"{found['name']} moved to {found['place']}"
     return _so_far(said) or _gerund_clause(said)

@@ -30,7 +30,7 @@ from memoryd.memory.fact_frames import (
     WORK_TALK,
     Frame,
 )
-from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, ROLE_HEADS, SCHOOL
+from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, OTHER_PERSON, ROLE_HEADS, SCHOOL
 from memoryd.memory.fact_openings import opening_clause
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
@@ -211,12 +211,20 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         # subjects and attributes the frames found nothing of.
         keys = {fact.key for fact in found}
         found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+        if _MEATLESS.search(text):  # "his first burger in years, a plant-based one"
+            found = [f for f in found if not (f.attribute == "diet" and f.value == "eats meat")]
         return tuple(found)
     finally:
         CASUAL.reset(token)
         _TEXT.reset(whole)
 
 
+_MEATLESS = re.compile(
+    r"\b(?:plant-based (?:one|burger|steak|sausage|version|patty)|beyond (?:burger|meat)|"
+    r"impossible (?:burger|whopper)|meatless|meat-free|tofu|seitan|fake meat|mock meat|"
+    r"(?:vegan|veggie) (?:one|burger|steak|sausage|version|patty)|a plant-based)\b",
+    re.I,
+)
 _SARCASTIC = re.compile(
     r"^(?:according to [\w'’-]+, )?(?:oh sure|oh yeah|yeah right|sure,? because|as if)\b|"
     r"\N{FACE WITH ROLLING EYES}",
@@ -345,6 +353,8 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
         joined = _JOINED_PRONOUN.match(clause)
         if joined and not _is_their(joined["pronoun"], inherited):
             return  # "Mateo is sad, because she moved": she is someone else
+        if joined and OTHER_PERSON[joined["pronoun"]].search(_TEXT.get()):
+            return  # "Tom misses his dad, since he moved to Denver": he may be the dad
         yield from _fragment_facts(inherited, clause[joined.end() :] if joined else clause)
         return
     if found_in is None and inherited is not None and leading_subject(clause) is None:

@@ -160,7 +160,9 @@ def clean_text(text: str) -> str:
 # the speaker did, does, is. A verb must follow ("guess who I ran into" names no news).
 _GUESS_WHO = re.compile(
     r"^guess who(?P<is>['’]s| is)? (?=(?:just |finally |officially |now )?(?:[a-z]+(?:ed|s)|"
-    r"got|has|is|passed|quit|left|won|sold|bought|became|made|ran|took|went)\b)",
+    r"got|has|is|passed|quit|left|won|sold|bought|became|made|ran|took|went)\b)"
+    # not one who did something to the speaker: "guess who called me last night"
+    r"(?!(?:just |finally )?\S+ (?:\S+ )?(?:me|us|my|our)\b)",
     re.I,
 )
 _THIRD_SINGULAR = {"is": "am", "has": "have", "was": "was", "does": "do", "goes": "go"}
@@ -200,17 +202,23 @@ _INTERJECTION = re.compile(
 )
 
 
+_GUESS_START = re.compile(
+    r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who\b", re.I
+)
 # "guess who's engaged!! my sister!!": the next sentence answers whom.
 _GUESSED = re.compile(
     r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who(?P<is>['’]s| is)? "
-    r"(?P<rest>.+)$",
+    r"(?!(?:I|i|we|you|he|she|they|my|our)\b)(?P<rest>.+)$",
     re.I,
 )
 _ANSWER = re.compile(
-    r"^(?P<who>(?:my|our) (?:[a-z]+ ){0,2}[a-z]+(?: (?-i:[A-Z])[a-z]+)?|(?!Me\b)(?-i:[A-Z])[a-z]+"
-    r"(?: (?-i:[A-Z])[a-z]+)?)\s*[!.?😂🎉❤️]*$",
+    r"^(?P<who>(?:my|our) (?:(?!lol|haha|lmao)[a-z]+ ){0,2}(?!lol|haha|lmao)[a-z]+"
+    r"(?: (?-i:[A-Z])[a-z]+)?|(?!Me\b|Not\b)(?-i:[A-Z])[a-z]+(?: (?-i:[A-Z])[a-z]+)?)"
+    r"(?:\s+(?:lol|haha+|lmao|omg))*\s*[!.?😂🎉❤️]*$",
     re.I,
 )
+# "guess who's engaged!! not me lol": the guess is someone else's, and not said
+_DENIED = re.compile(r"^(?:not|wasn't|isn't|wasnt|isnt) me\b", re.I)
 
 
 def answered_guesses(sentences: list[str]) -> list[str]:
@@ -224,6 +232,9 @@ def answered_guesses(sentences: list[str]) -> list[str]:
             continue
         guessed = _GUESSED.match(sentence.strip())
         after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
+        if _GUESS_START.match(sentence.strip()) and _DENIED.match(after):
+            skip = True  # neither the guess nor its denial is a memory of the speaker
+            continue
         answer = _ANSWER.match(after) if guessed and after.lower() not in ("me", "me!") else None
         if guessed and answer:
             verb = " is " if guessed["is"] else " "
