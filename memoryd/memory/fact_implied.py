@@ -5,9 +5,13 @@
   names the new one.
 - Another device or car in use: once Rosa's phone is an iPhone 11, "Still getting used to
   the back gesture on the Pixel 8" says the Pixel is hers now. Only a model of the same
-  kind, named as the one at hand ("the", "my", the subject's), in a message that speaks
-  of no one else's, no rental, loan, shop, wish or comparison; and not while the known
-  one is still named as in use.
+  kind, named as the one at hand ("my", "this", the subject's, "used to … the", "typing
+  on the"), in a message that names no other person and speaks of no work device, second
+  device, rental, loan, shop, wish, price, repair, launch or comparison; and not while
+  the known one is still named. A bare "the Model 3 lost range" may be anyone's.
+- A favourite overtaken: once Dune is the favourite book, "Piranesi has overtaken Dune as
+  my favourite" or "Finished Piranesi and it's my new all-time favourite" names the new
+  one, of the kind known; "Nothing has overtaken Dune", "Emma almost overtook it" do not.
 """
 
 from __future__ import annotations

@@ -8,13 +8,19 @@
   with a present main verb ("Being vegan means…", "Working for Telefónica is…"), a change
   with a past one ("Joining Accenture was…", "Switching to Stripe has paid off"). "Living
   in Austin was great" is a past; "Moving to Berlin would be…", "Joining Stripe is a big
-  step" may be plans; none of them says anything. A participle set off by a comma ("Being
-  a nurse, my mom works nights") is the main clause's subject's and is not read here.
+  step" may be plans; none of them says anything, nor does a dream, a wish or someone's
+  say-so ("Moving to Berlin has been my dream", "Being vegan is hard, Tom says"). A
+  participle set off by a comma ("Being a nurse, my mom works nights") is the main
+  clause's subject's and is not read here.
 - A role or an age before the subject, with a present main verb: "As a nurse on nights
   Svetlana often cannot sleep" says "Svetlana is a nurse on nights"; "At 44 Emeka is the
   oldest player" says "Emeka is 44". "At 18 Sam moved to Berlin" says nothing of now.
 - A move before the subject: "Since the move to Bristol Amara has been…", "After moving to
-  Leeds, Tom…" says "Amara moved to Bristol".
+  Leeds, Tom…" says "Amara moved to Bristol" (not "After her move…, Tom…").
+- A time spent so far, and a divorce as "the divorce": "Three months pescatarian now and
+  Björn doesn't miss beef", "Three weeks in at Paystack now and Chioma…", "The divorce was
+  finalized in October, and Anders…". Not a streak broken ("Two weeks vegan and Sam
+  cracked").
 
 ``opening_clause`` says it as a plain clause for the frames to read.
 """
@@ -118,7 +124,7 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
 _REPORTED = re.compile(
     r"^According to (?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<rest>.+)$"
 )
-_NAMED = r"(?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)"
+_NAMED = r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?![\w'’-])"
 # The subject's present: "is", "has", "often cannot", "works".
 _NOW = (
     r"(?:(?:often|always|usually|still|apparently|really|now|also|just|mostly|currently) )*"
