@@ -16,8 +16,8 @@ from memoryd.memory.fact_values import role
 from memoryd.memory.facts import facts_of
 from memoryd.memory.person import third_person
 from memoryd.memory.reference import last_person, resolve_pronoun, without_address
+from memoryd.memory.said_after import said_after
 from memoryd.memory.sentences import (
-    answered_guesses,
     clean_text,
     drop_discourse_markers,
     paired,
@@ -239,7 +239,7 @@ class OfflineExtractor:
         sentences: list[tuple[str, str]] = []
         lowered: set[str] = set()  # sentences typed without their capital
         antecedent: str | None = None
-        for said in answered_guesses(split_sentences(clean_text(event.content))):
+        for said in said_after(split_sentences(clean_text(event.content))):
             said = without_address(drop_discourse_markers(unshouted(said)))
             said = set_off_fronted(said_as_here(without_telling(paired(said))))
             # A sentence starts with a capital, whoever typed it: "ken got poached by

@@ -177,6 +177,10 @@ def _diets(doc: Any, subject: str) -> Iterator[Token | str]:
             if subject in norm(token.sent.text) and not unreal(token.head):
                 yield match.group(0)  # "Keto has Yusuf craving bread", "Pescatarian for years"
                 continue
+        if _other_in(token.sent) and not re.search(
+            rf"\b{re.escape(subject)} and\b", norm(token.sent.text)
+        ):
+            continue  # "Dana's wife's on carnivore now": the wife's
         yield token
 
 

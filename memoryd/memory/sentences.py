@@ -202,51 +202,6 @@ _INTERJECTION = re.compile(
 )
 
 
-_GUESS_START = re.compile(
-    r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who\b", re.I
-)
-# "guess who's engaged!! my sister!!": the next sentence answers whom.
-_GUESSED = re.compile(
-    r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who(?P<is>['’]s| is)? "
-    r"(?!(?:I|i|we|you|he|she|they|my|our)\b)(?P<rest>.+)$",
-    re.I,
-)
-_ANSWER = re.compile(
-    r"^(?P<who>(?:my|our) (?:(?!lol|haha|lmao)[a-z]+ ){0,2}(?!lol|haha|lmao)[a-z]+"
-    r"(?: (?-i:[A-Z])[a-z]+)?|(?!Me\b|Not\b)(?-i:[A-Z])[a-z]+(?: (?-i:[A-Z])[a-z]+)?)"
-    r"(?:\s+(?:lol|haha+|lmao|omg))*\s*[!.?😂🎉❤️]*$",
-    re.I,
-)
-# "guess who's engaged!! not me lol": the guess is someone else's, and not said
-_DENIED = re.compile(r"^(?:not|wasn't|isn't|wasnt|isnt) me\b", re.I)
-
-
-def answered_guesses(sentences: list[str]) -> list[str]:
-    """``sentences`` with a "guess who…" answered by the next one said of whom it names:
-    "guess who's engaged!! my sister!!" is "my sister is engaged!!" (not the speaker)."""
-    out: list[str] = []
-    skip = False
-    for n, sentence in enumerate(sentences):
-        if skip:
-            skip = False
-            continue
-        guessed = _GUESSED.match(sentence.strip())
-        after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
-        if _GUESS_START.match(sentence.strip()) and _DENIED.match(after):
-            skip = True  # neither the guess nor its denial is a memory of the speaker
-            continue
-        answer = _ANSWER.match(after) if guessed and after.lower() not in ("me", "me!") else None
-        if guessed and answer:
-            verb = " is " if guessed["is"] else " "
-            who = answer["who"]
-            rest = re.sub(r"\?+([!\s]*)$", r"!\1", guessed["rest"])  # no question once answered
-            out.append(who[:1].upper() + who[1:] + verb + rest)
-            skip = True
-            continue
-        out.append(sentence)
-    return out
-
-
 def drop_discourse_markers(sentence: str) -> str:
     """Remove interjections and lead-ins that open a sentence; capitalise what is left."""
     stripped = _BARE_DISCOURSE.sub("", _DISCOURSE.sub("", sentence))

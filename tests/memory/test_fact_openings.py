@@ -421,3 +421,46 @@ def test_guesses_and_questions_that_are_about_someone_else() -> None:
     assert texts("Do I tell my husband Christmas is cancelled this year?") == []
     assert texts("At 18, is it normal for kids to move out?") == []
     assert texts("At 59 and a half, is it possible to withdraw from a 401k?") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "items"),
+    [
+        # the next sentence gives the news to someone else
+        (
+            "Just moved to Austin! Well, my sister did, last weekend.",
+            ["Caroline's sister just moved to Austin!"],
+        ),
+        (
+            "Just started at Google! (well, my husband did).",
+            ["Caroline's husband just started at Google!"],
+        ),
+        (
+            "New favourite movie: Barbie! My daughter's, she's seen it eleven times.",
+            ["Caroline's daughter's new favourite movie: Barbie!"],
+        ),
+        # …or takes it back
+        ("Just got married! In a dream last night, weirdly vivid.", []),
+        ("Just got a Tesla Model 3! As a rental for the road trip.", []),
+        ("Meet my new boss, Elena! Joking, she's my client.", []),
+        # the same inside the sentence
+        (
+            "Turned 18 yesterday, my son, where did the time go.",
+            ["Caroline's son turned 18 on 7 May 2023."],
+        ),
+        ("I have a girlfriend now, in the game I'm playing.", []),
+        # what only describes the news stays the speaker's
+        (
+            "I moved to Lisbon, my favourite city, last spring.",
+            ["Caroline moved to Lisbon, Caroline's favourite city, last spring."],
+        ),
+        (
+            "I got promoted! My boss did it quietly.",
+            ["Caroline got promoted!", "Caroline's boss did it quietly."],
+        ),
+    ],
+)
+def test_the_sentence_after_news_gives_it_away_or_takes_it_back(
+    said: str, items: list[str]
+) -> None:
+    assert texts(said) == items

@@ -1,0 +1,187 @@
+"""What the sentence after a statement does to it: answers a guess, gives the statement to
+someone else, or takes it back.
+
+- "guess who's engaged!! my sister!!" is "My sister is engaged!!"; "…not me lol" is no
+  memory at all.
+- "Just moved to Austin! Well, my sister did, last weekend." is "My sister just moved to
+  Austin!"; "Got into Stanford! My little brother did" and "(well, my husband did)" the
+  same; "New favourite movie: Barbie! My daughter's, she's seen it eleven times" is "My
+  daughter's new favourite movie: Barbie!".
+- "Just got married! In a dream last night", "Just got a Tesla Model 3! As a rental for
+  the road trip", "I'm a CFO! For one night only", "Meet my new boss, Elena! Joking":
+  the statement is taken back and is no memory.
+- The same inside a sentence: "Turned 18 yesterday, my son, where did the time go" is "My
+  son turned 18 yesterday."; "New job at Microsoft starts Monday, for my best friend Tom"
+  is "My best friend Tom's new job at Microsoft starts Monday."; "I have a girlfriend now,
+  in the game I'm playing" is none.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["said_after"]
+
+_GUESS_START = re.compile(
+    r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who\b", re.I
+)
+# "guess who's engaged!! my sister!!": the next sentence answers whom.
+_GUESSED = re.compile(
+    r"^(?:(?:omg|oh|so|ok|okay|and|lol|haha+|well|hey)[,!\s]+)*guess who(?P<is>['’]s| is)? "
+    r"(?!(?:I|i|we|you|he|she|they|my|our)\b)(?P<rest>.+)$",
+    re.I,
+)
+_ANSWER = re.compile(
+    r"^(?P<who>(?:my|our) (?:(?!lol|haha|lmao)[a-z]+ ){0,2}(?!lol|haha|lmao)[a-z]+"
+    r"(?: (?-i:[A-Z])[a-z]+)?|(?!Me\b|Not\b)(?-i:[A-Z])[a-z]+(?: (?-i:[A-Z])[a-z]+)?)"
+    r"(?:\s+(?:lol|haha+|lmao|omg))*\s*[!.?😂🎉❤️]*$",
+    re.I,
+)
+# "guess who's engaged!! not me lol": the guess is someone else's, and not said
+_DENIED = re.compile(r"^(?:not|wasn't|isn't|wasnt|isnt) me\b", re.I)
+
+
+def _answered_guesses(sentences: list[str]) -> list[str]:
+    """``sentences`` with a "guess who…" answered by the next one said of whom it names:
+    "guess who's engaged!! my sister!!" is "my sister is engaged!!" (not the speaker)."""
+    out: list[str] = []
+    skip = False
+    for n, sentence in enumerate(sentences):
+        if skip:
+            skip = False
+            continue
+        guessed = _GUESSED.match(sentence.strip())
+        after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
+        if _GUESS_START.match(sentence.strip()) and _DENIED.match(after):
+            skip = True  # neither the guess nor its denial is a memory of the speaker
+            continue
+        answer = _ANSWER.match(after) if guessed and after.lower() not in ("me", "me!") else None
+        if guessed and answer:
+            verb = " is " if guessed["is"] else " "
+            who = answer["who"]
+            rest = re.sub(r"\?+([!\s]*)$", r"!\1", guessed["rest"])  # no question once answered
+            out.append(who[:1].upper() + who[1:] + verb + rest)
+            skip = True
+            continue
+        out.append(sentence)
+    return out
+
+
+# Who did it instead, said right after: "Well, my sister did", "(well, my husband did)",
+# "My little brother did, early admission", "My partner, I mean, she found out today".
+_INSTEAD = re.compile(
+    r"^\(?(?:(?:well|i mean|oh|ok|okay|er|um|haha|lol|sorry),?\s+)*"
+    r"(?P<who>(?:my|our) (?:[a-z]+ ){0,2}[a-z]+(?: (?-i:[A-Z])[a-z]+)?)"
+    r"(?:(?P<owns>['’]s)|,? (?:i mean,? )?(?:(?:did|does|is|was|has|had|got|will)\b"
+    # not one who did something to the speaker: "My boss did it for me"
+    r"(?! (?:it|that|this|so|me)\b)|(?:he|she|they)\b))",
+    re.I,
+)
+# What takes the statement back: a dream, a game, a role, a rental, a joke, a night only.
+_TAKEN_BACK = re.compile(
+    r"^\(?(?:(?:well|ok|okay|lol|haha|oh),?\s+)*(?:"
+    r"as an? (?:rental|loaner|spectator|guest|joke|costume|placeholder|volunteer|stand-in)|"
+    r"in (?:a|my|the) (?:dream|game|video game|play|story|novel|show|sim|simulation)|"
+    r"for one (?:night|day|evening|weekend) only|for the next (?:\w+ )?(?:days?|weeks?)|"
+    r"(?:just )?(?:joking|kidding)|jk\b|not really|at least that's what|"
+    r"that's (?:my|his|her|the) (?:character|stage|role)|it's (?:just )?(?:for|a) (?:work|"
+    r"on-call|costume|role|pretend|game|loaner)|only (?:in|for) (?:the|my|a) (?:game|dream|play)|"
+    r"temporarily\b)",
+    re.I,
+)
+# A statement of the speaker's own that the next sentence may give away or take back.
+_OWN_NEWS = re.compile(
+    r"^(?:(?:just|finally|officially) )?(?:[a-z]+ed|got|became|started|turned|moved|won|"
+    r"i|i'm|i am|i've|new|my new|meet my new|call me|we're|we are|our new)\b",
+    re.I,
+)
+_I_FORMS = (("I'm ", "is "), ("I’m ", "is "), ("I am ", "is "), ("I've ", "has "),
+            ("I’ve ", "has "), ("I ", ""))  # fmt: skip
+
+
+def _given_to(statement: str, who: str, owns: bool) -> str:
+    """``statement`` said of ``who`` instead of the speaker."""
+    who = who[:1].upper() + who[1:]
+    if owns:  # "New favourite movie: Barbie!" → "My daughter's new favourite movie: …"
+        mark = "'" if who.endswith(("parents", "kids", "children", "in-laws")) else "'s"
+        return f"{who}{mark} {statement[:1].lower()}{statement[1:]}"
+    for form, verb in _I_FORMS:
+        if statement.startswith(form):
+            return f"{who} {verb}{statement[len(form) :]}"
+    return f"{who} {statement[:1].lower()}{statement[1:]}"
+
+
+# The same done inside the sentence, after a comma or an ellipsis: "Turned 18 yesterday, my
+# son, where…", "New job at Microsoft starts Monday, for my best friend Tom, I'm so proud",
+# "I have a girlfriend now, in the game I'm playing".
+_CUT = re.compile(r"^(?P<head>[^,;…]+?)\s*(?:,|;|\.{3}|…)\s*(?P<tail>\S.*)$")
+# A person the news may be of: "my son", "my best friend Tom", "our parents".
+_KIN = (
+    r"(?:sister|brother|mom|mum|mother|dad|father|son|daughter|husband|wife|partner|boyfriend|"
+    r"girlfriend|fianc[ée]e?|friend|boss|manager|colleague|coworker|co-worker|roommate|"
+    r"flatmate|housemate|cousin|aunt|uncle|niece|nephew|grandma|grandpa|grandmother|"
+    r"grandfather|kid|kids|child|children|parents|neighbou?r|client|teammate|stepson|"
+    r"stepdaughter|in-laws|baby)"
+)
+_PERSON = rf"(?:my|our) (?:[a-z-]+ ){{0,2}}{_KIN}(?: (?-i:[A-Z])[a-z]+)?"
+_FOR_WHOM = re.compile(rf"^for (?P<who>{_PERSON})\b", re.I)
+_APPOSED = re.compile(rf"^(?P<who>{_PERSON})\s*(?:,|$)", re.I)
+
+
+def _within(sentence: str) -> list[str] | None:
+    """What ``sentence`` says once what follows its first comma gives its news to someone
+    else or takes it back; None when nothing does."""
+    cut = _CUT.match(sentence)
+    if cut is None:
+        return None
+    head, tail = cut["head"], cut["tail"]
+    if _TAKEN_BACK.match(tail):
+        return []
+    if (apposed := _APPOSED.match(tail)) is not None:
+        rest = tail[apposed.end() :].strip()
+        return [_given_to(head, apposed["who"], False) + "."] + ([rest] if rest else [])
+    if (for_whom := _FOR_WHOM.match(tail)) is not None:
+        rest = tail[for_whom.end() :].lstrip(" ,")
+        if head[:1].isupper() and head.split()[0].casefold() in ("new", "our", "my"):
+            head = re.sub(r"^(?:our|my) ", "", head, flags=re.I)  # "Our new home is Brisbane"
+            given = _given_to(head, for_whom["who"], True)
+            return [given + "."] + ([rest] if rest else [])
+        return [rest] if rest else []  # "Started a gluten-free diet, for my son": not said
+    return None
+
+
+def said_after(sentences: list[str]) -> list[str]:
+    """``sentences`` with each statement read with the one after it: a guess answered, a
+    statement given to whom the next sentence names, or taken back."""
+    out: list[str] = []
+    said = _answered_guesses(sentences)
+    n = 0
+    while n < len(said):
+        sentence = said[n]
+        after = said[n + 1].strip() if n + 1 < len(said) else ""
+        own = _OWN_NEWS.match(sentence.strip()) is not None
+        if own and (within := _within(sentence.strip())) is not None:
+            out.extend(within)  # "Turned 18 yesterday, my son, where did the time go."
+            n += 1
+            continue
+        if own and _TAKEN_BACK.match(after):
+            n += 2  # neither the news nor what takes it back is a memory
+            continue
+        instead = _INSTEAD.match(after) if own else None
+        if own and instead is None and (for_whom := _FOR_WHOM.match(after)) is not None:
+            if sentence.strip().split()[0].casefold() in ("new", "our", "my"):
+                # "New car day: a Kia EV6! For my dad, I helped him negotiate."
+                head = re.sub(r"^(?:our|my) ", "", sentence.strip(), flags=re.I)
+                out.append(_given_to(head, for_whom["who"], True))
+                out.append(after)
+                n += 2
+                continue
+        if instead is not None:
+            given = _given_to(sentence.strip(), instead["who"], bool(instead["owns"]))
+            if instead["owns"] or not given.startswith(("Meet", "Call", "New")):
+                out.append(given)
+                n += 2
+                continue
+        out.append(sentence)
+        n += 1
+    return out
