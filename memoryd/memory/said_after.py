@@ -72,9 +72,10 @@ def _answered_guesses(sentences: list[str]) -> list[str]:
 _INSTEAD = re.compile(
     r"^\(?(?:(?:well|i mean|oh|ok|okay|er|um|haha|lol|sorry),?\s+)*"
     r"(?P<who>(?:my|our) (?:[a-z]+ ){0,2}[a-z]+(?: (?-i:[A-Z])[a-z]+)?)"
-    r"(?:(?P<owns>['’]s)|,? (?:i mean,? )?(?:(?:did|does|is|was|has|had|got|will)\b"
-    # not one who did something to the speaker: "My boss did it for me"
-    r"(?! (?:it|that|this|so|me)\b)|(?:he|she|they)\b))",
+    # elliptical, with nothing after the verb ("my sister did,"), or "I mean": not "My doctor
+    # was worried about…", which goes on with news of its own
+    r"(?:(?P<owns>['’]s)(?=\s*[,.!?)]|\s*$)|,? (?:i mean,? )?(?:did|does|is|was|has|had|got)\b"
+    r"(?=\s*[,.!?)]|\s*$|\s+(?:too|also|lol|haha)\b)|,? i mean,? (?:he|she|they)\b)",
     re.I,
 )
 # What takes the statement back: a dream, a game, a role, a rental, a joke, a night only.
