@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
+from memoryd.memory.fact_lexicon import LAPTOP, PHONE, RELATIVES, VEHICLE
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, same_value
 from memoryd.memory.names import is_first_name
@@ -109,8 +109,7 @@ NOT_HAD = re.compile(
     r"store|shop|dealer\w*|showroom|want\w*|wish\w*|thinking|considering|looking at|eyeing|"
     r"might|maybe|should|would|could|if|vs\.?|versus|or|compar\w*|work (?:phone|laptop)|"
     r"company (?:car|phone|laptop)|for (?:him|her|them|work)|gift\w*|gave|lent|sold|selling|"
-    r"friends?|sister|brother|wife|husband|partner|mom|mum|dad|mother|father|son|daughter|"
-    r"colleague|coworker|co-worker|boss|cousin|uncle|aunt|neighbou?r|roommate|kids?|fix\w*|"
+    rf"(?:{RELATIVES})s?|fix\w*|"
     r"repair\w*|return\w*|refund\w*|stolen|(?<!getting )(?<!got )used to|once|back when|"
     r"instead|not|never|no longer|tempt\w*|eye\w*|dream\w*|drool\w*|jealous|envy|covet\w*|"
     r"check\w* out|look\w* (?:at|into|nice|great|good)|saw|seen|pre-?order\w*|waitlist|reserv\w*|"

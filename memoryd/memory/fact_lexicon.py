@@ -176,6 +176,8 @@ _ANYONE = (
     "partner|fianc[ée]e?|friend|cousin|kid|child|colleague|coworker|co-worker|roommate|"
     "flatmate|housemate|neighbou?r|boss|manager"
 )
+# Anyone the speaker may speak of beside themselves: "my sister", "my boss", "a friend".
+RELATIVES = f"{_MEN}|{_WOMEN}|{_ANYONE}"
 # "he" and "she" mean one person: "Married, three kids, she drives…" is not the kids.
 OTHER_PERSON = {
     pronoun: re.compile(rf"\b(?:{words}){plural}\b", re.I)

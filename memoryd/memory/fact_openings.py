@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import DIETS
+from memoryd.memory.fact_lexicon import DIETS, RELATIVES
 
 __all__ = ["opening_clause"]
 
@@ -69,10 +69,8 @@ _WHOM = re.compile(
 )
 # A name whose thing is a person: then it is that person's (or no one's) gerund.
 _PERSON = re.compile(
-    r"(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|boyfriend|girlfriend|"
-    r"son|daughter|friend|friends|boss|manager|colleague|coworker|roommate|cousin|aunt|uncle|"
-    r"fianc\w*|kids?|children|parents?|family|team|neighbou?r|grandma|grandpa|company|firm|"
-    r"startup|business|employer|school|class)$"
+    rf"(?:(?:{RELATIVES})s?|children|parents?|family|team|company|firm|startup|business|"
+    r"employer|school|class)$"
 )
 _IN_PLACE = re.compile(r"in (?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?")
 _OWN = re.compile(r"(?<![\w'’])(?P<name>(?-i:[A-Z])[\w-]+)['’]s (?P<owned>[a-z][\w-]*)")

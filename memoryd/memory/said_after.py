@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from memoryd.memory.fact_lexicon import RELATIVES
+
 __all__ = ["said_after"]
 
 _GUESS_START = re.compile(
@@ -117,13 +119,7 @@ def _given_to(statement: str, who: str, owns: bool) -> str:
 # "I have a girlfriend now, in the game I'm playing".
 _CUT = re.compile(r"^(?P<head>[^,;…]+?)\s*(?:,|;|\.{3}|…)\s*(?P<tail>\S.*)$")
 # A person the news may be of: "my son", "my best friend Tom", "our parents".
-_KIN = (
-    r"(?:sister|brother|mom|mum|mother|dad|father|son|daughter|husband|wife|partner|boyfriend|"
-    r"girlfriend|fianc[ée]e?|friend|boss|manager|colleague|coworker|co-worker|roommate|"
-    r"flatmate|housemate|cousin|aunt|uncle|niece|nephew|grandma|grandpa|grandmother|"
-    r"grandfather|kid|kids|child|children|parents|neighbou?r|client|teammate|stepson|"
-    r"stepdaughter|in-laws|baby)"
-)
+_KIN = rf"(?:(?:{RELATIVES})s?|children|parents|client|teammate|stepson|stepdaughter|in-laws|baby)"
 _PERSON = rf"(?:my|our) (?:[a-z-]+ ){{0,2}}{_KIN}(?: (?-i:[A-Z])[a-z]+)?"
 _FOR_WHOM = re.compile(rf"^for (?P<who>{_PERSON})\b", re.I)
 _APPOSED = re.compile(rf"^(?P<who>{_PERSON})\s*(?:,|$)", re.I)
