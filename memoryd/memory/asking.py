@@ -18,7 +18,8 @@ __all__ = ["asks", "said_in_passing", "statement_of"]
 _ASKS = re.compile(
     r"^(?:(?:so|ok|okay|anyway|anyways|also|and|but|please|now|right|alright)[,\s]+)*"
     r"(?:(?:can|could|would|will) (?:you|u)\b|help me\b|any (?:tips|ideas|advice|suggestions|"
-    r"recommendations|recs|thoughts)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
+    r"recommendations|recs|thoughts|fixes|pointers|hacks|tricks|help|solutions|workarounds|"
+    r"input|insights?|feedback|guidance)\b|(?:how|what|where|when|which|who|why) (?:do|does|should|"
     r"can|could|would|is|are) (?:i|we|you|u|people|ppl)\b|tips (?:for|on)\b|"
     r"(?:(?:i|we) )?(?:need|want|would like|'d like) (?:some |a few |a |an )?(?:help|advice|tips|"
     r"ideas|suggestions|recommendations|recs)\b|(?:please|pls|plz) (?:help|suggest|recommend|"

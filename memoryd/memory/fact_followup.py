@@ -28,12 +28,19 @@ from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_ended import MOVED, ended, names_in, value_words
 from memoryd.memory.fact_frames import Frame
-from memoryd.memory.fact_implied import in_use, new_favourite, new_lead
-from memoryd.memory.fact_lexicon import DIETS, LAPTOP, OTHER_PERSON, PHONE, VEHICLE
+from memoryd.memory.fact_implied import in_use, new_favourite, new_lead, replaced_by
+from memoryd.memory.fact_lexicon import (
+    DIETS,
+    LAPTOP,
+    OTHER_PERSON,
+    PHONE,
+    VEHICLE,
+    in_an_idiom,
+)
 from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import canonical, checked, role, same_value
+from memoryd.memory.fact_values import canonical, checked, read_as_typed, role, same_value
 from memoryd.memory.facts import Fact
 from memoryd.memory.models import StatedFact
 
@@ -77,6 +84,11 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
     value, or the end of the known one."""
     if not known or text.endswith("?"):
         return []
+    with read_as_typed(text):
+        return _later_facts(text, subject, known, at)
+
+
+def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -> list[Fact]:
     found: list[Fact] = []
     doc = None
     for k in known:
@@ -96,7 +108,9 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
         ):
             found.append(Fact(subject, fact.attribute, canonical(liked), liked))
             continue
-        if thing := in_use(text, subject, fact.attribute, fact.value):
+        if thing := replaced_by(text, fact.attribute, fact.display or fact.value) or in_use(
+            text, subject, fact.attribute, fact.value
+        ):
             found.append(Fact(subject, fact.attribute, canonical(thing), thing))
             continue
         named = names_in(text, value_words(fact.display or fact.value))
@@ -104,6 +118,8 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
             continue  # nothing a reader of this attribute starts from: no parse
         doc = doc if doc is not None else parse(text)
         value = loose_value(doc, subject, fact.attribute, changed=True)
+        if value is not None and in_an_idiom(text, value):
+            value = None  # "basically working at IKEA now lol"
         if value is not None and not same_value(fact.attribute, canonical(value), fact.value):
             found.append(Fact(subject, fact.attribute, canonical(value), value))
         elif named and ended(doc, subject, fact):
@@ -262,7 +278,8 @@ def earlier_fact(text: str, subject: str, attribute: str, newer: str, days: int 
         return Fact(subject, "age", said, said) if said is not None else None
     if not may_say(text, attribute):
         return None
-    value = loose_value(parse(text), subject, attribute, changed=False)
+    with read_as_typed(text):
+        value = loose_value(parse(text), subject, attribute, changed=False)
     if value is None or same_value(attribute, canonical(value), newer):
         return None
     return Fact(subject, attribute, canonical(value), value)

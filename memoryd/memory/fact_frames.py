@@ -22,7 +22,7 @@ from memoryd.memory.fact_lexicon import DIETS
 _STOP = (
     r"since|for|with|and|but|because|last|this|these|next|ago|on|in|at|to|from|when|after|"
     r"before|as|who|which|where|while|so|now|recently|yesterday|today|tonight|tomorrow|"
-    r"anymore|again|too|instead|though|although|until|till|during|by|or|if|than|then|"
+    r"anymore|again|too|instead|rather|though|although|until|till|during|by|or|if|than|then|"
     r"already|still|finally|officially|full-time|part-time|back|over|here|there|and|"
     r"around|about|near|all|every|each|which|that|just|really|actually|soon|done|over|"
     r"complete|completed|finished|went|was|is|has|have|had|are|were|lol|lmao|haha\w*|tbh|btw|"
@@ -129,7 +129,9 @@ def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
 _WORK_TALK = (
     r"\b(?:job|jobs|work|works|worked|working|joined|hired|role|team|pay|paid|salary|raise|"
     r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
-    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll)\b"
+    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll|"
+    # "at Stripe a month now since leaving Spotify": a place of work left for another
+    r"(?:since|after) (?:leaving|quitting) (?=(?-i:[A-Z])))\b"
 )
 WORK_TALK = re.compile(_WORK_TALK, re.I)
 
@@ -187,7 +189,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:from home |remotely |remote |full[- ]time |part[- ]time )?(?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|has been) {_ADV2}(?:an )?employee (?:of|at) (?!the (?:month|year|week)\b){_ART}{VALUE}", "org"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {VALUE}", "org"),  # noqa: E501
@@ -201,10 +203,11 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^(?:{_POSS} )?(?:week|day|month) (?:one|1|two|2) (?:at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|are) (?:now )?(?:at|with) {VALUE}", "company", context=r"^As of\b"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:wrapped up|finished|completed|survived|started|is in|had|just had|is finishing) {_ART}(?:first|second|third|1st) (?:week|day|month|shift) (?:at|with) {VALUE}", "org"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "any"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|has been|is now|works) (?:at|with) {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| for (?:about |almost |over |nearly |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b)", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| (?:for )?(?:about |almost |over |nearly |just over |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b)", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|works|has been|is now) (?:now )?(?:on|in) (?:the|a) (?:[\w-]+ ){{0,3}}(?:team|group|department|squad|division|unit) (?:at|of|for) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
@@ -215,7 +218,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
     # occupation
     _frame("occupation", rf"^{_ADV}(?:is|is now) (?:now )?the {_ROLE_NP}", "role"),
-    _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b", "job"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
@@ -227,6 +230,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^is (?!an?\b|the\b|my\b|his\b|her\b|their\b|our\b|so\b|very\b|more\b|less\b|too\b|much\b){_ROLE_NP}(?=\s*[.!,;]|\s+(?:at|for|with|in|now|and)\b|\s*$)", "role", context=r"\b(?:now|no more|anymore|since|from)\b"),  # noqa: E501
     # "started as sous chef on Tuesday": a title said without its article
     _frame("occupation", rf"^{_ADV}(?:started|starts|is starting|began|works|is working|now works|was hired|got hired|is employed) as (?!.*\b(?:is now|and now|but now|now is)\b)(?!an?\b|the\b|well\b|much\b|soon\b|long\b|hard\b|usual\b|normal\b|planned\b|expected\b){_ROLE_NP}", "role"),  # noqa: E501
+    # "now illustrates full-time", "writes for a living", "drives for a delivery company"
+    _frame("occupation", rf"^{_ADV}(?P<value>[a-z]+s) (?:full[- ]time|for a living|professionally)\b", "doer"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?P<value>drives) for (?:a|an) (?:[\w-]+ ){{0,2}}(?:company|service|firm|app)\b", "doer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b(?!\s+(?:the|my|his|her|their|its|a|an|it|this|that|our)\b)", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
@@ -261,7 +267,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("age", rf"^{_ADV}(?:blew out|blows out|is blowing out) {AGE} candles\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
     # school
-    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is enrolled at|is enrolled in|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
+    # "is at Georgia Tech for undergrad", "has been at UCL doing her master's"
+    _frame("school", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|in) (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?:of |de |)?(?-i:[A-Z])[\w&'’.-]+){{0,4}}) (?:for|doing) (?:undergrad|grad school|college|uni|university|(?:his|her|their|a) (?:undergrad|degree|masters?|master['’]s|phd|PhD|bachelor['’]s|mba|MBA|studies))\b", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate|(?:first|second|third|fourth|final)[- ]year(?: student)?) at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?-i:[A-Z])[\w&'’.-]+){{0,3}}) (?:student|freshman|sophomore|undergrad|undergraduate|grad student|postgrad|PhD student|transfer student)\b", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:dropped out of|withdrew from|left|quit) {_ART}{VALUE}", "school", ends=True),  # noqa: E501
@@ -277,6 +285,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
+    _frame("major", rf"^{_POSS} major (?:was|has been|got|is being) (?:officially |finally |formally )?(?:changed|switched) (?:over )?to (?P<value>[\w&-]+(?: [\w&-]+){{0,3}}?)(?=\s*[.!,;]|\s*$| (?:at|in|on|this|last|after|once|when|because|since|so)\b)", "academic"),  # noqa: E501
     # "is now registered in Leipzig": an address registered with the city
     _frame("residence", rf"^{_ADV}(?:is|got|has been|just got) (?:now |officially )?registered (?:as (?:a )?resident )?in {VALUE}\b(?!\s+for\b)", "place"),  # noqa: E501
     # "is in her second year of pharmacy", "is in my final year studying law"
@@ -289,6 +298,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}(?:is studying|studies|is doing a degree in|is doing a (?:bachelor'?s|master'?s|masters|phd|ph\.d\.|degree|ba|bsc|ma|msc)(?: degree)? in|is getting a (?:degree|bachelor'?s|master'?s|masters|phd) in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}(?= at\b| in college| in university| at uni)", "field"),  # noqa: E501
     # diet
     _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    # "would call herself vegetarian rather than vegan now": how one names one's own diet
+    _frame("diet", rf"^{_ADV}(?:would|'d|’d)? ?(?:now )?(?:calls?|describes?|considers?|counts?) (?:himself|herself|themselves) (?:as )?(?:an? )?(?:fully |strictly |mostly )?(?P<value>{DIETS})\b(?!.*\b(?:if|unless|but for)\b)", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|doesn't eat|does not eat|no longer eats) (?:all )?(?:meat|red meat and chicken|animal products)\b", "any", fixed="vegetarian"),  # noqa: E501
     # "had her first steak in five years": meat again after years without
     _frame("diet", rf"^{_ADV}(?:had|ate|tried|ordered|cooked|enjoyed) (?:his|her|their|[\w-]+['’]s) first (?:steak|burger|hamburger|bacon|meat|chicken|pork|beef|lamb|salami|ham|sausage)s? in (?:\w+ )?(?:years|months)\b(?![^.!?]*\b(?:plant-based|vegan|veggie|beyond|impossible|meatless|meat-free|tofu|seitan|fake|mock)\b)", "any", fixed="eats meat"),  # noqa: E501
@@ -306,14 +317,15 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:is |has been |started )?{_ADV2}eating (?:normally|everything|meat|like a normal person)(?: again)?\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}is an? (?:guy|girl|man|woman|person|dude|lady|gal|bloke|mom|mum|dad) on (?:an? |the )?(?:strict )?(?P<value>{DIETS})(?: diet)?\b(?! (?:food|meals?|recipes?|cooking))", "any"),  # noqa: E501
     # vehicle
-    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|commutes in|gets around in|runs|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}(?:drives|is driving|rides|is riding|commutes in|gets around in|runs|owns|has|got|bought|purchased|leased|picked up|upgraded to|ended up with|treated (?:himself|herself|themselves) to|splurged on|finally got|switched to|traded [\w\s-]+? for|traded [\w\s-]+? in for|(?:ditched|dumped|swapped|swapped out|exchanged) [\w\s'’-]+? for|replaced [\w'’ -]{{1,30}}? with) {_ART}(?:(?:new|used|brand-new|brand new|second-hand|secondhand|old|little|shiny|red|blue|black|white|silver|grey|gray|green|electric|hybrid|first|own|pre-owned|\d{{4}})\s+)*{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_ADV}is (?:now |currently )?(?:driving around |rolling around |getting around )?in an? (?:new |used |\d{{4}} )?(?P<value>(?-i:[A-Z])[\w'’.-]+(?: (?-i:[A-Z0-9])[\w'’.-]+){{0,3}})(?=\s*(?:[.!,;:—–]|$|(?:now|these days|nowadays|at the moment|since|and|lol|tbh)\b))", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w'’.-]+(?: (?-i:[A-Z0-9])[\w'’.-]+){{0,3}}) (?:guy|girl|person|man|woman|owner|driver)\b(?= now| these days|\s*[.!,]|$)", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
     # phone and laptop: the one in use
     *(
-        _frame(device, rf"^{_ADV}(?:has|uses|is using|is (?:now |currently |finally )?on|(?:now|currently) on|changed (?:over )?to|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to|jumped ship to|made the (?:switch|jump|move) to|moved (?:over )?to|went with|works on|is working on|does (?:all )?(?:his|her|their) work on|codes on|(?:replaced|swapped|swapped out|traded) [\w'’ -]{{1,30}}? (?:with|for)) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
+        _frame(device, rf"^{_ADV}(?:has|uses|is using|is (?:now |currently |finally )?on|(?:now|currently) on|changed (?:over )?to|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to|jumped ship to|made the (?:switch|jump|move) to|moved (?:over )?to|went with|works on|works from|is working on|is working from|does (?:all )?(?:his|her|their) work on|codes on|(?:replaced|swapped|swapped out|traded|ditched|dumped) [\w'’ -]{{1,30}}? (?:with|for)) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
         for device in ("phone", "laptop")
     ),
     *(
@@ -343,7 +355,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # favourite
-    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:(?:now|definitely|probably|easily|officially|still|finally|totally|currently|hands down)\s+)*{TITLE_VALUE}", "any"),  # noqa: E501
+    # "has a new favourite band and it's Big Thief", "found a new favourite book: Dune"
+    _frame("favourite", rf"^{_ADV}(?:has|got|found|has found|has got) (?:a |an )?(?:new |new all-time )(?:favou?rite|fave?) (?P<thing>[a-z]+(?: [a-z]+)?)(?:,? and (?:it's|its|it is|that's|thats)|:| -| —|,) {TITLE_VALUE}", "any"),  # noqa: E501
+    _frame("favourite", rf"^{_POSS} (?:new |current |all-time |absolute |latest |current all-time )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?) (?:of all time |ever |these days |right now |at the moment |lately |now )?(?:is|has become|became|has got to be|would be) (?:(?:now|definitely|probably|easily|officially|still|finally|totally|currently|hands down)\s+)*{TITLE_VALUE}", "any"),  # noqa: E501
     # training goal
     _frame("training_goal", rf"^{_ADV}(?:is training|is now training|has been training|started training|is in training|trains|training|is prepping|is preparing|is gearing up) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is working|works|is building up|is pushing|is training) (?:toward|towards) {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
@@ -353,6 +367,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     # "now he is chasing a 100 kg bench press instead", "has set her sights on a full Ironman"
     _frame("training_goal", rf"^{_ADV}(?:is (?:now )?chasing|is going after|(?:has |have )?set (?:his|her|their|[\w-]+['’]s) sights on) {_ART}(?:new |first |next )?{VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:going|gunning) for {_ART}(?P<value>(?:(?:full|half|first|sub-[\w:.-]+|\w+) )?(?:marathon|half marathon|half-marathon|triathlon|ironman|ultra(?:marathon)?|10k|5k|century))\b", "any"),  # noqa: E501
     _frame("training_goal", rf"^(?:is )?now (?:going|aiming|gunning) for {_ART}(?:new |first |next )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
@@ -360,7 +375,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) {_ADV2}(?:deep |knee-deep |well |heavily |fully )?(?:into|in the middle of) (?:the )?training for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:focusing|focused|concentrating) on (?P<value>(?:deadlifting|squatting|benching|bench pressing|running|lifting|hitting|a|an) [\w\s-]{{2,30}}?)(?=\s*[.!,]|$| now\b| instead\b| rather\b)", "any"),  # noqa: E501
-    _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race|up)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -381,6 +396,8 @@ INVERTED: tuple[Frame, ...] = (
     _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+    # "philosophy is Arjun's major now"
+    _frame("major", r"^(?P<value>[\w&-]+(?: [\w&-]+){0,3}?) (?:is|has become|became) (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new |current )?major\b", "academic"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
 )
 
@@ -407,6 +424,9 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
     _frame("school", _OWNER + rf"(?:first |new )?(?:course|programme|program|semester|term) at {VALUE}", "school"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
+    # "Mei's employer, Shopee, gives…"; "Mei's paycheck comes from Grab"
+    _frame("employer", _OWNER + r"(?:current |new )?(?:employer|workplace),? (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,2})(?=,| is\b| has\b| and\b|\s*[.!;]|\s*$)", "org"),  # noqa: E501
+    _frame("employer", _OWNER + rf"(?:paycheck|pay cheque|paycheque|salary|wages?) (?:now |these days )?comes? from {VALUE}", "org"),  # noqa: E501
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     # "the reorg moved Sven under Mei Lin"
     _frame("manager", r"\b(?:moved|put|placed|shifted|transferred) (?P<name>(?-i:[A-Z])[\w'’-]+) under (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import LAPTOP, PHONE, RELATIVES, VEHICLE
+from memoryd.memory.fact_lexicon import BORROWED, LAPTOP, PHONE, RELATIVES, VEHICLE
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, same_value
 from memoryd.memory.names import is_first_name
@@ -140,6 +140,37 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
                 return None  # both named: one may be kept besides the other
             return thing
     return None
+
+
+# A replacement someone else had, or one not (yet) made.
+_NOT_REPLACED = re.compile(
+    rf"\b(?:(?:{RELATIVES})s?|might|maybe|would|could|should|if|will|going to|gonna|plan\w*|"
+    r"thinking|considering|want\w*|wish\w*|hop(?:e|es|ing)|not|never|soon|next)\b|n['’]t\b",
+    re.I,
+)
+
+
+def replaced_by(text: str, attribute: str, known: str) -> str | None:
+    """The model ``text`` says took the known one's place: "The Galaxy S21 was replaced by
+    an iPhone 15 Pro", "the Corolla's been replaced with a Kia Niro"."""
+    kind = _KINDS.get(attribute)
+    words = [w for w in re.findall(r"[\w+-]+", known.casefold()) if len(w) > 1]
+    if kind is None or not words or _NOT_REPLACED.search(text) or BORROWED.search(text):
+        return None
+    old = r"\b" + r"\s+".join(map(re.escape, words[-2:])) + r"\b"
+    took = re.search(
+        rf"{old}(?:['’]s)? (?:was |got |has been |have been |is being |been )?(?:finally )?"
+        r"(?:replaced|succeeded|superseded) (?:by|with) (?:an? |the |my )?(?:new )?"
+        rf"(?P<thing>{_MODEL})",
+        text,
+        re.I,
+    )
+    if took is None:
+        return None
+    thing = took["thing"].strip(" .,!")
+    if not kind.search(thing) or same_value(attribute, canonical(thing), known):
+        return None
+    return thing
 
 
 def _names_known(text: str, known: str) -> bool:

@@ -139,6 +139,18 @@ DIETS = (
 )
 # A diet named anywhere in a text.
 DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
+# A diet kept for an occasion or a set time, not a way of eating: "going fully halal for
+# the dinner I'm hosting", "vegan for Lent", "keto for a month before the wedding"; not
+# "vegan for a month now" or "have been vegetarian for two weeks", time so far.
+DIET_FOR_A_WHILE = re.compile(
+    rf"(?<!\bbeen )(?<!\bbeen fully )(?<!\bbeen strictly )\b(?P<diet>{DIETS})(?: diet)?,? "
+    r"(?:for|during|over|until|till|through|just for) (?:the |this |a |an |one |two |three |"
+    r"four |the next |next |my |our |his |her )?(?:[\w-]+ ){0,2}?(?:dinner|party|event|wedding|"
+    r"holidays?|challenge|month|weeks?|days?|fortnight|lent|ramadan|january|veganuary|"
+    r"detox|cleanse|trip|visit|shoot|competition|cut|fast|reset|experiment)\b"
+    r"(?! now\b| so far\b| already\b)",
+    re.I,
+)
 RELATIONSHIP = {
     "single": "single",
     "married": "married",
@@ -188,10 +200,21 @@ OTHER_PERSON = {
     )
 }
 
-# "At Infosys we live in Jira all day", "I basically live in the gym": no home.
+# "At Infosys we live in Jira all day", "I basically live in the gym": no home; "basically
+# working at IKEA now lol, I'm there every weekend": no job.
 LIVED_IN_IDIOM = re.compile(
     r"\b(?:basically|practically|pretty much|literally|virtually|kinda|sort of)\s+"
     r"(?:live|lives|living)\b|"
+    r"\b(?:basically|practically|literally|virtually)\s+(?:work|works|working)\s+(?:at|in)\b|"
     r"\b(?:live|lives|living) in (?:\S+\s+){1,3}?(?:all day|24/7|all week|all the time)\b",
     re.I,
 )
+
+
+def in_an_idiom(text: str, value: str) -> bool:
+    """Whether ``value`` is where ``text`` says someone "basically lives" or "practically
+    works", a figure of speech."""
+    low = value.casefold()
+    return any(
+        low in text[m.end() : m.end() + 40].casefold() for m in LIVED_IN_IDIOM.finditer(text)
+    )

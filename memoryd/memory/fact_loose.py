@@ -26,6 +26,7 @@ from memoryd.memory import fact_loose_readers as readers
 from memoryd.memory.fact_frames import Frame
 from memoryd.memory.fact_lexicon import (
     DIET,
+    DIET_FOR_A_WHILE,
     LAPTOP,
     OTHER_PERSON,
     PHONE,
@@ -168,7 +169,10 @@ def _other_in(sentence: Any) -> bool:
 
 
 def _diets(doc: Any, subject: str) -> Iterator[Token | str]:
+    kept = {m.start("diet") for m in DIET_FOR_A_WHILE.finditer(doc.text)}
     for match in DIET.finditer(doc.text):
+        if match.start() in kept:
+            continue  # "going fully halal for the dinner I'm hosting"
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None:
             continue
@@ -292,8 +296,18 @@ def _names(doc: Any, subject: str) -> Iterator[Token | str]:
         return
     first = re.escape(subject.split()[0])
     for match in re.finditer(rf"(?i:\b{first}) ((?-i:[A-Z])[\w'’-]+)\b(?!['’]s)", doc.text):
-        if match.group(1).casefold() not in NOT_NAME:
-            yield match.group(0)
+        if match.group(1).casefold() in (*NOT_NAME, subject.split()[0]):
+            continue
+        if _CALLED.search(doc.text[: match.start()]):
+            continue  # "a new hire kept calling Thandiwe Thandi": what another calls her
+        yield match.group(0)
+
+
+# Someone else's habit of calling, not the speaker's ask ("please call Katherine Kate").
+_CALLED = re.compile(
+    r"\b(?:kept|keeps|keep|was|were|been|is|are|started|starts)\s+(?:calling|addressing)\s+$",
+    re.I,
+)
 
 
 _READERS: dict[str, Callable[[Any, str], Iterator[Token | str]]] = {

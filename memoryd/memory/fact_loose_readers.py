@@ -287,6 +287,14 @@ _NOT_OWN_MAKE = re.compile(rf"{OTHER_PERSON['they'].pattern}|\b(?:a|an|the)\b", 
 _MAKE_WORDS = re.compile(r"[\w.-]+(?:['’]s)?")
 
 
+# A word of a model's name however it is typed: "air", "pro max", "m1", "s21", "6a".
+_MODEL_WORD = re.compile(
+    r"(?:air|pro|max|mini|plus|ultra|se|lite|note|edge|fold\d*|flip\d*|[a-z]{0,2}\d+[a-z]{0,2})"
+    r"(?:['’]s)?",
+    re.I,
+)
+
+
 def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[str]:
     """A make the subject is said to own, by a possessive before it: "my Mazda3's
     check-engine light", "Dmitri's ThinkPad X1 Carbon", "my cracked iPhone 12"."""
@@ -306,8 +314,8 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
             continue
         words: list[str] = []
         for word in _MAKE_WORDS.findall(text[found.start() :])[:4]:
-            if words and not (word[:1].isupper() or word[:1].isdigit()):
-                break
+            if words and not (word[:1].isupper() or _MODEL_WORD.fullmatch(word)):
+                break  # "my macbook air m1 gets hot" is typed in lower case
             words.append(word)
             if word.endswith(("'s", "’s")):
                 break
@@ -317,7 +325,7 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
 
 
 # A device the subject works on: "Vikram edits his videos on a Dell XPS 13".
-_WORKS_ON = re.compile(r"\b(?:on|using) (?:a|an) (?:\d{4} |new |brand-new )?$")
+_WORKS_ON = re.compile(r"\b(?:on|from|using) (?:a|an) (?:\d{4} |new |brand-new )?$")
 _TRIED = re.compile(r"\b(?:test\w*|tried|trying|played|plays|playing|at (?:the|a) \w+)\b", re.I)
 
 

@@ -133,7 +133,10 @@ _NOW = (
 )
 _AS_ROLE = re.compile(
     r"^As (?P<what>an? (?!(?:kid|child|teen|teenager|boy|girl|result|rule|whole|joke|former|"
-    rf"ex|future|retired)\b)(?![^,;:—–]*['’]s\b)[^,;:—–]{{2,60}}?),? {_NAMED} {_NOW}"
+    rf"ex|future|retired)\b)(?:(?!['’]s\b)[^,;:—–]){{2,60}}?),? "
+    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?![\w-])"
+    # "As a nurse doing nights Leilani's sleep is a mess": what is hers, said of now
+    rf"(?:['’]s (?P<owned>[a-z][\w-]*))? (?(owned)(?:is|has|feels|gets|keeps)\b|{_NOW})"
 )
 # an age of 16 or more (not a clock time: "At 10 Sam has a call"), with a state now
 _AT_AGE = re.compile(
@@ -215,7 +218,7 @@ def opening_clause(sentence: str) -> str | None:
         # gerund is of, when the rest names no one
         rest = reported["rest"][:1].upper() + reported["rest"][1:]
         return opening_clause(rest) or _gerund_clause(rest, whom=reported["name"])
-    if found := _AS_ROLE.match(said):
+    if (found := _AS_ROLE.match(said)) and not (found["owned"] and _PERSON.match(found["owned"])):
         return f"{found['name']} is {found['what']}"
     if found := _AT_AGE.match(said):
         return f"{found['name']} is {found['age']}"

@@ -193,15 +193,28 @@ def _read(verb: Token) -> Iterator[tuple[str, str]]:
         yield "vehicle", ride  # "gets around Utrecht on an old Vespa", "rides a Ducati"
     if lemma == "be" and verb.tag_ in ("VBZ", "VBP"):  # "was vegan for a year" is the past
         yield from _state(objects)
-        # "I'm in Boston", "she's based in Leeds": where one is, with no stay's end in sight
-        if not _STAY.search(span_text(verb)) and (place := place_in(preps, ("in",))):
-            yield "residence", place
+        yield from _in(verb, preps)
     if lemma == "go" and (name := _pobj_name(preps, "by")):
         yield "name", name
     if lemma == "report" and (name := _pobj_name(preps, "to")):
         yield "manager", name
     if lemma in _TOWARD and (race := _race(preps)):
         yield "training_goal", race
+
+
+def _in(verb: Token, preps: list[Token]) -> Iterator[tuple[str, str]]:
+    """What one is in: a car ("I'm in a Kia Sportage these days", not "in a Ford Focus
+    club") or a place ("I'm in Boston", "she's based in Leeds", with no stay's end in
+    sight)."""
+    cars = [
+        o
+        for o in pobjs(preps, ("in",))
+        if o.pos_ == "PROPN" and any(d.lower_ in ("a", "an") for d in o.children)
+    ]
+    if ride := vehicle_in(cars):
+        yield "vehicle", ride
+    elif not _STAY.search(span_text(verb)) and (place := place_in(preps, ("in",))):
+        yield "residence", place
 
 
 # "signed up for a full marathon", "building toward the Cape Town Marathon"

@@ -69,21 +69,23 @@ _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^(?P<name>{_NAME})(?=\s|['’]s\s)"), "name"),
 )
 _AND_NAME = re.compile(rf"^and (?P<other>{_NAME})\s+")
+# Names of times, which a time phrase may open with: "Since April", "Since Ramadan".
+TIME_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Ramadan|Christmas|Easter|"
+    "Thanksgiving|Lent|Diwali|Eid|Hanukkah|Passover|New Year"
+)
 _TIME_LEAD = re.compile(
     r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
-    r"Today|Yesterday|Recently|Now|Finally|Also|[Tt]hese days|[Nn]owadays|[Ll]ately|[Cc]urrently|"
-    r"[Rr]ight now)\b"
+    r"Today|Yesterday|[Rr]ecently|[Nn]ow|[Ff]inally|[Aa]lso|[Tt]hese days|[Nn]owadays|[Ll]ately|"
+    r"[Cc]urrently|[Rr]ight now)\b"
     # a month or a day named is the time's, not the subject's: "Since April Ana Paula is…"
-    r"(?:\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['’])|"
+    rf"(?:\s+(?:{TIME_NAMES})\b(?!['’])|"
     r"(?:\s+(?:[A-Za-z0-9]+))??)(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?=[A-Z]|(?:he|she|they)\s)"
 )
 
 
-_DATED = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
+_DATED = re.compile(rf"\b(?:{TIME_NAMES})\b")
 
 
 def subjects(clause: str) -> Iterator[tuple[str | None, str]]:

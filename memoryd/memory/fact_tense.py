@@ -51,6 +51,43 @@ _BEEN_NEXT = re.compile(
 )
 
 
+# What is said before the deed it came to: "ended up buying", "caved and got", "went ahead
+# and booked". What was done is the deed.
+_GAVE_IN = (
+    ("caved", "and"), ("gave", "in", "and"), ("went", "ahead", "and"),
+    ("bit", "the", "bullet", "and"), ("took", "the", "plunge", "and"),
+    ("pulled", "the", "trigger", "and"), ("finally", "caved", "and"),
+)  # fmt: skip
+_ING_PAST = {
+    "buying": "bought", "getting": "got", "going": "went", "taking": "took",
+    "leaving": "left", "selling": "sold", "making": "made", "finding": "found",
+    "becoming": "became", "choosing": "chose", "running": "ran", "driving": "drove",
+}  # fmt: skip
+
+
+def _past_of(ing: str) -> str | None:
+    if ing in _ING_PAST:
+        return _ING_PAST[ing]
+    if not ing.endswith("ing") or len(ing) < 6:
+        return None
+    stem = ing[:-3]
+    if stem.endswith("y") and stem[-2] not in "aeiou":  # "marrying"
+        return stem[:-1] + "ied"
+    return stem + "ed"  # "moving" → "moved", "transferring" → "transferred"
+
+
+def _done_at_last(words: list[str], n: int) -> str | None:
+    """"ended up buying a Kia Niro" → "bought a Kia Niro"; "caved and got an iPhone" →
+    "got an iPhone"; ``None`` when the predicate says no such thing."""
+    if words[n : n + 2] == ["ended", "up"] and n + 2 < len(words):
+        past = _past_of(words[n + 2])
+        return " ".join([past, *words[n + 3 :]]) if past else None
+    for lead in _GAVE_IN:
+        if tuple(words[n : n + len(lead)]) == lead and n + len(lead) < len(words):
+            return " ".join(words[n + len(lead) :])
+    return None
+
+
 def _skip_adverbs(words: list[str], n: int) -> int:
     while n < len(words) - 1 and words[n] in _DROPPED:
         n += 1
@@ -62,6 +99,8 @@ def plain(predicate: str) -> str:
     ``predicate`` itself when there is nothing to rewrite."""
     words = predicate.split(" ")
     n = _skip_adverbs(words, 0)
+    if (done := _done_at_last(words, n)) is not None:
+        return done
     if words[n] == "been":  # "been at Klarna a couple of months now": "has" left out
         words.insert(n, "has")
     if words[n] in ("is", "are") and (m := _skip_adverbs(words, n + 1)) > n + 1:

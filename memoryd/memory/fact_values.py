@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from memoryd.memory.fact_frames import Frame, age_number
@@ -51,12 +53,37 @@ def canonical(value: str) -> str:
 
 # Where a title ends and the rest of the sentence starts ("an instructional designer she
 # misses the kids" in a run-on chat sentence).
-_AFTER_TITLE = frozenset("he she they i we who which that and but so".split())
+_AFTER_TITLE = frozenset(
+    "he she they i we who which that and but so "
+    # "a nurse doing night shifts", "a designer working remotely"
+    "doing working covering pulling running specialising specializing focusing".split()
+)
 
 
 _PRAISE = frozenset(
     "best worst greatest nicest kindest coolest smartest toughest strictest funniest".split()
 )
+
+
+# The work a job is named by: "a nursing job", "a teaching position".
+_FIELD_ROLE = {
+    "nursing": "nurse", "teaching": "teacher", "accounting": "accountant",
+    "bartending": "bartender", "tutoring": "tutor", "consulting": "consultant",
+    "engineering": "engineer", "nannying": "nanny", "waitressing": "waitress",
+    "lifeguarding": "lifeguard", "paralegal": "paralegal", "barista": "barista",
+}  # fmt: skip
+
+
+# Who does for a living what a verb says: "illustrates full-time" is an illustrator.
+_DOER = {
+    "illustrates": "illustrator", "writes": "writer", "designs": "designer",
+    "photographs": "photographer", "paints": "painter", "edits": "editor",
+    "translates": "translator", "consults": "consultant", "tutors": "tutor",
+    "teaches": "teacher", "drives": "driver", "bakes": "baker", "freelances": "freelancer",
+    "codes": "developer", "programs": "programmer", "streams": "streamer",
+    "coaches": "coach", "nurses": "nurse", "farms": "farmer", "composes": "composer",
+    "animates": "animator", "models": "model", "acts": "actor", "sings": "singer",
+}  # fmt: skip
 
 
 def role(value: str) -> str | None:
@@ -76,7 +103,7 @@ def role(value: str) -> str | None:
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
         "list", "wrist", "twist", "artist-in-residence"
     )
-    if head in ROLE_HEADS or suffix:
+    if head in ROLE_HEADS or suffix or (head == "tech" and len(words) > 1):  # "a lab tech"
         return " ".join(words)
     return None
 
@@ -103,7 +130,12 @@ _CLOCK = re.compile(
 
 
 def _not_place(value: str) -> bool:
-    return bool(PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value))
+    # "is in a Kia Sportage these days": a car (though "moved to Lincoln" is a city)
+    a_car = _A_THING.match(value) is not None and VEHICLE.search(value) is not None
+    return bool(PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value) or a_car)
+
+
+_A_THING = re.compile(r"an? (?:new |used |\d{4} )?(?-i:[A-Z])", re.I)
 
 
 def _org(frame: Frame, value: str, words: list[str], proper: bool) -> str | None:
@@ -174,8 +206,18 @@ def _academic(value: str) -> str | None:
     return field if ACADEMIC.search(field.split()[-1] if field.split() else "") else None
 
 
-#: Set while reading a text written without capitals (see ``_is_casual``).
+#: Set while reading a text written without capitals (see ``is_casual``).
 CASUAL: ContextVar[bool] = ContextVar("casual", default=False)
+
+
+@contextmanager
+def read_as_typed(text: str) -> Iterator[None]:
+    """Read ``text`` with lower-case names allowed if it was typed without capitals."""
+    token = CASUAL.set(is_casual(text))
+    try:
+        yield
+    finally:
+        CASUAL.reset(token)
 _NOT_A_NAME = frozenset(
     """work home school bed church class night nights weekends weekend it there here fear
     peace hope tears love life town bed time times first last least most all once""".split()
@@ -226,6 +268,8 @@ def checked(frame: Frame, value: str) -> str | None:
         "orgname": lambda: _first_found(ORGNAME, value),
         "school": lambda: _first_found(SCHOOL, value, whole=True),
         "role": lambda: role(value),
+        "job": lambda: role(value) or _FIELD_ROLE.get(value.casefold()),
+        "doer": lambda: _DOER.get(value.casefold()),
         "vehicle": lambda: None if _someone_elses(value) else _first_found(VEHICLE, value),
         "phone": lambda: _device(PHONE, value),
         "laptop": lambda: _device(LAPTOP, value),

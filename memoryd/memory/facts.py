@@ -30,12 +30,20 @@ from memoryd.memory.fact_frames import (
     WORK_TALK,
     Frame,
 )
-from memoryd.memory.fact_lexicon import BORROWED, LIVED_IN_IDIOM, OTHER_PERSON, ROLE_HEADS, SCHOOL
+from memoryd.memory.fact_lexicon import (
+    BORROWED,
+    DIET_FOR_A_WHILE,
+    LIVED_IN_IDIOM,
+    OTHER_PERSON,
+    ROLE_HEADS,
+    SCHOOL,
+    in_an_idiom,
+)
 from memoryd.memory.fact_openings import opening_clause
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_relative import owned_by_relative
-from memoryd.memory.fact_subjects import given_to, leading_subject, norm, subjects
+from memoryd.memory.fact_subjects import TIME_NAMES, given_to, leading_subject, norm, subjects
 from memoryd.memory.fact_tense import plain, uncontracted
 from memoryd.memory.fact_values import (
     CASUAL,
@@ -48,6 +56,7 @@ from memoryd.memory.fact_values import (
     same_value,
 )
 from memoryd.memory.names import pronouns_for
+from memoryd.memory.verbs import conjugate
 
 __all__ = ["Fact", "facts_of", "load_parser", "same_value"]
 
@@ -113,6 +122,14 @@ _VISIT = re.compile(
     r"visit|layover|stopover)|business trip|work trip)\b",
     re.I,
 )
+# What a later clause says the thing is: "Driving a Mazda CX-5 now, it's the dealership's
+# loaner while the Golf is in for repairs".
+_IT_IS_LENT = re.compile(
+    r"\b(?:it's|it is|its|which is|that's|that is)\s+(?:just\s+|only\s+)?(?:a|an|the|my)?\s*"
+    r"(?:[\w-]+['’]s\s+)?(?:rental|loaner|loan car|courtesy car|hire car|borrowed|company car|"
+    r"work (?:car|phone|laptop)|demo|temporary|temp)\b",
+    re.I,
+)
 # In casual text a name may be written in lower case ("my new boss is linda"): the frames'
 # capitalised name slots then take any word that does not start the next phrase.
 _CAPITAL = "(?-i:[A-Z])"
@@ -144,15 +161,17 @@ def _frame_facts(subject: str, predicate: str) -> Iterator[Fact]:
     # "has formally changed" as "changed" first: "has traded the Volvo in for a Tesla" is
     # no "has" of the Volvo
     simple = plain(predicate)
-    found = list(_framed(subject, simple)) if simple != predicate else []
+    found = list(_framed(subject, simple, predicate)) if simple != predicate else []
     if not found:
-        found = list(_framed(subject, predicate))
+        found = list(_framed(subject, predicate, predicate))
     yield from found
 
 
-def _framed(subject: str, predicate: str) -> Iterator[Fact]:
-    visit = bool(_VISIT.search(predicate) or LIVED_IN_IDIOM.search(predicate))
-    borrowed = bool(BORROWED.search(predicate))
+def _framed(subject: str, predicate: str, said: str) -> Iterator[Fact]:
+    """The facts ``predicate`` states by the frames; ``said`` is how it was said (the
+    adverbs ``plain`` drops may make a stay of it: "basically working at IKEA")."""
+    visit = bool(_VISIT.search(said) or LIVED_IN_IDIOM.search(said))
+    borrowed = bool(BORROWED.search(said) or _IT_IS_LENT.search(_TEXT.get()))
     for frame in _CASUAL_FRAMES if CASUAL.get() else FRAMES:
         if visit and frame.attribute in _PLACE_LIKE and not frame.ends:
             continue
@@ -213,6 +232,12 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
         if _MEATLESS.search(text):  # "his first burger in years, a plant-based one"
             found = [f for f in found if not (f.attribute == "diet" and f.value == "eats meat")]
+        for kept in DIET_FOR_A_WHILE.finditer(text):  # "keto for a month before the wedding"
+            diet = kept["diet"].casefold()
+            found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
+        found = [  # "basically working at IKEA now lol"
+            f for f in found if f.attribute not in _PLACE_LIKE or not in_an_idiom(text, f.value)
+        ]
         return tuple(found)
     finally:
         CASUAL.reset(token)
@@ -254,7 +279,21 @@ def _read_clauses(text: str) -> list[Fact]:
         had = Fact(norm(owner), attribute, canonical(thing), thing)
         found[f"{had.key}|False"] = had
     previous = ""
+    group: str | None = None
     for subject, clause in clauses(text):
+        if group is not None and (they := _THEY.match(clause)):
+            # "Aiyana and her family sold the condo and they are renting in Portland": what
+            # "they" are, Aiyana is
+            verb = _THEY_FORMS.get(they["verb"], they["verb"]) if they["verb"] else ""
+            rest = clause[they.end() :]
+            if not verb and rest.split():
+                first, _, tail = rest.strip().partition(" ")
+                rest = f" {conjugate(first)} {tail}"
+            clause = f"{group}{verb}{rest}"
+        together = _GROUP.match(clause)
+        group = together["name"] if together and norm(together["name"]) == subject else None
+        if (pronoun := _PRONOUN_LEAD.match(clause)) and not _may_mean(pronoun[1], subject):
+            subject = _the_one_named(text, pronoun[1].casefold())
         stated = list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
@@ -268,6 +307,46 @@ def _read_clauses(text: str) -> list[Fact]:
         for fact in _possessed(text, across=True):
             found.setdefault(f"{fact.key}|{fact.ends}", fact)
     return list(found.values())
+
+
+_PRONOUN_LEAD = re.compile(r"^(?:and |so |but |now )?(he|she)\b", re.I)
+_CAPITALISED = re.compile(r"\b(?-i:[A-Z])[^\W\d_]+\b")
+_TIME_NAME = re.compile(TIME_NAMES)
+
+
+def _may_mean(pronoun: str, subject: str | None) -> bool:
+    """Whether a clause's "he" or "she" may be the subject it would inherit: not a gerund
+    ("Cooking isn't Hiroshi's job — he drives…"), nor a name of the other gender."""
+    if subject is None or (subject.endswith("ing") and pronouns_for(subject) is None):
+        return False
+    return pronouns_for(subject) is None or _is_their(pronoun.casefold(), subject)
+
+
+def _the_one_named(text: str, pronoun: str) -> str | None:
+    """Whom "he" or "she" means in ``text`` when one person is named and no one else is
+    spoken of: "You've got Tomasz down as in Kraków — he has been living in Gdańsk"."""
+    if OTHER_PERSON[pronoun].search(text):
+        return None
+    named = {
+        norm(w)
+        for w in _CAPITALISED.findall(text)
+        if pronouns_for(w) is not None and not _TIME_NAME.fullmatch(w)  # not "May"
+    }
+    if len(named) != 1:
+        return None
+    only = named.pop()
+    return only if _is_their(pronoun, only) else None
+
+
+# A pair the subject is one of ("Aiyana and her family", "Ben and Marta"), whom the next
+# clause's "they" may mean.
+_GROUP = re.compile(
+    r"^(?P<name>(?-i:[A-Z])[\w'’-]+) and (?:(?:his|her|their) (?:family|wife|husband|partner|"
+    r"boyfriend|girlfriend|fianc[ée]e?|kids|children)|(?-i:[A-Z])[\w-]+)\b"
+)
+_THEY = re.compile(r"^(?:and |so |but |now )?they(?P<verb> are|['’]re| were| have|['’]ve)?\b")
+_THEY_FORMS = {" are": " is", "'re": " is", "’re": " is", " were": " was", " have": " has"}
+_THEY_FORMS |= {"'ve": " has", "’ve": " has"}
 
 
 _IT_IS = re.compile(

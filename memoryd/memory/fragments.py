@@ -24,7 +24,8 @@ _PAST_OR_VERB_START = re.compile(
     r"^(" + ADVERBS + r")((?:[a-z]+ed|" + _REPORTED_PAST + r"|"
     r"love|loving|been|am|have|need|want|hope|wish|plan|can't|cannot|gonna|going|heading|"
     r"thinking|working|trying|planning|studying|training|writing|taking|looking|learning|"
-    r"getting|starting|moving|living|doing|making|reading|teaching|building)\b)"
+    r"getting|starting|moving|living|doing|making|reading|teaching|building|using|riding|"
+    r"driving|running|eating|dating|seeing|renting|commuting|majoring|rocking)\b)"
     r"(?!\s+me\b)",  # not "Wish me luck": a request of the listener
     re.I,
 )
@@ -88,7 +89,9 @@ _LOWERABLE = frozenset(
 # "Moving day went fine", "Running a shop is hard": the -ing phrase is the subject of a
 # verb that follows, so no speaker was left out before it.
 _GERUND_SUBJECT = re.compile(
-    r"^\w+ing\b[^,;:!?.]*?\b(?:is|was|are|were|has|had|went|goes|feels|felt|takes|took|"
+    # …up to a second clause: "Using a Pixel 6a and the sensor is slow" is the speaker's
+    r"^\w+ing\b(?:(?!\band (?:the|my|it|its|this|that|he|she|they|we|i)\b)[^,;:!?.])*?"
+    r"\b(?:is|was|are|were|has|had|went|goes|feels|felt|takes|took|"
     r"makes|made|seems|seemed|gets|got|keeps|kept|helps|helped|means|meant|became|becomes)\b",
     re.I,
 )

@@ -50,6 +50,12 @@ _PARTNER = re.compile(
     r"fianc[ée]e?)\s+(?P<name>(?-i:[A-Z])[^\W\d_]+)\b(?!['’]s)",
     re.I,
 )
+# Who "we" is, when the sentence says: "We're separated now, me and my business partner".
+_WE_ARE = re.compile(
+    r"\b(?:me|myself) and (?P<who>(?:my|our) (?:[a-z-]+ ){0,2}?[a-z-]+?|[A-Z][a-z]+)"
+    r"(?=\s*(?:[,.;:!?—–]|$))|"
+    r"\b(?:my|our) (?P<who2>(?:[a-z-]+ ){0,2}?[a-z-]+) and (?:me|I)\b(?=\s*(?:[,.;:!?—–]|$))",
+)
 # Where "we" is the speaker's household: family, a home, a move.
 _HOUSEHOLD = re.compile(
     r"\b(?:famil(?:y|ies)|kids?|children|sons?|daughters?|baby|babies|parents|mom|mum|dad|"
@@ -71,7 +77,11 @@ class _Rewriter:
         self.plural = bool(_WE.search(sentence))
         own = self.pronouns.possessive if self.pronouns else "their"
         partner = _PARTNER.search(sentence)
-        if _COUPLE.search(sentence) and partner and partner["name"] != speaker:
+        named = _WE_ARE.search(sentence)
+        if named and self.plural:
+            who = named["who"] or f"my {named['who2']}"
+            self.group = f"{speaker} and {re.sub(r'^(?:my|our) ', own + ' ', who)}"
+        elif _COUPLE.search(sentence) and partner and partner["name"] != speaker:
             self.group = f"{speaker} and {partner['name']}"
         elif _COUPLE.search(sentence):
             self.group = f"{speaker} and {own} partner"
@@ -233,6 +243,7 @@ def third_person(sentence: str, speaker: str) -> str:
     if not _FIRST_PERSON.search(sentence):
         return without_subject(sentence, speaker)
     rewriter = _Rewriter(sentence, speaker)
+    sentence = _without_who_we_are(sentence)
     dropped = dropped_subject(sentence)
     if dropped and not _FIRST_PERSON.match(sentence):
         # "Just had my 25th birthday": the speaker is the dropped subject.
@@ -240,6 +251,18 @@ def third_person(sentence: str, speaker: str) -> str:
         rewriter.named = True
         return rest[: len(speaker)] + _rewrite(rest[len(speaker) :], speaker, rewriter)
     return _rewrite(sentence, speaker, rewriter)
+
+
+def _without_who_we_are(sentence: str) -> str:
+    """"We split up, me and my business partner, last week": who "we" is has gone into
+    the rewritten "we", and is not said twice."""
+    named = _WE_ARE.search(sentence)
+    if named is None:
+        return sentence
+    before = sentence[: named.start()].rstrip()
+    if not before.endswith(",") or not _WE.search(before):
+        return sentence
+    return before[:-1] + sentence[named.end() :]
 
 
 def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:

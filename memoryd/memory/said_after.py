@@ -125,6 +125,15 @@ _FOR_WHOM = re.compile(rf"^for (?P<who>{_PERSON})\b", re.I)
 _APPOSED = re.compile(rf"^(?P<who>{_PERSON})\s*(?:,|$)", re.I)
 
 
+# Whose words the statement was, said right after it: "Said my six-year-old", "— my
+# daughter's words", "says my husband".
+_QUOTING = re.compile(
+    rf"^\(?(?:[-—–]\s*)?(?:(?:said|says|quoth|in the words of) (?P<who>{_PERSON}|(?:my|our) "
+    rf"[\w-]+(?: [\w-]+)?)\b|(?P<who2>{_PERSON})['’]s (?:words|quote)\b)",
+    re.I,
+)
+
+
 def _within(sentence: str) -> list[str] | None:
     """What ``sentence`` says once what follows its first comma gives its news to someone
     else or takes it back; None when nothing does."""
@@ -173,6 +182,15 @@ def said_after(sentences: list[str]) -> list[str]:
                 out.append(after)
                 n += 2
                 continue
+        if own and instead is None and (quoted := _QUOTING.match(after)) is not None:
+            # "My new favourite book is Matilda! Said my six-year-old, after bedtime."
+            statement = sentence.strip()
+            owns = statement.split()[0].casefold() in ("my", "our")
+            if owns:
+                statement = statement.split(" ", 1)[1]
+            out.append(_given_to(statement, quoted["who"] or quoted["who2"], owns))
+            n += 2
+            continue
         if instead is not None:
             given = _given_to(sentence.strip(), instead["who"], bool(instead["owns"]))
             if instead["owns"] or not given.startswith(("Meet", "Call", "New")):

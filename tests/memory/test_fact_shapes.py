@@ -1,0 +1,248 @@
+"""Facts said in the shapes people use when the fact is on the way to something else: a
+deed after "ended up" or "caved and", a job named by its work, a passive, a pronoun for
+the one person named, a possessive typed in lower case; and the look-alikes beside them
+(a diet kept for an occasion, a business partner, a name someone else calls you)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from memoryd.memory.asking import statement_of
+from memoryd.memory.engine import MemoryEngine
+from memoryd.memory.fact_followup import earlier_fact
+from memoryd.memory.facts import facts_of
+from memoryd.memory.person import third_person
+from tests.memory.test_extract import texts
+from tests.memory.test_fact_followup import later
+from tests.memory.test_truth import all_items, event, one
+
+
+def facts(text: str) -> set[tuple[str, str, str]]:
+    return {(f.subject, f.attribute, f.value) for f in facts_of(text) if not f.ends}
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # the deed a chain of words comes to
+        (
+            "Annika ended up buying a Kia Niro after the insurance paid out.",
+            ("annika", "vehicle", "kia niro"),
+        ),
+        ("Dana ended up taking a job at Google.", ("dana", "employer", "google")),
+        ("Dana caved and got an iPhone 15.", ("dana", "phone", "iphone 15")),
+        (
+            "Emeka ditched the f150 for a tesla model 3 and no regrets.",
+            ("emeka", "vehicle", "tesla model 3"),
+        ),
+        ("Emeka is in a Kia Sportage these days.", ("emeka", "vehicle", "kia sportage")),
+        (
+            "These days Chiamaka works from a Surface Laptop 5.",
+            ("chiamaka", "laptop", "surface laptop 5"),
+        ),
+        # a job named by its team, its pay, its work or what it is
+        ("Mateo is on the data team at Spotify.", ("mateo", "employer", "spotify")),
+        (
+            "Mateo has been at Stripe about a month now since leaving Spotify.",
+            ("mateo", "employer", "stripe"),
+        ),
+        ("Mei's employer, Shopee, gives them a learning budget.", ("mei", "employer", "shopee")),
+        (
+            "These days Mei's paycheck comes from Grab rather than Shopee.",
+            ("mei", "employer", "grab"),
+        ),
+        (
+            "Björn swapped the classroom for a lab tech job at a pharma company.",
+            ("björn", "occupation", "lab tech"),
+        ),
+        ("Björn took a nursing job in Leeds.", ("björn", "occupation", "nurse")),
+        (
+            "In March Freya quit paralegal work, and now she illustrates full-time.",
+            ("freya", "occupation", "illustrator"),
+        ),
+        (
+            "Cooking isn't Hiroshi's job anymore — he drives for a delivery company now.",
+            ("hiroshi", "occupation", "driver"),
+        ),
+        (
+            "As a pharmacist Oluwaseun is on his feet all day.",
+            ("oluwaseun", "occupation", "pharmacist"),
+        ),
+        (
+            "As a nurse doing night shifts Leilani's sleep is a mess.",
+            ("leilani", "occupation", "nurse"),
+        ),
+        # school, major, favourite, goal, diet
+        ("Amara is at Georgia Tech for undergrad.", ("amara", "school", "georgia tech")),
+        (
+            "Ngozi is now enrolled at the University of Ibadan.",
+            ("ngozi", "school", "university of ibadan"),
+        ),
+        (
+            "Philosophy is Arjun's major now and CS is just the minor.",
+            ("arjun", "major", "philosophy"),
+        ),
+        (
+            "Callum's major was changed to computer science at the start of term.",
+            ("callum", "major", "computer science"),
+        ),
+        (
+            "Connor's favorite book of all time is The Hobbit.",
+            ("connor", "favourite book", "hobbit"),
+        ),
+        (
+            "Ines has a new favourite band and its Big Thief.",
+            ("ines", "favourite band", "big thief"),
+        ),
+        (
+            "Half marathon done and now Olga is going for a full marathon.",
+            ("olga", "training_goal", "full marathon"),
+        ),
+        (
+            "Since Ramadan Farida eats eggs again, so she would call herself vegetarian.",
+            ("farida", "diet", "vegetarian"),
+        ),
+        ("Dana has been vegan for two weeks, feeling great.", ("dana", "diet", "vegan")),
+        # whom "they" or "he" means
+        (
+            "Aiyana and her family sold the condo and they are renting a place in Portland now.",
+            ("aiyana", "residence", "portland"),
+        ),
+        (
+            "You've got Tomasz down as in Kraków, but he has been living in Gdańsk since May.",
+            ("tomasz", "residence", "gdańsk"),
+        ),
+    ],
+)
+def test_a_fact_said_on_the_way_to_something_else(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Dana is going fully halal for the dinner she is hosting Saturday.", "dana"),
+        ("Dana is doing keto for a month before the wedding.", "dana"),
+        ("Dana is vegan for Lent this year.", "dana"),
+        ("Farida would call herself vegan if she could give up cheese.", "farida"),
+        ("Emeka is in a Ford Focus club.", "emeka"),
+        ("Olga is going for a swim.", "olga"),
+        ("As a nurse, Leilani's mom works nights.", "leilani"),
+        ("As a nurse's daughter, Tom is used to night shifts.", "tom"),
+        ("Anna said hi — he drives for a delivery company now.", "anna"),
+        ("Anna said hi — he works at Google now.", "anna"),
+    ],
+)
+def test_an_occasion_a_club_or_someone_else_states_nothing_of_the_speaker(
+    text: str, subject: str
+) -> None:
+    assert {f for f in facts(text) if f[0] == subject} == set()
+
+
+def test_the_one_named_is_no_month() -> None:
+    said = facts("The course ended in May — she is a paralegal now.")
+    assert [f for f in said if f[0] == "may"] == []
+
+
+def test_who_we_are_said_after_we_is_said_once() -> None:
+    text = third_person(
+        "We're officially separated now, me and my business partner, we split the company.",
+        "Dana",
+    )
+    assert (
+        text
+        == "Dana and her business partner are officially separated now, they split the company."
+    )
+    assert [f for f in facts_of(text) if f.attribute == "relationship"] == []
+    apart = third_person("We're officially separated now, me and Tom.", "Dana")
+    assert apart == "Dana and Tom are officially separated now."
+    assert ("dana", "relationship", "separated") in facts(apart)
+
+
+def test_a_statement_before_any_fixes_and_an_opening_verb_in_ing() -> None:
+    said = statement_of("using a pixel 6a at the moment and the sensor is sooo slow, any fixes?")
+    assert said == "Using a pixel 6a at the moment and the sensor is sooo slow."
+    assert texts("Using a Pixel 6a at the moment and the sensor is so slow. Any fixes?") == [
+        "Caroline is using a Pixel 6a at the moment and the sensor is so slow."
+    ]
+    assert texts("Running a shop is hard.") != ["Caroline is running a shop is hard."]
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "newer", "value"),
+    [
+        (
+            "Sienna's macbook air m1 gets really hot when she edits.",
+            "laptop",
+            "macbook pro m3",
+            "macbook air m1",
+        ),
+        ("Aisling's pixel 6a fingerprint sensor is slow.", "phone", "iphone 14", "pixel 6a"),
+        (
+            "Aiyana is planning a garden on her balcony here in phoenix.",
+            "residence",
+            "portland",
+            "phoenix",
+        ),
+    ],
+)
+def test_an_older_message_typed_in_lower_case_said_it_in_passing(
+    text: str, attribute: str, newer: str, value: str
+) -> None:
+    said = earlier_fact(text, text.split("'")[0].split()[0].casefold(), attribute, newer)
+    assert said is not None and said.value == value
+
+
+def test_a_known_model_replaced_and_a_name_someone_else_calls_you() -> None:
+    assert later(
+        "The Galaxy S21 was replaced by an iPhone 15 Pro at work.", "phone", "galaxy s21"
+    ) == [("phone", "iphone 15 pro", False)]
+    assert (
+        later("My sister's Galaxy S21 was replaced by an iPhone 15.", "phone", "galaxy s21") == []
+    )
+    assert (
+        later("The Galaxy S21 will be replaced by an iPhone 16 soon.", "phone", "galaxy s21") == []
+    )
+    assert later("A new hire kept calling Sam Samantha all week lol.", "name", "sam") == []
+    assert later("Sam Nguyen now!", "name", "sam carter") == [("name", "sam nguyen", False)]
+
+
+def test_through_the_engine_an_occasion_and_a_partner_in_business_close_nothing(
+    edge_engine: MemoryEngine,
+) -> None:
+    said: list[dict[str, Any]] = [
+        event("a1", "I'm pescatarian.", 0, user="u-a"),
+        event(
+            "a2",
+            "Going fully halal for the dinner I'm hosting Saturday. Where do I find lamb?",
+            90,
+            user="u-a",
+        ),
+        event("b1", "I'm engaged, the wedding's next June.", 0, user="u-b"),
+        event(
+            "b2",
+            "We're officially separated now, me and my business partner, we split the company.",
+            90,
+            user="u-b",
+        ),
+        event(
+            "c1",
+            "my macbook air m1 gets really hot when I edit videos, is that normal?",
+            0,
+            user="u-c",
+        ),
+        event(
+            "c2",
+            "upgraded to a MacBook Pro M3 for the video stuff and it stays cool now.",
+            90,
+            user="u-c",
+        ),
+    ]
+    for e in said:
+        edge_engine.memorize([e])
+    assert not one(all_items(edge_engine, "u-a"), "pescatarian").archived
+    assert not one(all_items(edge_engine, "u-b"), "engaged").archived
+    older = one(all_items(edge_engine, "u-c"), "air m1")
+    assert older.archived and older.archived_reason == "superseded"
