@@ -82,8 +82,11 @@ ORDINAL = "|".join(_ORDINALS)
 
 
 def age_number(text: str) -> str | None:
-    """'30', 'thirty', 'thirty-one' or 'thirty-first' as digits; None for anything else."""
+    """'30', 'thirty', 'thirty-one', 'thirty-first' or 'the big 3-0' as digits; None for
+    anything else."""
     text = text.casefold()
+    if big := re.fullmatch(r"([1-9])-?[0o]", text):  # "the big 4-0"
+        return str(int(big[1]) * 10)
     parts = re.split(r"([- ])", text)
     text = "".join(_ORDINALS.get(p, p) for p in parts)
     if text.isdigit():
@@ -181,6 +184,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now |officially |finally )*(?:an? )?(?:proud |new )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:residents?|local|locals)\b", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:settled|unpacked|moved) (?:in|into) (?:[\w'’]+ ){{0,2}}new {_HOME} in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:is|are) (?:now )?(?:an? )?(?:proud )?residents? of {VALUE}", "place"),  # noqa: E501
+    # "officially a Bristolian now", "finally a Londoner"
+    _frame("residence", rf"^{_ADV}(?:is|are) (?:now |officially |finally |basically )+(?:an? )(?:proud |new |true |real )?(?P<value>(?-i:[A-Z])[a-z]+(?:ian|er|ite|ean|ano|eno))s?\b(?! (?:fan|style|food|accent|band|team|club|museum|restaurant|restaurants|newspaper|magazine)\b)", "demonym"),  # noqa: E501
     _frame("residence", rf"^{_POSS} (?:new )?(?:home|address|place) is (?:now )?(?:(?:a|an|the) (?:[a-z-]+ ){{0,3}}{_HOME} )?(?:in |near |outside )?(?!(?:a|an|the|where|what|how|not)\b){VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^(?:\w+|\d+) (?:days?|weeks?|months?) into (?:(?:my|his|her|their|our) )?(?:new )?(?:life|living|being) (?:in|here in) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:no longer|doesn't|does not) (?:lives?|live) in {VALUE}", "place", ends=True),  # noqa: E501
@@ -188,11 +193,15 @@ FRAMES: tuple[Frame, ...] = (
     # employer
     _frame("employer", rf"^{_ADV}(?:works|is {_ADV2}working|has been working|has worked|is employed|started working|began working|now works|works full-time|works part-time|work|are working) (?:from home |remotely |remote |full[- ]time |part[- ]time )?(?:at|for|with|by) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined) {_ART}{VALUE}", "org"),
+    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:in the employ of|on the payroll (?:of|at)|employed by) {_ART}{VALUE}", "org"),  # noqa: E501
+    # "is working in Infosys since 2019 in the testing team": said so by speakers of languages
+    # that say "in" for "at"; a team of it must follow ("works in London" is a city)
+    _frame("employer", rf"^{_ADV}(?:works|is working|has been working|has worked) in {VALUE}(?: since \d{{4}})?(?= in the [\w -]{{1,30}}(?:team|squad)\b)", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|has been) {_ADV2}(?:an )?employee (?:of|at) (?!the (?:month|year|week)\b){_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted|tendered) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}got {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}(?= and (?:accepted|took|signed))", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:starts|is starting|started|begins|is beginning) (?:at|with) {VALUE}", "company"),  # noqa: E501
@@ -209,6 +218,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| (?:for )?(?:about |almost |over |nearly |just over |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b)", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|works|has been|is now) (?:now )?(?:on|in) (?:the|a) (?:[\w-]+ ){{0,3}}(?:team|group|department|squad|division|unit) (?:at|of|for) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
+    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|at) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
@@ -233,6 +243,11 @@ FRAMES: tuple[Frame, ...] = (
     # "now illustrates full-time", "writes for a living", "drives for a delivery company"
     _frame("occupation", rf"^{_ADV}(?P<value>[a-z]+s) (?:full[- ]time|for a living|professionally)\b", "doer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?P<value>drives) for (?:a|an) (?:[\w-]+ ){{0,2}}(?:company|service|firm|app)\b", "doer"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:swapped|traded|left|quit|gave up|ditched) (?:[\w-]+ ){{1,3}}?for (?P<value>nursing|teaching|accounting|bartending|tutoring|consulting|engineering|nannying|waitressing)\b", "job"),  # noqa: E501
+    # "is taxi driver in Istanbul fifteen years already": the article left out
+    _frame("occupation", r"^is (?P<value>(?:[a-z][\w-]* )?[a-z][\w-]*(?:er|or|ist|ian|ant|ent|eer|man|woman|nurse|chef|cook|clerk|guard|pilot|tech))(?= in (?-i:[A-Z])| at (?-i:[A-Z])| for \w+ years| since\b)", "role"),  # noqa: E501
+    # "now has his own small bakery", "runs her own salon"
+    _frame("occupation", rf"^{_ADV}(?:now )?(?:has|runs|owns|opened|started|is running) (?:his|her|their|[\w-]+['’]s) own (?:small |little |new )?(?P<value>bakery|shop|restaurant|café|cafe|business|company|salon|studio|practice|clinic|firm|agency|bar|store|food truck|startup|farm)\b", "owner"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b(?!\s+(?:the|my|his|her|their|its|a|an|it|this|that|our)\b)", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
@@ -242,6 +257,8 @@ FRAMES: tuple[Frame, ...] = (
     # relationship
     _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became|is getting|are getting) " + _ADV2 + r"(?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:tied the knot|said i do|eloped|got wed|were wed|married)\b", "any", fixed="married"),  # noqa: E501
+    # "Geoffrey and Margaret were married on the fourteenth of May"
+    _frame("relationship", rf"^{_ADV}(?:were|was) (?:finally |officially |quietly )?married (?:on|in|last|at|this|over)\b", "any", fixed="married"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:(?:just )?(?:got|came|flew) back from|(?:is|are) back from|went on) (?:the|a|his|her|their) honeymoon\b", "any", fixed="married"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:proposed|popped the question)\b.*\b(?:said|says) yes\b", "any", fixed="engaged"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:said|says) yes\b", "any", fixed="engaged", context=r"\b(?:propos\w*|ring|popped|knee|engaged|engagement|marry)\b"),  # noqa: E501
@@ -259,6 +276,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband|bf|gf|bae|hubby)\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
     # age
+    _frame("age", rf"^{_ADV}(?:has|have|has made|made|has completed|completed|has turned|turned|is completing|completes) {AGE} years\b(?! (?:ago|of|in|at|with|left|to go|more|later|since|before|after|together|married|working|old car|experience)\b)", "age"),  # noqa: E501
+    # "hit the big 4-0 today"
+    _frame("age", rf"^{_ADV}(?:hit|hits|has hit|turned|turns|is turning|celebrated|reached|reaches) the big (?P<value>[1-9]-?[0oO])\b", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}(?: years(?=\s*(?:[.!,;]|$|and\b|now\b))|{_AGE_END})", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:hit|hits|has hit|reached|reaches|has reached|is hitting|is reaching) {_ADV2}{AGE}{_AGE_END}", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
@@ -283,8 +303,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("school", rf"^{_ADV}(?:started|is starting|began|is in|is attending|goes to|is going to|got into) (?:grad|graduate|law|med|medical|business|nursing|high|art|film|dental|vet|cooking|culinary) school (?:at|in) {VALUE}", "school"),  # noqa: E501
     # major
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
-    _frame("major", rf"^{_ADV}(?:switched|changed|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:switched|changed|shifted|moved|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study|field|subject) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
+    _frame("major", rf"^{_ADV}is (?:now )?in (?:the )?(?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?)(?= since\b| now\b| this (?:semester|term|year)\b|\s*[.!]|\s*$)", "academic", context=_STUDY_TALK),  # noqa: E501
     _frame("major", rf"^{_POSS} major (?:was|has been|got|is being) (?:officially |finally |formally )?(?:changed|switched) (?:over )?to (?P<value>[\w&-]+(?: [\w&-]+){{0,3}}?)(?=\s*[.!,;]|\s*$| (?:at|in|on|this|last|after|once|when|because|since|so)\b)", "academic"),  # noqa: E501
     # "is now registered in Leipzig": an address registered with the city
     _frame("residence", rf"^{_ADV}(?:is|got|has been|just got) (?:now |officially )?registered (?:as (?:a )?resident )?in {VALUE}\b(?!\s+for\b)", "place"),  # noqa: E501
@@ -297,7 +318,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}is (?:now )?an? (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?) major\b", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is studying|studies|is doing a degree in|is doing a (?:bachelor'?s|master'?s|masters|phd|ph\.d\.|degree|ba|bsc|ma|msc)(?: degree)? in|is getting a (?:degree|bachelor'?s|master'?s|masters|phd) in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}(?= at\b| in college| in university| at uni)", "field"),  # noqa: E501
     # diet
-    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows (?:an?|the)|is following (?:an?|the)|keeps to (?:an?|the)|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
     # "would call herself vegetarian rather than vegan now": how one names one's own diet
     _frame("diet", rf"^{_ADV}(?:would|'d|’d)? ?(?:now )?(?:calls?|describes?|considers?|counts?) (?:himself|herself|themselves) (?:as )?(?:an? )?(?:fully |strictly |mostly )?(?P<value>{DIETS})\b(?!.*\b(?:if|unless|but for)\b)", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|doesn't eat|does not eat|no longer eats) (?:all )?(?:meat|red meat and chicken|animal products)\b", "any", fixed="vegetarian"),  # noqa: E501
@@ -311,6 +332,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("diet", rf"^{_ADV}(?:is|has always been|has been) an? (?:big |total |huge |proud )?(?:meat lover|meat eater|meat-eater|omnivore)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:eats|will eat|is happy to eat) (?:pretty much |basically |just about )?(?:everything|anything|meat)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:started eating|has started eating|have started eating|eats|is eating|went back to eating|has gone back to eating) (?:meat|fish|chicken|steak|burgers|beef|pork|lamb)(?:,? (?:and )?(?:meat|fish|chicken|steak|burgers|eggs|dairy|beef|pork|lamb))* again\b", "any", fixed="eats meat"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:has |have )?(?:resumed|restarted|returned to) eating (?:meat|red meat|chicken|beef|pork|lamb)\b", "any", fixed="eats meat"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:switched|changed|moved|went|has switched|has gone) from .{{1,40}}? to (?:an? |being )?(?:fully |strictly )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is no longer|isn't|is not|stopped being|quit being|gave up being|quit|stopped|gave up|dropped|ditched|came off|fell off) (?:an? )?(?:the )?(?P<value>{DIETS})(?: diet)?\b", "any", ends=True),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:is|are|went|got|has gone|have gone|has been|have been) (?:fully |officially )?back (?:to eating|on|to) (?:meat|red meat|chicken|steak|burgers|animal products)\b", "any", fixed="eats meat"),  # noqa: E501
@@ -321,7 +343,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("vehicle", rf"^{_ADV}is (?:now |currently )?(?:driving around |rolling around |getting around )?in an? (?:new |used |\d{{4}} )?(?P<value>(?-i:[A-Z])[\w'’.-]+(?: (?-i:[A-Z0-9])[\w'’.-]+){{0,3}})(?=\s*(?:[.!,;:—–]|$|(?:now|these days|nowadays|at the moment|since|and|lol|tbh)\b))", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:doesn't|does not|don't|no longer) (?:own|have|has|owns|drive|drives) an? (?:car|vehicle)\b", "any", fixed="no car"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w'’.-]+(?: (?-i:[A-Z0-9])[\w'’.-]+){{0,3}}) (?:guy|girl|person|man|woman|owner|driver)\b(?= now| these days|\s*[.!,]|$)", "vehicle"),  # noqa: E501
-    _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver) is (?:now )?(?:an? )?{VALUE}", "vehicle"),  # noqa: E501
+    _frame("vehicle", rf"^{_POSS} (?:new )?(?:car|ride|vehicle|daily driver|motorcar|motor car|automobile|motor) is (?:now )?(?:an? )?(?:\d{{4}} |new |used )?{VALUE}", "vehicle"),  # noqa: E501
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
     # phone and laptop: the one in use
     *(
@@ -334,7 +356,7 @@ FRAMES: tuple[Frame, ...] = (
     ),
     # "bought new phone, a OnePlus 11"
     *(
-        _frame(kind, rf"^{_ADV}(?:got|bought|has|picked up) (?:a |my |(?:him|her|them)self a )?new {word}(?: now)?(?:,|:| -| —)? (?:an? |the )(?:new |used )?(?=(?-i:[A-Z])){VALUE}", kind)  # noqa: E501
+        _frame(kind, rf"^{_ADV}(?:got|bought|has|picked up) (?:a |my |(?:him|her|them)self a )?new {word}(?: now)?(?:,|:| -| —)? (?:an? |the )?(?:new |used )?(?=(?-i:[A-Z])){VALUE}", kind)  # noqa: E501
         for kind, word in (("phone", "phone"), ("laptop", "laptop"), ("vehicle", "car"))
     ),
     # a clause of its own: "ditched the oneplus, on a galaxy s24 now"
@@ -348,12 +370,12 @@ FRAMES: tuple[Frame, ...] = (
         for kind in ("phone", "laptop", "vehicle")
     ),
     # manager
-    _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke) (?:named|called) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_POSS} (?:new |current |direct |line )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead|tech lead|team's lead|team's manager|leader|superior) (?:(?:at|on|in) (?:[\w'’&-]+ ){{0,3}}?)?is (?:now )?(?:(?:a|this|some) (?:guy|woman|man|lady|gal|person|dude|chap|bloke)(?: (?:named|called)|,) )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:is (?:now )?under|is now working under) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= now\b| these days\b| in (?:the |a )?[\w -]{{1,40}}?(?:team|group|department|org|unit|squad)\b|\s*[.!]|\s*$)", "any"),  # noqa: E501
-    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under|working under|working directly under) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:reports to|now reports to|is reporting to|works under|is working under|working under|working directly under) (?:an? )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("manager", rf"^{_POSS} (?:new |current )?(?:manager|boss|team lead|supervisor)(?:'s|’s) name is (?P<value>(?-i:[A-Z])[\w'’-]+)", "any"),  # noqa: E501
     _frame("manager", rf"^{_ADV}(?:has|got|is getting) (?:a )?new (?:manager|boss|team lead|supervisor|line manager)\b", "any", ends=True, fixed=""),  # noqa: E501
-    _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", rf"^{_ADV}(?:has|got) a new (?:manager|boss|team lead|supervisor)[,:]? (?:named |called )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # favourite
     # "has a new favourite band and it's Big Thief", "found a new favourite book: Dune"
     _frame("favourite", rf"^{_ADV}(?:has|got|found|has found|has got) (?:a |an )?(?:new |new all-time )(?:favou?rite|fave?) (?P<thing>[a-z]+(?: [a-z]+)?)(?:,? and (?:it's|its|it is|that's|thats)|:| -| —|,) {TITLE_VALUE}", "any"),  # noqa: E501
@@ -370,15 +392,15 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:going|gunning) for {_ART}(?P<value>(?:(?:full|half|first|sub-[\w:.-]+|\w+) )?(?:marathon|half marathon|half-marathon|triathlon|ironman|ultra(?:marathon)?|10k|5k|century))\b", "any"),  # noqa: E501
     _frame("training_goal", rf"^(?:is )?now (?:going|aiming|gunning) for {_ART}(?:new |first |next )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
-    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target|aim) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) |(?:in|for) \d{{4}} )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) {_ADV2}(?:deep |knee-deep |well |heavily |fully )?(?:into|in the middle of) (?:the )?training for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:focusing|focused|concentrating) on (?P<value>(?:deadlifting|squatting|benching|bench pressing|running|lifting|hitting|a|an) [\w\s-]{{2,30}}?)(?=\s*[.!,]|$| now\b| instead\b| rather\b)", "any"),  # noqa: E501
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race|up)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
-    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
-    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given|(?-i:[A-Z])[a-z]+) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|is known to (?:[\w'’]+ ){{1,3}}as|(?:prefers|would prefer|should prefer|would rather|wishes|wants) (?:henceforth |from now on )?to be (?:addressed|called|known) as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?:(?:his|her|their|[\w-]+['’]s) (?:[\w-]+ )?name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
 )
@@ -392,8 +414,8 @@ INVERTED: tuple[Frame, ...] = (
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501
     _frame("residence", r"^home(?: base)? (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2}) (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+)\b", "any"),  # noqa: E501
     _frame("residence", r"^home (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+) (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2})", "any"),  # noqa: E501
-    _frame("name", r"^(?:please |(?:everyone|people|friends|most people|they|everybody)(?: at work| here| back home| at school)? (?=calls? )|just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
-    _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
+    _frame("name", r"^(?:(?:since|after|ever since) (?:the |my |his |her )?[\w -]{1,25}?,? )?(?:please |(?:everyone|people|friends|most people|they|everybody)(?: at work| here| back home| at school)? (?=calls? )|just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
+    _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     # "philosophy is Arjun's major now"
@@ -409,7 +431,7 @@ CAUSED: tuple[Frame, ...] = (
 
 # Frames that hang off a name's possessive anywhere in a clause (the possessor is the
 # subject): "<Name>'s first day at <org>", "<Name>'s 23rd birthday".
-_OWNER = r"(?<![’']s )\b(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+)(?:'s|’s) "  # "Lucía's"
+_OWNER = r"(?<![’']s )(?<![\w-])(?P<name>(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+(?:-(?-i:[A-Za-zß-öø-ÿ])(?-i:[a-zß-öø-ÿ])+)?)(?:'s|’s) "  # "Lucía's"  # noqa: E501
 HANDED_IN = r"(?:handed in|turned in|handed back|gave back|returned)"
 _HANDED_IN = r"(?<!handed in )(?<!turned in )(?<!handed back )(?<!gave back )(?<!returned )"
 POSSESSED: tuple[Frame, ...] = (
@@ -424,6 +446,13 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
     _frame("school", _OWNER + rf"(?:first |new )?(?:course|programme|program|semester|term) at {VALUE}", "school"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
+    # "my first Shopify paycheck came through", "my McGill student card came in the mail",
+    # "since my switch to economics went through", "my new lease in Melbourne"
+    _frame("employer", _OWNER + r"(?:first|new) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?) (?:paycheck|pay cheque|paycheque|payslip|salary|badge|onboarding|all-hands|standup|stand-up|team offsite)\b", "org"),  # noqa: E501
+    _frame("school", _OWNER + r"(?:new )?(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?) (?:student card|student ID|student id|ID card|id card|acceptance letter|student email|course schedule|class schedule)\b", "any"),  # noqa: E501
+    _frame("major", _OWNER + r"(?:switch|change|transfer|move) (?:of majors? )?(?:over )?to (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?)(?= went| was| is| has| got|[,.!]|$)", "academic"),  # noqa: E501
+    _frame("residence", _OWNER + r"new (?:lease|landlord|neighbou?rhood|address|place|commute) (?:is )?in (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "place"),  # noqa: E501
+    _frame("training_goal", _OWNER + r"(?:new |current |main )?(?:training |fitness |gym )?(?:goal|target|aim) (?:now |these days )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail|lift|deadlift|squat|bench) )?(?:an? |the )?(?P<value>[^,.;!?]{2,40}?)(?=[,.;!?]|$| before\b| by\b)", "feat"),  # noqa: E501
     # "Mei's employer, Shopee, gives…"; "Mei's paycheck comes from Grab"
     _frame("employer", _OWNER + r"(?:current |new )?(?:employer|workplace),? (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,2})(?=,| is\b| has\b| and\b|\s*[.!;]|\s*$)", "org"),  # noqa: E501
     _frame("employer", _OWNER + rf"(?:paycheck|pay cheque|paycheque|salary|wages?) (?:now |these days )?comes? from {VALUE}", "org"),  # noqa: E501
@@ -442,12 +471,14 @@ POSSESSED: tuple[Frame, ...] = (
     # "Alejandra's friends call her Ale"
     _frame("name", _OWNER + r"(?:friends|colleagues|coworkers|co-workers|classmates|teammates) (?:all |mostly |usually |still |now )?call (?:him|her|them) (?!(?:Dad|Daddy|Mum|Mom|Mommy|Mummy|Mama|Papa|Coach|Boss|Sir|Chief|Grandma|Grandpa|Auntie|Aunt|Uncle|Doc|Mate|Buddy)\b)(?P<value>(?-i:[A-Z])[\w'’-]+)(?![\w'’-])", "any"),  # noqa: E501
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
-    _frame("manager", _OWNER + r"new (?:manager|boss|team lead|lead|supervisor|line manager),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", _OWNER + r"new (?:manager|boss|team lead|lead|supervisor|line manager),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     *(
         _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
     ),
-    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager),? (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b|\s*[.!;]|\s*$)", "any"),  # noqa: E501
+    # "my team leader is a woman, Mrs. Zielińska, she is more relaxed"
+    _frame("manager", _OWNER + r"(?:new |current )?(?:boss|manager|supervisor|team lead|team leader|line manager|leader|superior) is (?:now )?an? (?:woman|man|lady|guy|gentleman),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    _frame("manager", _OWNER + r"(?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager|superior|team leader)(?: at (?:the |a )?\w+)?,? (?:an? )?(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= is\b| has\b|,| and\b|\s*[.!;]|\s*$)", "any"),  # noqa: E501
     _frame("residence", _OWNER + rf"(?:new )?{_HOME} (?:is )?(?:in|near) {VALUE}", "place"),
     # "Nomvula, Thabo's line manager, is running the review"
     _frame("manager", r"(?:^|(?<=\s))(?!(?:Ask|Tell|Call|Email|Message|Thank|Thanks|Meet|Met|Text|Ping|Hi|Hey|Dear|Like|With|And|But|So|Then)\b)(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) (?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501

@@ -125,18 +125,24 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
     """Another model of ``attribute``'s kind that ``text`` speaks of as the subject's
     own at hand, once ``known`` is theirs; None when the text may speak of any other."""
     kind = _KINDS.get(attribute)
-    if kind is None or NOT_HAD.search(text) or _someone_named(text, subject):
+    old = _old_known(text, known)
+    # "than the old ThinkPad's was": the old one is the known one, said so
+    said = text[: old.start()] + text[old.end() :] if old else text
+    if kind is None or NOT_HAD.search(said) or _someone_named(text, subject):
         return None
     # the one at hand: "my", "this", the subject's, or "the" after getting used to it or
-    # typing on it; not "the Pixel 8" said of anyone, nor "a video on the Pixel 9 camera"
+    # typing on it, or once the known one is called the old one ("parking the Mini Cooper
+    # is a dream compared to the old Outback"); not "the Pixel 8" said of anyone, nor "a
+    # video on the Pixel 9 camera"
     owner = (
         rf"(?:this|my|{re.escape(subject)}['’]s|used to (?:[\w'’-]+ ){{0,4}}?(?:on )?the|"
-        r"(?:typing|texting|writing) on the|(?:put|installed|running) [\w-]+ on the)"
+        r"(?:typing|texting|writing) on the|(?:put|installed|running) [\w-]+ on the"
+        rf"{'|the' if old else ''})"
     )
     for found in re.finditer(rf"\b{owner} (?:new )?(?P<thing>{_MODEL})", text, re.I):
         thing = found["thing"].strip(" .,!")
         if kind.search(thing) and not same_value(attribute, canonical(thing), known):
-            if _names_known(text, known):
+            if _names_known(text, known) and not old:
                 return None  # both named: one may be kept besides the other
             return thing
     return None
@@ -161,16 +167,36 @@ def replaced_by(text: str, attribute: str, known: str) -> str | None:
     took = re.search(
         rf"{old}(?:['’]s)? (?:was |got |has been |have been |is being |been )?(?:finally )?"
         r"(?:replaced|succeeded|superseded) (?:by|with) (?:an? |the |my )?(?:new )?"
-        rf"(?P<thing>{_MODEL})",
+        rf"(?P<thing>{_MODEL})|"
+        # "persuaded me to replace the old Nokia with one of these iPhones"
+        rf"\breplac(?:e|ed|ing) (?:the |my |his |her |their )?(?:old )?{old} (?:with|for) "
+        rf"(?:an? |the |one of (?:these|those|the) )?(?:new )?(?P<other>{_MODEL})",
         text,
         re.I,
     )
     if took is None:
         return None
-    thing = took["thing"].strip(" .,!")
+    thing = (took["thing"] or took["other"]).strip(" .,!")
+    if not kind.search(thing) and thing.endswith("s"):
+        thing = thing[:-1]  # "one of these iPhones"
     if not kind.search(thing) or same_value(attribute, canonical(thing), known):
         return None
     return thing
+
+
+def _old_known(text: str, known: str) -> re.Match[str] | None:
+    """Where ``text`` calls the known thing the old one: "than the old ThinkPad's was",
+    "wrestling the old Outback into spots"."""
+    words = [re.escape(w) for w in re.findall(r"[\w+-]+", known.casefold()) if len(w) > 1]
+    if not words:
+        return None
+    name = "(?:" + "|".join(words) + ")"
+    return re.search(
+        rf"(?:\b(?:compared (?:to|with)|than|over)\s+(?:\w+ing\s+)?)?"
+        rf"\b(?:the|my|[\w-]+['’]s) (?:old|previous|former) {name}\b",
+        text,
+        re.I,
+    )
 
 
 def _names_known(text: str, known: str) -> bool:

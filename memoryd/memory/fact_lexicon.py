@@ -56,14 +56,16 @@ SCHOOL = re.compile(
     re.I,
 )
 NOT_EMPLOYER = re.compile(
-    r"\b(?:club|gym|team|league|group|class|classes|choir|band|society|community|"
+    r"\b(?:club|gym|team|league|group|class|classes|choir|band|(?<!building )society|community|"
     r"orchestra|course|program|programme|party|church|chat|discord|server|family|crew|"
     r"meetup|circle|guild|movement|campaign|challenge|waitlist|trip|tour|conference)\b|"
     r"^(?:the )?same\b",
     re.I,
 )
 VEHICLE = re.compile(
-    r"\b(?:tesla|honda|toyota|ford|bmw|audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|"
+    r"\b(?:tesla|honda|rover|saab|lada|dacia|vauxhall|holden|proton|datsun|daewoo|chrysler|"
+    r"pontiac|hummer|aston martin|bentley|rolls-royce|maserati|cupra|lancia|toyota|ford|bmw|"
+    r"audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|"
     r"nissan|hyundai|kia|chevy|chevrolet|jeep|volvo|porsche|lexus|rivian|polestar|prius|"
     r"civic|corolla|camry|accord|mini|fiat|peugeot|renault|skoda|dodge|ram|gmc|cadillac|"
     r"buick|lincoln|acura|infiniti|mitsubishi|jaguar|land rover|range rover|harley(?:-davidson)?|"

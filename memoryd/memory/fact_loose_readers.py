@@ -226,10 +226,21 @@ def roles(doc: Any, subject: str) -> Iterator[Token]:
             yield token  # "being a midwife is the best"
 
 
+# Words before "major" that say which one, not in what: "the only English major left".
+_NOT_A_FIELD = frozenset(
+    "only other first last same new former double intended prospective declared future "
+    "current old second another".split()
+)
+
+
 def majors(doc: Any, subject: str) -> Iterator[Token | str]:
     for token in doc:
         if token.lemma_.lower() == "major" and token.pos_ == "NOUN":
-            field = [c for c in token.children if c.dep_ in ("compound", "amod")]
+            field = [
+                c
+                for c in token.children
+                if c.dep_ in ("compound", "amod") and c.lower_ not in _NOT_A_FIELD
+            ]
             like = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "like"]
             whom = [o for p in like for o in p.children if o.dep_ == "pobj"]
             if field and (not whom or norm(whom[0].text) == subject):

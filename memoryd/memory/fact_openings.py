@@ -50,7 +50,7 @@ _IRREGULAR = {
 _PRESENT = r"is|means|makes|has made|keeps|feels|gives|lets|leaves"
 # Past, or the perfect: what the gerund names happened.
 _PAST = (
-    r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|"
+    r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|came with|came|"
     r"(?:has|have) (?:been|meant|made|cut|changed|given|let|paid off|turned|proved|saved|"
     r"freed|brought|helped)|cut|saved|freed|brought|helped"
 )
@@ -138,6 +138,14 @@ _AS_ROLE = re.compile(
     # "As a nurse doing nights Leilani's sleep is a mess": what is hers, said of now
     rf"(?:['’]s (?P<owned>[a-z][\w-]*))? (?(owned)(?:is|has|feels|gets|keeps)\b|{_NOW})"
 )
+# "Being seventy-four years of age, Edna finds the print hard to read": a participle set
+# off by a comma says what the subject it goes on to name is (not "Being a nurse, Edna's
+# mom works nights", whose subject is someone else).
+_BEING = re.compile(
+    r"^Being (?P<what>(?!(?:there|here|home|away|back|out|in|at|on|with)\b)"
+    r"(?![^,;:—–]*\b(?:is|was|are|were|has|had|means|meant|makes|made)\b)[^,;:—–]{2,60}), "
+    rf"{_NAMED} (?!(?:says|said|thinks|reckons|claims|insists|told)\b){_NOW}"
+)
 # an age of 16 or more (not a clock time: "At 10 Sam has a call"), with a state now
 _AT_AGE = re.compile(
     rf"^At (?P<age>1[6-9]|[2-9]\d)(?! ?(?:am|pm|a\.m|p\.m|o'clock|:))\b,? {_NAMED} "
@@ -219,6 +227,8 @@ def opening_clause(sentence: str) -> str | None:
         rest = reported["rest"][:1].upper() + reported["rest"][1:]
         return opening_clause(rest) or _gerund_clause(rest, whom=reported["name"])
     if (found := _AS_ROLE.match(said)) and not (found["owned"] and _PERSON.match(found["owned"])):
+        return f"{found['name']} is {found['what']}"
+    if found := _BEING.match(said):
         return f"{found['name']} is {found['what']}"
     if found := _AT_AGE.match(said):
         return f"{found['name']} is {found['age']}"

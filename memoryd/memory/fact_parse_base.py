@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from memoryd.memory.fact_frames import Frame
 from memoryd.memory.fact_lexicon import OTHER_PERSON, VEHICLE
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import checked
+from memoryd.memory.fact_values import CASUAL, checked
 from memoryd.memory.names import gender_of, is_first_name
 
 if TYPE_CHECKING:
@@ -239,7 +239,15 @@ def place_in(preps: list[Token], words: tuple[str, ...]) -> str | None:
                 continue  # "into Lucas's dorm": whose, not where
             if token.pos_ == "PROPN" and token.dep_ != "compound" and not MONTH.match(token.lower_):
                 return checked(PLACE_KIND, phrase(token).text)
+        bare = not any(c.dep_ in _SAID_OF for c in obj.children)
+        if CASUAL.get() and obj.pos_ == "NOUN" and bare:
+            # "im in austin now", typed in lower case: a bare noun may be a name
+            return checked(PLACE_KIND, obj.text)
     return None
+
+
+# What a common noun comes with ("in the office", "in my room", "in big trouble").
+_SAID_OF = frozenset(("det", "poss", "amod", "compound", "nummod", "prep"))
 
 
 def org_in(objects: list[Token], preps: list[Token], words: tuple[str, ...]) -> str | None:

@@ -60,6 +60,8 @@ _MODIFIER = (
     r"high school|dance|piano|guitar|personal|family|work|office|running|climbing|gym)"
 )
 _SUBJECTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "A coworker named Guillermo goes by Willy": someone else, whatever the name
+    (re.compile(rf"^(?:[Aa]n?|[Tt]he|[Tt]his|[Oo]ne) (?P<rel>[a-z][\w-]*(?: [a-z][\w-]*)?) (?:named|called) (?P<name>{_NAME})(?=[\s,])"), "someone"),  # noqa: E501
     # "Priya's sister Anna" is Anna; "Priya's sister" is that sister.
     (re.compile(rf"^(?P<owner>{_NAME})(?:'s|’s) (?P<rel>(?:{_ADJECTIVE}\s+){{0,2}}(?:{_MODIFIER}\s+)?{_NOT_VERB}(?!{_ADJECTIVE}\b)[a-z][\w-]*)(?: (?P<name>{_NAME}))?(?=[\s,])"), "relation"),  # noqa: E501
     (re.compile(rf"^(?P<name>{_NAME}) and (?:his|her|their) (?:new )?{_COMPANY}(?=\s)"), "name"),
@@ -76,6 +78,12 @@ TIME_NAMES = (
     "Thanksgiving|Lent|Diwali|Eid|Hanukkah|Passover|New Year"
 )
 _TIME_LEAD = re.compile(
+    # whose advice: "On her physician's advice she has resumed eating meat"
+    r"^(?:On|Following|After|Given|At) (?:[\w'’-]+ ){1,4}?(?:advice|orders|recommendation|"
+    r"suggestion|insistence|request),? (?=[A-Z]|(?:he|she|they)\s)|"
+    # a date the rewrite wrote in, in any clause: "in the week of 5 February 2024 he…"
+    r"^(?:(?:[Ii]n|[Oo]n|[Dd]uring) the (?:week|weekend|month) of |[Ii]n |[Oo]n )"
+    rf"(?:\d{{1,2}} )?(?:{TIME_NAMES})(?: \d{{4}})?,?\s+(?=[A-Z]|(?:he|she|they)\s)|"
     r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
     r"Today|Yesterday|[Rr]ecently|[Nn]ow|[Ff]inally|[Aa]lso|[Tt]hese days|[Nn]owadays|[Ll]ately|"
     r"[Cc]urrently|[Rr]ight now)\b"
@@ -112,6 +120,8 @@ def subjects(clause: str) -> Iterator[tuple[str | None, str]]:
             yield norm(subject), rest
             # "Priya's new manager is Dana": the possessive belongs to the frame.
             yield norm(owner), clause[len(owner) :]
+        elif kind == "someone":
+            yield norm(f"{match['rel']} {match['name']}"), rest
         elif kind == "inherit":
             yield None, rest
         elif kind == "pair":  # "Tobi and Amara called off the engagement": both did
@@ -119,6 +129,12 @@ def subjects(clause: str) -> Iterator[tuple[str | None, str]]:
             yield norm(match["other"]), rest
         else:
             yield norm(match["name"]), rest if not rest.startswith(("'s", "’s")) else rest
+
+
+def without_lead(clause: str) -> str:
+    """``clause`` without a time or an advice put before its subject."""
+    lead = _TIME_LEAD.match(clause)
+    return clause[lead.end() :] if lead else clause
 
 
 def leading_subject(clause: str) -> str | None:

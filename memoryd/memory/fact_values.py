@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from memoryd.memory.fact_frames import Frame, age_number
 from memoryd.memory.fact_lexicon import (
     ACADEMIC,
+    DIET,
     LAPTOP,
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
@@ -74,6 +75,34 @@ _FIELD_ROLE = {
 }  # fmt: skip
 
 
+# Where people called so live, when the name is not the place's with an ending put on.
+_DEMONYMS = {
+    "mancunian": "Manchester", "glaswegian": "Glasgow", "liverpudlian": "Liverpool",
+    "angeleno": "Los Angeles", "capetonian": "Cape Town", "madrileño": "Madrid",
+    "madrileno": "Madrid", "parisienne": "Paris", "brummie": "Birmingham",
+    "geordie": "Newcastle", "scouser": "Liverpool", "torontonian": "Toronto",
+    "edinburgher": "Edinburgh", "aucklander": "Auckland", "haligonian": "Halifax",
+    "vancouverite": "Vancouver", "seattleite": "Seattle", "new yorker": "New York",
+}  # fmt: skip
+
+
+def home_of(demonym: str) -> str | None:
+    """The place a demonym says one lives in: "Bristolian" Bristol, "Londoner" London,
+    "Berliner" Berlin; None for a word that only looks like one."""
+    low = demonym.casefold()
+    if low in _DEMONYMS:
+        return _DEMONYMS[low]
+    if demonym[:1].islower():  # typed in lower case: "bristolian", but not "librarian"
+        endings = ("arian", "ician", "storian", "edian", "ardian", "ilian", "ustodian")
+        if not low.endswith("ian") or low.endswith(endings) or role(low) or DIET.search(low):
+            return None
+    for ending in ("ian", "ite", "er"):
+        stem = demonym[: -len(ending)]
+        if low.endswith(ending) and len(stem) >= 4:
+            return stem[:1].upper() + stem[1:]
+    return None
+
+
 # Who does for a living what a verb says: "illustrates full-time" is an illustrator.
 _DOER = {
     "illustrates": "illustrator", "writes": "writer", "designs": "designer",
@@ -96,6 +125,8 @@ def role(value: str) -> str | None:
         return None
     if words[0] in ("s", "'s", "’s"):
         return None  # "is Nadia's new manager": a possessive's tail, not a job title
+    while len(words) > 1 and words[0].casefold() in ("now", "a", "an", "officially", "finally"):
+        words = words[1:]  # "now a designer" is "designer"
     head = words[-1].casefold()
     head = head.rsplit("-", 1)[-1] if head.rsplit("-", 1)[-1] in ROLE_HEADS else head  # "sous-chef"
     if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
@@ -220,7 +251,11 @@ def read_as_typed(text: str) -> Iterator[None]:
         CASUAL.reset(token)
 _NOT_A_NAME = frozenset(
     """work home school bed church class night nights weekends weekend it there here fear
-    peace hope tears love life town bed time times first last least most all once""".split()
+    peace hope tears love life town bed time times first last least most all once trouble
+    shape debt therapy hospital pain charge touch line order public private general fact
+    doubt denial shock luck bits pieces person traffic labor labour rehab jail prison court
+    college uni university class lectures meetings meeting person agony heaven hell
+    practice training lockdown quarantine isolation""".split()
 )
 
 
@@ -264,12 +299,14 @@ def checked(frame: Frame, value: str) -> str | None:
         return value if proper or common else None
     if kind in ("org", "company"):
         return _org(frame, value, words, proper)
-    checks = {
+    checks: dict[str, Callable[[], str | None]] = {
         "orgname": lambda: _first_found(ORGNAME, value),
         "school": lambda: _first_found(SCHOOL, value, whole=True),
         "role": lambda: role(value),
         "job": lambda: role(value) or _FIELD_ROLE.get(value.casefold()),
         "doer": lambda: _DOER.get(value.casefold()),
+        "demonym": lambda: home_of(value),
+        "owner": lambda: f"{value} owner",
         "vehicle": lambda: None if _someone_elses(value) else _first_found(VEHICLE, value),
         "phone": lambda: _device(PHONE, value),
         "laptop": lambda: _device(LAPTOP, value),

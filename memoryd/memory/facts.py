@@ -43,7 +43,14 @@ from memoryd.memory.fact_openings import opening_clause
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
 from memoryd.memory.fact_relative import owned_by_relative
-from memoryd.memory.fact_subjects import TIME_NAMES, given_to, leading_subject, norm, subjects
+from memoryd.memory.fact_subjects import (
+    TIME_NAMES,
+    given_to,
+    leading_subject,
+    norm,
+    subjects,
+    without_lead,
+)
 from memoryd.memory.fact_tense import plain, uncontracted
 from memoryd.memory.fact_values import (
     CASUAL,
@@ -235,6 +242,7 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         for kept in DIET_FOR_A_WHILE.finditer(text):  # "keto for a month before the wedding"
             diet = kept["diet"].casefold()
             found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
+        found = _not_the_namesakes(found, text)
         found = [  # "basically working at IKEA now lol"
             f for f in found if f.attribute not in _PLACE_LIKE or not in_an_idiom(text, f.value)
         ]
@@ -242,6 +250,22 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     finally:
         CASUAL.reset(token)
         _TEXT.reset(whole)
+
+
+_NAMED_SO = re.compile(r"\b(?P<rel>[a-z][\w-]*) (?:named|called) (?P<name>(?-i:[A-Z])[\w-]+)")
+
+
+def _not_the_namesakes(found: list[Fact], text: str) -> list[Fact]:
+    """``found`` without what the parse gives a bare name that the text says is someone
+    else's: "A coworker named Guillermo goes by Willy" is the coworker's (read as "coworker
+    guillermo"), not the speaker Guillermo's."""
+    theirs = {
+        (norm(m["name"]), g.attribute, g.value)
+        for m in _NAMED_SO.finditer(text)
+        for g in found
+        if g.subject.endswith(" " + norm(m["name"])) and m["rel"] in g.subject.split()
+    }
+    return [f for f in found if (f.subject, f.attribute, f.value) not in theirs]
 
 
 _MEATLESS = re.compile(
@@ -281,19 +305,11 @@ def _read_clauses(text: str) -> list[Fact]:
     previous = ""
     group: str | None = None
     for subject, clause in clauses(text):
-        if group is not None and (they := _THEY.match(clause)):
-            # "Aiyana and her family sold the condo and they are renting in Portland": what
-            # "they" are, Aiyana is
-            verb = _THEY_FORMS.get(they["verb"], they["verb"]) if they["verb"] else ""
-            rest = clause[they.end() :]
-            if not verb and rest.split():
-                first, _, tail = rest.strip().partition(" ")
-                rest = f" {conjugate(first)} {tail}"
-            clause = f"{group}{verb}{rest}"
+        if group is not None:
+            clause = _they_as(group, clause)
         together = _GROUP.match(clause)
         group = together["name"] if together and norm(together["name"]) == subject else None
-        if (pronoun := _PRONOUN_LEAD.match(clause)) and not _may_mean(pronoun[1], subject):
-            subject = _the_one_named(text, pronoun[1].casefold())
+        subject = _whom_he_or_she_means(clause, subject, text)
         stated = list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
@@ -312,6 +328,38 @@ def _read_clauses(text: str) -> list[Fact]:
 _PRONOUN_LEAD = re.compile(r"^(?:and |so |but |now )?(he|she)\b", re.I)
 _CAPITALISED = re.compile(r"\b(?-i:[A-Z])[^\W\d_]+\b")
 _TIME_NAME = re.compile(TIME_NAMES)
+
+
+def _they_as(group: str, clause: str) -> str:
+    """"they are renting in Portland" after "Aiyana and her family sold the condo": what
+    "they" are, Aiyana is ("Aiyana is renting in Portland")."""
+    they = _THEY.match(clause)
+    if they is None:
+        return clause
+    verb = _THEY_FORMS.get(they["verb"], they["verb"]) if they["verb"] else ""
+    rest = clause[they.end() :]
+    if not verb and rest.split():
+        first, _, tail = rest.strip().partition(" ")
+        rest = f" {conjugate(first)} {tail}"
+    return f"{group}{verb}{rest}"
+
+
+def _whom_he_or_she_means(clause: str, subject: str | None, text: str) -> str | None:
+    """The subject of a clause that opens on "he" or "she": the inherited one if it may
+    be, else the one person of that gender the text names ("Yandex is past for Dmitri now
+    — he has joined JetBrains": a name known to be a man's before a word not known to be
+    anyone's)."""
+    pronoun = _PRONOUN_LEAD.match(without_lead(clause))
+    if pronoun is None:
+        return subject
+    if not _may_mean(pronoun[1], subject):
+        return _the_one_named(text, pronoun[1].casefold())
+    if subject is not None and pronouns_for(subject) is None:
+        # only a name said before the clause ("…reorganized and she now reports to Sarah
+        # Kim" is not Sarah's)
+        before = text[: max(text.find(clause), 0)]
+        return _the_one_named(before, pronoun[1].casefold()) or subject
+    return subject
 
 
 def _may_mean(pronoun: str, subject: str | None) -> bool:
@@ -336,6 +384,13 @@ def _the_one_named(text: str, pronoun: str) -> str | None:
         return None
     only = named.pop()
     return only if _is_their(pronoun, only) else None
+
+
+# A second verb of the same subject: "… and accepted a position with …", "… and is now".
+_COORDINATED_VERB = re.compile(
+    r",? (?:and|then|and then) (?=(?:now |then |also |finally )?(?:[a-z]{3,}ed|got|took|bought|"
+    r"became|began|left|sold|joined|has|is|now) )"
+)
 
 
 # A pair the subject is one of ("Aiyana and her family", "Ben and Marta"), whom the next
@@ -423,6 +478,13 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
             break  # a pair's second subject shares the predicate; nothing else does
         subject = subject if subject is not None else inherited
         facts = list(_frame_facts(subject, predicate)) if subject is not None else []
+        if facts and subject is not None:
+            # "tendered her resignation at Lloyds and accepted a position with Nationwide":
+            # what the coordinated verb says is the same subject's, and the newer
+            keys = {f.key for f in facts}
+            for tail in _COORDINATED_VERB.finditer(predicate):
+                more = list(_frame_facts(subject, predicate[tail.end() :]))
+                facts += [f for f in more if f.key not in keys or not f.ends]
         facts += _caused(predicate)
         if facts:
             yield from facts

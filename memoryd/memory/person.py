@@ -27,7 +27,8 @@ _FIRST_PERSON = re.compile(
 # "my boyfriend Jake and I", "my wife and I": the speaker is half of a plural subject.
 # ... only where the pair opens a clause: "I live in Montreal and I'm trying" is two.
 _COMPOUND = re.compile(
-    r"(?:^|[,;:—–]\s*|\b(?:and|but|so|because|when|then)\s+)(?:(?:my|our|the)\s+)?"
+    r"(?:^|[,;:—–]\s*|\b(?:and|but|so|because|when|then|that|since|after|while|once)\s+)"
+    r"(?:(?:my|our|the)\s+)?"
     r"(?:(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friend|sister|brother|"
     r"mom|mum|dad|mother|father|son|daughter|roommate|colleague)\s+)?"
     r"(?:(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+|(?:wife|husband|partner|boyfriend|girlfriend|fianc[ée]e?|friends?|"

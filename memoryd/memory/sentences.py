@@ -217,13 +217,21 @@ def drop_discourse_markers(sentence: str) -> str:
 # "I wanted to let you know that I have relocated to Bergen": a verb of telling before
 # what the speaker says of themselves claims nothing of its own. Only before I/my: "I
 # wanted to tell you she moved" is someone else's news.
+# Said formally too: "I wish to inform you that…", "Kindly note that…", "You may be amused
+# to hear that at sixty-one I have…", "I regret to say the Rover has gone…" (only before
+# I/my, or a short phrase and then I/my).
 _TELLING = re.compile(
-    r"^(?:I|i) (?:just |also )?(?:(?:wanted|want|would like|'d like|’d like) to "
-    r"(?:let you know|tell you|say|mention|share|update you)|"
-    r"(?:am|'m|’m) (?:happy|excited|thrilled|proud|pleased|glad|sad|sorry) to "
-    r"(?:report|announce|share|say|tell you|let you know)|"
-    r"can (?:finally )?(?:confirm|announce|say)|should (?:mention|say|tell you))"
-    r"(?: that)?,? (?=(?:I|i|I'm|I’m|I've|I’ve|my|My)\b)"
+    r"^(?:(?:I|i) (?:just |also )?(?:(?:wanted|want|wish|would like|'d like|’d like) to "
+    r"(?:let you know|tell you|say|mention|share|update you|inform you|report)|"
+    r"(?:am|'m|’m) (?:happy|excited|thrilled|proud|pleased|glad|sad|sorry|delighted) to "
+    r"(?:report|announce|share|say|tell you|let you know|inform you)|"
+    r"can (?:finally )?(?:confirm|announce|say)|should (?:mention|say|tell you)|"
+    r"(?:must |have to )?(?:confess|admit|say|tell you|report))|"
+    r"(?:[Kk]indly|[Pp]lease) (?:note|be advised|be informed)|[Ff]or your information|"
+    r"[Jj]ust so you know|[Yy]ou may be (?:amused|interested|pleased|surprised|glad|happy) to "
+    r"(?:hear|know|learn))"
+    r"(?: that)?,? (?=(?:(?:at|on|after|since|from|in|as of) [^,]{1,30}?,? )?"
+    r"(?:I|i|I'm|I’m|I've|I’ve|my|My|(?:my |My )?[\w-]+ and I)\b)"
 )
 
 

@@ -246,3 +246,179 @@ def test_through_the_engine_an_occasion_and_a_partner_in_business_close_nothing(
     assert not one(all_items(edge_engine, "u-b"), "engaged").archived
     older = one(all_items(edge_engine, "u-c"), "air m1")
     assert older.archived and older.archived_reason == "superseded"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # formal and non-native registers
+        (
+            "Wilhelmina has tendered her resignation at Lloyds and accepted a position with "
+            "the Nationwide Building Society, commencing Monday last.",
+            ("wilhelmina", "employer", "nationwide building society"),
+        ),
+        (
+            "Wilhelmina has been in the employ of Lloyds Bank for some twenty-two years now.",
+            ("wilhelmina", "employer", "lloyds bank"),
+        ),
+        (
+            "Rajesh is working in Infosys since 2019 in the testing team.",
+            ("rajesh", "employer", "infosys"),
+        ),
+        (
+            "Mehmet is taxi driver in Istanbul fifteen years already.",
+            ("mehmet", "occupation", "taxi driver"),
+        ),
+        (
+            "Mehmet doesn't drive the taxi anymore, now he has his own small bakery.",
+            ("mehmet", "occupation", "bakery owner"),
+        ),
+        ("Giuseppe has 58 years and his doctor says he must walk more.", ("giuseppe", "age", "58")),
+        ("On 5 March 2023, Giuseppe has made 59 years.", ("giuseppe", "age", "59")),
+        (
+            "Being seventy-four years of age, Edna finds the small print hard to read.",
+            ("edna", "age", "74"),
+        ),
+        (
+            "Now Wojciech is in the computer science since the winter semester.",
+            ("wojciech", "major", "computer science"),
+        ),
+        (
+            "Priya has shifted her major to psychology from this semester itself.",
+            ("priya", "major", "psychology"),
+        ),
+        (
+            "On her physician's advice Agatha has resumed eating meat.",
+            ("agatha", "diet", "eats meat"),
+        ),
+        ("Agatha follows the pescatarian way of eating.", ("agatha", "diet", "pescatarian")),
+        ("Reginald's motorcar is a 2008 Rover 75.", ("reginald", "vehicle", "rover 75")),
+        (
+            "Wei has bought a new phone, Samsung Galaxy S23, the Huawei was too slow.",
+            ("wei", "phone", "galaxy s23"),
+        ),
+        ("Katarzyna's boss, Mr. Nowak, he is very strict.", ("katarzyna", "manager", "mr. nowak")),
+        (
+            "Now Katarzyna's team leader is a woman, Mrs. Zielińska, she is more relaxed.",
+            ("katarzyna", "manager", "mrs. zielińska"),
+        ),
+        (
+            "Mr. Pemberton has been transferred and Archibald now reports to a Miss Okafor.",
+            ("archibald", "manager", "miss okafor"),
+        ),
+        ("Theodora is known to her friends as Teddy.", ("theodora", "name", "teddy")),
+        (
+            "Theodora should prefer henceforth to be addressed as Theodora.",
+            ("theodora", "name", "theodora"),
+        ),
+        ("Xiaoling goes by her Chinese name Xiaoling now.", ("xiaoling", "name", "xiaoling")),
+        (
+            "Mariam's new aim is to do a muscle-up before the summer.",
+            ("mariam", "training_goal", "muscle-up"),
+        ),
+        (
+            "Geoffrey and Margaret were married on the fourteenth of May.",
+            ("margaret", "relationship", "married"),
+        ),
+        # consequences that name the new value
+        ("Kwame's first Shopify paycheck came through.", ("kwame", "employer", "shopify")),
+        ("Arjun's McGill student card finally came in the mail.", ("arjun", "school", "mcgill")),
+        (
+            "Chiara is happy since Chiara's switch to economics went through.",
+            ("chiara", "major", "economics"),
+        ),
+        (
+            "Mei-Ling's new lease in Melbourne says no nails.",
+            ("mei-ling", "residence", "melbourne"),
+        ),
+        (
+            "Nora swapped long runs for barbells since Nora's goal now is a 100 kg deadlift.",
+            ("nora", "training_goal", "100 kg deadlift"),
+        ),
+        (
+            "Ivan's training goal in 2023 is to lose 10 kg.",
+            ("ivan", "training_goal", "to lose 10 kg"),
+        ),
+        ("Kwame is officially a Bristolian now!", ("kwame", "residence", "bristol")),
+        ("Kwame is now a proud Mancunian.", ("kwame", "residence", "manchester")),
+        ("Hamid hits the big 4-0 today, send cake.", ("hamid", "age", "40")),
+        (
+            "Lars signed with H&M last month after the raise talk went badly.",
+            ("lars", "employer", "h&m"),
+        ),
+        (
+            "Ingrid swapped nursing for teaching at a primary school.",
+            ("ingrid", "occupation", "teacher"),
+        ),
+        ("Rafael is in austin now.", ("rafael", "residence", "austin")),
+        (
+            "Yandex is past for Dmitri — in the week of 5 February 2024 he has joined JetBrains.",
+            ("dmitri", "employer", "jetbrains"),
+        ),
+        ("Since the new job everyone calls Alexandra Sasha.", ("alexandra", "name", "sasha")),
+        (
+            "Dana works at a small design agency called Pixel & Pine.",
+            ("dana", "employer", "pixel & pine"),
+        ),
+    ],
+)
+def test_a_fact_said_formally_plainly_foreign_or_by_its_consequence(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact in facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("A coworker named Guillermo goes by Willy.", "guillermo"),
+        ("In the office they call Aleksandr Alex, it sounds less like a girl's name.", "aleksandr"),
+        ("Kwame is now a designer.", "kwame-residence"),
+        ("Kwame is now a librarian.", "kwame-residence"),
+        ("Kwame is now an Arsenal fan.", "kwame-residence"),
+        ("Tom works in London since 2019.", "tom"),
+        ("Rafael is in love now.", "rafael"),
+        ("Giuseppe has 3 years left on his visa.", "giuseppe"),
+        ("Farida would call herself vegan if she could give up cheese.", "farida"),
+        ("Being vegan is hard, Sam says.", "sam"),
+        ("Sam's team got reorganized and she now reports to Sarah Kim.", "sarah"),
+    ],
+)
+def test_a_namesake_a_trade_a_place_of_work_or_a_say_so_is_no_such_fact(
+    text: str, subject: str
+) -> None:
+    who, _, attribute = subject.partition("-")
+    assert [f for f in facts(text) if f[0] == who and (not attribute or f[1] == attribute)] == []
+
+
+def test_a_formal_or_reported_lead_in_is_dropped_before_the_speakers_news() -> None:
+    assert texts(
+        "I wish to inform you that I have tendered my resignation at Lloyds. Kindly help me."
+    ) == ["Caroline has tendered Caroline's resignation at Lloyds."]
+    assert texts(
+        "You may be amused to hear that at sixty-one I have qualified as an instructor."
+    ) == ["At sixty-one Caroline has qualified as an instructor."]
+    assert texts(
+        "I am pleased to report that Geoffrey and I were married on the fourteenth of May."
+    ) == ["Geoffrey and Caroline were married on the fourteenth of May."]
+
+
+def test_a_known_thing_called_the_old_one_and_another_at_hand() -> None:
+    assert later(
+        "The keyboard on Sam's Framework 13 is even nicer than the old ThinkPad's was.",
+        "laptop",
+        "thinkpad t480",
+    ) == [("laptop", "framework 13", False)]
+    assert later(
+        "Sam's grandson persuaded Sam to replace the old Nokia with one of these iPhones.",
+        "phone",
+        "nokia",
+    ) == [("phone", "iphone", False)]
+    assert (
+        later("Sam's brother wants Sam to replace the old Nokia with an iPhone.", "phone", "nokia")
+        == []
+    )
+    assert (
+        later("Sam is the only English major left in the flat.", "major", "english literature")
+        == []
+    )
