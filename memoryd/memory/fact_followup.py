@@ -41,7 +41,7 @@ from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, checked, read_as_typed, role, same_value
-from memoryd.memory.facts import Fact
+from memoryd.memory.facts import Fact, facts_of, real_part
 from memoryd.memory.models import StatedFact
 
 if TYPE_CHECKING:
@@ -85,7 +85,8 @@ def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -
     if not known or text.endswith("?"):
         return []
     with read_as_typed(text):
-        return _later_facts(text, subject, known, at)
+        # not what someone else is quoted as saying, nor a game before "IRL"
+        return _later_facts(real_part(text), subject, known, at)
 
 
 def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -> list[Fact]:
@@ -118,13 +119,20 @@ def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) 
             continue  # nothing a reader of this attribute starts from: no parse
         doc = doc if doc is not None else parse(text)
         value = loose_value(doc, subject, fact.attribute, changed=True)
-        if value is not None and in_an_idiom(text, value):
-            value = None  # "basically working at IKEA now lol"
+        if value is not None and (in_an_idiom(text, value) or _someone_elses(text, subject, value)):
+            value = None  # "basically working at IKEA now lol", "our sitter, Marco, moved to…"
         if value is not None and not same_value(fact.attribute, canonical(value), fact.value):
             found.append(Fact(subject, fact.attribute, canonical(value), value))
         elif named and ended(doc, subject, fact):
             found.append(Fact(subject, fact.attribute, fact.value, fact.display, ends=True))
     return found
+
+
+def _someone_elses(text: str, subject: str, value: str) -> bool:
+    """Whether ``text`` states ``value`` as someone else's ("Dana's dog sitter, Marco, just
+    relocated to Milwaukee")."""
+    said = canonical(value)
+    return any(f.subject != subject and f.value == said for f in facts_of(text))
 
 
 # What a newer message names as the value it replaces: "instead of econ", "traded the

@@ -215,10 +215,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|has been|is now|works) (?:at|with) {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| (?:for )?(?:about |almost |over |nearly |just over |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b)", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| (?:for )?(?:about |almost |over |nearly |just over |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?|yrs?|mos?|wks?)\b)", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|works|has been|is now) (?:now )?(?:on|in) (?:the|a) (?:[\w-]+ ){{0,3}}(?:team|group|department|squad|division|unit) (?:at|of|for) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|at) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|w/?|at) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
@@ -231,7 +231,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b", "job"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
-    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|is on salary as|is salaried as|is employed full-time as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
     # "is now head chef", "became CTO": a title said without its article

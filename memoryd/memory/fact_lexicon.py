@@ -147,8 +147,9 @@ DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
 DIET_FOR_A_WHILE = re.compile(
     rf"(?<!\bbeen )(?<!\bbeen fully )(?<!\bbeen strictly )\b(?P<diet>{DIETS})(?: diet)?,? "
     r"(?:for|during|over|until|till|through|just for) (?:the |this |a |an |one |two |three |"
-    r"four |the next |next |my |our |his |her )?(?:[\w-]+ ){0,2}?(?:dinner|party|event|wedding|"
-    r"holidays?|challenge|month|weeks?|days?|fortnight|lent|ramadan|january|veganuary|"
+    r"four |the next |next |my |our |his |her )?(?:[\w-]+ ){0,2}?(?:dinner|party|event|"
+    r"wedding|meal|lunch|breakfast|brunch|occasion|holidays?|challenge|month|weeks?|days?|"
+    r"fortnight|lent|ramadan|january|veganuary|"
     r"detox|cleanse|trip|visit|shoot|competition|cut|fast|reset|experiment)\b"
     r"(?! now\b| so far\b| already\b)",
     re.I,

@@ -85,7 +85,7 @@ _CUES = {
     for attribute, cue in {
         "residence": r"\b(?:liv(?:e|es|ed|ing)|mov(?:e|ed|ing)|relocat\w*|settled|home|apartment|"
         r"flat|place|house|condo|studio|stay\w*|rent|lease|landlord|balcony|neighbou?rhood|"
-        r"unpack\w*|kitchen|bedroom|commute|street)\b",
+        r"unpack\w*|kitchen|bedroom|commute|street|here in|(?:is|am|are) in)\b",
         "employer": r"\b(?:work\w*|job|employer|company|firm|join\w*|hired|start\w*|onboarding|"
         r"badge|laptop|email|contract|offer|payroll|all-hands|shift|office|busy)\b|"
         r"\b(?:with|at|for) (?-i:[A-Z])",

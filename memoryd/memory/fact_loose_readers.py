@@ -30,7 +30,7 @@ from memoryd.memory.fact_parse_base import (
     unreal,
 )
 from memoryd.memory.fact_subjects import norm
-from memoryd.memory.fact_values import checked
+from memoryd.memory.fact_values import CASUAL, checked
 from memoryd.memory.fact_whose import (
     EMPLOYER_NOUN,
     NOT_SO,
@@ -101,6 +101,8 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
             owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
             if owner is not None and means(owner, subject):
                 yield token  # "our Gdańsk flat", "my Honolulu kitchen"
+    if CASUAL.get() and not STAY.search(doc.text):
+        yield from _typed_lower(doc, subject)
     if _NEW_HOME.search(doc.text) and not STAY.search(doc.text):
         # "austin is so much warmer than I expected, loving the new apartment": the one
         # place a text about the speaker's new home names (not a sister's new flat)
@@ -112,6 +114,22 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
         ]
         if len(lone) == 1 and _only_the_subject_acts(doc, subject, lone[0]):
             value = checked(PLACE_KIND, phrase(lone[0]).text)
+            if value is not None:
+                yield value
+
+
+def _typed_lower(doc: Any, subject: str) -> Iterator[str]:
+    """Where the subject is, typed in lower case: "Rafael is in austin and needs tacos"."""
+    for place in doc:
+        verb = place.head.head
+        if place.dep_ != "pobj" or place.pos_ != "NOUN" or place.head.lower_ != "in":
+            continue
+        said_of = {c.dep_ for c in place.children} & {"det", "poss", "amod", "compound"}
+        if verb.lemma_ != "be" or said_of:
+            continue
+        who = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if who is not None and norm(who.text) == subject:
+            value = checked(PLACE_KIND, place.text)
             if value is not None:
                 yield value
 
@@ -290,7 +308,7 @@ _GENERIC_VEHICLE = frozenset(
 
 _BEFORE_MAKE = re.compile(
     r"\b(?:my|his|her|our|their|(?P<name>(?-i:[A-Z])[\w-]+)['’]s)\s+"
-    r"(?P<between>(?:[a-z0-9][\w-]*\s+){0,2})$"
+    r"(?P<between>(?:[a-z0-9][\w-]*\s+){0,2}(?:(?-i:[A-Z])[a-z]+\s+)?)$"  # "my cracked Samsung"
 )
 # Between the owner and the make: a person, or an article that opens a phrase of its own.
 _NOT_OWN_MAKE = re.compile(rf"{OTHER_PERSON['they'].pattern}|\b(?:a|an|the)\b", re.I)
@@ -312,8 +330,9 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
     if BORROWED.search(doc.text):
         return
     text = doc.text
+    said_to = 0  # where the last make read ends: "their Subaru Outback" is one car
     for found in with_model_number(lexicon).finditer(text):
-        if found.group(0).casefold() in _GENERIC_VEHICLE:
+        if found.group(0).casefold() in _GENERIC_VEHICLE or found.start() < said_to:
             continue
         owner = _BEFORE_MAKE.search(text[max(0, found.start() - 80) : found.start()])
         if owner is None or (owner["name"] is not None and norm(owner["name"]) != subject):
@@ -332,6 +351,7 @@ def _owned_makes(doc: Any, subject: str, lexicon: re.Pattern[str]) -> Iterator[s
                 break
         value = " ".join(words).removesuffix("'s").removesuffix("’s").rstrip(".,")
         if value:
+            said_to = found.start() + len(" ".join(words))
             yield value
 
 

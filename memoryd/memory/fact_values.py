@@ -342,11 +342,31 @@ def relationship(value: str) -> str:
     return RELATIONSHIP.get(norm(value), norm(value))
 
 
+_SINGLE_AGAIN = frozenset(("single", "divorced", "widowed"))
+# How a field is said for short.
+_FIELD_SHORT = {
+    "bio": "biology", "econ": "economics", "econs": "economics", "cs": "computer science",
+    "comp sci": "computer science", "compsci": "computer science", "psych": "psychology",
+    "chem": "chemistry", "poli sci": "political science", "polisci": "political science",
+    "math": "mathematics", "maths": "mathematics", "phys": "physics", "lit": "literature",
+    "english lit": "english literature", "biochem": "biochemistry",
+    "mech e": "mechanical engineering",
+    "stats": "statistics", "philo": "philosophy", "anthro": "anthropology", "soc": "sociology",
+    "neuro": "neuroscience", "ee": "electrical engineering", "cogsci": "cognitive science",
+}  # fmt: skip
+
+
 def same_value(attribute: str, a: str, b: str) -> bool:
     """Whether two canonical values name the same thing ("austin" and "austin texas" do;
     a different job title never does: a promotion is a change)."""
     if a == b:
         return True
+    if attribute == "relationship" and {a, b} <= _SINGLE_AGAIN:
+        return True  # "widowed" and "not seeing anyone": one state said two ways
+    if attribute == "major":
+        a, b = _FIELD_SHORT.get(a, a), _FIELD_SHORT.get(b, b)
+        if a == b:
+            return True  # "bio" and "biology"
     if attribute in ("occupation", "age", "relationship", "diet") or not a or not b:
         return False
     if a.startswith("no ") != b.startswith("no "):

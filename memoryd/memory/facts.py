@@ -65,7 +65,7 @@ from memoryd.memory.fact_values import (
 from memoryd.memory.names import pronouns_for
 from memoryd.memory.verbs import conjugate
 
-__all__ = ["Fact", "facts_of", "load_parser", "same_value"]
+__all__ = ["Fact", "facts_of", "load_parser", "real_part", "same_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,19 +230,22 @@ def facts_of(text: str) -> list[Fact]:
 def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     if not text or text.endswith("?") or _JOKING.search(text) or _SARCASTIC.search(text):
         return ()  # a question; something said in jest ("Oh sure, I'm 25 again 🙄")
+    if _FICTION.match(text):
+        return ()  # "In Dana's tabletop game she goes by Thorn the Ranger"
     token, whole = CASUAL.set(is_casual(text)), _TEXT.set(text)
     try:
-        found = _facts_of(uncontracted(text))
-        # What the frames were not written for, read from the parse: facts of the
-        # subjects and attributes the frames found nothing of.
-        keys = {fact.key for fact in found}
-        found += [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+        found = _read(text)
         if _MEATLESS.search(text):  # "his first burger in years, a plant-based one"
             found = [f for f in found if not (f.attribute == "diet" and f.value == "eats meat")]
         for kept in DIET_FOR_A_WHILE.finditer(text):  # "keto for a month before the wedding"
             diet = kept["diet"].casefold()
             found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
         found = _not_the_namesakes(found, text)
+        if (real_text := real_part(text)) != text:
+            # what holds once someone's quoted words and what is not real life are left out
+            _TEXT.set(real_text)
+            real = {(f.subject, f.attribute, f.value) for f in _read(real_text)}
+            found = [f for f in found if f.ends or (f.subject, f.attribute, f.value) in real]
         found = [  # "basically working at IKEA now lol"
             f for f in found if f.attribute not in _PLACE_LIKE or not in_an_idiom(text, f.value)
         ]
@@ -250,6 +253,43 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     finally:
         CASUAL.reset(token)
         _TEXT.reset(whole)
+
+
+def _read(text: str) -> list[Fact]:
+    """What the frames read in ``text``, and what the parse reads of the subjects and
+    attributes the frames found nothing of."""
+    found = _facts_of(uncontracted(text))
+    keys = {fact.key for fact in found}
+    return found + [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+
+
+# A sentence about a world that is not this one: a game, a story, a dream.
+_FICTION = re.compile(
+    r"^(?:In|On) (?:(?:my|our|the|this|his|her|their|(?-i:[A-Z])[\w-]+['’]s) )?(?:[\w&-]+ ){0,2}"
+    r"(?:game|games|campaign|story|novel|dream|play|sim|simulation|role-?play|rpg|d&d|dnd|"
+    r"fic|fanfic|script|screenplay|server|universe|metaverse)\b",
+    re.I,
+)
+# What someone else says the speaker did, in quotes ("keeps saying "you traded in for a
+# BMW?"", "Rumor in the office is I "switched to a Razer Blade""), and what is not real
+# life ("In Gran Turismo I just switched to a Porsche 911 — IRL still in the Outback").
+_REPORTED_QUOTE = re.compile(
+    r"\b(?:saying|says|said|asked|asks|asking|joked|jokes|claims?|claimed|wrote|texted|"
+    r"goes|went|rumou?rs?|gossip)\b[^\"“”]{0,30}?[\"“](?P<quote>[^\"“”]{1,200})[\"”]",
+    re.I,
+)
+_REAL_LIFE = re.compile(r"\b(?:IRL|irl|in real life)\b")
+
+
+def real_part(text: str) -> str:
+    """``text`` without someone else's quoted words and without what it says is not real
+    life (all before an "IRL"), each left as "…"."""
+    spans = [m.span("quote") for m in _REPORTED_QUOTE.finditer(text)]
+    if real := _REAL_LIFE.search(text):
+        spans.append((0, real.start()))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + "…" + text[end:]
+    return text
 
 
 _NAMED_SO = re.compile(r"\b(?P<rel>[a-z][\w-]*) (?:named|called) (?P<name>(?-i:[A-Z])[\w-]+)")
@@ -304,7 +344,11 @@ def _read_clauses(text: str) -> list[Fact]:
         found[f"{had.key}|False"] = had
     previous = ""
     group: str | None = None
+    named = ""  # a name set off after a possessive: "Dana's dog sitter, Marco, relocated"
     for subject, clause in clauses(text):
+        if named and clause[:1].islower():
+            subject = named
+        named = norm(clause) if _BARE_NAME.match(clause) and _OWNERS_ONE.match(previous) else ""
         if group is not None:
             clause = _they_as(group, clause)
         together = _GROUP.match(clause)
@@ -328,6 +372,10 @@ def _read_clauses(text: str) -> list[Fact]:
 _PRONOUN_LEAD = re.compile(r"^(?:and |so |but |now )?(he|she)\b", re.I)
 _CAPITALISED = re.compile(r"\b(?-i:[A-Z])[^\W\d_]+\b")
 _TIME_NAME = re.compile(TIME_NAMES)
+
+
+_BARE_NAME = re.compile(r"^(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?$")
+_OWNERS_ONE = re.compile(r"^(?-i:[A-Z])[\w-]+['’]s (?:[a-z][\w-]* ){0,2}[a-z][\w-]*$")
 
 
 def _they_as(group: str, clause: str) -> str:

@@ -90,7 +90,8 @@ _LOWERABLE = frozenset(
 # verb that follows, so no speaker was left out before it.
 _GERUND_SUBJECT = re.compile(
     # …up to a second clause: "Using a Pixel 6a and the sensor is slow" is the speaker's
-    r"^\w+ing\b(?:(?!\band (?:the|my|it|its|this|that|he|she|they|we|i)\b)[^,;:!?.])*?"
+    r"^\w+ing\b(?:(?!\band (?:tbh |honestly |ngl |lol )?(?:the|my|it|its|this|that|he|she|"
+    r"they|we|i)\b)[^,;:!?.])*?"
     r"\b(?:is|was|are|were|has|had|went|goes|feels|felt|takes|took|"
     r"makes|made|seems|seemed|gets|got|keeps|kept|helps|helped|means|meant|became|becomes)\b",
     re.I,

@@ -422,3 +422,39 @@ def test_a_known_thing_called_the_old_one_and_another_at_hand() -> None:
         later("Sam is the only English major left in the flat.", "major", "english literature")
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # someone else's quoted words, a game before "IRL", a world that is not this one
+        ("Dana's neighbor keeps saying \"you traded in for a BMW?\" — no, that's his BMW.", "dana"),
+        ('Rumor in the office is Dana "switched to a Razer Blade". lol no.', "dana"),
+        ("In Gran Turismo Dana just switched to a Porsche 911 — IRL still in the Outback.", "dana"),
+        ("In Dana's tabletop game she goes by Thorn the Ranger.", "dana"),
+        ("Dana went vegan for one meal at that new place downtown.", "dana"),
+        # a name set off after a possessive is whom the next clause is about
+        ("Dana's dog sitter, Marco, just relocated to Milwaukee.", "dana"),
+    ],
+)
+def test_what_is_quoted_played_or_someone_elses_is_not_the_speakers(
+    text: str, subject: str
+) -> None:
+    assert [f for f in facts(text) if f[0] == subject and f[1] != "residence"] == []
+    assert ("dana", "residence", "milwaukee") not in facts(text)
+
+
+def test_a_state_said_two_ways_and_a_field_said_for_short_are_one_value() -> None:
+    assert later("Sam is not seeing anyone, just wondering.", "relationship", "widowed") == []
+    assert later("As a bio major Sam is clueless about code.", "major", "biology") == []
+    assert ("marco", "residence", "milwaukee") in facts(
+        "Dana's dog sitter, Marco, just relocated to Milwaukee."
+    )
+    assert (
+        later(
+            "Sam's dog sitter, Marco, just relocated to Milwaukee, so Sam needs someone new.",
+            "residence",
+            "chicago",
+        )
+        == []
+    )
