@@ -41,7 +41,7 @@ from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
 from memoryd.memory.fact_subjects import norm
 from memoryd.memory.fact_values import canonical, checked, read_as_typed, role, same_value
-from memoryd.memory.facts import Fact, facts_of, real_part
+from memoryd.memory.facts import Fact, facts_of, in_fiction, real_part
 from memoryd.memory.models import StatedFact
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Known:
 def later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) -> list[Fact]:
     """What ``text`` (said at ``at``) changes of the ``known`` values of ``subject``: a new
     value, or the end of the known one."""
-    if not known or text.endswith("?"):
+    if not known or text.endswith("?") or in_fiction(text):
         return []
     with read_as_typed(text):
         # not what someone else is quoted as saying, nor a game before "IRL"
@@ -109,9 +109,8 @@ def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) 
         ):
             found.append(Fact(subject, fact.attribute, canonical(liked), liked))
             continue
-        if thing := replaced_by(text, fact.attribute, fact.display or fact.value) or in_use(
-            text, subject, fact.attribute, fact.value
-        ):
+        thing = replaced_by(text, subject, fact.attribute, fact.display or fact.value)
+        if thing := thing or in_use(text, subject, fact.attribute, fact.value):
             found.append(Fact(subject, fact.attribute, canonical(thing), thing))
             continue
         named = names_in(text, value_words(fact.display or fact.value))
@@ -131,8 +130,15 @@ def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) 
 def _someone_elses(text: str, subject: str, value: str) -> bool:
     """Whether ``text`` states ``value`` as someone else's ("Dana's dog sitter, Marco, just
     relocated to Milwaukee")."""
-    said = canonical(value)
-    return any(f.subject != subject and f.value == said for f in facts_of(text))
+    said, low = canonical(value), norm(text)
+    return any(
+        f.value == said
+        and f.subject != subject
+        and subject not in f.subject.split()  # "well dana": the parse's, the same person
+        and not re.search(rf"\b{re.escape(subject)} and {re.escape(f.subject)}\b", low)
+        and not re.search(rf"\b{re.escape(f.subject)} and {re.escape(subject)}\b", low)
+        for f in facts_of(text)
+    )
 
 
 # What a newer message names as the value it replaces: "instead of econ", "traded the

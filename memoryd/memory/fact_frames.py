@@ -215,10 +215,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for {_ART}(?:[a-z-]+ ){{0,3}}(?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:left|quit) .{{1,40}}? for (?P<value>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)", "company"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|has been|is now|works) (?:at|with) {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| (?:for )?(?:about |almost |over |nearly |just over |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?|yrs?|mos?|wks?)\b)", "company", context=_WORK_TALK),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:is|works|has been|is now) (?:now )?(?:on|in) (?:the|a) (?:[\w-]+ ){{0,3}}(?:team|group|department|squad|division|unit) (?:at|of|for) {VALUE}", "org"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| for (?:about |almost |over |nearly |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b| (?:about |almost |over |nearly |just over |\d+ |\w+ )(?:a |a few |a couple of )?(?:years?|months?|weeks?|yrs?|mos?|wks?) now\b)", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:is|works|has been|is now) (?:now )?(?:on|in) (?:the|a) (?:[\w-]+ ){{0,3}}(?:team|department|squad|division) (?:at|of|for) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|w/?|at) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|w/?|at) {VALUE}", "company", context=r"\b(?:jumped ship|new job|job offer|contract|hired|quit|left|notice|resign\w*|raise|salary|employer)\b"),  # noqa: E501
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
@@ -228,7 +228,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
     # occupation
     _frame("occupation", rf"^{_ADV}(?:is|is now) (?:now )?the {_ROLE_NP}", "role"),
-    _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b", "job"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b(?! offers?\b| interviews?\b| applications?\b)", "job"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|is on salary as|is salaried as|is employed full-time as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
@@ -243,11 +243,11 @@ FRAMES: tuple[Frame, ...] = (
     # "now illustrates full-time", "writes for a living", "drives for a delivery company"
     _frame("occupation", rf"^{_ADV}(?P<value>[a-z]+s) (?:full[- ]time|for a living|professionally)\b", "doer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?P<value>drives) for (?:a|an) (?:[\w-]+ ){{0,2}}(?:company|service|firm|app)\b", "doer"),  # noqa: E501
-    _frame("occupation", rf"^{_ADV}(?:swapped|traded|left|quit|gave up|ditched) (?:[\w-]+ ){{1,3}}?for (?P<value>nursing|teaching|accounting|bartending|tutoring|consulting|engineering|nannying|waitressing)\b", "job"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:swapped|traded|left|quit|gave up|ditched) (?:[\w-]+ ){{1,3}}?for (?P<value>nursing|teaching|accounting|bartending|tutoring|consulting|engineering|nannying|waitressing)\b(?! (?:school|degree|course|program|programme|classes|college|studies)\b)", "job"),  # noqa: E501
     # "is taxi driver in Istanbul fifteen years already": the article left out
     _frame("occupation", r"^is (?P<value>(?:[a-z][\w-]* )?[a-z][\w-]*(?:er|or|ist|ian|ant|ent|eer|man|woman|nurse|chef|cook|clerk|guard|pilot|tech))(?= in (?-i:[A-Z])| at (?-i:[A-Z])| for \w+ years| since\b)", "role"),  # noqa: E501
     # "now has his own small bakery", "runs her own salon"
-    _frame("occupation", rf"^{_ADV}(?:now )?(?:has|runs|owns|opened|started|is running) (?:his|her|their|[\w-]+['’]s) own (?:small |little |new )?(?P<value>bakery|shop|restaurant|café|cafe|business|company|salon|studio|practice|clinic|firm|agency|bar|store|food truck|startup|farm)\b", "owner"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:now )?(?:has|runs|owns|opened|started|is running) (?:his|her|their|[\w-]+['’]s) own (?:small |little |new )?(?P<value>bakery|shop|restaurant|café|cafe|business|company|salon|studio|practice|clinic|firm|agency|bar|store|food truck|startup|farm)(?=\s*(?:[.,!;]|$)|\s+(?:now|together|with|in|and|downtown|where|that|which)\b)", "owner"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|has|just) (?:now |officially )?retired\b", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:retired|has retired)\b(?!\s+(?:the|my|his|her|their|its|a|an|it|this|that|our)\b)", "any", fixed="retired"),  # noqa: E501
     _frame("occupation", rf"^{_POSS} (?:new |current )?(?:job|role|title|job title|position) is (?:now )?(?:an? )?{_ROLE_NP}", "role"),  # noqa: E501
@@ -276,9 +276,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband|bf|gf|bae|hubby)\b", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
     # age
-    _frame("age", rf"^{_ADV}(?:has|have|has made|made|has completed|completed|has turned|turned|is completing|completes) {AGE} years\b(?! (?:ago|of|in|at|with|left|to go|more|later|since|before|after|together|married|working|old car|experience)\b)", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:has|have|has made|made) {AGE} years(?=\s*(?:[.,!;]|$|and\b|now\b|already\b|today\b|yesterday\b))", "age"),  # noqa: E501
     # "hit the big 4-0 today"
-    _frame("age", rf"^{_ADV}(?:hit|hits|has hit|turned|turns|is turning|celebrated|reached|reaches) the big (?P<value>[1-9]-?[0oO])\b", "age"),  # noqa: E501
+    _frame("age", rf"^{_ADV}(?:hit|hits|has hit|turned|celebrated|reached) the big (?P<value>[1-9]-?[0oO])\b(?!.*\b(?:next|soon|tomorrow|coming|will)\b)", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:is|has turned|turned|just turned|is turning today|is now) {_ADV2}{AGE}(?: years(?=\s*(?:[.!,;]|$|and\b|now\b))|{_AGE_END})", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:hit|hits|has hit|reached|reaches|has reached|is hitting|is reaching) {_ADV2}{AGE}{_AGE_END}", "age"),  # noqa: E501
     _frame("age", rf"^{_ADV}(?:celebrated|had|is celebrating|just had|marked) {_ART}{AGE}(?:st|nd|rd|th)? birthday", "age"),  # noqa: E501
@@ -289,7 +289,7 @@ FRAMES: tuple[Frame, ...] = (
     # school
     _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     # "is at Georgia Tech for undergrad", "has been at UCL doing her master's"
-    _frame("school", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|in) (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?:of |de |)?(?-i:[A-Z])[\w&'’.-]+){{0,4}}) (?:for|doing) (?:undergrad|grad school|college|uni|university|(?:his|her|their|a) (?:undergrad|degree|masters?|master['’]s|phd|PhD|bachelor['’]s|mba|MBA|studies))\b", "any"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:is|has been) (?:now )?at (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?:of |de |)?(?-i:[A-Z])[\w&'’.-]+){{0,4}}) (?:for|doing) (?:undergrad|grad school|(?:his|her|their|a) (?:undergrad|degree|masters?|master['’]s|phd|PhD|bachelor['’]s|mba|MBA|studies))(?=\s*(?:[.,!;]|$)|\s+(?:there|now|and|in|at|since|but)\b)", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate|(?:first|second|third|fourth|final)[- ]year(?: student)?) at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?-i:[A-Z])[\w&'’.-]+){{0,3}}) (?:student|freshman|sophomore|undergrad|undergraduate|grad student|postgrad|PhD student|transfer student)\b", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:dropped out of|withdrew from|left|quit) {_ART}{VALUE}", "school", ends=True),  # noqa: E501
@@ -303,7 +303,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("school", rf"^{_ADV}(?:started|is starting|began|is in|is attending|goes to|is going to|got into) (?:grad|graduate|law|med|medical|business|nursing|high|art|film|dental|vet|cooking|culinary) school (?:at|in) {VALUE}", "school"),  # noqa: E501
     # major
     _frame("major", rf"^{_ADV}(?:is majoring|majors|is now majoring|is double majoring|switched to majoring|is minoring) in {VALUE}", "field"),  # noqa: E501
-    _frame("major", rf"^{_ADV}(?:switched|changed|shifted|moved|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study|field|subject) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
+    _frame("major", rf"^{_ADV}(?:switched|changed|shifted|is switching|officially switched|officially changed) {_ART}(?:college |university )?(?:major|degree|course|program|programme|concentration|field of study|field) (?:from [\w\s-]+? )?to {VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_POSS} (?:new )?major is (?:now )?{VALUE}", "field"),
     _frame("major", rf"^{_ADV}is (?:now )?in (?:the )?(?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?)(?= since\b| now\b| this (?:semester|term|year)\b|\s*[.!]|\s*$)", "academic", context=_STUDY_TALK),  # noqa: E501
     _frame("major", rf"^{_POSS} major (?:was|has been|got|is being) (?:officially |finally |formally )?(?:changed|switched) (?:over )?to (?P<value>[\w&-]+(?: [\w&-]+){{0,3}}?)(?=\s*[.!,;]|\s*$| (?:at|in|on|this|last|after|once|when|because|since|so)\b)", "academic"),  # noqa: E501
@@ -318,7 +318,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}is (?:now )?an? (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?) major\b", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is studying|studies|is doing a degree in|is doing a (?:bachelor'?s|master'?s|masters|phd|ph\.d\.|degree|ba|bsc|ma|msc)(?: degree)? in|is getting a (?:degree|bachelor'?s|master'?s|masters|phd) in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}(?= at\b| in college| in university| at uni)", "field"),  # noqa: E501
     # diet
-    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows (?:an?|the)|is following (?:an?|the)|keeps to (?:an?|the)|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:is|are|has been|have been|became|has become|went|has gone|turned|is now|switched to being|is officially|is basically|is fully|switched to a|eats|is on an?|follows an?|is following an?|started an?|started eating|has gone fully|went fully) (?:an? )?(?:fully |strictly |completely |mostly |100% |full )?(?P<value>{DIETS})(?: diet)?\b", "any"),  # noqa: E501
+    _frame("diet", rf"^{_ADV}(?:follows|is following|keeps to|sticks to) the (?P<value>{DIETS}) (?:diet|way of eating|lifestyle)\b", "any"),  # noqa: E501
     # "would call herself vegetarian rather than vegan now": how one names one's own diet
     _frame("diet", rf"^{_ADV}(?:would|'d|’d)? ?(?:now )?(?:calls?|describes?|considers?|counts?) (?:himself|herself|themselves) (?:as )?(?:an? )?(?:fully |strictly |mostly )?(?P<value>{DIETS})\b(?!.*\b(?:if|unless|but for)\b)", "any"),  # noqa: E501
     _frame("diet", rf"^{_ADV}(?:stopped eating|quit eating|gave up|cut out|doesn't eat|does not eat|no longer eats) (?:all )?(?:meat|red meat and chicken|animal products)\b", "any", fixed="vegetarian"),  # noqa: E501
@@ -389,15 +390,15 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     # "now he is chasing a 100 kg bench press instead", "has set her sights on a full Ironman"
     _frame("training_goal", rf"^{_ADV}(?:is (?:now )?chasing|is going after|(?:has |have )?set (?:his|her|their|[\w-]+['’]s) sights on) {_ART}(?:new |first |next )?{VALUE}", "feat"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:going|gunning) for {_ART}(?P<value>(?:(?:full|half|first|sub-[\w:.-]+|\w+) )?(?:marathon|half marathon|half-marathon|triathlon|ironman|ultra(?:marathon)?|10k|5k|century))\b", "any"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:going|gunning) for {_ART}(?P<value>(?:(?:full|half|first|sub-[\w:.-]+|\w+) )?(?:marathon|half marathon|half-marathon|triathlon|ironman|ultra(?:marathon)?|10k|5k|century))(?=\s*(?:[.,!;]|$)|\s+(?:next|this|in|before|by|now|and|at|on|time|PB|PR)\b)", "any"),  # noqa: E501
     _frame("training_goal", rf"^(?:is )?now (?:going|aiming|gunning) for {_ART}(?:new |first |next )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
-    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target|aim) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) |(?:in|for) \d{{4}} )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) |(?:in|for) \d{{4}} )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) {_ADV2}(?:deep |knee-deep |well |heavily |fully )?(?:into|in the middle of) (?:the )?training for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:focusing|focused|concentrating) on (?P<value>(?:deadlifting|squatting|benching|bench pressing|running|lifting|hitting|a|an) [\w\s-]{{2,30}}?)(?=\s*[.!,]|$| now\b| instead\b| rather\b)", "any"),  # noqa: E501
-    _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race|up)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
+    _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given|(?-i:[A-Z])[a-z]+) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|is known to (?:[\w'’]+ ){{1,3}}as|(?:prefers|would prefer|should prefer|would rather|wishes|wants) (?:henceforth |from now on )?to be (?:addressed|called|known) as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?:(?:his|her|their|[\w-]+['’]s) (?:[\w-]+ )?name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -419,7 +420,7 @@ INVERTED: tuple[Frame, ...] = (
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     # "philosophy is Arjun's major now"
-    _frame("major", r"^(?P<value>[\w&-]+(?: [\w&-]+){0,3}?) (?:is|has become|became) (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new |current )?major\b", "academic"),  # noqa: E501
+    _frame("major", r"^(?P<value>[\w&-]+(?: [\w&-]+){0,3}?) (?:is|has become|became) (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new |current )?major(?=\s*(?:[.,!;]|$)|\s+(?:now|these days|and|but|since)\b)", "academic"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
 )
 

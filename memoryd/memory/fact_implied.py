@@ -151,12 +151,13 @@ def in_use(text: str, subject: str, attribute: str, known: str) -> str | None:
 # A replacement someone else had, or one not (yet) made.
 _NOT_REPLACED = re.compile(
     rf"\b(?:(?:{RELATIVES})s?|might|maybe|would|could|should|if|will|going to|gonna|plan\w*|"
-    r"thinking|considering|want\w*|wish\w*|hop(?:e|es|ing)|not|never|soon|next)\b|n['’]t\b",
+    r"thinking|considering|want\w*|wish\w*|hop(?:e|es|ing)|not|never|soon|next|says|said|"
+    r"announc\w*|fleet|office|company|review\w*|launch\w*|line-?up)\b|n['’]t\b",
     re.I,
 )
 
 
-def replaced_by(text: str, attribute: str, known: str) -> str | None:
+def replaced_by(text: str, subject: str, attribute: str, known: str) -> str | None:
     """The model ``text`` says took the known one's place: "The Galaxy S21 was replaced by
     an iPhone 15 Pro", "the Corolla's been replaced with a Kia Niro"."""
     kind = _KINDS.get(attribute)
@@ -164,13 +165,15 @@ def replaced_by(text: str, attribute: str, known: str) -> str | None:
     if kind is None or not words or _NOT_REPLACED.search(text) or BORROWED.search(text):
         return None
     old = r"\b" + r"\s+".join(map(re.escape, words[-2:])) + r"\b"
+    own = rf"(?:the|my|his|her|their|{re.escape(subject)}['’]s) (?:old )?"
     took = re.search(
-        rf"{old}(?:['’]s)? (?:was |got |has been |have been |is being |been )?(?:finally )?"
-        r"(?:replaced|succeeded|superseded) (?:by|with) (?:an? |the |my )?(?:new )?"
+        rf"(?:^|[,;—–] |\band )(?:{own})?(?:[\w-]+ )?{old}(?:['’]s)? (?:was |got |has been |"
+        r"is being |been )?(?:finally )?replaced (?:by|with) (?:an? |the |my )?(?:new )?"
         rf"(?P<thing>{_MODEL})|"
         # "persuaded me to replace the old Nokia with one of these iPhones"
-        rf"\breplac(?:e|ed|ing) (?:the |my |his |her |their )?(?:old )?{old} (?:with|for) "
-        rf"(?:an? |the |one of (?:these|those|the) )?(?:new )?(?P<other>{_MODEL})",
+        rf"\b(?:to|{re.escape(subject)}|I|she|he|they) (?:finally )?replac(?:e|ed) {own}"
+        rf"(?:[\w-]+ )?{old} (?:with|for) (?:an? |the |one of (?:these|those|the) )?(?:new )?"
+        rf"(?P<other>{_MODEL})",
         text,
         re.I,
     )
@@ -192,8 +195,8 @@ def _old_known(text: str, known: str) -> re.Match[str] | None:
         return None
     name = "(?:" + "|".join(words) + ")"
     return re.search(
-        rf"(?:\b(?:compared (?:to|with)|than|over)\s+(?:\w+ing\s+)?)?"
-        rf"\b(?:the|my|[\w-]+['’]s) (?:old|previous|former) {name}\b",
+        rf"\b(?:compared (?:to|with)|than|instead of|after)\s+(?:\w+ing\s+)?"
+        rf"(?:the|my|[\w-]+['’]s) (?:old|previous|former) {name}\b",
         text,
         re.I,
     )

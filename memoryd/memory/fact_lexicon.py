@@ -63,7 +63,7 @@ NOT_EMPLOYER = re.compile(
     re.I,
 )
 VEHICLE = re.compile(
-    r"\b(?:tesla|honda|rover|saab|lada|dacia|vauxhall|holden|proton|datsun|daewoo|chrysler|"
+    r"\b(?:tesla|honda|rover \d+|saab|lada|dacia|vauxhall|proton|datsun|daewoo|chrysler|"
     r"pontiac|hummer|aston martin|bentley|rolls-royce|maserati|cupra|lancia|toyota|ford|bmw|"
     r"audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|"
     r"nissan|hyundai|kia|chevy|chevrolet|jeep|volvo|porsche|lexus|rivian|polestar|prius|"
@@ -145,7 +145,8 @@ DIET = re.compile(rf"\b(?:lacto-ovo vegetarian|ovo-vegetarian|{DIETS})\b", re.I)
 # the dinner I'm hosting", "vegan for Lent", "keto for a month before the wedding"; not
 # "vegan for a month now" or "have been vegetarian for two weeks", time so far.
 DIET_FOR_A_WHILE = re.compile(
-    rf"(?<!\bbeen )(?<!\bbeen fully )(?<!\bbeen strictly )\b(?P<diet>{DIETS})(?: diet)?,? "
+    rf"(?<!\bbeen )(?<!\bbeen fully )(?<!\bbeen strictly )(?<!\bbeen mostly )"
+    rf"(?<!\bbeen completely )\b(?P<diet>{DIETS})(?: diet)?,? "
     r"(?:for|during|over|until|till|through|just for) (?:the |this |a |an |one |two |three |"
     r"four |the next |next |my |our |his |her )?(?:[\w-]+ ){0,2}?(?:dinner|party|event|"
     r"wedding|meal|lunch|breakfast|brunch|occasion|holidays?|challenge|month|weeks?|days?|"
@@ -173,6 +174,8 @@ BORROWED = re.compile(
     r"hire car|courtesy car|from (?:Hertz|Avis|Enterprise|Sixt|Budget|Europcar|Turo|Zipcar|"
     r"Alamo|Thrifty|Getaround)|for (?:a few|a couple of|\d+|two|three) (?:days|weeks)|"
     r"in the meantime|temporarily|to use (?:while|until|for)|"
+    r"in the shop|at the (?:garage|mechanic|body shop)|in for (?:repairs?|service)|"
+    r"being (?:fixed|repaired|serviced)|"
     r"until (?:the |my |it )?(?:\w+ )?(?:repair|is (?:fixed|repaired|"
     r"back)|gets (?:fixed|repaired)|comes back))\b",
     re.I,

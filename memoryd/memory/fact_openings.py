@@ -142,9 +142,15 @@ _AS_ROLE = re.compile(
 # off by a comma says what the subject it goes on to name is (not "Being a nurse, Edna's
 # mom works nights", whose subject is someone else).
 _BEING = re.compile(
-    r"^Being (?P<what>(?!(?:there|here|home|away|back|out|in|at|on|with)\b)"
+    r"^Being (?P<what>(?!(?:there|here|home|away|back|out|in|at|on|with)\b)(?![^,]*['’]s\b)"
     r"(?![^,;:—–]*\b(?:is|was|are|were|has|had|means|meant|makes|made)\b)[^,;:—–]{2,60}), "
     rf"{_NAMED} (?!(?:says|said|thinks|reckons|claims|insists|told)\b){_NOW}"
+)
+# What is the subject's own life in "As a nurse, my sleep is a mess" (not "my landlord").
+_OWN_LIFE = re.compile(
+    r"(?:sleep|feet|back|hands|knees|wrists|eyes|skin|body|schedule|hours|days|nights|"
+    r"weekends|mornings|evenings|life|shifts|week|commute|diet|budget|work|job|time|"
+    r"social|energy|routine|calendar|inbox|phone)$"
 )
 # an age of 16 or more (not a clock time: "At 10 Sam has a call"), with a state now
 _AT_AGE = re.compile(
@@ -226,7 +232,7 @@ def opening_clause(sentence: str) -> str | None:
         # gerund is of, when the rest names no one
         rest = reported["rest"][:1].upper() + reported["rest"][1:]
         return opening_clause(rest) or _gerund_clause(rest, whom=reported["name"])
-    if (found := _AS_ROLE.match(said)) and not (found["owned"] and _PERSON.match(found["owned"])):
+    if (found := _AS_ROLE.match(said)) and (not found["owned"] or _OWN_LIFE.match(found["owned"])):
         return f"{found['name']} is {found['what']}"
     if found := _BEING.match(said):
         return f"{found['name']} is {found['what']}"

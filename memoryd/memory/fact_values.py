@@ -18,7 +18,6 @@ from contextvars import ContextVar
 from memoryd.memory.fact_frames import Frame, age_number
 from memoryd.memory.fact_lexicon import (
     ACADEMIC,
-    DIET,
     LAPTOP,
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
@@ -75,7 +74,7 @@ _FIELD_ROLE = {
 }  # fmt: skip
 
 
-# Where people called so live, when the name is not the place's with an ending put on.
+# Where people called so live (cities only: a nationality says nothing of a home).
 _DEMONYMS = {
     "mancunian": "Manchester", "glaswegian": "Glasgow", "liverpudlian": "Liverpool",
     "angeleno": "Los Angeles", "capetonian": "Cape Town", "madrileño": "Madrid",
@@ -83,26 +82,30 @@ _DEMONYMS = {
     "geordie": "Newcastle", "scouser": "Liverpool", "torontonian": "Toronto",
     "edinburgher": "Edinburgh", "aucklander": "Auckland", "haligonian": "Halifax",
     "vancouverite": "Vancouver", "seattleite": "Seattle", "new yorker": "New York",
+    "londoner": "London", "berliner": "Berlin", "parisian": "Paris", "bostonian": "Boston",
+    "bristolian": "Bristol", "dubliner": "Dublin", "chicagoan": "Chicago",
+    "melburnian": "Melbourne", "sydneysider": "Sydney", "romano": "Rome", "milanese": "Milan",
+    "viennese": "Vienna", "lisboeta": "Lisbon", "barcelonan": "Barcelona",
+    "philadelphian": "Philadelphia", "denverite": "Denver", "austinite": "Austin",
+    "portlander": "Portland", "atlantan": "Atlanta", "oaklander": "Oakland",
+    "san franciscan": "San Francisco", "bruxellois": "Brussels", "hamburger": "Hamburg",
+    "oxonian": "Oxford", "cantabrigian": "Cambridge", "leodensian": "Leeds",
+    "sheffielder": "Sheffield", "novocastrian": "Newcastle", "montrealer": "Montreal",
 }  # fmt: skip
 
 
 def home_of(demonym: str) -> str | None:
-    """The place a demonym says one lives in: "Bristolian" Bristol, "Londoner" London,
-    "Berliner" Berlin; None for a word that only looks like one."""
-    low = demonym.casefold()
-    if low in _DEMONYMS:
-        return _DEMONYMS[low]
-    if demonym[:1].islower():  # typed in lower case: "bristolian", but not "librarian"
-        endings = ("arian", "ician", "storian", "edian", "ardian", "ilian", "ustodian")
-        if not low.endswith("ian") or low.endswith(endings) or role(low) or DIET.search(low):
-            return None
-    for ending in ("ian", "ite", "er"):
-        stem = demonym[: -len(ending)]
-        if low.endswith(ending) and len(stem) >= 4:
-            return stem[:1].upper() + stem[1:]
-    return None
+    """The place a demonym says one lives in: "Bristolian" Bristol, "Mancunian"
+    Manchester; None for a word not known as one ("Christian", "Manager", "Peruvian": a
+    faith, a job, a nationality)."""
+    return _DEMONYMS.get(demonym.casefold())
 
 
+_TECHS = [[w] for w in "lab vet pharmacy it sound surgical dental medical nail field".split()]
+_DOING = frozenset(
+    "seeing dating renting using driving riding eating watching meeting hiring calling "
+    "following visiting marrying".split()
+)
 # Who does for a living what a verb says: "illustrates full-time" is an illustrator.
 _DOER = {
     "illustrates": "illustrator", "writes": "writer", "designs": "designer",
@@ -110,8 +113,7 @@ _DOER = {
     "translates": "translator", "consults": "consultant", "tutors": "tutor",
     "teaches": "teacher", "drives": "driver", "bakes": "baker", "freelances": "freelancer",
     "codes": "developer", "programs": "programmer", "streams": "streamer",
-    "coaches": "coach", "nurses": "nurse", "farms": "farmer", "composes": "composer",
-    "animates": "animator", "models": "model", "acts": "actor", "sings": "singer",
+    "coaches": "coach", "farms": "farmer", "composes": "composer", "animates": "animator",
 }  # fmt: skip
 
 
@@ -134,7 +136,9 @@ def role(value: str) -> str | None:
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
         "list", "wrist", "twist", "artist-in-residence"
     )
-    if head in ROLE_HEADS or suffix or (head == "tech" and len(words) > 1):  # "a lab tech"
+    if words[0].casefold() in _DOING:
+        return None  # "seeing a therapist", "dating a chef": someone else's job
+    if head in ROLE_HEADS or suffix or (head == "tech" and words[-2:-1] in _TECHS):  # "a lab tech"
         return " ".join(words)
     return None
 
@@ -255,7 +259,12 @@ _NOT_A_NAME = frozenset(
     shape debt therapy hospital pain charge touch line order public private general fact
     doubt denial shock luck bits pieces person traffic labor labour rehab jail prison court
     college uni university class lectures meetings meeting person agony heaven hell
-    practice training lockdown quarantine isolation""".split()
+    practice training lockdown quarantine isolation tech recovery remission hospice
+    retirement treatment chemo surgery hr it ops sales marketing finance banking insurance
+    retail hospitality healthcare education politics management engineering design law
+    medicine nursing consulting research academia publishing media advertising fashion
+    construction tourism logistics shipping transit limbo mourning recession crisis
+    residence session progress stock town transit""".split()
 )
 
 

@@ -65,7 +65,7 @@ from memoryd.memory.fact_values import (
 from memoryd.memory.names import pronouns_for
 from memoryd.memory.verbs import conjugate
 
-__all__ = ["Fact", "facts_of", "load_parser", "real_part", "same_value"]
+__all__ = ["Fact", "facts_of", "in_fiction", "load_parser", "real_part", "same_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +123,7 @@ _PRESENT = re.compile(
 # two-week workshop", "visiting", "on a trip".
 _VISIT = re.compile(
     r"\b(?:for (?:a|an|the|our|his|her|their|my)? ?(?:[\w-]+ ){0,3}(?:conference|workshop|"
-    r"trip|visit|holiday|vacation|weekend|week|weeks|days|nights|meeting|wedding|funeral|"
+    r"trip|visit|holidays?|vacation|weekend|week|weeks|days|nights|meeting|wedding|funeral|"
     r"tour|course|seminar|retreat|festival|summit|residency|getaway|break)|visiting|"
     r"on (?:a |an |our |his |her |their |my )?(?:[\w-]+ )?(?:trip|vacation|holiday|tour|"
     r"visit|layover|stopover)|business trip|work trip)\b",
@@ -134,7 +134,12 @@ _VISIT = re.compile(
 _IT_IS_LENT = re.compile(
     r"\b(?:it's|it is|its|which is|that's|that is)\s+(?:just\s+|only\s+)?(?:a|an|the|my)?\s*"
     r"(?:[\w-]+['’]s\s+)?(?:rental|loaner|loan car|courtesy car|hire car|borrowed|company car|"
-    r"work (?:car|phone|laptop)|demo|temporary|temp)\b",
+    r"work (?:car|phone|laptop)|demo|temporary|temp)\b|"
+    # "Using a MacBook Pro at work, my own is a ThinkPad"
+    r"\b(?:my|his|her|their|[\w-]+['’]s) own (?:one )?(?:is|'s|’s)\b|"
+    # "Driving a Tesla today, the Civic is in the shop": one to use while the own is away
+    r"\b(?:is|'s|’s|are) (?:still )?(?:in the shop|at the (?:garage|mechanic|body shop)|"
+    r"in for (?:repairs?|service)|being (?:fixed|repaired|serviced))\b",
     re.I,
 )
 # In casual text a name may be written in lower case ("my new boss is linda"): the frames'
@@ -230,16 +235,16 @@ def facts_of(text: str) -> list[Fact]:
 def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     if not text or text.endswith("?") or _JOKING.search(text) or _SARCASTIC.search(text):
         return ()  # a question; something said in jest ("Oh sure, I'm 25 again 🙄")
-    if _FICTION.match(text):
+    if in_fiction(text):
         return ()  # "In Dana's tabletop game she goes by Thorn the Ranger"
     token, whole = CASUAL.set(is_casual(text)), _TEXT.set(text)
     try:
         found = _read(text)
         if _MEATLESS.search(text):  # "his first burger in years, a plant-based one"
             found = [f for f in found if not (f.attribute == "diet" and f.value == "eats meat")]
-        for kept in DIET_FOR_A_WHILE.finditer(text):  # "keto for a month before the wedding"
-            diet = kept["diet"].casefold()
-            found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
+        for diet, kept in _kept_for_a_while(text).items():  # "keto for a month before a wedding"
+            if text.casefold().count(diet) == kept:  # said only of the occasion
+                found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
         found = _not_the_namesakes(found, text)
         if (real_text := real_part(text)) != text:
             # what holds once someone's quoted words and what is not real life are left out
@@ -273,6 +278,20 @@ _FICTION = re.compile(
 # What someone else says the speaker did, in quotes ("keeps saying "you traded in for a
 # BMW?"", "Rumor in the office is I "switched to a Razer Blade""), and what is not real
 # life ("In Gran Turismo I just switched to a Porsche 911 — IRL still in the Outback").
+def _kept_for_a_while(text: str) -> dict[str, int]:
+    """How many times each diet is said as kept for an occasion or a set time."""
+    kept: dict[str, int] = {}
+    for found in DIET_FOR_A_WHILE.finditer(text):
+        diet = found["diet"].casefold()
+        kept[diet] = kept.get(diet, 0) + 1
+    return kept
+
+
+def in_fiction(text: str) -> bool:
+    """Whether ``text`` is set in a game, a story or a dream ("In her D&D game…")."""
+    return _FICTION.match(text) is not None
+
+
 _REPORTED_QUOTE = re.compile(
     r"\b(?:saying|says|said|asked|asks|asking|joked|jokes|claims?|claimed|wrote|texted|"
     r"goes|went|rumou?rs?|gossip)\b[^\"“”]{0,30}?[\"“](?P<quote>[^\"“”]{1,200})[\"”]",
@@ -353,6 +372,8 @@ def _read_clauses(text: str) -> list[Fact]:
             clause = _they_as(group, clause)
         together = _GROUP.match(clause)
         group = together["name"] if together and norm(together["name"]) == subject else None
+        if together and _OTHERS_MET.search(clause[together.end() :]):
+            group = None  # "Dana and Jo visited Jo's parents, they drive a Tesla": the parents
         subject = _whom_he_or_she_means(clause, subject, text)
         stated = list(_clause_facts(clause, subject))
         if not stated and previous and subject:
@@ -446,6 +467,12 @@ _COORDINATED_VERB = re.compile(
 _GROUP = re.compile(
     r"^(?P<name>(?-i:[A-Z])[\w'’-]+) and (?:(?:his|her|their) (?:family|wife|husband|partner|"
     r"boyfriend|girlfriend|fianc[ée]e?|kids|children)|(?-i:[A-Z])[\w-]+)\b"
+)
+_OTHERS_MET = re.compile(
+    r"\b(?:with|met|meet|visited|visiting|saw|see|friends?|parents|grandparents|"
+    r"neighbou?rs|kids|children|family|colleagues|people|guests|cousins|in-laws)\b|"
+    r"(?-i:[A-Z])[\w-]+['’]s\b|\b(?-i:[A-Z])[a-z]+\b",
+    re.I,
 )
 _THEY = re.compile(r"^(?:and |so |but |now )?they(?P<verb> are|['’]re| were| have|['’]ve)?\b")
 _THEY_FORMS = {" are": " is", "'re": " is", "’re": " is", " were": " was", " have": " has"}

@@ -261,9 +261,9 @@ def _without_who_we_are(sentence: str) -> str:
     if named is None:
         return sentence
     before = sentence[: named.start()].rstrip()
-    if not before.endswith(",") or not _WE.search(before):
+    if not before.endswith((",", "—", "–")) or not _WE.search(before):
         return sentence
-    return before[:-1] + sentence[named.end() :]
+    return before[:-1].rstrip() + sentence[named.end() :]
 
 
 def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:

@@ -127,9 +127,11 @@ _APPOSED = re.compile(rf"^(?P<who>{_PERSON})\s*(?:,|$)", re.I)
 
 # Whose words the statement was, said right after it: "Said my six-year-old", "— my
 # daughter's words", "says my husband".
+_CHILD = r"(?:my|our) (?:[\w-]+-year-old|toddler|teen|teenager|little one)"
 _QUOTING = re.compile(
-    rf"^\(?(?:[-—–]\s*)?(?:(?:said|says|quoth|in the words of) (?P<who>{_PERSON}|(?:my|our) "
-    rf"[\w-]+(?: [\w-]+)?)\b|(?P<who2>{_PERSON})['’]s (?:words|quote)\b)",
+    rf"^\(?(?:[-—–]\s*)?(?:(?:said|says|quoth|in the words of) (?P<who>{_PERSON}|{_CHILD})"
+    rf"|(?P<who2>{_PERSON})['’]s (?:words|quote)(?=\s*(?:[,.!;)]|$|not mine\b)))"
+    r"(?=\s*(?:[,.!;)]|$))",
     re.I,
 )
 

@@ -226,7 +226,7 @@ _TELLING = re.compile(
     r"(?:am|'m|’m) (?:happy|excited|thrilled|proud|pleased|glad|sad|sorry|delighted) to "
     r"(?:report|announce|share|say|tell you|let you know|inform you)|"
     r"can (?:finally )?(?:confirm|announce|say)|should (?:mention|say|tell you)|"
-    r"(?:must |have to )?(?:confess|admit|say|tell you|report))|"
+    r"(?:must |have to )?(?:confess|admit)|(?:must|have to) (?:say|tell you|report))|"
     r"(?:[Kk]indly|[Pp]lease) (?:note|be advised|be informed)|[Ff]or your information|"
     r"[Jj]ust so you know|[Yy]ou may be (?:amused|interested|pleased|surprised|glad|happy) to "
     r"(?:hear|know|learn))"

@@ -458,3 +458,57 @@ def test_a_state_said_two_ways_and_a_field_said_for_short_are_one_value() -> Non
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("Dana is officially a Christian now.", "residence"),
+        ("Dana is now a Manchester United fan!", "residence"),
+        ("Dana is finally a Manager.", "residence"),
+        ("Dana is now a Peruvian citizen.", "residence"),
+        ("Dana has completed 25 years as a teacher.", "age"),
+        ("Dana has 30 years on the mortgage.", "age"),
+        ("Dana is turning the big 3-0 next week.", "age"),
+        ("Dana finally has her own studio apartment now.", "occupation"),
+        ("Dana got a consulting job offer but turned it down.", "occupation"),
+        ("Dana quit her job for nursing school.", "occupation"),
+        ("Dana acts professionally at work.", "occupation"),
+        ("Dana is now in health tech.", "occupation"),
+        ("Dana is seeing a therapist now, it helps.", "occupation"),
+        ("Dana moved her course to Thursday.", "major"),
+        ("Physics is Dana's major pain right now.", "major"),
+        ("Dana is in a book group at Waterstones.", "employer"),
+        ("Dana is at Costco a few times a week, her job is boring.", "employer"),
+        ("Dana has been with Hinge 3 months, met a guy from work.", "employer"),
+        ("Dana is going for a marathon watch party tonight.", "training_goal"),
+        ("Dana's next up is the laundry.", "training_goal"),
+        ("Dana follows the vegan influencer on Instagram.", "diet"),
+        ("Dana is in London for uni.", "school"),
+        ("Dana is at Starbucks doing her masters coursework.", "school"),
+        ("Dana is driving a Tesla today, the Civic is in the shop.", "vehicle"),
+        ("Dana is renting a cottage in Cornwall for the holidays.", "residence"),
+        ("Dana and Jo visited Jo's parents, they drive a Tesla.", "vehicle"),
+        ("Dana and Marco met the neighbours, they work at Google.", "employer"),
+    ],
+)
+def test_what_reads_like_a_new_fact_of_the_speaker_but_is_not(text: str, attribute: str) -> None:
+    assert [f for f in facts(text) if f[0] == "dana" and f[1] == attribute] == []
+
+
+def test_a_diet_kept_for_a_while_is_only_that_one_and_a_change_of_two_is_both() -> None:
+    said = "Dana has been vegan since 2019, and her brother tried vegan for a month."
+    assert ("dana", "diet", "vegan") in facts(said)
+    assert later("Sam and Tom moved to Leeds.", "residence", "boston") == [
+        ("residence", "leeds", False)
+    ]
+    assert later("In her D&D game Sam moved to Waterdeep.", "residence", "leeds") == []
+    assert later("Tom's Galaxy S21 was replaced by an iPhone 15 Pro.", "phone", "galaxy s21") == []
+    assert (
+        later("Toyota replaced the Corolla with a Prius in the fleet.", "vehicle", "corolla") == []
+    )
+    assert later("Sam is in recovery now.", "residence", "boston") == []
+    assert texts("I report my hours to Tom every Friday.") != ["My hours to Tom every Friday."]
+    assert texts("I moved to Leeds. Said my goodbyes to everyone at the old office.")[0] == (
+        "Caroline moved to Leeds."
+    )
