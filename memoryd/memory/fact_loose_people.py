@@ -46,7 +46,17 @@ def _owned_boss(doc: Any, subject: str) -> Iterator[str]:
             yield f"{words[0]} {name}" if title else name
 
 
+# Whoever else a manager-like noun names: "my skip-level manager", "my old boss".
+_NOT_MY_MANAGER = re.compile(
+    r"\b(?:skip-level|skip level|grand|former|old|previous|ex-|acting|interim|project) "
+    r"(?:boss|manager|lead|supervisor)\b",
+    re.I,
+)
+
+
 def managers(doc: Any, subject: str) -> Iterator[Token | str]:
+    if _NOT_MY_MANAGER.search(doc.text):
+        return  # "my skip-level manager is Grace now"
     for aside in _BOSS_ASIDE.finditer(doc.text):  # "Helmut (my boss) wants a deck"
         if aside["name"] is None or norm(aside["name"]) == subject:
             yield aside["value"]

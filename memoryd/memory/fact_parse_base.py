@@ -28,7 +28,7 @@ _WISH = frozenset(
     """want plan hope wish think consider dream try need like love hate decide expect
     intend aim mean suppose pretend imagine ask wonder look debate tempt use say tell
     apply interview audition prepare
-    go would talk joke rumor rumour assume believe mistake""".split()
+    go would talk joke rumor rumour assume believe mistake guess act feel seem sound""".split()
 )
 _IF = frozenset("if unless whether before until till once when whenever".split())
 FUTURE = re.compile(

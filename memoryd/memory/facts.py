@@ -92,8 +92,11 @@ _UNREAL = re.compile(
     r"\b(?:if|unless|whether|would|could|might|may|maybe|perhaps|wish|wishes|hope|hopes|"
     r"dream|dreams|want|wants|plan|plans|planning|thinking|considering|wonder|wonders|"
     r"asked|asks|imagine|suppose|pretend|not|never|n't|should|will|'ll|'d|someday|"
-    r"(?:people|everyone|everybody|they|others|folks|someone|somebody|most|many)(?: \w+)? "
-    r"(?:think|thinks|thought|believe|believes|assume|assumes|assumed)|"
+    r"(?:people|everyone|everybody|they|others|folks|someone|somebody|most|many)(?: \w+){0,2} "
+    r"(?:think|thinks|thought|believe|believes|assume|assumes|assumed|guess|guesses|guessing|"
+    r"guessed|say|says|said|tell|told)|"
+    # "acts like she is 12", "feel like I'm 80": a likeness, not an age
+    r"(?:act|acts|acting|acted|feel|feels|felt|look|looks|looked) like|as if|as though|"
     r"one day|what if|instead of|rather than|until|till|by the time|before)\b",
     re.I,
 )
@@ -246,6 +249,8 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
             if text.casefold().count(diet) == kept:  # said only of the occasion
                 found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
         found = _not_the_namesakes(found, text)
+        if _STANDING_IN.search(text):  # "for this sprint I'm reporting to Kai"
+            found = [f for f in found if f.attribute != "manager" or f.ends]
         if (real_text := real_part(text)) != text:
             # what holds once someone's quoted words and what is not real life are left out
             _TEXT.set(real_text)
@@ -278,6 +283,16 @@ _FICTION = re.compile(
 # What someone else says the speaker did, in quotes ("keeps saying "you traded in for a
 # BMW?"", "Rumor in the office is I "switched to a Razer Blade""), and what is not real
 # life ("In Gran Turismo I just switched to a Porsche 911 — IRL still in the Outback").
+# A manager for a while or a piece of work: "for this sprint", "on the side project", "our
+# interim manager while Luis is on leave", "covering his team".
+_STANDING_IN = re.compile(
+    r"\b(?:for (?:this|the|that) (?:sprint|project|quarter|migration|launch|release|week|month)|"
+    r"on the (?:side )?project|side project|interim|temporar\w*|acting|covering|"
+    r"while \w+ (?:is|'s|’s) (?:on|out|away|off))\b",
+    re.I,
+)
+
+
 def _kept_for_a_while(text: str) -> dict[str, int]:
     """How many times each diet is said as kept for an occasion or a set time."""
     kept: dict[str, int] = {}

@@ -512,3 +512,24 @@ def test_a_diet_kept_for_a_while_is_only_that_one_and_a_change_of_two_is_both() 
     assert texts("I moved to Leeds. Said my goodbyes to everyone at the old office.")[0] == (
         "Caroline moved to Leeds."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("People keep guessing Dana is 30, ha.", "age"),
+        ("Dana acts like she is 12 around her brother.", "age"),
+        ("Dana feels like she is 80 today.", "age"),
+        ("For this sprint Dana is reporting to Kai on the side project.", "manager"),
+        ("Dana's interim manager while Luis is on leave is Ahmed.", "manager"),
+    ],
+)
+def test_a_likeness_a_guess_or_a_stand_in_is_no_fact(text: str, attribute: str) -> None:
+    assert [f for f in facts(text) if f[0] == "dana" and f[1] == attribute] == []
+
+
+def test_a_manager_of_another_rank_is_not_the_known_ones_successor() -> None:
+    assert later("Sam's skip-level manager is Grace now.", "manager", "luis") == []
+    assert later("Sam's new manager is Kai, Luis moved teams.", "manager", "luis") == [
+        ("manager", "kai", False)
+    ]
