@@ -30,6 +30,20 @@ _WISH = frozenset(
     apply interview audition prepare
     go would talk joke rumor rumour assume believe mistake guess act feel seem sound""".split()
 )
+# Verbs one hedges one's own news with ("so I guess I'm vegetarian now"); another's is a
+# guess ("people keep guessing I'm 30").
+_HEDGE = frozenset("guess feel".split())
+
+
+def _said_of_self(head: Token, verb: Token) -> bool:
+    """Whether ``head`` and ``verb`` have one subject: "Camille guesses Camille is…"."""
+    subjects = [
+        next((c.lower_ for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        for t in (head, verb)
+    ]
+    return subjects[0] is not None and subjects[0] == subjects[1]
+
+
 _IF = frozenset("if unless whether before until till once when whenever".split())
 FUTURE = re.compile(
     r"\b(?:next|upcoming|coming|tomorrow|soon|later|in \w+ (?:days?|weeks?|months?|years?))\b",
@@ -164,7 +178,8 @@ def unreal(verb: Token) -> bool:
             # "used to live" is the past; "getting used to" is not
             habit = node.lemma_.lower() != "use" or node.tag_ == "VBD"
             if node.i != verb.i and node.lemma_.lower() in _WISH and habit:
-                return True
+                if not (node.lemma_.lower() in _HEDGE and _said_of_self(node, verb)):
+                    return True  # not "I guess I'm a vegetarian now": a hedge, still so
         if node.head.i == node.i:
             break
         node = node.head

@@ -528,6 +528,14 @@ def test_a_likeness_a_guess_or_a_stand_in_is_no_fact(text: str, attribute: str) 
     assert [f for f in facts(text) if f[0] == "dana" and f[1] == attribute] == []
 
 
+def test_ones_own_hedge_still_says_it() -> None:
+    assert later(
+        "Cut out fish entirely so Sam guesses Sam is a regular vegetarian now haha.",
+        "diet",
+        "pescatarian",
+    ) == [("diet", "regular vegetarian", False)]
+
+
 def test_a_manager_of_another_rank_is_not_the_known_ones_successor() -> None:
     assert later("Sam's skip-level manager is Grace now.", "manager", "luis") == []
     assert later("Sam's new manager is Kai, Luis moved teams.", "manager", "luis") == [
