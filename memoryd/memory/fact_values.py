@@ -74,7 +74,8 @@ _FIELD_ROLE = {
 }  # fmt: skip
 
 
-# Where people called so live (cities only: a nationality says nothing of a home).
+# Where people called so live (cities only: a nationality says nothing of a home; nor
+# words that are also food, "a hamburger", "milanese").
 _DEMONYMS = {
     "mancunian": "Manchester", "glaswegian": "Glasgow", "liverpudlian": "Liverpool",
     "angeleno": "Los Angeles", "capetonian": "Cape Town", "madrileño": "Madrid",
@@ -84,11 +85,11 @@ _DEMONYMS = {
     "vancouverite": "Vancouver", "seattleite": "Seattle", "new yorker": "New York",
     "londoner": "London", "berliner": "Berlin", "parisian": "Paris", "bostonian": "Boston",
     "bristolian": "Bristol", "dubliner": "Dublin", "chicagoan": "Chicago",
-    "melburnian": "Melbourne", "sydneysider": "Sydney", "romano": "Rome", "milanese": "Milan",
-    "viennese": "Vienna", "lisboeta": "Lisbon", "barcelonan": "Barcelona",
+    "melburnian": "Melbourne", "sydneysider": "Sydney", "viennese": "Vienna",
+    "lisboeta": "Lisbon", "barcelonan": "Barcelona",
     "philadelphian": "Philadelphia", "denverite": "Denver", "austinite": "Austin",
     "portlander": "Portland", "atlantan": "Atlanta", "oaklander": "Oakland",
-    "san franciscan": "San Francisco", "bruxellois": "Brussels", "hamburger": "Hamburg",
+    "san franciscan": "San Francisco", "bruxellois": "Brussels",
     "oxonian": "Oxford", "cantabrigian": "Cambridge", "leodensian": "Leeds",
     "sheffielder": "Sheffield", "novocastrian": "Newcastle", "montrealer": "Montreal",
 }  # fmt: skip
