@@ -40,8 +40,9 @@ from memoryd.memory.fact_lexicon import (
 from memoryd.memory.fact_loose import CHANGE, loose_value, may_say
 from memoryd.memory.fact_parse_base import ORG_KIND, PLACE_KIND, parse
 from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_unreal import in_fiction, real_part
 from memoryd.memory.fact_values import canonical, checked, read_as_typed, role, same_value
-from memoryd.memory.facts import Fact, facts_of, in_fiction, real_part
+from memoryd.memory.facts import Fact, facts_of
 from memoryd.memory.models import StatedFact
 
 if TYPE_CHECKING:

@@ -32,7 +32,6 @@ from memoryd.memory.fact_frames import (
 )
 from memoryd.memory.fact_lexicon import (
     BORROWED,
-    DIET_FOR_A_WHILE,
     LIVED_IN_IDIOM,
     OTHER_PERSON,
     ROLE_HEADS,
@@ -42,16 +41,22 @@ from memoryd.memory.fact_lexicon import (
 from memoryd.memory.fact_openings import opening_clause
 from memoryd.memory.fact_parse import parsed_facts
 from memoryd.memory.fact_parse_base import parser
+from memoryd.memory.fact_pronouns import (
+    group_in,
+    is_their,
+    named_after,
+    they_as,
+    whom_he_or_she_means,
+)
 from memoryd.memory.fact_relative import owned_by_relative
 from memoryd.memory.fact_subjects import (
-    TIME_NAMES,
     given_to,
     leading_subject,
     norm,
     subjects,
-    without_lead,
 )
 from memoryd.memory.fact_tense import plain, uncontracted
+from memoryd.memory.fact_unreal import in_fiction, not_the_speakers, real_part
 from memoryd.memory.fact_values import (
     CASUAL,
     canonical,
@@ -62,10 +67,8 @@ from memoryd.memory.fact_values import (
     role,
     same_value,
 )
-from memoryd.memory.names import pronouns_for
-from memoryd.memory.verbs import conjugate
 
-__all__ = ["Fact", "facts_of", "in_fiction", "load_parser", "real_part", "same_value"]
+__all__ = ["Fact", "facts_of", "load_parser", "same_value"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +106,6 @@ _UNREAL = re.compile(
 _JOINED_PRONOUN = re.compile(
     r"^(?:because|since|so|and|but|now that|as)\s+(?P<pronoun>he|she|they)\s+"
 )
-
-
-def _is_their(pronoun: str, subject: str) -> bool:
-    """Whether ``pronoun`` may stand for ``subject``: the one their name tells, or
-    "they" for a name that tells none."""
-    told = pronouns_for(subject)
-    return (told.subject if told is not None else "they") == pronoun
 
 
 _ASSERTED = re.compile(r"\b(?:because|since|so|now that)\s+\S+\s*$", re.I)
@@ -242,15 +238,7 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         return ()  # "In Dana's tabletop game she goes by Thorn the Ranger"
     token, whole = CASUAL.set(is_casual(text)), _TEXT.set(text)
     try:
-        found = _read(text)
-        if _MEATLESS.search(text):  # "his first burger in years, a plant-based one"
-            found = [f for f in found if not (f.attribute == "diet" and f.value == "eats meat")]
-        for diet, kept in _kept_for_a_while(text).items():  # "keto for a month before a wedding"
-            if text.casefold().count(diet) == kept:  # said only of the occasion
-                found = [f for f in found if f.attribute != "diet" or f.ends or diet not in f.value]
-        found = _not_the_namesakes(found, text)
-        if _STANDING_IN.search(text):  # "for this sprint I'm reporting to Kai"
-            found = [f for f in found if f.attribute != "manager" or f.ends]
+        found = not_the_speakers(_read(text), text)
         if (real_text := real_part(text)) != text:
             # what holds once someone's quoted words and what is not real life are left out
             _TEXT.set(real_text)
@@ -273,81 +261,6 @@ def _read(text: str) -> list[Fact]:
     return found + [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
 
 
-# A sentence about a world that is not this one: a game, a story, a dream.
-_FICTION = re.compile(
-    r"^(?:In|On) (?:(?:my|our|the|this|his|her|their|(?-i:[A-Z])[\w-]+['’]s) )?(?:[\w&-]+ ){0,2}"
-    r"(?:game|games|campaign|story|novel|dream|play|sim|simulation|role-?play|rpg|d&d|dnd|"
-    r"fic|fanfic|script|screenplay|server|universe|metaverse)\b",
-    re.I,
-)
-# What someone else says the speaker did, in quotes ("keeps saying "you traded in for a
-# BMW?"", "Rumor in the office is I "switched to a Razer Blade""), and what is not real
-# life ("In Gran Turismo I just switched to a Porsche 911 — IRL still in the Outback").
-# A manager for a while or a piece of work: "for this sprint", "on the side project", "our
-# interim manager while Luis is on leave", "covering his team".
-_STANDING_IN = re.compile(
-    r"\b(?:for (?:this|the|that) (?:sprint|project|quarter|migration|launch|release|week|month)|"
-    r"on the (?:side )?project|side project|interim|temporar\w*|acting|covering|"
-    r"while \w+ (?:is|'s|’s) (?:on|out|away|off))\b",
-    re.I,
-)
-
-
-def _kept_for_a_while(text: str) -> dict[str, int]:
-    """How many times each diet is said as kept for an occasion or a set time."""
-    kept: dict[str, int] = {}
-    for found in DIET_FOR_A_WHILE.finditer(text):
-        diet = found["diet"].casefold()
-        kept[diet] = kept.get(diet, 0) + 1
-    return kept
-
-
-def in_fiction(text: str) -> bool:
-    """Whether ``text`` is set in a game, a story or a dream ("In her D&D game…")."""
-    return _FICTION.match(text) is not None
-
-
-_REPORTED_QUOTE = re.compile(
-    r"\b(?:saying|says|said|asked|asks|asking|joked|jokes|claims?|claimed|wrote|texted|"
-    r"goes|went|rumou?rs?|gossip)\b[^\"“”]{0,30}?[\"“](?P<quote>[^\"“”]{1,200})[\"”]",
-    re.I,
-)
-_REAL_LIFE = re.compile(r"\b(?:IRL|irl|in real life)\b")
-
-
-def real_part(text: str) -> str:
-    """``text`` without someone else's quoted words and without what it says is not real
-    life (all before an "IRL"), each left as "…"."""
-    spans = [m.span("quote") for m in _REPORTED_QUOTE.finditer(text)]
-    if real := _REAL_LIFE.search(text):
-        spans.append((0, real.start()))
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + "…" + text[end:]
-    return text
-
-
-_NAMED_SO = re.compile(r"\b(?P<rel>[a-z][\w-]*) (?:named|called) (?P<name>(?-i:[A-Z])[\w-]+)")
-
-
-def _not_the_namesakes(found: list[Fact], text: str) -> list[Fact]:
-    """``found`` without what the parse gives a bare name that the text says is someone
-    else's: "A coworker named Guillermo goes by Willy" is the coworker's (read as "coworker
-    guillermo"), not the speaker Guillermo's."""
-    theirs = {
-        (norm(m["name"]), g.attribute, g.value)
-        for m in _NAMED_SO.finditer(text)
-        for g in found
-        if g.subject.endswith(" " + norm(m["name"])) and m["rel"] in g.subject.split()
-    }
-    return [f for f in found if (f.subject, f.attribute, f.value) not in theirs]
-
-
-_MEATLESS = re.compile(
-    r"\b(?:plant-based (?:one|burger|steak|sausage|version|patty)|beyond (?:burger|meat)|"
-    r"impossible (?:burger|whopper)|meatless|meat-free|tofu|seitan|fake meat|mock meat|"
-    r"(?:vegan|veggie) (?:one|burger|steak|sausage|version|patty)|a plant-based)\b",
-    re.I,
-)
 _SARCASTIC = re.compile(
     r"^(?:according to [\w'’-]+, )?(?:oh sure|oh yeah|yeah right|sure,? because|as if)\b|"
     r"\N{FACE WITH ROLLING EYES}",
@@ -382,14 +295,11 @@ def _read_clauses(text: str) -> list[Fact]:
     for subject, clause in clauses(text):
         if named and clause[:1].islower():
             subject = named
-        named = norm(clause) if _BARE_NAME.match(clause) and _OWNERS_ONE.match(previous) else ""
+        named = named_after(previous, clause)
         if group is not None:
-            clause = _they_as(group, clause)
-        together = _GROUP.match(clause)
-        group = together["name"] if together and norm(together["name"]) == subject else None
-        if together and _OTHERS_MET.search(clause[together.end() :]):
-            group = None  # "Dana and Jo visited Jo's parents, they drive a Tesla": the parents
-        subject = _whom_he_or_she_means(clause, subject, text)
+            clause = they_as(group, clause)
+        group = group_in(clause, subject)
+        subject = whom_he_or_she_means(clause, subject, text)
         stated = list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
@@ -405,93 +315,11 @@ def _read_clauses(text: str) -> list[Fact]:
     return list(found.values())
 
 
-_PRONOUN_LEAD = re.compile(r"^(?:and |so |but |now )?(he|she)\b", re.I)
-_CAPITALISED = re.compile(r"\b(?-i:[A-Z])[^\W\d_]+\b")
-_TIME_NAME = re.compile(TIME_NAMES)
-
-
-_BARE_NAME = re.compile(r"^(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?$")
-_OWNERS_ONE = re.compile(r"^(?-i:[A-Z])[\w-]+['’]s (?:[a-z][\w-]* ){0,2}[a-z][\w-]*$")
-
-
-def _they_as(group: str, clause: str) -> str:
-    """"they are renting in Portland" after "Aiyana and her family sold the condo": what
-    "they" are, Aiyana is ("Aiyana is renting in Portland")."""
-    they = _THEY.match(clause)
-    if they is None:
-        return clause
-    verb = _THEY_FORMS.get(they["verb"], they["verb"]) if they["verb"] else ""
-    rest = clause[they.end() :]
-    if not verb and rest.split():
-        first, _, tail = rest.strip().partition(" ")
-        rest = f" {conjugate(first)} {tail}"
-    return f"{group}{verb}{rest}"
-
-
-def _whom_he_or_she_means(clause: str, subject: str | None, text: str) -> str | None:
-    """The subject of a clause that opens on "he" or "she": the inherited one if it may
-    be, else the one person of that gender the text names ("Yandex is past for Dmitri now
-    — he has joined JetBrains": a name known to be a man's before a word not known to be
-    anyone's)."""
-    pronoun = _PRONOUN_LEAD.match(without_lead(clause))
-    if pronoun is None:
-        return subject
-    if not _may_mean(pronoun[1], subject):
-        return _the_one_named(text, pronoun[1].casefold())
-    if subject is not None and pronouns_for(subject) is None:
-        # only a name said before the clause ("…reorganized and she now reports to Sarah
-        # Kim" is not Sarah's)
-        before = text[: max(text.find(clause), 0)]
-        return _the_one_named(before, pronoun[1].casefold()) or subject
-    return subject
-
-
-def _may_mean(pronoun: str, subject: str | None) -> bool:
-    """Whether a clause's "he" or "she" may be the subject it would inherit: not a gerund
-    ("Cooking isn't Hiroshi's job — he drives…"), nor a name of the other gender."""
-    if subject is None or (subject.endswith("ing") and pronouns_for(subject) is None):
-        return False
-    return pronouns_for(subject) is None or _is_their(pronoun.casefold(), subject)
-
-
-def _the_one_named(text: str, pronoun: str) -> str | None:
-    """Whom "he" or "she" means in ``text`` when one person is named and no one else is
-    spoken of: "You've got Tomasz down as in Kraków — he has been living in Gdańsk"."""
-    if OTHER_PERSON[pronoun].search(text):
-        return None
-    named = {
-        norm(w)
-        for w in _CAPITALISED.findall(text)
-        if pronouns_for(w) is not None and not _TIME_NAME.fullmatch(w)  # not "May"
-    }
-    if len(named) != 1:
-        return None
-    only = named.pop()
-    return only if _is_their(pronoun, only) else None
-
-
 # A second verb of the same subject: "… and accepted a position with …", "… and is now".
 _COORDINATED_VERB = re.compile(
     r",? (?:and|then|and then) (?=(?:now |then |also |finally )?(?:[a-z]{3,}ed|got|took|bought|"
     r"became|began|left|sold|joined|has|is|now) )"
 )
-
-
-# A pair the subject is one of ("Aiyana and her family", "Ben and Marta"), whom the next
-# clause's "they" may mean.
-_GROUP = re.compile(
-    r"^(?P<name>(?-i:[A-Z])[\w'’-]+) and (?:(?:his|her|their) (?:family|wife|husband|partner|"
-    r"boyfriend|girlfriend|fianc[ée]e?|kids|children)|(?-i:[A-Z])[\w-]+)\b"
-)
-_OTHERS_MET = re.compile(
-    r"\b(?:with|met|meet|visited|visiting|saw|see|friends?|parents|grandparents|"
-    r"neighbou?rs|kids|children|family|colleagues|people|guests|cousins|in-laws)\b|"
-    r"(?-i:[A-Z])[\w-]+['’]s\b|\b(?-i:[A-Z])[a-z]+\b",
-    re.I,
-)
-_THEY = re.compile(r"^(?:and |so |but |now )?they(?P<verb> are|['’]re| were| have|['’]ve)?\b")
-_THEY_FORMS = {" are": " is", "'re": " is", "’re": " is", " were": " was", " have": " has"}
-_THEY_FORMS |= {"'ve": " has", "’ve": " has"}
 
 
 _IT_IS = re.compile(
@@ -582,7 +410,7 @@ def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:
     if found_in is None and inherited is not None and clause[:1].islower():
         # "…, because he bought a condo in Denver": the pronoun is the inherited subject
         joined = _JOINED_PRONOUN.match(clause)
-        if joined and not _is_their(joined["pronoun"], inherited):
+        if joined and not is_their(joined["pronoun"], inherited):
             return  # "Mateo is sad, because she moved": she is someone else
         if joined and OTHER_PERSON[joined["pronoun"]].search(_TEXT.get()):
             return  # "Tom misses his dad, since he moved to Denver": he may be the dad
