@@ -27,6 +27,7 @@ from memoryd.transports.kafka.options import connection_kwargs
 
 log = logging.getLogger(__name__)
 _TOPIC_WAIT_SECONDS = 30.0
+_CLEAR_CATCH_UP_SECONDS = 10.0
 
 
 class KafkaSnapshotSink:
@@ -128,6 +129,18 @@ class KafkaSnapshotSink:
         await self.publish(deleted_snapshot(user_id, await self.latest(user_id)))
         await self._broker.publish(None, self.settings.context_topic, key=user_id.encode())
         self._remember(user_id.encode(), None)
+        # The reader may not have read the user's last records yet: read after the tombstone
+        # was applied here, they would put a snapshot back until the reader reaches the
+        # tombstone too. Deletion is rare: wait (bounded) for the reader to pass it.
+        try:
+            async with asyncio.timeout(_CLEAR_CATCH_UP_SECONDS):
+                await self.catch_up()
+        except (TimeoutError, TransientError):
+            log.warning(
+                "context topic reader behind after a deletion; the user's last snapshot"
+                " may show until it reads the tombstone"
+            )
+            self._remember(user_id.encode(), None)
 
     async def close(self) -> None:
         self._ready.set()  # nobody waits for a reader that will not come
