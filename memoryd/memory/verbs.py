@@ -92,7 +92,9 @@ def _maybe_base(low: str) -> bool:
         and len(low) > 2
         and low not in IRREGULAR_PAST
         and low not in _NOT_A_VERB
-        and not low.endswith(("ed", "ing", "ly", "s"))
+        and not low.endswith(("ed", "ing", "ly"))
+        # "confess", "kiss", "address": a base form ending in -ss, not a plural
+        and (not low.endswith("s") or low.endswith("ss"))
     )
 
 
@@ -107,7 +109,7 @@ ADVERBS = (
     r"kinda|sorta|lowkey|legit|def|[a-z]{3,}ly)\s+)*"
 )
 _COORDINATED = re.compile(
-    r"(\s*(?:,|\band\b|\bbut\b|\bor\b)\s+)(" + ADVERBS + r")([a-z]+)\b"
+    r"(\s*(?:,\s*(?:and|but|or)\b|,|\band\b|\bbut\b|\bor\b)\s+)(" + ADVERBS + r")([a-z]+)\b"
     # "fish is fine", "work was busy", "rent here is insane": a noun that starts a clause
     # of its own.
     r"(?!\s+(?:(?:here|there|now|too)\s+)?(?:is|are|was|were|has|had|will|can|'s)\b)"

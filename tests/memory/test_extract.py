@@ -98,6 +98,13 @@ def test_every_verb_of_the_speaker_agrees() -> None:
     )
     assert third_person("I love cooking and travel", "Ana") == "Ana loves cooking and travel"
     assert third_person("I'm pescatarian, fish is fine", "Ana").endswith(", fish is fine")
+    # ", and" before the verb, and base forms ending in -ss
+    assert third_person("I eat fish but no meat, and have done for years", "Agatha") == (
+        "Agatha eats fish but no meat, and has done for years"
+    )
+    assert third_person("I confess that I kiss my cat", "Ana") == (
+        "Ana confesses that she kisses Ana's cat"
+    )
 
 
 def test_we_and_our_are_attributed() -> None:
