@@ -33,6 +33,8 @@ _ENDS_OBJECT = _verbs(
         "major": "drop switch change leave quit ditch",
         "occupation": "leave quit retire",
         "vehicle": "sell trade swap scrap total wreck replace retire ditch",
+        "phone": "sell trade swap replace retire ditch",
+        "laptop": "sell trade swap replace retire ditch",
         "diet": "stop quit drop ditch break end abandon",
         "manager": "replace",
         "training_goal": "finish complete smash cross hit nail achieve crush run do beat",
@@ -57,7 +59,9 @@ _END_PREPS = {
     "occupation": ("prep:from",),
 }
 
-_FAVOURED_OVER = frozenset("overtake replace dethrone beat knock".split())
+_FAVOURED_OVER = frozenset(
+    "overtake replace dethrone beat knock displace supplant usurp unseat oust topple".split()
+)
 
 _GONE = re.compile(r"\b(?:anymore|any more|no longer)\b", re.I)
 
@@ -82,6 +86,8 @@ def ended(doc: object, subject: str, fact: StatedFact) -> bool:
     for token in doc:  # type: ignore[attr-defined]
         if not _names_value(token, words, proper):
             continue
+        if _owned_by_another(token, subject):
+            continue  # "Tom's Galaxy S21 was replaced", "my sister's Civic got sold"
         if fact.attribute == "major" and _instead_of(token):
             return True
         verb, how = _governor(token)
@@ -174,6 +180,21 @@ def _names_value(token: Token, words: set[str], proper: bool = False) -> bool:
         # a name: whole, or with a model number run on ("Mazda3"), never "seat" for Seattle
         return any(word.startswith(w) and word[len(w) :].isdigit() for w in words)
     return any(w.startswith(word) or (len(word) >= 5 and w[:5] == word[:5]) for w in words)
+
+
+def _owned_by_another(token: Token, subject: str) -> bool:
+    """Whether the value's phrase is owned by someone other than the subject."""
+    head = token
+    while head.dep_ in ("compound", "amod", "nummod", "flat") and head.head.i != head.i:
+        head = head.head
+    for child in head.children:
+        if child.dep_ != "poss":
+            continue
+        owner = child.lower_
+        mine = owner in ("my", "our") or owner == subject or owner in subject.split()
+        if not mine and owner not in ("his", "her", "their", "its"):
+            return True
+    return False
 
 
 def _instead_of(token: Token) -> bool:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from memoryd.memory.fact_contrast import contrasted
 from memoryd.memory.fact_ended import MOVED, ended, names_in, value_words
 from memoryd.memory.fact_frames import Frame
 from memoryd.memory.fact_implied import in_use, new_favourite, new_lead, replaced_by
@@ -102,17 +103,8 @@ def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) 
             if aged is not None:
                 found.append(Fact(subject, "age", aged, aged))
             continue
-        if fact.attribute == "manager" and (lead := new_lead(text, subject, fact.value)):
-            found.append(Fact(subject, "manager", canonical(lead), lead))
-            continue
-        if fact.attribute.startswith("favourite ") and (
-            liked := new_favourite(text, subject, fact.display or fact.value)
-        ):
-            found.append(Fact(subject, fact.attribute, canonical(liked), liked))
-            continue
-        thing = replaced_by(text, subject, fact.attribute, fact.display or fact.value)
-        if thing := thing or in_use(text, subject, fact.attribute, fact.value):
-            found.append(Fact(subject, fact.attribute, canonical(thing), thing))
+        if (said := _named_new(text, subject, fact)) is not None:
+            found.append(Fact(subject, fact.attribute, canonical(said), said))
             continue
         named = names_in(text, value_words(fact.display or fact.value))
         if not (CHANGE.search(text) and may_say(text, fact.attribute)) and not named:
@@ -126,6 +118,34 @@ def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) 
         elif named and ended(doc, subject, fact):
             found.append(Fact(subject, fact.attribute, fact.value, fact.display, ends=True))
     return found
+
+
+def _named_new(text: str, subject: str, fact: StatedFact) -> str | None:
+    """The new value ``text`` names in a way its attribute has of saying it: a new lead, a
+    favourite that overtook the known one, a value set against the known one, a device
+    that replaced the known one or is in use now."""
+    known = fact.display or fact.value
+    if fact.attribute == "manager" and (lead := new_lead(text, subject, fact.value)):
+        return lead
+    if fact.attribute.startswith("favourite ") and (liked := new_favourite(text, subject, known)):
+        return liked
+    if (said := _set_against(text, subject, fact)) is not None:
+        return said
+    thing = replaced_by(text, subject, fact.attribute, known)
+    return thing or in_use(text, subject, fact.attribute, fact.value)
+
+
+def _set_against(text: str, subject: str, fact: StatedFact) -> str | None:
+    """The new value ``text`` sets against the known one: "at Klarna now, not Spotify"."""
+    said = contrasted(text, fact.attribute, fact.display or fact.value)
+    if (
+        said is None
+        or not of_kind(fact.attribute, said)
+        or same_value(fact.attribute, canonical(said), fact.value)
+        or _someone_elses(text, subject, said)
+    ):
+        return None
+    return said
 
 
 def _someone_elses(text: str, subject: str, value: str) -> bool:

@@ -231,6 +231,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b(?! offers?\b| interviews?\b| applications?\b)", "job"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?:works as|is working as|has been working as|have been working as|is now working as|now works as|works now as|started working as|got a job as|was hired as|got hired as|is employed as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "job_as"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|is on salary as|is salaried as|is employed full-time as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|was|has been|just got) (?:promoted|bumped up) to {_ART}{_ROLE_NP}", "role"),  # noqa: E501
@@ -241,7 +242,7 @@ FRAMES: tuple[Frame, ...] = (
     # "started as sous chef on Tuesday": a title said without its article
     _frame("occupation", rf"^{_ADV}(?:started|starts|is starting|began|works|is working|now works|was hired|got hired|is employed) as (?!.*\b(?:is now|and now|but now|now is)\b)(?!an?\b|the\b|well\b|much\b|soon\b|long\b|hard\b|usual\b|normal\b|planned\b|expected\b){_ROLE_NP}", "role"),  # noqa: E501
     # "now illustrates full-time", "writes for a living", "drives for a delivery company"
-    _frame("occupation", rf"^{_ADV}(?P<value>[a-z]+s) (?:full[- ]time|for a living|professionally)\b", "doer"),  # noqa: E501
+    _frame("occupation", rf"^{_ADV}(?P<value>[a-z]+s)(?: (?:in|on) [a-z][\w-]*(?: [a-z][\w-]*)?)? (?:full[- ]time|for a living|professionally)\b", "doer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?P<value>drives) for (?:a|an) (?:[\w-]+ ){{0,2}}(?:company|service|firm|app)\b", "doer"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:swapped|traded|left|quit|gave up|ditched) (?:[\w-]+ ){{1,3}}?for (?P<value>nursing|teaching|accounting|bartending|tutoring|consulting|engineering|nannying|waitressing)\b(?! (?:school|degree|course|program|programme|classes|college|studies)\b)", "job"),  # noqa: E501
     # "is taxi driver in Istanbul fifteen years already": the article left out
@@ -290,7 +291,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     # "is at Georgia Tech for undergrad", "has been at UCL doing her master's"
     _frame("school", rf"^{_ADV}(?:is|has been) (?:now )?at (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?:of |de |)?(?-i:[A-Z])[\w&'’.-]+){{0,4}}) (?:for|doing) (?:undergrad|grad school|(?:his|her|their|a) (?:undergrad|degree|masters?|master['’]s|phd|PhD|bachelor['’]s|mba|MBA|studies))(?=\s*(?:[.,!;]|$)|\s+(?:there|now|and|in|at|since|but)\b)", "any"),  # noqa: E501
-    _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate|(?:first|second|third|fourth|final)[- ]year(?: student)?) at {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate|(?:first|second|third|fourth|final)[- ]year(?: student)?) at {VALUE}", "enrolled"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now |officially )?an? (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?-i:[A-Z])[\w&'’.-]+){{0,3}}) (?:student|freshman|sophomore|undergrad|undergraduate|grad student|postgrad|PhD student|transfer student)\b", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:dropped out of|withdrew from|left|quit) {_ART}{VALUE}", "school", ends=True),  # noqa: E501
     # "transferred to Trinity this semester": a name the school lexicon does not know is a
@@ -348,7 +349,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("vehicle", rf"^{_ADV}(?:sold|got rid of|traded in|totaled|totalled|crashed|wrecked|scrapped|gave away|said goodbye to) {_ART}(?:old |beloved |trusty )?{VALUE}", "vehicle", ends=True),  # noqa: E501
     # phone and laptop: the one in use
     *(
-        _frame(device, rf"^{_ADV}(?:has|uses|is using|is (?:now |currently |finally )?on|(?:now|currently) on|changed (?:over )?to|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to|jumped ship to|made the (?:switch|jump|move) to|moved (?:over )?to|went with|works on|works from|is working on|is working from|does (?:all )?(?:his|her|their) work on|codes on|(?:replaced|swapped|swapped out|traded|ditched|dumped) [\w'’ -]{{1,30}}? (?:with|for)) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
+        _frame(device, rf"^{_ADV}(?:has|uses|is using|is carrying|has been carrying|carries|is rocking|has been rocking|was given|got given|was gifted|got gifted|is (?:now |currently |finally )?on|(?:now|currently) on|changed (?:over )?to|got|bought|picked up|upgraded to|switched to|ended up with|finally got|treated (?:himself|herself|themselves) to|jumped ship to|made the (?:switch|jump|move) to|moved (?:over )?to|went with|works on|works from|is working on|is working from|does (?:all )?(?:his|her|their) work on|codes on|(?:replaced|swapped|swapped out|traded|ditched|dumped) [\w'’ -]{{1,30}}? (?:with|for)) {_ART}(?:(?:new|used|refurbished|old|trusty|\d{{4}})\s+)*{VALUE}", device)  # noqa: E501
         for device in ("phone", "laptop")
     ),
     *(
@@ -418,7 +419,7 @@ INVERTED: tuple[Frame, ...] = (
     _frame("name", r"^(?:(?:since|after|ever since) (?:the |my |his |her )?[\w -]{1,25}?,? )?(?:please |(?:everyone|people|friends|most people|they|everybody)(?: at work| here| back home| at school)? (?=calls? )|just )?(?:calls?|called) (?P<subject>(?-i:[A-Z])[\w-]+) (?P<value>(?-i:[A-Z])[\w'’-]+)(?: from now on| now| these days|\s*$|[,.!])", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?) (?:is|became|has become|has been|took over as|stepped in as|stepped up as|was named|was made|was appointed) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
     _frame("manager", r"^(?P<value>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:'s|’s) (?:been|become|now) (?:now )?(?P<subject>.+?)(?:'s|’s) (?:new |current |permanent )?(?:manager|boss|team lead|team leader|supervisor|line manager|lead)\b", "any"),  # noqa: E501
-    _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+    _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:(?:quite |well and truly |completely |totally )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out|displaced|supplanted|usurped|unseated|ousted|toppled)) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     # "philosophy is Arjun's major now"
     _frame("major", r"^(?P<value>[\w&-]+(?: [\w&-]+){0,3}?) (?:is|has become|became) (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new |current )?major(?=\s*(?:[.,!;]|$)|\s+(?:now|these days|and|but|since)\b)", "academic"),  # noqa: E501
     _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
@@ -442,6 +443,8 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", HANDED_IN + " " + _OWNER + rf"(?:badge|lanyard|keycard|work laptop) (?:at|to|from) {VALUE}", "org", ends=True),  # noqa: E501
     # "Fatima's team at Deloitte is doing Secret Santa": where she works
     _frame("employer", _OWNER + r"(?:(?:quarterly |weekly |monthly |annual |yearly )?(?:all-hands|standup|stand-up|performance review)|team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) at (?!(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Halloween)\b)(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})(?=\s+(?:is|are|was|were|has|have|had|does|did|threw|won|just|keeps|loves|hates)\b)", "org"),  # noqa: E501
+    # "Aiko's first week as a UX researcher"
+    _frame("occupation", _OWNER + r"(?:first|1st) (?:full )?(?:day|week|month|shift|year|term|semester) as an? (?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= has| have| was| is| went| at| in| with| for|[,.!;—–]|$)", "job_as"),  # noqa: E501
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
@@ -460,6 +463,8 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     # "the reorg moved Sven under Mei Lin"
     _frame("manager", r"\b(?:moved|put|placed|shifted|transferred) (?P<name>(?-i:[A-Z])[\w'’-]+) under (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
+    # "At 44 Kenji's knees are starting to complain": an age said in the present
+    _frame("age", r"(?:^|(?<=[.!?] ))At (?P<value>1[3-9]|[2-9]\d|1[01]\d),? (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+)(?:['’]s (?!(?:[a-z]+ )?(?:dad|mom|mum|father|mother|son|daughter|sister|brother|wife|husband|partner|kids?|boss|friend|grand\w+|uncle|aunt|cousin|parents|girlfriend|boyfriend)\b)(?:[a-z]+ ){0,2}?[a-z]+)? (?:is|are|has|have|feels|keeps|still|can't|cannot|doesn't|don't|isn't|aren't|worries|wonders|finds|starts)\b(?! (?:going to|gonna|hoping|planning)\b)", "age"),  # noqa: E501
     # "a surprise party for Oksana's 45th!": a birthday without the word
     _frame("age", r"\b(?:party|cake|dinner|celebration|bash|card|cards|present|gift) for " + _OWNER + r"(?P<value>[1-9]\d)(?:st|nd|rd|th)\b(?! (?!birthday\b)[a-z])", "age"),  # noqa: E501
     # "the letting agent for Priya's Glasgow flat"; "Tunde's first winter here in Minneapolis"
@@ -468,7 +473,7 @@ POSSESSED: tuple[Frame, ...] = (
     # "Olga's first sprint with the SpaceX structures team", "first week at the Stripe office"
     _frame("employer", _OWNER + r"(?:first|1st) (?:full )?(?:day|week|shift|month|sprint|quarter|project|standup|all-hands|review|paycheck|paycheque) (?:at|with) the (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?) (?:[a-z]+ )?(?:team|office|campus|HQ|headquarters|site|plant|lab)\b(?! (?:tour|visit|open day|interview)\b)", "org"),  # noqa: E501
     # "Saoirse's history major means…": the field she majors in
-    _frame("major", _OWNER + r"(?!(?:new|intended|double|current|declared|prospective|planned|old|potential|future|second|first|former)\b)(?P<value>(?:[a-z]+ ){0,2}[a-z]+) major (?:means|has|keeps|takes|eats|leaves|makes)\b", "field"),  # noqa: E501
+    _frame("major", _OWNER + r"(?!(?:new|intended|double|current|declared|prospective|planned|old|potential|future|second|first|former)\b)(?P<value>(?:[a-z]+ ){0,2}[a-z]+) major (?:means|has|keeps|takes|eats|leaves|makes|is)\b", "field"),  # noqa: E501
     # "Alejandra's friends call her Ale"
     _frame("name", _OWNER + r"(?:friends|colleagues|coworkers|co-workers|classmates|teammates) (?:all |mostly |usually |still |now )?call (?:him|her|them) (?!(?:Dad|Daddy|Mum|Mom|Mommy|Mummy|Mama|Papa|Coach|Boss|Sir|Chief|Grandma|Grandpa|Auntie|Aunt|Uncle|Doc|Mate|Buddy)\b)(?P<value>(?-i:[A-Z])[\w'’-]+)(?![\w'’-])", "any"),  # noqa: E501
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
@@ -476,6 +481,11 @@ POSSESSED: tuple[Frame, ...] = (
     *(
         _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
+    ),
+    # "Ngozi's Tecno Camon 19 keeps freezing": the phone or laptop someone has now
+    *(
+        _frame(kind, _OWNER + r"(?!(?:old|previous|former|spare|backup|second|work|first|last|dead|late|ex)\b)(?P<value>[\w-]+(?: [\w.-]+){0,3}?)(?= (?:keeps|is|isn't|won't|has|hasn't|just|still|started|takes|died|broke|crashed|froze|freezes|runs|gets|can't|doesn't|battery|screen|camera|charger|fan|keyboard|trackpad)\b)", kind)  # noqa: E501
+        for kind in ("phone", "laptop")
     ),
     # "my team leader is a woman, Mrs. Zielińska, she is more relaxed"
     _frame("manager", _OWNER + r"(?:new |current )?(?:boss|manager|supervisor|team lead|team leader|line manager|leader|superior) is (?:now )?an? (?:woman|man|lady|guy|gentleman),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501

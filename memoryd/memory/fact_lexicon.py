@@ -121,7 +121,10 @@ ACADEMIC = re.compile(
 # A phone or a computer someone uses, by its make or line.
 PHONE = re.compile(
     r"\b(?:iphone|pixel(?= \d| phone| fold)|galaxy [szaf]\d+|galaxy (?:note|fold|flip)|"
-    r"oneplus|xperia|motorola|moto [a-z]\d*|redmi|xiaomi|huawei|fairphone|nothing phone)\b",
+    r"oneplus|xperia|motorola|moto [a-z]\d*|redmi|xiaomi|huawei|fairphone|nothing phone|"
+    r"tecno (?:camon|spark|pova|phantom)|infinix|realme|oppo (?:find|reno|a\d+)|"
+    r"vivo (?:[xyv]\d+)|honor (?:magic|\d+)|nokia (?:[cgx]?\d+)|poco [a-z]?\d+|zenfone|"
+    r"blackberry)\b",
     re.I,
 )
 LAPTOP = re.compile(

@@ -39,6 +39,12 @@ _STRIP = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _PRONOUN_VALUE = frozenset("it that this them him her one there here home something".split())
+# "whatever someone else is paying for", "anything with cheese": no one value (in lower
+# case: "Everything Everywhere All at Once" is a title).
+_ANY_AT_ALL = re.compile(
+    r"(?:whatever|whichever|whoever|wherever|anything|anyone|anywhere|everything|nothing)\b"
+    r"(?! phone)"
+)
 _STOP_TAIL = re.compile(
     r"\s+(?:at|for|with|in|on|from|since|and|who|which|because|now|these|today|again|too|"
     r"anymore|full-time|part-time|here|there|yet|already|though|last|this|next|ago|"
@@ -112,7 +118,8 @@ _DOER = {
     "illustrates": "illustrator", "writes": "writer", "designs": "designer",
     "photographs": "photographer", "paints": "painter", "edits": "editor",
     "translates": "translator", "consults": "consultant", "tutors": "tutor",
-    "teaches": "teacher", "drives": "driver", "bakes": "baker", "freelances": "freelancer",
+    "teaches": "teacher", "lectures": "lecturer", "drives": "driver", "bakes": "baker",
+    "freelances": "freelancer",
     "codes": "developer", "programs": "programmer", "streams": "streamer",
     "coaches": "coach", "farms": "farmer", "composes": "composer", "animates": "animator",
 }  # fmt: skip
@@ -137,11 +144,34 @@ def role(value: str) -> str | None:
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
         "list", "wrist", "twist", "artist-in-residence"
     )
-    if words[0].casefold() in _DOING:
+    determiner = len(words) < 2 or words[1].casefold() in ("a", "an", "the", "my", "his", "her")
+    if words[0].casefold() in _DOING and determiner:
         return None  # "seeing a therapist", "dating a chef": someone else's job
     if head in ROLE_HEADS or suffix or (head == "tech" and words[-2:-1] in _TECHS):  # "a lab tech"
         return " ".join(words)
     return None
+
+
+# After "works as a" / "was hired as a" any agent noun is a job ("a software tester", "a
+# proofreader", "a moderator"), where "is a runner" or "is a fan" would be none.
+_AGENT_NOUN = re.compile(r"[a-z]{3,}(?:er|or|ant|ent|ian|ist|man|woman)")
+
+
+def _initials(value: str) -> str | None:
+    found = re.match(r"(?-i:[A-Z]{2,6})\b", value)
+    return found.group(0) if found else None
+
+
+def job_as(value: str) -> str | None:
+    """The job in "works as {value}": a known title, or any agent noun."""
+    if (known := role(value)) is not None:
+        return known
+    words = _STOP_TAIL.sub("", value).split()
+    while len(words) > 1 and words[0].casefold() in ("now", "a", "an"):
+        words = words[1:]
+    if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
+        return None
+    return " ".join(words) if _AGENT_NOUN.fullmatch(words[-1].casefold()) else None
 
 
 _RACE = re.compile(
@@ -290,7 +320,7 @@ def checked(frame: Frame, value: str) -> str | None:
     value = value.strip(" .,;:!?\"'")
     if frame.kind == "age":
         return age_number(value)
-    if not value or norm(value) in _PRONOUN_VALUE:
+    if not value or norm(value) in _PRONOUN_VALUE or _ANY_AT_ALL.match(value):
         return None
     words = _STRIP.sub("", value).split() or value.split()
     proper = words[0][:1].isupper() or words[0][:1].isdigit()
@@ -312,7 +342,10 @@ def checked(frame: Frame, value: str) -> str | None:
     checks: dict[str, Callable[[], str | None]] = {
         "orgname": lambda: _first_found(ORGNAME, value),
         "school": lambda: _first_found(SCHOOL, value, whole=True),
+        # "a first year at UCT": a student's school may go by its initials
+        "enrolled": lambda: _first_found(SCHOOL, value, whole=True) or _initials(value),
         "role": lambda: role(value),
+        "job_as": lambda: job_as(value),
         "job": lambda: role(value) or _FIELD_ROLE.get(value.casefold()),
         "doer": lambda: _DOER.get(value.casefold()),
         "demonym": lambda: home_of(value),

@@ -1,0 +1,141 @@
+"""A newer value set against the known one ("at Klarna these days, not Spotify"), and
+the facts said in passing that such messages come with: a job by "works as" or a first
+week in it, an age fronted, a device by its owner's possessive, a student's school by its
+initials. Each has the look-alikes beside it that must state nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from memoryd.memory.facts import facts_of
+from tests.memory.test_fact_followup import later
+
+
+def facts(text: str) -> set[tuple[str, str, str]]:
+    return {(f.subject, f.attribute, f.value) for f in facts_of(text) if not f.ends}
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "old", "new"),
+    [
+        (
+            "Small correction: Sam is at Klarna these days, not Spotify.",
+            "employer",
+            "Spotify",
+            "klarna",
+        ),
+        ("Sam is not in Leeds any more, it's York now.", "residence", "Leeds", "york"),
+        ("Sam is no longer at Spotify, now at Klarna.", "employer", "Spotify", "klarna"),
+        ("Sam is vegetarian now, not vegan.", "diet", "vegan", "vegetarian"),
+        (
+            "Sam is doing computer science now instead of econ.",
+            "major",
+            "economics",
+            "computer science",
+        ),
+        (
+            "Things Fall Apart used to be Sam's favourite book, but now it's The Famished Road.",
+            "favourite book",
+            "Things Fall Apart",
+            "famished road",
+        ),
+        (
+            "Actually it's National Tsing Hua University now, Sam switched schools.",
+            "school",
+            "National Taiwan University",
+            "national tsing hua university",
+        ),
+        (
+            "Sam switched majors: computer science.",
+            "major",
+            "mechanical engineering",
+            "computer science",
+        ),
+    ],
+)
+def test_a_value_set_against_the_known_one_replaces_it(
+    text: str, attribute: str, old: str, new: str
+) -> None:
+    assert (attribute, new, False) in later(text, attribute, old)
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "old"),
+    [
+        ("Sam's sister is at Klarna, not Spotify.", "employer", "Spotify"),
+        ("Sam's brother is not at Spotify anymore, it's Klarna now.", "employer", "Spotify"),
+        ("If Sam were in York, not Leeds, life would be easier.", "residence", "Leeds"),
+        ("Sam is not at Spotify anymore, but Google is hiring.", "employer", "Spotify"),
+        ("Sam is at the Klarna office today, not Spotify's, for a meeting.", "employer", "Spotify"),
+    ],
+)
+def test_a_contrast_about_someone_else_or_a_supposition_replaces_nothing(
+    text: str, attribute: str, old: str
+) -> None:
+    assert [f for f in later(text, attribute, old) if not f[2]] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "Tomasz works as a software tester these days.",
+            ("tomasz", "occupation", "software tester"),
+        ),
+        ("Tomasz was hired as a content moderator.", ("tomasz", "occupation", "content moderator")),
+        (
+            "Tomasz left teaching and works as a proofreader now.",
+            ("tomasz", "occupation", "proofreader"),
+        ),
+        (
+            "Aiko's first week as a UX researcher was all interviews.",
+            ("aiko", "occupation", "ux researcher"),
+        ),
+        ("Dorothy is a driving instructor.", ("dorothy", "occupation", "driving instructor")),
+        ("Chloé lectures in anatomy full time.", ("chloé", "occupation", "lecturer")),
+        ("At 44 Kenji's knees are starting to complain.", ("kenji", "age", "44")),
+        ("At 30, Kenji still feels young.", ("kenji", "age", "30")),
+        ("Ngozi's Tecno Camon 19 keeps freezing.", ("ngozi", "phone", "tecno camon 19")),
+        (
+            "Rafael's ThinkPad X1 Carbon runs hot on calls.",
+            ("rafael", "laptop", "thinkpad x1 carbon"),
+        ),
+        ("Kofi has been carrying a Xiaomi 13T since March.", ("kofi", "phone", "xiaomi 13t")),
+        ("Zanele is a first year at UCT.", ("zanele", "school", "uct")),
+        # a title or a make that opens with "everything" or "nothing" is still one
+        (
+            "Sam's favourite film is Everything Everywhere All at Once.",
+            ("sam", "favourite film", "everything everywhere all at once"),
+        ),
+        ("Sam has a nothing phone 2.", ("sam", "phone", "nothing phone 2")),
+        (
+            "Arjun's mechanical engineering major is brutal.",
+            ("arjun", "major", "mechanical engineering"),
+        ),
+    ],
+)
+def test_facts_said_in_passing(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("Tomasz works as a team on weekends.", "occupation"),
+        ("Dorothy is dating a chef.", "occupation"),
+        ("At 18 Kenji moved out.", "age"),
+        ("At 5 Kenji leaves work.", "age"),
+        ("At 44 Kenji's dad is retiring.", "age"),
+        ("Ngozi's old iPhone 8 is slow.", "phone"),
+        ("Haruto's iPhone 12 got stolen on the train.", "phone"),
+        ("Emeka's favourite food is whatever someone else is paying for.", "favourite food"),
+    ],
+)
+def test_look_alikes_of_facts_said_in_passing(text: str, attribute: str) -> None:
+    assert [f for f in facts(text) if f[1] == attribute] == []
+
+
+def test_a_device_retired_or_sold_is_over() -> None:
+    said = "Work gave Sam a Dell XPS 15 and he has retired the old ThinkPad."
+    assert ("laptop", "thinkpad x1 carbon", True) in later(said, "laptop", "ThinkPad X1 Carbon")
+    assert later("Sam's sister sold her old ThinkPad.", "laptop", "ThinkPad X1 Carbon") == []
