@@ -264,11 +264,21 @@ _NAMED_IN_PASSING = re.compile(
 )
 
 
+# Where the speaker works, named in passing: "an update for my colleagues at Siemens".
+_WORKPLACE_IN_PASSING = re.compile(
+    r"\bmy (?:new |current )?(?:colleagues|coworkers|co-workers|team|teammates|office|"
+    r"department) at (?P<org>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})"
+    r"(?=\s*[,.!?;—–)]|\s*$| (?:about|for|to|that|if|and|so|who|when)\b)",
+)
+
+
 def said_in_passing(asked: str) -> str | None:
     """What a question or a request says of the speaker in passing, as a sentence: "my
-    boss, Francesca," is "My boss is Francesca."."""
+    boss, Francesca," is "My boss is Francesca."; "my colleagues at Siemens" is "I work
+    at Siemens."."""
     found = _NAMED_IN_PASSING.search(asked)
     if found is None:
-        return None
+        at = _WORKPLACE_IN_PASSING.search(asked)
+        return f"I work at {at['org'].rstrip('.')}." if at else None
     name = found["name"].removesuffix("'s").removesuffix("’s")  # "my wife Ana's birthday"
     return f"My {found['rel'].casefold()} is {name}."

@@ -231,6 +231,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b(?! offers?\b| interviews?\b| applications?\b)", "job"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
+    # "is teaching at the community college now as a nursing instructor"
+    _frame("occupation", rf"^{_ADV}(?:is teaching|teaches|is working|works|is employed|is now working|started|is starting) (?:at|for|with|in) (?:the |a |an )?[\w&'’ .-]{{1,40}}? (?:now |these days |nowadays |full-time |part-time )?as an? {_ROLE_NP}", "job_as"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:works as|is working as|has been working as|have been working as|is now working as|now works as|works now as|started working as|got a job as|was hired as|got hired as|is employed as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "job_as"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:is|became|has become|works as|started as|is working as|is on salary as|is salaried as|is employed full-time as|has been working as|have been working as|is now working as|got a job as|trained as|qualified as|retrained as|started working as|now works as|is practicing as|is practising as|practices as|practises as|is now|has been|was hired as|got hired as|started a new job as|is employed as|works now as|is starting as|starts as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:has been |is |started |went |now )?(?:freelancing|self-employed|unemployed|between jobs|out of work|a stay-at-home (?:mom|dad|parent))\b", "any", fixed="freelancer"),  # noqa: E501
@@ -288,6 +290,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("age", rf"^{_ADV}(?:blew out|blows out|is blowing out) {AGE} candles\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
     # school
+    # "studies for midterms at Seoul National University": a school by its name
+    _frame("school", rf"^{_ADV}(?:studies|is studying) (?:for |hard |late )(?:[\w'’-]+ ){{0,3}}?at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     # "is at Georgia Tech for undergrad", "has been at UCL doing her master's"
     _frame("school", rf"^{_ADV}(?:is|has been) (?:now )?at (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?:of |de |)?(?-i:[A-Z])[\w&'’.-]+){{0,4}}) (?:for|doing) (?:undergrad|grad school|(?:his|her|their|a) (?:undergrad|degree|masters?|master['’]s|phd|PhD|bachelor['’]s|mba|MBA|studies))(?=\s*(?:[.,!;]|$)|\s+(?:there|now|and|in|at|since|but)\b)", "any"),  # noqa: E501
@@ -448,7 +452,7 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
-    _frame("school", _OWNER + rf"(?:first |new )?(?:course|programme|program|semester|term) at {VALUE}", "school"),  # noqa: E501
+    _frame("school", _OWNER + r"(?:first |new )?(?:course|programme|program|semester|term|classes|lectures|seminars|midterms|finals|exams) at (?P<value>(?:the )?(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*){0,4})", "school"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     # "my first Shopify paycheck came through", "my McGill student card came in the mail",
     # "since my switch to economics went through", "my new lease in Melbourne"
@@ -463,8 +467,8 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("age", _OWNER + r"(?P<value>\d{1,3})(?:st|nd|rd|th) birthday\b", "age"),
     # "the reorg moved Sven under Mei Lin"
     _frame("manager", r"\b(?:moved|put|placed|shifted|transferred) (?P<name>(?-i:[A-Z])[\w'’-]+) under (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
-    # "At 44 Kenji's knees are starting to complain": an age said in the present
-    _frame("age", r"(?:^|(?<=[.!?] ))At (?P<value>1[3-9]|[2-9]\d|1[01]\d),? (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])(?-i:[a-zß-öø-ÿ])+)(?:['’]s (?!(?:[a-z]+ )?(?:dad|mom|mum|father|mother|son|daughter|sister|brother|wife|husband|partner|kids?|boss|friend|grand\w+|uncle|aunt|cousin|parents|girlfriend|boyfriend)\b)(?:[a-z]+ ){0,2}?[a-z]+)? (?:is|are|has|have|feels|keeps|still|can't|cannot|doesn't|don't|isn't|aren't|worries|wonders|finds|starts)\b(?! (?:going to|gonna|hoping|planning)\b)", "age"),  # noqa: E501
+    # "Please call Katherine Katherine in your replies, not Kate": the name asked for
+    _frame("name", r"^(?:(?:please|pls|just|so|and)[,]? )*call (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+) (?P<value>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+)(?![\w'’-])(?! (?-i:[A-Z]))", "any"),  # noqa: E501
     # "a surprise party for Oksana's 45th!": a birthday without the word
     _frame("age", r"\b(?:party|cake|dinner|celebration|bash|card|cards|present|gift) for " + _OWNER + r"(?P<value>[1-9]\d)(?:st|nd|rd|th)\b(?! (?!birthday\b)[a-z])", "age"),  # noqa: E501
     # "the letting agent for Priya's Glasgow flat"; "Tunde's first winter here in Minneapolis"

@@ -47,12 +47,12 @@ _IRREGULAR = {
 }  # fmt: skip
 
 # What follows the gerund phrase: the sentence's own verb. Present: the state holds.
-_PRESENT = r"is|means|makes|has made|keeps|feels|gives|lets|leaves"
+_PRESENT = r"is [a-z]+ing|is|means|makes|has made|keeps|feels|gives|lets|leaves"
 # Past, or the perfect: what the gerund names happened.
 _PAST = (
     r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|came with|came|"
     r"(?:has|have) (?:been|meant|made|cut|changed|given|let|paid off|turned|proved|saved|"
-    r"freed|brought|helped)|cut|saved|freed|brought|helped"
+    r"freed|brought|helped|taught|[a-z]+ed)|cut|saved|freed|brought|helped"
 )
 _OPENING = re.compile(
     # "The best part of working for Telefónica is…" says so too
@@ -67,6 +67,9 @@ _WHOM = re.compile(
     r"(?:['’]s (?P<owned>[a-z][\w-]*)| (?:[a-z]+ly |already |still |just |now |never |also )?"
     r"(?:is|has|was|had|does|did|doesn't|didn't|can|can't|got|[a-z]+s|[a-z]+ed)\b)"
 )
+# Whom the state does something to, right after the sentence's verb: "Living in Accra has
+# spoiled Ama for jollof", "Studying at SNU is killing Ji-woo".
+_UNDERGOES = re.compile(r"\s*(?P<name>(?-i:[A-Z])[\w-]+)(?P<owned>)(?![\w'’-])")
 # A name whose thing is a person: then it is that person's (or no one's) gerund.
 _PERSON = re.compile(
     rf"(?:(?:{RELATIVES})s?|children|parents?|family|team|company|firm|startup|business|"
@@ -108,11 +111,14 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
             verb = "lives"  # "Being in Austin means summer is five months long"
     elif found["past"] and gerund not in _STATES:
         verb = _past(gerund)
+    elif found["past"] and found["past"].startswith(("has ", "have ")) and gerund != "being":
+        # "Living in Accra has spoiled me for jollof": a state, said up to now
+        verb = _STATES[gerund]
     else:
         return None
     # "Switching Rasmus's major to economics": whose it is, the phrase says itself
     after = _NEXT_CLAUSE.split(found["after"], maxsplit=1)[0]
-    named = _OWN.search(found["rest"]) or _WHOM.search(after)
+    named = _OWN.search(found["rest"]) or _WHOM.search(after) or _UNDERGOES.match(after)
     if named is not None and named["owned"] and _PERSON.match(named["owned"]):
         return None
     who = named["name"] if named is not None else whom
@@ -154,9 +160,14 @@ _OWN_LIFE = re.compile(
 )
 # an age of 16 or more (not a clock time: "At 10 Sam has a call"), with a state now
 _AT_AGE = re.compile(
-    rf"^At (?P<age>1[6-9]|[2-9]\d)(?! ?(?:am|pm|a\.m|p\.m|o'clock|:))\b,? {_NAMED} "
+    r"^At (?P<age>1[6-9]|[2-9]\d)(?! ?(?:am|pm|a\.m|p\.m|o'clock|:))\b,? "
+    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
+    # "At 44 Kenji's knees are starting to complain": what is his, said of now
+    r"(?:['’]s (?P<owned>(?:[a-z]+ ){0,2}?[a-z]+))? "
     r"(?:(?:often|always|usually|still|apparently|really|now|also|just|already|finally) )*"
-    r"(?:is|feels|lives|works|can't|cannot|has been|looks|seems)\b"
+    r"(?(owned)(?:is|are|has|have|keeps|keep|feels|feel)|"
+    r"(?:is|feels|lives|works|can't|cannot|has been|looks|seems))\b"
+    r"(?! (?:going to|gonna|hoping|planning)\b)"
 )
 _SINCE_MOVE = re.compile(
     r"^(?:Since|After|Ever since) (?:(?:the|(?P<owner>(?-i:[A-Z])[\w-]+)['’]s) (?:move|relocation|"
@@ -236,7 +247,7 @@ def opening_clause(sentence: str) -> str | None:
         return f"{found['name']} is {found['what']}"
     if found := _BEING.match(said):
         return f"{found['name']} is {found['what']}"
-    if found := _AT_AGE.match(said):
+    if (found := _AT_AGE.match(said)) and not _PERSON.match((found["owned"] or "-").split()[-1]):
         return f"{found['name']} is {found['age']}"
     if (found := _SINCE_MOVE.match(said)) and found["owner"] in (None, found["name"]):
         return f"{found['name']} moved to {found['place']}"

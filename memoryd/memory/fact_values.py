@@ -142,7 +142,7 @@ def role(value: str) -> str | None:
     if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
         return None  # "an Austin resident" says where someone lives, not their job
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
-        "list", "wrist", "twist", "artist-in-residence"
+        "list", "wrist", "twist", "artist-in-residence", "volunteer", "career"
     )
     determiner = len(words) < 2 or words[1].casefold() in ("a", "an", "the", "my", "his", "her")
     if words[0].casefold() in _DOING and determiner:
@@ -157,9 +157,12 @@ def role(value: str) -> str | None:
 _AGENT_NOUN = re.compile(r"[a-z]{3,}(?:er|or|ant|ent|ian|ist|man|woman)")
 
 
-def _initials(value: str) -> str | None:
-    found = re.match(r"(?-i:[A-Z]{2,6})\b", value)
-    return found.group(0) if found else None
+def _named(value: str) -> str | None:
+    """A name ("McGill", "UCT", "Universidad de Chile"), up to where its capitals end."""
+    found = re.match(
+        r"(?:the )?(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*)*", value
+    )
+    return found.group(0).rstrip(".") if found else None
 
 
 def job_as(value: str) -> str | None:
@@ -171,7 +174,8 @@ def job_as(value: str) -> str | None:
         words = words[1:]
     if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
         return None
-    return " ".join(words) if _AGENT_NOUN.fullmatch(words[-1].casefold()) else None
+    head = words[-1].casefold()
+    return " ".join(words) if _AGENT_NOUN.fullmatch(head) and head != "volunteer" else None
 
 
 _RACE = re.compile(
@@ -342,8 +346,8 @@ def checked(frame: Frame, value: str) -> str | None:
     checks: dict[str, Callable[[], str | None]] = {
         "orgname": lambda: _first_found(ORGNAME, value),
         "school": lambda: _first_found(SCHOOL, value, whole=True),
-        # "a first year at UCT": a student's school may go by its initials
-        "enrolled": lambda: _first_found(SCHOOL, value, whole=True) or _initials(value),
+        # "a first year at UCT", "a student at McGill": the name is a school's
+        "enrolled": lambda: _first_found(SCHOOL, value, whole=True) or _named(value),
         "role": lambda: role(value),
         "job_as": lambda: job_as(value),
         "job": lambda: role(value) or _FIELD_ROLE.get(value.casefold()),

@@ -214,7 +214,8 @@ def _introduction(sentence: str, speaker: str) -> str | None:
 # After a name, what describes its bearer: "I'm Tomás, 31, …", "I'm Aiko — product designer".
 _GOES_ON = re.compile(
     r"\s*[,—–]\s*(?!(?:nice|glad|pleased|good|great|happy|new here|hi|hello|hey|by the way|"
-    r"btw|thanks|here)\b)(?=(?:\d|an?\s|the\s|[a-z]))",
+    r"btw|thanks|here|but|and|so|yet|or|because|though|although|which|who|if|when|since|as|"
+    r"yes|no|ok|okay|please)\b)(?=(?:\d|an?\s|the\s|[a-z]))",
     re.I,
 )
 

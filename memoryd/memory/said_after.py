@@ -158,11 +158,45 @@ def _within(sentence: str) -> list[str] | None:
     return None
 
 
+# "Favourite movie of all time? Blade Runner, no contest.": a question the speaker asks
+# of themselves and answers with a name is "My favourite movie of all time is Blade Runner".
+_OWN_QUESTION = re.compile(
+    r"^(?:(?:so|ok|okay|and|oh)[,\s]+)?(?P<what>(?:my )?(?:new |current |all-time |main )?"
+    r"(?:favou?rite|fave) [a-z]+(?: [a-z]+)?|(?:my )?(?:current |new |main )(?:training )?goal)"
+    r"(?P<when> of all time| ever| these days| right now| now| at the moment)?\s*\?+$",
+    re.I,
+)
+_NAMED_ANSWER = re.compile(
+    r"^(?!(?:Not|No|Nope|Yes|Yeah|Maybe|Probably|Hmm+|Hard|Tough|Good|Depends|Honestly|That|"
+    r"It|I|You|Idk|Still|Too|Who|What|Which|Ugh|Oh|Well|Lol|Haha)\b)"
+    r"(?P<answer>(?-i:[A-Z0-9])[^,.!?;]*)(?P<rest>[,.!;].*|)$",
+)
+
+
+def _answered_own_questions(sentences: list[str]) -> list[str]:
+    out: list[str] = []
+    n = 0
+    while n < len(sentences):
+        asked = _OWN_QUESTION.match(sentences[n].strip())
+        after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
+        answer = _NAMED_ANSWER.match(after) if asked and not after.endswith("?") else None
+        if asked and answer:
+            what = re.sub(r"^my ", "", asked["what"], flags=re.I)
+            said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {answer['answer']}"
+            out.append(said + (answer["rest"] or "."))
+            n += 2
+            continue
+        out.append(sentences[n])
+        n += 1
+    return out
+
+
 def said_after(sentences: list[str]) -> list[str]:
     """``sentences`` with each statement read with the one after it: a guess answered, a
-    statement given to whom the next sentence names, or taken back."""
+    question the speaker answers, a statement given to whom the next sentence names, or
+    taken back."""
     out: list[str] = []
-    said = _answered_guesses(sentences)
+    said = _answered_guesses(_answered_own_questions(sentences))
     n = 0
     while n < len(said):
         sentence = said[n]

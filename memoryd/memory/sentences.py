@@ -59,6 +59,13 @@ _LEAD_IN = re.compile(
     r"story|thing|point|question|problem|situation|deal|truth|plot twist|tea):\s+(?=\S)",
     re.I,
 )
+_ABOUT_ME = re.compile(
+    r"^(?:(?:a (?:bit|little)|some (?:things|facts)|(?:quick|fun|random|key) facts|"
+    r"things (?:to know|to remember|you should know)|(?:a )?(?:quick )?(?:intro|introduction)|"
+    r"(?:a )?(?:quick )?(?:rundown|summary)) (?:about|on|of) me\s*[:—–-]+\s*|"
+    r"about me\s*[:—–-]+\s*)(?=\S)",
+    re.I,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -209,6 +216,10 @@ def drop_discourse_markers(sentence: str) -> str:
     guessed = _GUESS_WHO.sub(_guessed, stripped, count=1)
     stripped = _i_agree(guessed) if guessed != stripped else stripped
     stripped = _LEAD_IN.sub("", stripped) if len(stripped.split()) > 4 else stripped
+    if about := _ABOUT_ME.match(stripped):
+        # "A bit about me: 34, software tester, live in Accra": what follows is the speaker
+        rest = stripped[about.end() :]
+        stripped = f"I'm {rest}" if re.match(r"(?:\d|an? )", rest) else rest
     if not stripped or stripped == sentence:
         return sentence
     return stripped[0].upper() + stripped[1:]
@@ -286,9 +297,19 @@ _FRONTED_CLAUSE = re.compile(
 )
 
 
+# "As of this month my manager is Paula": a time from which it already holds (not "as of
+# next month", which is still to come).
+_FRONTED_TIME = re.compile(
+    r"^(?P<lead>as of (?!next\b|tomorrow\b|(?:the )?(?:end|start) of next\b)[^,;:!?.]*?)"
+    r"\s+(?=(?:I|I'm|I’m|I've|I’ve|we|we're|we’re|we've|we’ve)\s|"
+    r"(?:my|our) [\w-]+(?: [\w-]+)? (?:is|are|has|have)\b)",
+    re.I,
+)
+
+
 def set_off_fronted(sentence: str) -> str:
     """``sentence`` with a comma after a clause put before its subject, where it has none."""
-    for pattern in (_FRONTED_PHRASE, _FRONTED_CLAUSE):
+    for pattern in (_FRONTED_PHRASE, _FRONTED_CLAUSE, _FRONTED_TIME):
         found = pattern.match(sentence)
         if found is not None and len(found["lead"].split()) >= 3:
             return f"{found['lead']},{sentence[found.end('lead') :]}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from memoryd.memory.facts import facts_of
+from tests.memory.test_extract import texts
 from tests.memory.test_fact_followup import later
 
 
@@ -139,3 +140,80 @@ def test_a_device_retired_or_sold_is_over() -> None:
     said = "Work gave Sam a Dell XPS 15 and he has retired the old ThinkPad."
     assert ("laptop", "thinkpad x1 carbon", True) in later(said, "laptop", "ThinkPad X1 Carbon")
     assert later("Sam's sister sold her old ThinkPad.", "laptop", "ThinkPad X1 Carbon") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        # a question the speaker answers with a name
+        (
+            "Favourite movie of all time? Blade Runner, no contest.",
+            ["Caroline's favourite movie of all time is Blade Runner, no contest."],
+        ),
+        ("Favourite movie? Tough one, what's yours?", []),
+        # where the speaker works, said in passing in a request
+        (
+            "I need help writing a quarterly update for my colleagues at Siemens.",
+            ["Caroline works at Siemens."],
+        ),
+        # a self-introduction: "but" goes on about something else, and "about me:" is her
+        (
+            "My name's Caroline, but colleagues shorten it to Caro.",
+            ["Caroline's name is Caroline, but colleagues shorten it to Caro."],
+        ),
+        (
+            "A bit about me: 34, software tester, live in Accra.",
+            ["Caroline is 34, software tester, lives in Accra."],
+        ),
+        # a time from which it holds gets its comma
+        (
+            "As of last week my manager is Paula Jiménez.",
+            ["As of the week of 1 May 2023, Caroline's manager is Paula Jiménez."],
+        ),
+    ],
+)
+def test_how_a_turn_is_said_as_items(content: str, said: list[str]) -> None:
+    assert texts(content) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "Ana is teaching at the community college now as a nursing instructor.",
+            ("ana", "occupation", "nursing instructor"),
+        ),
+        (
+            "Please call Katherine Katherine in your replies, not Kate.",
+            ("katherine", "name", "katherine"),
+        ),
+        ("Living in Accra has spoiled Ama for jollof.", ("ama", "residence", "accra")),
+        (
+            "Studying for midterms at Seoul National University is killing Ji-woo.",
+            ("ji-woo", "school", "seoul national university"),
+        ),
+        (
+            "Ana's classes at Universidad de Chile start at 8am.",
+            ("ana", "school", "universidad de chile"),
+        ),
+        ("Ana is a first-year at McGill and the winters are no joke.", ("ana", "school", "mcgill")),
+        ("Ana is a student at the Sorbonne.", ("ana", "school", "sorbonne")),
+    ],
+)
+def test_more_facts_said_in_passing(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("Ana works at the shelter as a volunteer on weekends.", "occupation"),
+        ("Ana studies hard at the library.", "school"),
+        ("Call Ana when you land.", "name"),
+        ("Please call Ana Dr Smith.", "name"),
+        ("Living in Leeds was great for Ana.", "residence"),
+        ("At 44 Kenji's little sister is retiring.", "age"),
+    ],
+)
+def test_more_look_alikes_of_facts_said_in_passing(text: str, attribute: str) -> None:
+    assert [f for f in facts(text) if f[1] == attribute] == []
