@@ -342,6 +342,8 @@ def checked(frame: Frame, value: str) -> str | None:
         common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
         return value if proper or common else None
     if kind in ("org", "company"):
+        if _SOMEONES_ROOM.match(value):
+            return None  # "a nurse at Nora's local hospital": which one is not said
         return _org(frame, value, words, proper)
     checks: dict[str, Callable[[], str | None]] = {
         "orgname": lambda: _first_found(ORGNAME, value),

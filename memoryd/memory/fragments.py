@@ -124,6 +124,22 @@ def dropped_subject(sentence: str) -> re.Match[str] | None:
     return dropped
 
 
+def describes_the_speaker(sentence: str, *, full: bool = True) -> bool:
+    """Whether ``sentence`` is a description with "I'm" left out: "34, senior accountant
+    at Deloitte in Pune", "Now training for a half marathon!", "Officially a Denver
+    resident!", "Officially 30 as of Saturday", "So proud of you!". Not ``full`` (the
+    sentence says "I", "me" or "my" further on): an opening "a"/"an" is the sentence's own
+    subject ("A recruiter from Klarna messaged me")."""
+    if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
+        return True
+    if not full and _ARTICLE_FIRST.match(sentence):
+        return False
+    return any(p.match(sentence) for p in (_DESCRIPTION, _NOUN_FRAGMENT, _FEELING_FRAGMENT))
+
+
+_ARTICLE_FIRST = re.compile(r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s", re.I)
+
+
 def without_subject(sentence: str, speaker: str) -> str:
     """A sentence with no first-person word: one that dropped its subject gets it back;
     one about something else is reported as the speaker's."""
@@ -133,13 +149,8 @@ def without_subject(sentence: str, speaker: str) -> str:
     if dropped:
         return restore_subject(sentence, speaker, dropped)
     lowered = sentence[0].lower() + sentence[1:]
-    if _DESCRIPTION.match(sentence):
-        return f"{speaker} is {lowered}"  # "34, senior accountant at Deloitte in Pune"
-    if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
-        return f"{speaker} is {lowered}"  # "Now training for a half marathon!"
-    if _NOUN_FRAGMENT.match(sentence) or _FEELING_FRAGMENT.match(sentence):
-        # "Officially a Denver resident!", "So proud of you!"; "Vegan for 5 years now, need
-        # a cake" → "…, needs a cake"
+    if describes_the_speaker(sentence):
+        # "Vegan for 5 years now, need a cake" → "…, needs a cake"
         return f"{speaker} is {agree(lowered, bare=False)}"
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
         return f"{speaker}'s {lowered}"

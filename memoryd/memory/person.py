@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 
 from memoryd.memory.fact_lexicon import ROLE_HEADS
-from memoryd.memory.fragments import dropped_subject, restore_subject, without_subject
+from memoryd.memory.fragments import (
+    describes_the_speaker,
+    dropped_subject,
+    restore_subject,
+    without_subject,
+)
 from memoryd.memory.names import is_first_name, pronouns_for
 from memoryd.memory.verbs import agree
 
@@ -250,9 +255,13 @@ def third_person(sentence: str, speaker: str) -> str:
     if dropped and not _FIRST_PERSON.match(sentence):
         # "Just had my 25th birthday": the speaker is the dropped subject.
         rest = restore_subject(sentence, speaker, dropped)
-        rewriter.named = True
-        return rest[: len(speaker)] + _rewrite(rest[len(speaker) :], speaker, rewriter)
-    return _rewrite(sentence, speaker, rewriter)
+    elif not _FIRST_PERSON.match(sentence) and describes_the_speaker(sentence, full=False):
+        # "Officially 30 as of Saturday and my knees know it": "I'm" was left out
+        rest = f"{speaker} is {sentence[:1].lower()}{sentence[1:]}"
+    else:
+        return _rewrite(sentence, speaker, rewriter)
+    rewriter.named = True
+    return rest[: len(speaker)] + _rewrite(rest[len(speaker) :], speaker, rewriter)
 
 
 def _without_who_we_are(sentence: str) -> str:

@@ -144,6 +144,8 @@ def agree(tail: str, *, bare: bool = True, coordinated: bool = True) -> str:
         # "to cook and bake", "can swim or run", "cooking and travel": not the subject's.
         if _MODAL.search(" ".join(before.split()[-3:])) or before.rstrip().endswith("ing"):
             return match.group(0)
+        if re.match(r"\s+(?:me|us)\b", tail[match.end() :]):
+            return match.group(0)  # "…, wish me luck", "…, let us know": said to the listener
         governed = re.search(r"\b(to|can|will|would|could|should|might|must)\s+(\w+)\s*$", before)
         if governed and (governed[1] != "to" or not _NOUN_LIKE.fullmatch(governed[2])):
             return match.group(0)  # "to kayak and fish"; not "to psychology and need"

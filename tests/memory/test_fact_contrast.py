@@ -165,6 +165,15 @@ def test_a_device_retired_or_sold_is_over() -> None:
             "A bit about me: 34, software tester, live in Accra.",
             ["Caroline is 34, software tester, lives in Accra."],
         ),
+        # "I'm" left out before a description, not before a sentence's own subject
+        (
+            "Officially 30 as of last Saturday and my knees already know it.",
+            ["Caroline is officially 30 as of 6 May 2023 and Caroline's knees already know it."],
+        ),
+        (
+            "A recruiter from Klarna messaged me about a role.",
+            ["A recruiter from Klarna messaged Caroline about a role."],
+        ),
         # a time from which it holds gets its comma
         (
             "As of last week my manager is Paula Jiménez.",
@@ -198,6 +207,10 @@ def test_how_a_turn_is_said_as_items(content: str, said: list[str]) -> None:
         ),
         ("Ana is a first-year at McGill and the winters are no joke.", ("ana", "school", "mcgill")),
         ("Ana is a student at the Sorbonne.", ("ana", "school", "sorbonne")),
+        (
+            "Nora is training to run Nora's first half marathon.",
+            ("nora", "training_goal", "half marathon"),
+        ),
     ],
 )
 def test_more_facts_said_in_passing(text: str, fact: tuple[str, str, str]) -> None:
@@ -213,6 +226,7 @@ def test_more_facts_said_in_passing(text: str, fact: tuple[str, str, str]) -> No
         ("Please call Ana Dr Smith.", "name"),
         ("Living in Leeds was great for Ana.", "residence"),
         ("At 44 Kenji's little sister is retiring.", "age"),
+        ("Nora is a nurse at Nora's local hospital.", "employer"),
     ],
 )
 def test_more_look_alikes_of_facts_said_in_passing(text: str, attribute: str) -> None:
