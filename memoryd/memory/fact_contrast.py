@@ -90,14 +90,22 @@ def contrasted(text: str, attribute: str, known: str) -> str | None:
             ]
     for pattern in patterns:
         found = re.search(pattern, text, re.I)
-        if found is None:
-            continue
+        if found is None or _quoted(text, found.start()):
+            continue  # '"Dune used to be my favourite, but now it's Hyperion" is what he said'
         before = _sentence_before(text, found.start())
         if _SUPPOSED.search(before) or OTHER_PERSON["they"].search(before):
             continue  # "if she were at Klarna", "Lars's sister is at Klarna, not Spotify"
         said = found["new"].strip(" .,!;:—–-")
         return said or None
     return None
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a quotation."""
+    return any(q.start() < at < q.end() for q in _QUOTATION.finditer(text))
+
+
+_QUOTATION = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
 
 
 def _sentence_before(text: str, at: int) -> str:

@@ -42,9 +42,20 @@ def _kept_for_a_while(text: str) -> dict[str, int]:
     return kept
 
 
+# …or says so further on: "I'm officially 40 as of Saturday in the board game".
+_IN_FICTION = re.compile(
+    r"\b(?:in|inside) (?:the|my|our|a|this|that) (?:[\w&-]+ ){0,2}(?:game|campaign|story|"
+    r"novel|dream|role-?play|rpg|sim|simulation|fanfic|screenplay)\b"
+    r"(?! (?:industry|company|studio|studios|shop|store|department|business|sector|world "
+    r"cup|design|development|dev|tester|testing|jam)\b)",
+    re.I,
+)
+
+
 def in_fiction(text: str) -> bool:
-    """Whether ``text`` is set in a game, a story or a dream ("In her D&D game…")."""
-    return _FICTION.match(text) is not None
+    """Whether ``text`` is set in a game, a story or a dream ("In her D&D game…", "…in
+    the board game")."""
+    return _FICTION.match(text) is not None or _IN_FICTION.search(text) is not None
 
 
 # What someone else says the speaker did, in quotes ("keeps saying "you traded in for a

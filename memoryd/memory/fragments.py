@@ -93,7 +93,10 @@ _GERUND_SUBJECT = re.compile(
     r"^\w+ing\b(?:(?!\band (?:tbh |honestly |ngl |lol )?(?:the|my|it|its|this|that|he|she|"
     r"they|we|i)\b)[^,;:!?.])*?"
     r"\b(?:is|was|are|were|has|had|went|goes|feels|felt|takes|took|"
-    r"makes|made|seems|seemed|gets|got|keeps|kept|helps|helped|means|meant|became|becomes)\b",
+    r"makes|made|seems|seemed|gets|got|keeps|kept|helps|helped|means|meant|became|becomes|"
+    # "Living in Paris would spoil me", "Living in Accra spoiled me": a verb with an object
+    r"would|will|could|might|can|should|spoiled|spoilt|spoils|ruined|ruins|taught|teaches|"
+    r"changed|changes|killed|kills|wore|wears|drained|drains|saved|saves)\b",
     re.I,
 )
 
@@ -131,7 +134,7 @@ def describes_the_speaker(sentence: str, *, full: bool = True) -> bool:
     sentence says "I", "me" or "my" further on): an opening "a"/"an" is the sentence's own
     subject ("A recruiter from Klarna messaged me")."""
     if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
-        return True
+        return not _GERUND_SUBJECT.match(sentence)  # "Living in Accra spoiled me"
     if not full and _ARTICLE_FIRST.match(sentence):
         return False
     return any(p.match(sentence) for p in (_DESCRIPTION, _NOUN_FRAGMENT, _FEELING_FRAGMENT))

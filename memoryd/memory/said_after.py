@@ -166,10 +166,20 @@ _OWN_QUESTION = re.compile(
     r"(?P<when> of all time| ever| these days| right now| now| at the moment)?\s*\?+$",
     re.I,
 )
+# The answer is a name, title-cased ("Blade Runner", "The Lord of the Rings"); a goal's
+# may be in plain words ("Sub-3 marathon"). Not an opinion ("Most critics would say…").
 _NAMED_ANSWER = re.compile(
     r"^(?!(?:Not|No|Nope|Yes|Yeah|Maybe|Probably|Hmm+|Hard|Tough|Good|Depends|Honestly|That|"
-    r"It|I|You|Idk|Still|Too|Who|What|Which|Ugh|Oh|Well|Lol|Haha)\b)"
-    r"(?P<answer>(?-i:[A-Z0-9])[^,.!?;]*)(?P<rest>[,.!;].*|)$",
+    r"It|I|You|Idk|Still|Too|Who|What|Which|Ugh|Oh|Well|Lol|Haha|Most|Some|Many|Everyone|"
+    r"Nobody|People)\b)"
+    r"(?P<answer>(?-i:[A-Z0-9])[\w'’.&:-]*(?: (?:(?:of|the|a|an|and|&|in|on|at|to|for|with|"
+    r"de|la|le|du|von) ){0,2}(?-i:[A-Z0-9])[\w'’.&:-]*){0,7}|"
+    # "Pad thai, always": a dish or a thing said in up to three words
+    r"(?-i:[A-Z])[\w'’-]*(?: (?-i:[a-z])[\w'’-]*){0,2}(?=[,.!;]|$))(?P<rest>[,.!;].*|)$",
+)
+_GOAL_ANSWER = re.compile(
+    r"^(?!(?:Not|No|Nope|Yes|Yeah|Maybe|Probably|Still|Idk|Dunno|Hmm+|Honestly|Good|Hard)\b)"
+    r"(?P<answer>(?-i:[A-Z0-9])[\w'’-]*(?: [\w'’-]+){0,5})(?P<rest>[,.!;].*|)$",
 )
 
 
@@ -179,10 +189,14 @@ def _answered_own_questions(sentences: list[str]) -> list[str]:
     while n < len(sentences):
         asked = _OWN_QUESTION.match(sentences[n].strip())
         after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
-        answer = _NAMED_ANSWER.match(after) if asked and not after.endswith("?") else None
+        answers = _GOAL_ANSWER if asked and "goal" in asked["what"].casefold() else _NAMED_ANSWER
+        answer = answers.match(after) if asked and not after.endswith("?") else None
         if asked and answer:
             what = re.sub(r"^my ", "", asked["what"], flags=re.I)
-            said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {answer['answer']}"
+            named = answer["answer"]
+            if re.search(r" (?-i:[a-z])", named) and not re.search(r" (?-i:[A-Z])", named):
+                named = named[:1].lower() + named[1:]  # "Pad thai" is a dish, "pad thai"
+            said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {named}"
             out.append(said + (answer["rest"] or "."))
             n += 2
             continue

@@ -231,3 +231,30 @@ def test_more_facts_said_in_passing(text: str, fact: tuple[str, str, str]) -> No
 )
 def test_more_look_alikes_of_facts_said_in_passing(text: str, attribute: str) -> None:
     assert [f for f in facts(text) if f[1] == attribute] == []
+
+
+def test_hostile_look_alikes_of_these_shapes_change_nothing() -> None:
+    # an opinion is no answer, and a gerund with a verb of its own is the subject
+    assert texts(
+        "Favourite movie of all time? Most critics would say Citizen Kane, but not me."
+    ) == ["Most critics would say Citizen Kane, but not Caroline."]
+    for said in (
+        "Living in Paris would spoil me, I'm sure of it.",
+        "Living in Accra for those two years back in college spoiled me.",
+    ):
+        assert not any(t.startswith("Caroline is living") for t in texts(said))
+    # a game, said at the end; a contrast inside someone else's quoted words
+    assert facts("Sam is officially 40 as of Saturday in the board game.") == set()
+    quoted = (
+        "\"Dune used to be Sam's favourite book, but now it's Hyperion\" is what Sam's friend said."
+    )
+    assert later(quoted, "favourite book", "Dune") == []
+
+
+def test_an_answer_in_plain_words_is_a_dish_not_a_name() -> None:
+    assert texts("Favourite food? Pad thai, always.") == [
+        "Caroline's favourite food is pad thai, always."
+    ]
+    assert texts("Favourite book? The Lord of the Rings!") == [
+        "Caroline's favourite book is The Lord of the Rings!"
+    ]
