@@ -256,8 +256,11 @@ _NAMED_IN_PASSING = re.compile(
     r"\bmy (?P<rel>boss|manager|supervisor|team lead|line manager|wife|husband|partner|"
     r"boyfriend|girlfriend|fianc[ée]e?),? (?!(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|Christmas|Easter|"
     r"Thanksgiving|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
-    r"March|April|May|June|July|August|September|October|November|December|Mr|Mrs|Ms|Dr)\b)"
-    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
+    r"March|April|May|June|July|August|September|October|November|December)\b)"
+    # "my boss, Mr. Herrera,": a title goes with the name (a title alone is none)
+    r"(?!(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\b\.?+(?!\s(?-i:[A-Z])))"
+    r"(?P<name>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? (?=(?-i:[A-Z])))?"
+    r"(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
     # set off, or ending the clause, or before a word that takes the name as its object
     r"(?=\s*[,.!?;—–)]|\s*$|['’]s\b| (?:for|about|to|at|that|if|know|ask|tell|from|with|on)\b)",
     re.I,

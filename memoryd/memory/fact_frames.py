@@ -486,6 +486,9 @@ POSSESSED: tuple[Frame, ...] = (
         _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
     ),
+    # "orientation at U of T, Kofi's new school": the place, named and then said what it is
+    _frame("school", r"\b(?:at|to) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*){0,4}), " + _OWNER + r"new (?:school|uni|university|college|campus)\b", "any"),  # noqa: E501
+    _frame("employer", r"\b(?:at|to|with) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}), " + _OWNER + r"new (?:employer|company|workplace|job)\b", "org"),  # noqa: E501
     # "Ngozi's Tecno Camon 19 keeps freezing": the phone or laptop someone has now
     *(
         _frame(kind, _OWNER + r"(?!(?:old|previous|former|spare|backup|second|work|first|last|dead|late|ex)\b)(?P<value>[\w-]+(?: [\w.-]+){0,3}?)(?= (?:keeps|is|isn't|won't|has|hasn't|just|still|started|takes|died|broke|crashed|froze|freezes|runs|gets|can't|doesn't|battery|screen|camera|charger|fan|keyboard|trackpad)\b)", kind)  # noqa: E501

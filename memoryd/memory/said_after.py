@@ -160,12 +160,14 @@ def _within(sentence: str) -> list[str] | None:
 
 # "Favourite movie of all time? Blade Runner, no contest.": a question the speaker asks
 # of themselves and answers with a name is "My favourite movie of all time is Blade Runner".
-_OWN_QUESTION = re.compile(
+_ASKED = (
     r"^(?:(?:so|ok|okay|and|oh)[,\s]+)?(?P<what>(?:my )?(?:new |current |all-time |main )?"
     r"(?:favou?rite|fave) [a-z]+(?: [a-z]+)?|(?:my )?(?:current |new |main )(?:training )?goal)"
-    r"(?P<when> of all time| ever| these days| right now| now| at the moment)?\s*\?+$",
-    re.I,
+    r"(?P<when> of all time| ever| these days| right now| now| at the moment)?"
 )
+_OWN_QUESTION = re.compile(_ASKED + r"\s*\?+$", re.I)
+# …or as a label: "Favourite band: Soda Stereo, always.", "New goal: the Berlin Marathon".
+_OWN_LABEL = re.compile(_ASKED + r"\s*[:—–]\s*(?P<said>\S.*)$", re.I)
 # The answer is a name, title-cased ("Blade Runner", "The Lord of the Rings"); a goal's
 # may be in plain words ("Sub-3 marathon"). Not an opinion ("Most critics would say…").
 _NAMED_ANSWER = re.compile(
@@ -178,8 +180,8 @@ _NAMED_ANSWER = re.compile(
     r"(?-i:[A-Z])[\w'’-]*(?: (?-i:[a-z])[\w'’-]*){0,2}(?=[,.!;]|$))(?P<rest>[,.!;].*|)$",
 )
 _GOAL_ANSWER = re.compile(
-    r"^(?!(?:Not|No|Nope|Yes|Yeah|Maybe|Probably|Still|Idk|Dunno|Hmm+|Honestly|Good|Hard)\b)"
-    r"(?P<answer>(?-i:[A-Z0-9])[\w'’-]*(?: [\w'’-]+){0,5})(?P<rest>[,.!;].*|)$",
+    r"^(?!(?i:not|no|nope|yes|yeah|maybe|probably|still|idk|dunno|hmm+|honestly|good|hard)\b)"
+    r"(?P<answer>[\w'’-]+(?: [\w'’-]+){0,5})(?P<rest>[,.!;].*|)$",
 )
 
 
@@ -187,22 +189,37 @@ def _answered_own_questions(sentences: list[str]) -> list[str]:
     out: list[str] = []
     n = 0
     while n < len(sentences):
-        asked = _OWN_QUESTION.match(sentences[n].strip())
+        sentence = sentences[n].strip()
         after = sentences[n + 1].strip() if n + 1 < len(sentences) else ""
-        answers = _GOAL_ANSWER if asked and "goal" in asked["what"].casefold() else _NAMED_ANSWER
-        answer = answers.match(after) if asked and not after.endswith("?") else None
-        if asked and answer:
-            what = re.sub(r"^my ", "", asked["what"], flags=re.I)
-            named = answer["answer"]
-            if re.search(r" (?-i:[a-z])", named) and not re.search(r" (?-i:[A-Z])", named):
-                named = named[:1].lower() + named[1:]  # "Pad thai" is a dish, "pad thai"
-            said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {named}"
-            out.append(said + (answer["rest"] or "."))
+        if (asked := _OWN_QUESTION.match(sentence)) and (said := _answered(asked, after)):
+            out.append(said)
             n += 2
             continue
         out.append(sentences[n])
         n += 1
     return out
+
+
+def _said_as_labelled(sentence: str) -> str:
+    """"Favourite band: Soda Stereo, always." is "My favourite band is Soda Stereo,
+    always." (once the next sentence has had its say: "My daughter's" gives it away)."""
+    labelled = _OWN_LABEL.match(sentence.strip())
+    return (_answered(labelled, labelled["said"]) or sentence) if labelled else sentence
+
+
+def _answered(asked: re.Match[str], answer_said: str) -> str | None:
+    """"My favourite movie of all time is Blade Runner, no contest.", from the question
+    (or label) and its answer; None when the answer is no name or thing."""
+    goal = "goal" in asked["what"].casefold()
+    answer = (_GOAL_ANSWER if goal else _NAMED_ANSWER).match(answer_said)
+    if answer is None or answer_said.endswith("?"):
+        return None
+    what = re.sub(r"^my ", "", asked["what"], flags=re.I)
+    named = answer["answer"]
+    if re.search(r" (?-i:[a-z])", named) and not re.search(r" (?-i:[A-Z])", named):
+        named = named[:1].lower() + named[1:]  # "Pad thai" is a dish, "pad thai"
+    said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {named}"
+    return said + (answer["rest"] or ".")
 
 
 def said_after(sentences: list[str]) -> list[str]:
@@ -249,4 +266,4 @@ def said_after(sentences: list[str]) -> list[str]:
                 continue
         out.append(sentence)
         n += 1
-    return out
+    return [_said_as_labelled(sentence) for sentence in out]

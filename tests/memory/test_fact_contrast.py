@@ -258,3 +258,33 @@ def test_an_answer_in_plain_words_is_a_dish_not_a_name() -> None:
     assert texts("Favourite book? The Lord of the Rings!") == [
         "Caroline's favourite book is The Lord of the Rings!"
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            "Favourite band: Soda Stereo, always.",
+            ["Caroline's favourite band is Soda Stereo, always."],
+        ),
+        (
+            "New goal: the full Berlin Marathon, so my mileage is going up.",
+            ["Caroline's new goal is the full Berlin Marathon, so Caroline's mileage is going up."],
+        ),
+        (
+            "I need advice on asking my boss, Mr. Herrera, for a raise.",
+            ["Caroline's boss is Mr. Herrera."],
+        ),
+        ("Should I tell my boss Mr about it?", []),
+    ],
+)
+def test_a_label_or_a_titled_name_is_said_as_a_statement(content: str, said: list[str]) -> None:
+    assert texts(content) == said
+
+
+def test_a_place_named_and_then_said_to_be_the_new_school_or_employer() -> None:
+    assert ("sam", "school", "u of t") in facts(
+        "Sam finished orientation at U of T, Sam's new school."
+    )
+    assert ("sam", "employer", "zoho") in facts("Sam had a first day at Zoho, Sam's new employer.")
+    assert facts("Sam visited Oxford, Sam's sister's new school.") == set()
