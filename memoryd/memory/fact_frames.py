@@ -277,7 +277,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is dating|started dating|is seeing|has been seeing|is in a relationship with|is going out with|started seeing|has been dating) (?P<value>(?-i:[A-Z])\w+)", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband|bf|gf|bae|hubby)\b", "any", fixed="in a relationship"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) (?:engaged|married) to (?P<value>(?-i:[A-Z])\w+)", "any"),  # noqa: E501
+    # "is engaged to Tom": engaged (who to is the partner, not the status)
+    _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) engaged to (?-i:[A-Z])\w+", "any", fixed="engaged"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) married to (?-i:[A-Z])\w+", "any", fixed="married"),  # noqa: E501
     # age
     _frame("age", rf"^{_ADV}(?:has|have|has made|made) {AGE} years(?=\s*(?:[.,!;]|$|and\b|now\b|already\b|today\b|yesterday\b))", "age"),  # noqa: E501
     # "hit the big 4-0 today"

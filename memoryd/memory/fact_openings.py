@@ -47,7 +47,11 @@ _IRREGULAR = {
 }  # fmt: skip
 
 # What follows the gerund phrase: the sentence's own verb. Present: the state holds.
-_PRESENT = r"is [a-z]+ing|is|means|makes|has made|keeps|feels|gives|lets|leaves"
+_PRESENT = (
+    r"is [a-z]+ing|is|means|makes|has made|keeps|feels|gives|lets|leaves|"
+    # "Being single at 30 has its perks"; not "has been", "has changed"
+    r"has(?! (?:been|made|taught|brought|cut|[a-z]+ed|[a-z]+en)\b)"
+)
 # Past, or the perfect: what the gerund names happened.
 _PAST = (
     r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|came with|came|"
@@ -197,7 +201,9 @@ _SO_FAR: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Three weeks in at Paystack now and Chioma misses the old crew"
     (
         re.compile(
-            rf"^{_SPELL} (?:days?|weeks?|months?) in at "
+            # …and "Three months into the job at Klarna now and Lars's commute is longer"
+            rf"^{_SPELL} (?:days?|weeks?|months?) (?:in at|into (?:the|a|my) (?:new )?"
+            r"(?:job|role|position|gig) (?:at|with)) "
             r"(?P<what>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?)",
             re.I,
         ),

@@ -35,6 +35,11 @@ _WISH = frozenset(
 _HEDGE = frozenset("guess feel".split())
 
 
+def _likeness(head: Token, verb: Token) -> bool:
+    """ "I feel like I'm 60 after that hike": a feeling of an age is a likeness."""
+    return head.lemma_.lower() == "feel" and any(t.like_num for t in verb.subtree)
+
+
 def _said_of_self(head: Token, verb: Token) -> bool:
     """Whether ``head`` and ``verb`` have one subject: "Camille guesses Camille is…"."""
     subjects = [
@@ -178,7 +183,9 @@ def unreal(verb: Token) -> bool:
             # "used to live" is the past; "getting used to" is not
             habit = node.lemma_.lower() != "use" or node.tag_ == "VBD"
             if node.i != verb.i and node.lemma_.lower() in _WISH and habit:
-                if not (node.lemma_.lower() in _HEDGE and _said_of_self(node, verb)):
+                if not (node.lemma_.lower() in _HEDGE and _said_of_self(node, verb)) or _likeness(
+                    node, verb
+                ):
                     return True  # not "I guess I'm a vegetarian now": a hedge, still so
         if node.head.i == node.i:
             break

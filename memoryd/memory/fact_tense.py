@@ -47,7 +47,7 @@ _SAME = frozenset(
 _AUXILIARY = frozenset(("has", "have", "'s", "’s", "'ve", "’ve"))
 _BEEN_NEXT = re.compile(
     r"(?:[a-z]+ing|at|with|an?|single|married|engaged|divorced|vegan|vegetarian|pescatarian|"
-    r"plant-based|based)$"
+    r"plant-based|based|settled)$"
 )
 
 

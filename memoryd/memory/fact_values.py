@@ -157,6 +157,10 @@ def role(value: str) -> str | None:
 _AGENT_NOUN = re.compile(r"[a-z]{3,}(?:er|or|ant|ent|ian|ist|man|woman)")
 
 
+# "Columbia's summer program", "a coding bootcamp": a course taken, not a school attended.
+_SHORT_COURSE = re.compile(r"\b(?:summer|camp|bootcamp|workshop|short course|masterclass)\b", re.I)
+
+
 def _named(value: str) -> str | None:
     """A name ("McGill", "UCT", "Universidad de Chile"), up to where its capitals end."""
     found = re.match(
@@ -347,7 +351,9 @@ def checked(frame: Frame, value: str) -> str | None:
         return _org(frame, value, words, proper)
     checks: dict[str, Callable[[], str | None]] = {
         "orgname": lambda: _first_found(ORGNAME, value),
-        "school": lambda: _first_found(SCHOOL, value, whole=True),
+        "school": lambda: (
+            None if _SHORT_COURSE.search(value) else _first_found(SCHOOL, value, whole=True)
+        ),
         # "a first year at UCT", "a student at McGill": the name is a school's
         "enrolled": lambda: _first_found(SCHOOL, value, whole=True) or _named(value),
         "role": lambda: role(value),

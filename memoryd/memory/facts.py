@@ -96,8 +96,9 @@ _UNREAL = re.compile(
     r"dream|dreams|want|wants|plan|plans|planning|thinking|considering|wonder|wonders|"
     r"asked|asks|imagine|suppose|pretend|not|never|n't|should|will|'ll|'d|someday|"
     r"(?:people|everyone|everybody|they|others|folks|someone|somebody|most|many)(?: \w+){0,2} "
-    r"(?:think|thinks|thought|believe|believes|assume|assumes|assumed|guess|guesses|guessing|"
-    r"guessed|say|says|said|tell|told)|"
+    r"(?:think|thinks|thought|thinking|believe|believes|believing|assume|assumes|assumed|"
+    r"assuming|guess|guesses|guessing|guessed|say|says|said|saying|tell|told|telling|"
+    r"mistake|mistakes|mistaking|mistook)|"
     # "acts like she is 12", "feel like I'm 80": a likeness, not an age
     r"(?:act|acts|acting|acted|feel|feels|felt|look|looks|looked) like|as if|as though|"
     r"one day|what if|instead of|rather than|until|till|by the time|before)\b",
@@ -208,6 +209,15 @@ def _framed(subject: str, predicate: str, said: str) -> Iterator[Fact]:
         yield Fact(subject, attribute, canonical(value), value, frame.ends)
 
 
+# A place at a school turned down.
+_DECLINED = re.compile(
+    r"\b(?:decided not to (?:go|attend|enrol+|accept)|turned (?:it|them|the offer|the place|"
+    r"(?:the|their) (?:offer|place|spot)) down|declined (?:it|the|their)|won't be going|"
+    r"not going to go|didn't go)\b",
+    re.I,
+)
+
+
 def _school_or_employer(frame: Frame, value: str, title: str | None) -> str:
     """ "First week at King's College London done, uni is so different": a school where
     the text says nothing of work and no job title names a post there."""
@@ -247,6 +257,8 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
         found = [  # "basically working at IKEA now lol"
             f for f in found if f.attribute not in _PLACE_LIKE or not in_an_idiom(text, f.value)
         ]
+        if _DECLINED.search(text):  # "got into Columbia but decided not to go"
+            found = [f for f in found if f.attribute != "school" or f.ends]
         return tuple(found)
     finally:
         CASUAL.reset(token)

@@ -265,7 +265,7 @@ def third_person(sentence: str, speaker: str) -> str:
 
 
 def _without_who_we_are(sentence: str) -> str:
-    """"We split up, me and my business partner, last week": who "we" is has gone into
+    """ "We split up, me and my business partner, last week": who "we" is has gone into
     the rewritten "we", and is not said twice."""
     named = _WE_ARE.search(sentence)
     if named is None:
@@ -288,7 +288,12 @@ def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
         if any(match.start() in span for span in quoted):
             continue
         # "Jake and I have": a compound subject keeps the plural verb.
-        compound = bool(_COMPOUND.search(sentence[: match.start()]))
+        compound = bool(_COMPOUND.search(sentence[: match.start()])) or bool(
+            # "forgets Tom and I are engaged": "are" after "I" says the pair is the subject
+            match.group(0) == "I"
+            and re.match(r"\s+(?:are|were)\b", sentence[match.end() :])
+            and sentence[: match.start()].rstrip().endswith(" and")
+        )
         replacement = rewriter.replace(match)
         if compound and _is_singular_subject(match.group(0)):
             # "Jake and I have" → "Jake and Marek have": the name, and the plural verb.

@@ -288,3 +288,20 @@ def test_a_place_named_and_then_said_to_be_the_new_school_or_employer() -> None:
     )
     assert ("sam", "employer", "zoho") in facts("Sam had a first day at Zoho, Sam's new employer.")
     assert facts("Sam visited Oxford, Sam's sister's new school.") == set()
+
+
+def test_general_hostile_look_alikes_state_nothing() -> None:
+    # what others assume, an age one feels, a place at a school turned down
+    assert facts("People keep assuming Sam is a lawyer because Sam wears suits.") == set()
+    assert [f for f in facts("Sam feels like Sam is 60 after that hike.") if f[1] == "age"] == []
+    assert facts("Sam got into Columbia's summer program but decided not to go.") == set()
+    assert facts("Sam got into Columbia but turned it down.") == set()
+    assert ("sam", "school", "columbia") in facts("Sam got into Columbia.")
+
+
+def test_engaged_to_someone_is_engaged_and_a_pair_keeps_its_plural() -> None:
+    assert ("sam", "relationship", "engaged") in facts("Sam is engaged to Tom.")
+    assert ("sam", "relationship", "married") in facts("Sam got married to Tom.")
+    assert texts("My grandma forgets Tom and I are already engaged.") == [
+        "Caroline's grandma forgets Tom and Caroline are already engaged."
+    ]
