@@ -258,7 +258,7 @@ _NAMED_IN_PASSING = re.compile(
     r"Thanksgiving|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
     r"March|April|May|June|July|August|September|October|November|December)\b)"
     # "my boss, Mr. Herrera,": a title goes with the name (a title alone is none)
-    r"(?!(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\b\.?+(?!\s(?-i:[A-Z])))"
+    r"(?!(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\b\.?+(?!\s(?-i:[A-Z])[a-z]))"
     r"(?P<name>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof)\.? (?=(?-i:[A-Z])))?"
     r"(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
     # set off, or ending the clause, or before a word that takes the name as its object
@@ -270,7 +270,9 @@ _NAMED_IN_PASSING = re.compile(
 # Where the speaker works, named in passing: "an update for my colleagues at Siemens".
 _WORKPLACE_IN_PASSING = re.compile(
     r"\bmy (?:new |current )?(?:colleagues|coworkers|co-workers|team|teammates|office|"
-    r"department) at (?P<org>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})"
+    r"department) at (?!(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Halloween|Hanukkah|"
+    r"New Year|Noon|Midnight|Wimbledon|Disneyland|Glastonbury)\b)"
+    r"(?P<org>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})"
     r"(?=\s*[,.!?;—–)]|\s*$| (?:about|for|to|that|if|and|so|who|when)\b)",
 )
 

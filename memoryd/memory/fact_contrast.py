@@ -17,12 +17,13 @@ from memoryd.memory.fact_lexicon import OTHER_PERSON
 # A name ("Klarna", "National Tsing Hua University", "The Famished Road") or, for the
 # attributes said in common words, a short phrase ("computer science", "vegetarian").
 _NAME = (
-    r"(?-i:[A-Z0-9])[\w&'’.+-]*"
-    r"(?:\s+(?:of\s+|the\s+|de\s+|and\s+)?(?-i:[A-Z0-9])[\w&'’.+-]*){0,5}"
+    r"(?-i:[A-Z0-9])[\w&'’.+-]*+"
+    r"(?:\s+(?:of\s+|the\s+|de\s+|and\s+)?(?-i:[A-Z0-9])[\w&'’.+-]*+){0,5}"
 )
 _WORDS = (
-    r"[a-z][\w-]*"
-    r"(?:\s+(?!(?:now|these|nowadays|and|but|not|so|since|instead|rather)\b)[a-z][\w-]*){0,3}"
+    r"[a-z][\w-]*+"
+    r"(?:\s+(?!(?:now|these|nowadays|and|but|not|so|since|instead|rather|this|today|for|at|"
+    r"in)\b)[a-z][\w-]*+){0,3}"
 )
 _IN_WORDS = frozenset({"occupation", "major", "diet", "training_goal", "relationship"})
 _PREP = r"(?:(?:at|in|with|on|into|doing|studying|an?|the)\s+)?"
@@ -49,18 +50,33 @@ _SWITCHED_KIND = {
 }
 
 
+_NOT_SO = re.compile(
+    r"\b(?:almost|nearly|haven't|hasn't|didn't|never|not yet|won't|wasn't|isn't)\b", re.I
+)
+_OTHERS = re.compile(
+    r"\b(?:interview|application|offer|ex|recruiter|client|friend|colleague|partner|"
+    r"(?-i:[A-Z])[a-z]+['’]s)\b(?![^,.;]*\b(?:my|his|her)\b)",
+)
+_NO_VALUE = re.compile(
+    r"(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|tomorrow|"
+    r"christmas|easter|summer|winter|spring|autumn|fall|morning|evening|lunch|time|me)"
+)
+
+
 def _known(known: str, attribute: str) -> str:
-    words = [re.escape(w) for w in re.findall(r"[\w+&'’-]+", known) if len(w) > 1]
-    if not words:
+    raw = [w for w in re.findall(r"[\w+&'’-]+", known) if len(w) > 1]
+    if not raw:
         return r"(?!)"
-    said = r"\s+".join(words)
-    if attribute in _IN_WORDS and len(words[0]) > 5:
-        said = rf"(?:{said}|{words[0][:4]}\w*)"  # "econ" for economics, "mech" for mechanical
+    said = r"\s+".join(map(re.escape, raw))
+    if attribute in _IN_WORDS and len(raw[0]) > 5 and raw[0].isalpha():
+        # "econ" for economics, "mech" for mechanical; not "complaining" for computer
+        said = rf"(?:{said}|{re.escape(raw[0][:4])}(?:{re.escape(raw[0][4:6])})?\b)"
     return rf"(?:the\s+)?{said}\b"
 
 
-def contrasted(text: str, attribute: str, known: str) -> str | None:
-    """The value ``text`` sets against the ``known`` value of ``attribute``, if it does."""
+def contrasted(text: str, attribute: str, known: str, subject: str = "") -> str | None:
+    """The value ``text`` sets against the ``known`` value of ``attribute`` of
+    ``subject``, if it does."""
     value = _WORDS if attribute in _IN_WORDS else _NAME
     new = rf"(?P<new>{value}){_NO_VERB}"
     old = _known(known, attribute)
@@ -93,8 +109,16 @@ def contrasted(text: str, attribute: str, known: str) -> str | None:
         if found is None or _quoted(text, found.start()):
             continue  # '"Dune used to be my favourite, but now it's Hyperion" is what he said'
         before = _sentence_before(text, found.start())
-        if _SUPPOSED.search(before) or OTHER_PERSON["they"].search(before):
+        said = found.group(0)
+        if _SUPPOSED.search(before) or OTHER_PERSON["they"].search(before + " " + said):
             continue  # "if she were at Klarna", "Lars's sister is at Klarna, not Spotify"
+        around = before + " " + said
+        if subject:  # the subject's own "Sam's" is no one else's
+            around = re.sub(rf"\b{re.escape(subject)}['’]s\b", "", around, flags=re.I)
+        if _NOT_SO.search(around) or _OTHERS.search(around):
+            continue  # "almost switched jobs", "my interview is at Klarna", "Tom's favourite"
+        if _NO_VALUE.fullmatch(found["new"].strip(" .,!;:—–-")):
+            continue  # "it's Friday now", "it's Easter now"
         said = found["new"].strip(" .,!;:—–-")
         return said or None
     return None

@@ -137,7 +137,7 @@ def _named_new(text: str, subject: str, fact: StatedFact) -> str | None:
 
 def _set_against(text: str, subject: str, fact: StatedFact) -> str | None:
     """The new value ``text`` sets against the known one: "at Klarna now, not Spotify"."""
-    said = contrasted(text, fact.attribute, fact.display or fact.value)
+    said = contrasted(text, fact.attribute, fact.display or fact.value, subject)
     if (
         said is None
         or not of_kind(fact.attribute, said)

@@ -470,7 +470,7 @@ POSSESSED: tuple[Frame, ...] = (
     # "the reorg moved Sven under Mei Lin"
     _frame("manager", r"\b(?:moved|put|placed|shifted|transferred) (?P<name>(?-i:[A-Z])[\w'’-]+) under (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # "Please call Katherine Katherine in your replies, not Kate": the name asked for
-    _frame("name", r"^(?:(?:please|pls|just|so|and)[,]? )*call (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+) (?P<value>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+)(?![\w'’-])(?! (?-i:[A-Z]))", "any"),  # noqa: E501
+    _frame("name", r"^(?:(?:please|pls|just|so|and)[,]? )*call (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+) (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tomorrow|Tonight|Today|Christmas|Easter|January|February|March|April|May|June|July|August|September|October|November|December)\b)(?P<value>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+)(?![\w'’-])(?! (?-i:[A-Z]))", "any"),  # noqa: E501
     # "a surprise party for Oksana's 45th!": a birthday without the word
     _frame("age", r"\b(?:party|cake|dinner|celebration|bash|card|cards|present|gift) for " + _OWNER + r"(?P<value>[1-9]\d)(?:st|nd|rd|th)\b(?! (?!birthday\b)[a-z])", "age"),  # noqa: E501
     # "the letting agent for Priya's Glasgow flat"; "Tunde's first winter here in Minneapolis"
@@ -489,11 +489,11 @@ POSSESSED: tuple[Frame, ...] = (
         for kind in ("phone", "laptop", "vehicle")
     ),
     # "orientation at U of T, Kofi's new school": the place, named and then said what it is
-    _frame("school", r"\b(?:at|to) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*){0,4}), " + _OWNER + r"new (?:school|uni|university|college|campus)\b", "any"),  # noqa: E501
-    _frame("employer", r"\b(?:at|to|with) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}), " + _OWNER + r"new (?:employer|company|workplace|job)\b", "org"),  # noqa: E501
+    _frame("school", r"\b(?:at|to) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*){0,4}), " + _OWNER + r"new (?:school|uni|university|college|campus)\b(?!['’])", "any"),  # noqa: E501
+    _frame("employer", r"\b(?:at|to|with) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}), " + _OWNER + r"new (?:employer|company|workplace|job)\b(?!['’])", "org"),  # noqa: E501
     # "Ngozi's Tecno Camon 19 keeps freezing": the phone or laptop someone has now
     *(
-        _frame(kind, _OWNER + r"(?!(?:old|previous|former|spare|backup|second|work|first|last|dead|late|ex)\b)(?P<value>[\w-]+(?: [\w.-]+){0,3}?)(?= (?:keeps|is|isn't|won't|has|hasn't|just|still|started|takes|died|broke|crashed|froze|freezes|runs|gets|can't|doesn't|battery|screen|camera|charger|fan|keyboard|trackpad)\b)", kind)  # noqa: E501
+        _frame(kind, _OWNER + r"(?!(?:old|previous|former|spare|backup|second|work|first|last|dead|late|ex|dream|next|future|new)\b)(?P<value>[\w-]+(?: [\w.-]+){0,3}?)(?= (?:keeps|is|isn't|won't|has|hasn't|just|still|started|takes|died|broke|crashed|froze|freezes|runs|gets|can't|doesn't|battery|screen|camera|charger|fan|keyboard|trackpad)\b)(?![^.!?]*\b(?:for sale|selling|sold|up for grabs|to give away|expensive|costs?)\b)", kind)  # noqa: E501
         for kind in ("phone", "laptop")
     ),
     # "my team leader is a woman, Mrs. Zielińska, she is more relaxed"

@@ -48,7 +48,8 @@ _IRREGULAR = {
 
 # What follows the gerund phrase: the sentence's own verb. Present: the state holds.
 _PRESENT = (
-    r"is [a-z]+ing|is|means|makes|has made|keeps|feels|gives|lets|leaves|"
+    r"is (?:killing|wearing|draining|exhausting|making|giving|teaching|costing|ruining)|"
+    r"is|means|makes|has made|keeps|feels|gives|lets|leaves|"
     # "Being single at 30 has its perks"; not "has been", "has changed"
     r"has(?! (?:been|made|taught|brought|cut|[a-z]+ed|[a-z]+en)\b)"
 )
@@ -56,7 +57,8 @@ _PRESENT = (
 _PAST = (
     r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|came with|came|"
     r"(?:has|have) (?:been|meant|made|cut|changed|given|let|paid off|turned|proved|saved|"
-    r"freed|brought|helped|taught|[a-z]+ed)|cut|saved|freed|brought|helped"
+    r"freed|brought|helped|taught|spoiled|spoilt|ruined|changed|drained|exhausted)|cut|saved|"
+    r"freed|brought|helped"
 )
 _OPENING = re.compile(
     # "The best part of working for Telefónica is…" says so too
@@ -73,7 +75,11 @@ _WHOM = re.compile(
 )
 # Whom the state does something to, right after the sentence's verb: "Living in Accra has
 # spoiled Ama for jollof", "Studying at SNU is killing Ji-woo".
-_UNDERGOES = re.compile(r"\s*(?P<name>(?-i:[A-Z])[\w-]+)(?P<owned>)(?![\w'’-])")
+_UNDERGOES = re.compile(
+    r"\s*(?!(?:Christmas|Easter|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+    r"(?P<name>(?-i:[A-Z])[\w-]+)(?P<owned>)(?![\w'’-])"
+)
 # A name whose thing is a person: then it is that person's (or no one's) gerund.
 _PERSON = re.compile(
     rf"(?:(?:{RELATIVES})s?|children|parents?|family|team|company|firm|startup|business|"
@@ -253,7 +259,8 @@ def opening_clause(sentence: str) -> str | None:
         return f"{found['name']} is {found['what']}"
     if found := _BEING.match(said):
         return f"{found['name']} is {found['what']}"
-    if (found := _AT_AGE.match(said)) and not _PERSON.match((found["owned"] or "-").split()[-1]):
+    owned = (found["owned"] or "") if (found := _AT_AGE.match(said)) else ""
+    if found and (not owned or _OWN_LIFE.match(owned.split()[-1])):
         return f"{found['name']} is {found['age']}"
     if (found := _SINCE_MOVE.match(said)) and found["owner"] in (None, found["name"]):
         return f"{found['name']} moved to {found['place']}"

@@ -44,8 +44,8 @@ def _kept_for_a_while(text: str) -> dict[str, int]:
 
 # …or says so further on: "I'm officially 40 as of Saturday in the board game".
 _IN_FICTION = re.compile(
-    r"\b(?:in|inside) (?:the|my|our|a|this|that) (?:[\w&-]+ ){0,2}(?:game|campaign|story|"
-    r"novel|dream|role-?play|rpg|sim|simulation|fanfic|screenplay)\b"
+    r"\b(?:in|inside) (?:the|my|our|a|this|that) (?:board game|video game|card game|game I'm "
+    r"playing|campaign|story|novel|dream|role-?play|rpg|simulation|fanfic|screenplay)\b"
     r"(?! (?:industry|company|studio|studios|shop|store|department|business|sector|world "
     r"cup|design|development|dev|tester|testing|jam)\b)",
     re.I,

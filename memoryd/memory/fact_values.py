@@ -161,12 +161,9 @@ _AGENT_NOUN = re.compile(r"[a-z]{3,}(?:er|or|ant|ent|ian|ist|man|woman)")
 _SHORT_COURSE = re.compile(r"\b(?:summer|camp|bootcamp|workshop|short course|masterclass)\b", re.I)
 
 
-def _named(value: str) -> str | None:
-    """A name ("McGill", "UCT", "Universidad de Chile"), up to where its capitals end."""
-    found = re.match(
-        r"(?:the )?(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*)*", value
-    )
-    return found.group(0).rstrip(".") if found else None
+def _initials(value: str) -> str | None:
+    found = re.match(r"(?-i:[A-Z]{2,6})\b", value)
+    return found.group(0) if found else None
 
 
 def job_as(value: str) -> str | None:
@@ -179,7 +176,16 @@ def job_as(value: str) -> str | None:
     if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
         return None
     head = words[-1].casefold()
-    return " ".join(words) if _AGENT_NOUN.fullmatch(head) and head != "volunteer" else None
+    return " ".join(words) if _AGENT_NOUN.fullmatch(head) and head not in _NO_JOB else None
+
+
+# Agent nouns that name no job: "as a beginner", "as a member", "as a parent".
+_NO_JOB = frozenset(
+    """volunteer vegetarian vegan pescatarian beginner member parent grandparent
+    grandmother grandfather mother father homeowner owner runner commuter customer
+    newcomer passenger tenant renter resident citizen immigrant expat foreigner
+    civilian fan player winner loser learner reader viewer listener user""".split()
+)
 
 
 _RACE = re.compile(
@@ -355,7 +361,7 @@ def checked(frame: Frame, value: str) -> str | None:
             None if _SHORT_COURSE.search(value) else _first_found(SCHOOL, value, whole=True)
         ),
         # "a first year at UCT", "a student at McGill": the name is a school's
-        "enrolled": lambda: _first_found(SCHOOL, value, whole=True) or _named(value),
+        "enrolled": lambda: _first_found(SCHOOL, value, whole=True) or _initials(value),
         "role": lambda: role(value),
         "job_as": lambda: job_as(value),
         "job": lambda: role(value) or _FIELD_ROLE.get(value.casefold()),

@@ -213,7 +213,7 @@ def _framed(subject: str, predicate: str, said: str) -> Iterator[Fact]:
 _DECLINED = re.compile(
     r"\b(?:decided not to (?:go|attend|enrol+|accept)|turned (?:it|them|the offer|the place|"
     r"(?:the|their) (?:offer|place|spot)) down|declined (?:it|the|their)|won't be going|"
-    r"not going to go|didn't go)\b",
+    r"not going to go)\b",
     re.I,
 )
 
@@ -247,6 +247,7 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     if in_fiction(text):
         return ()  # "In Dana's tabletop game she goes by Thorn the Ranger"
     token, whole = CASUAL.set(is_casual(text)), _TEXT.set(text)
+    budget = _INNER_BUDGET.set([_INNER_READS])
     try:
         found = not_the_speakers(_read(text), text)
         if (real_text := real_part(text)) != text:
@@ -263,6 +264,7 @@ def _cached_facts_of(text: str) -> tuple[Fact, ...]:
     finally:
         CASUAL.reset(token)
         _TEXT.reset(whole)
+        _INNER_BUDGET.reset(budget)
 
 
 def _read(text: str) -> list[Fact]:
@@ -499,12 +501,30 @@ def _inner_facts(clause: str, subject: str | None) -> Iterator[Fact]:
             return
         if _WHEN.search(clause[: inner.end()]) and _PRESENT.match(clause[inner.end() :]):
             return  # "when Finn is 33, he'd like to own a place": a time to come
-        found = list(_clause_facts(clause[inner.end() :], subject))
+        depth, budget = _INNER_DEPTH.get(), _INNER_BUDGET.get()
+        if depth >= _MAX_INNER_DEPTH or (budget is not None and budget[0] <= 0):
+            break  # a run of names ("Big Big Big …"): no sentence nests this deep
+        if budget is not None:
+            budget[0] -= 1
+        token = _INNER_DEPTH.set(depth + 1)
+        try:
+            found = list(_clause_facts(clause[inner.end() :], subject))
+        finally:
+            _INNER_DEPTH.reset(token)
         if found:
             yield from found
             return
     if not _FUTURE.search(clause):
         yield from _possessed(clause)
+
+
+# How deep clauses inside clauses are read: each name may start one, and a hostile text
+# of a thousand capitalised words must not exhaust the stack.
+_INNER_DEPTH: ContextVar[int] = ContextVar("inner_depth", default=0)
+_MAX_INNER_DEPTH = 12
+# …nor try every way of nesting them: a text reads at most this many inner clauses.
+_INNER_BUDGET: ContextVar[list[int] | None] = ContextVar("inner_budget", default=None)
+_INNER_READS = 200
 
 
 def _possessed(clause: str, *, across: bool = False) -> Iterator[Fact]:

@@ -135,11 +135,15 @@ def describes_the_speaker(sentence: str, *, full: bool = True) -> bool:
     subject ("A recruiter from Klarna messaged me")."""
     if _ING_FRAGMENT.match(sentence) and not _FINITE.search(sentence):
         return not _GERUND_SUBJECT.match(sentence)  # "Living in Accra spoiled me"
-    if not full and _ARTICLE_FIRST.match(sentence):
-        return False
+    if not full and (_ARTICLE_FIRST.match(sentence) or _COUNT_FIRST.match(sentence)):
+        return False  # "Now 5 of my friends are coming": a count, not an age
     return any(p.match(sentence) for p in (_DESCRIPTION, _NOUN_FRAGMENT, _FEELING_FRAGMENT))
 
 
+_COUNT_FIRST = re.compile(
+    r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*\d{1,3}\b(?!\s+(?:as of|years old|today)\b)",
+    re.I,
+)
 _ARTICLE_FIRST = re.compile(r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s", re.I)
 
 

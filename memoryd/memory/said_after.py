@@ -173,7 +173,8 @@ _OWN_LABEL = re.compile(_ASKED + r"\s*[:—–]\s*(?P<said>\S.*)$", re.I)
 _NAMED_ANSWER = re.compile(
     r"^(?!(?:Not|No|Nope|Yes|Yeah|Maybe|Probably|Hmm+|Hard|Tough|Good|Depends|Honestly|That|"
     r"It|I|You|Idk|Still|Too|Who|What|Which|Ugh|Oh|Well|Lol|Haha|Most|Some|Many|Everyone|"
-    r"Nobody|People)\b)"
+    r"Nobody|People|Can't|Cannot|Can|TBD|TBA|None|Same|Later|Next|Tell|Ask|Guess|Dunno|"
+    r"Pass|Skip|Nothing|Anything|Everything|Whatever|All|Both|Depends|Ask)\b)"
     r"(?P<answer>(?-i:[A-Z0-9])[\w'’.&:-]*(?: (?:(?:of|the|a|an|and|&|in|on|at|to|for|with|"
     r"de|la|le|du|von) ){0,2}(?-i:[A-Z0-9])[\w'’.&:-]*){0,7}|"
     # "Pad thai, always": a dish or a thing said in up to three words
@@ -218,7 +219,7 @@ def _answered(asked: re.Match[str], answer_said: str) -> str | None:
     named = answer["answer"]
     if re.search(r" (?-i:[a-z])", named) and not re.search(r" (?-i:[A-Z])", named):
         named = named[:1].lower() + named[1:]  # "Pad thai" is a dish, "pad thai"
-    said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {named}"
+    said = f"My {what[:1].lower()}{what[1:]}{asked['when'] or ''} is {named.rstrip('.')}"
     return said + (answer["rest"] or ".")
 
 

@@ -219,7 +219,7 @@ def drop_discourse_markers(sentence: str) -> str:
     if about := _ABOUT_ME.match(stripped):
         # "A bit about me: 34, software tester, live in Accra": what follows is the speaker
         rest = stripped[about.end() :]
-        stripped = f"I'm {rest}" if re.match(r"(?:\d|an? )", rest) else rest
+        stripped = f"I'm {rest}" if re.match(r"\d{1,3}\s*(?:,|years\b)", rest) else rest
     if not stripped or stripped == sentence:
         return sentence
     return stripped[0].upper() + stripped[1:]

@@ -68,6 +68,12 @@ def test_a_value_set_against_the_known_one_replaces_it(
         ("If Sam were in York, not Leeds, life would be easier.", "residence", "Leeds"),
         ("Sam is not at Spotify anymore, but Google is hiring.", "employer", "Spotify"),
         ("Sam is at the Klarna office today, not Spotify's, for a meeting.", "employer", "Spotify"),
+        ("Sam is no longer at Spotify, now Google is hiring like crazy.", "employer", "Spotify"),
+        ("Sam's interview is at Klarna now, not Spotify.", "employer", "Spotify"),
+        ("Dune used to be Tom's favourite book, but now it's Hyperion.", "favourite book", "Dune"),
+        ("Sam almost switched jobs to Klarna last year, it's Klarna now.", "employer", "Spotify"),
+        ("Sam used to be at Spotify, but now it's Friday.", "employer", "Spotify"),
+        ("Sam is doing physics now, not complaining.", "major", "computer science"),
     ],
 )
 def test_a_contrast_about_someone_else_or_a_supposition_replaces_nothing(
@@ -205,8 +211,6 @@ def test_how_a_turn_is_said_as_items(content: str, said: list[str]) -> None:
             "Ana's classes at Universidad de Chile start at 8am.",
             ("ana", "school", "universidad de chile"),
         ),
-        ("Ana is a first-year at McGill and the winters are no joke.", ("ana", "school", "mcgill")),
-        ("Ana is a student at the Sorbonne.", ("ana", "school", "sorbonne")),
         (
             "Nora is training to run Nora's first half marathon.",
             ("nora", "training_goal", "half marathon"),
@@ -222,6 +226,11 @@ def test_more_facts_said_in_passing(text: str, fact: tuple[str, str, str]) -> No
     [
         ("Ana works at the shelter as a volunteer on weekends.", "occupation"),
         ("Ana studies hard at the library.", "school"),
+        ("Dana is a senior at Deloitte.", "school"),
+        ("Dana's iPhone 8 is for sale if anyone wants it.", "phone"),
+        ("At 65 Dana's pension is due.", "age"),
+        ("Dana's first week as a vegetarian was hard!", "occupation"),
+        ("Living in Paris is tempting Dana.", "residence"),
         ("Call Ana when you land.", "name"),
         ("Please call Ana Dr Smith.", "name"),
         ("Living in Leeds was great for Ana.", "residence"),

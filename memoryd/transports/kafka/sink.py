@@ -135,7 +135,7 @@ class KafkaSnapshotSink:
         try:
             async with asyncio.timeout(_CLEAR_CATCH_UP_SECONDS):
                 await self.catch_up()
-        except (TimeoutError, TransientError):
+        except (TimeoutError, TransientError, KafkaError):
             log.warning(
                 "context topic reader behind after a deletion; the user's last snapshot"
                 " may show until it reads the tombstone"
