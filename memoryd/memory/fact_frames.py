@@ -132,7 +132,7 @@ def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
 _WORK_TALK = (
     r"\b(?:job|jobs|work|works|worked|working|joined|hired|role|team|pay|paid|salary|raise|"
     r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
-    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll|"
+    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll|quit|resigned|notice|"
     # "at Stripe a month now since leaving Spotify": a place of work left for another
     r"(?:since|after) (?:leaving|quitting) (?=(?-i:[A-Z])))\b"
 )
@@ -144,6 +144,12 @@ _STUDY_TALK = (
     r"\b(?:semester|term|campus|classes|class|uni|university|college|school|study|studying|"
     r"students?|credits?|freshers|dorm|halls|library|lectures?|lecturer|professors?|major|"
     r"degree|course|courses|coursework|exams?|tuition|grad|undergrad|transcript|faculty)\b"
+)
+
+# What only a school has (a workplace has classes and a campus too).
+LECTURES = re.compile(
+    r"\b(?:lectures?|lecturers?|semester|professors?|midterms|exams|coursework|tuition|dorm)\b",
+    re.I,
 )
 
 _RESIDENCE_VERB = (
@@ -200,9 +206,14 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:is|has been) {_ADV2}(?:an )?employee (?:of|at) (?!the (?:month|year|week)\b){_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted|tendered) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at|switched to|moved over to) {VALUE}", "company"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at) {VALUE}", "company"),  # noqa: E501
+    # "switched to Verizon", "switched to decaf", "moved over to Linux": a carrier, a drink,
+    # a tool, unless the text speaks of work ("switched to Stripe, new team is great")
+    _frame("employer", rf"^{_ADV}(?:switched to|moved over to|switched over to) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
+    # "took the Sony offer", "accepted the Klarna job offer"
+    _frame("employer", rf"^{_ADV}(?:accepted|took|signed) the (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?-i:[A-Z])[\w&'’.-]+){{0,2}}) (?:job )?offer\b", "org", context=r"\b(?:job|role|position|team|salary|quit|left|resigned|notice|hired|onboarding|first (?:day|week)|starts? (?:on|monday|next))\b"),  # noqa: E501
     _frame("employer", rf"^{_ADV}got {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}(?= and (?:accepted|took|signed))", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:starts|is starting|started|begins|is beginning) (?:at|with) {VALUE}", "company"),  # noqa: E501
     # "my final day at Siemens — starting at Bosch on Monday!"
@@ -292,6 +303,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("age", rf"^{_ADV}(?:blew out|blows out|is blowing out) {AGE} candles\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
     # school
+    # "moved to ETH Zurich for the PhD", "headed to MIT for my master's"
+    _frame("school", rf"^{_ADV}(?:moved|went|is off|headed|has moved|relocated) to {VALUE} for {_ART}(?:(?:his|her|their|a|an) )?(?:phd|ph\.d\.|doctorate|masters|master's|master’s|mba|degree|bachelor's|bachelor’s|undergrad|studies|grad school|msc|ma|ms|ba|bsc)\b", "school"),  # noqa: E501
     # "studies for midterms at Seoul National University": a school by its name
     _frame("school", rf"^{_ADV}(?:studies|is studying) (?:for |hard |late )(?:[\w'’-]+ ){{0,3}}?at {VALUE}", "school"),  # noqa: E501
     _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
@@ -416,7 +429,7 @@ FRAMES: tuple[Frame, ...] = (
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
     *(
-        _frame(kind, r"^(?:this|my|the|(?-i:[A-Z])\w+'s) (?:new |trusty )?(?P<value>.{2,40}?) is (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new )?(?:daily driver|main (?:laptop|phone|machine|car|ride)|go-to (?:laptop|phone|machine|car))\b", kind)  # noqa: E501
+        _frame(kind, r"^(?:(?:this|my|the|(?-i:[A-Z])\w+'s) )?(?:new |trusty )?(?P<value>.{2,40}?) is (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new )?(?:daily driver|main (?:laptop|phone|machine|car|ride)|go-to (?:laptop|phone|machine|car))\b", kind)  # noqa: E501
         for kind in ("laptop", "phone", "vehicle")
     ),
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501

@@ -215,6 +215,14 @@ def _not_place(value: str) -> bool:
     return bool(PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value) or a_car)
 
 
+# A school no town shares its name with.
+_NO_TOWN_SCHOOL = re.compile(
+    r"\b(?:universit(?:y|ies)|universidad|universidade|universit[eé]|universit[aä]t|"
+    r"universit[aà]|institute|instituto|polytechnic|conservatory|hochschule)\b|"
+    r"^(?:ETH|MIT|EPFL|UCLA|NYU|USC|UCSD|UCSB|UCL|UBC|UNC|LSE|KCL|CMU|Caltech)\b",
+    re.I,
+)
+
 _A_THING = re.compile(r"an? (?:new |used |\d{4} )?(?-i:[A-Z])", re.I)
 
 
@@ -348,6 +356,8 @@ def checked(frame: Frame, value: str) -> str | None:
             return None  # "moved over to a MacBook", "moved to product management"
         if _SOMEONES_ROOM.match(value):
             return None  # "moved into Lucas's dorm", "in Jonas's last year": no place
+        if _NO_TOWN_SCHOOL.search(value):
+            return None  # "moved to ETH Zurich for the PhD" (though Cambridge is a town)
         # "a small town" is a place; "a new team" is not.
         common = _ARTICLE_NOUN.match(value) and PLACE_NOUN.search(_STOP_TAIL.sub("", value))
         return value if proper or common else None
@@ -457,7 +467,9 @@ def is_casual(text: str) -> bool:
 
 
 _OPENER = re.compile(r"^(?:so|and|but|then|also|plus|now|ok|okay|well|anyway)\b[,\s]*", re.I)
-# The date rewrite writes month names with a capital, in casual text too.
+# The date rewrite and the spelling-out of shorthand (``shorthand``) write month and day
+# names with a capital, in casual text too.
 _MONTH = re.compile(
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )

@@ -25,6 +25,7 @@ from memoryd.memory.fact_frames import (
     FRAMES,
     HANDED_IN,
     INVERTED,
+    LECTURES,
     POSSESSED,
     VALUE_STOP,
     WORK_TALK,
@@ -219,10 +220,12 @@ _DECLINED = re.compile(
 
 
 def _school_or_employer(frame: Frame, value: str, title: str | None) -> str:
-    """ "First week at King's College London done, uni is so different": a school where
-    the text says nothing of work and no job title names a post there."""
+    """ "First week at King's College London done, uni is so different", "first week at
+    UBA done, lectures are packed": a school where the text says nothing of work and no
+    job title names a post there."""
     school = frame.attribute == "employer" and not frame.ends and title is None
-    if school and SCHOOL.search(value) and not WORK_TALK.search(_TEXT.get()):
+    text = _TEXT.get()
+    if school and (SCHOOL.search(value) or LECTURES.search(text)) and not WORK_TALK.search(text):
         return "school"
     return frame.attribute
 
