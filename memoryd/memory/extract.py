@@ -14,6 +14,7 @@ from memoryd.memory.asking import said_in_passing, statement_of
 from memoryd.memory.dates import resolve_date
 from memoryd.memory.fact_values import role
 from memoryd.memory.facts import facts_of
+from memoryd.memory.fragments import owned_opening
 from memoryd.memory.person import third_person
 from memoryd.memory.reference import last_person, resolve_pronoun, without_address
 from memoryd.memory.said_after import said_after
@@ -26,6 +27,7 @@ from memoryd.memory.sentences import (
     unshouted,
     without_telling,
 )
+from memoryd.memory.shorthand import spelled_out
 
 __all__ = ["Candidate", "Extractor", "OfflineExtractor", "memorability", "third_person"]
 
@@ -187,13 +189,28 @@ _HERE = re.compile(
 )
 
 
+# "line cook, off at 11pm most nights", "paramedic now, first shift done", "history major,
+# reading 300 pages a week": a title or a major alone, as a terse turn opens with who the
+# speaker is. A comma, "now" or "again" must follow; "Doctor said…" names another.
+_BARE_TITLE = re.compile(
+    r"^(?P<what>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?P<sep>\s*[,;—–]\s*|\s+(?=now\b|again\b)|"
+    r"\s*[!.]+\s*$)",
+    re.I,
+)
+
+
 def said_as_here(sentence: str) -> str:
     """ "Software engineer here, mostly backend" reads "I'm a software engineer, mostly
-    backend"; a sentence that is not a title or a major before "here" is left as it is."""
+    backend", and so does "Software engineer, mostly backend"; a sentence that is not a
+    title or a major before "here" (or a comma) is left as it is."""
     found = _HERE.match(sentence)
+    if found is None and not sentence.rstrip().endswith("?"):
+        found = _BARE_TITLE.match(sentence)
     if found is None:
         return sentence
     what = found["what"]
+    if re.match(r"(?:a|an|the|my|our)\b", what, re.I):
+        return sentence  # "A nurse, a runner…": the article's own reading (``fragments``)
     if role(what) is None and not what.casefold().endswith((" major", " student")):
         return sentence
     what = what[:1].lower() + what[1:]
@@ -201,6 +218,8 @@ def said_as_here(sentence: str) -> str:
     rest = sentence[found.end() :]
     if not rest.strip():
         return f"I'm {article} {what}."
+    if not found["sep"].strip():  # "paramedic now, first shift done"
+        return f"I'm {article} {what} {rest}"
     return f"I'm {article} {what}, {rest[:1].lower() + rest[1:]}"
 
 
@@ -239,9 +258,9 @@ class OfflineExtractor:
         sentences: list[tuple[str, str]] = []
         lowered: set[str] = set()  # sentences typed without their capital
         antecedent: str | None = None
-        for said in said_after(split_sentences(clean_text(event.content))):
+        for said in said_after(split_sentences(spelled_out(clean_text(event.content)))):
             said = without_address(drop_discourse_markers(unshouted(said)))
-            said = set_off_fronted(said_as_here(without_telling(paired(said))))
+            said = set_off_fronted(said_as_here(without_telling(paired(owned_opening(said)))))
             # A sentence starts with a capital, whoever typed it: "ken got poached by
             # Lockheed" names Ken.
             typed_lower = said[:1].islower()

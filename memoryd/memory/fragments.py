@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
 from memoryd.memory.verbs import (
     ADVERBS,
     ALSO_IMPERATIVE,
@@ -65,11 +66,31 @@ _OWN_FRAGMENT = re.compile(
     r"car|place|apartment|flat|house|address|manager|boss|team|school|class|semester|target|"
     r"goal|race|project|challenge|chapter|adventure|home|city)\b|"
     r"^(?:week|day|month)\s+(?:one|two|1|2)\s+(?:at|with|of)\b|"
-    r"^(?:all-time\s+)?(?:favou?rite|fave)\s+\w+(?:\s+of all time)?\s+(?:is|are)\b|"
+    # "New MacBook Air M2 arrived today"; not "New iPhone is out" (news of a product)
+    rf"^new\s+(?=(?:{PHONE.pattern}|{LAPTOP.pattern}|{VEHICLE.pattern}))"
+    r"(?!.*\b(?:is out|are out|launch\w*|announced|released|drops?|dropped|comes out)\b)|"
+    r"^(?:all-time\s+)?(?:favou?rite|fave)\s+\w+(?:\s+(?:of all time|ever|right now|these days))?"
+    r"\s+(?:is|are)\b|"
     # "Home is a small flat in Leeds", not "Home is where the heart is"
     r"^home\s+(?:is|was|has been)\s+(?:now\s+)?(?:(?:a|an|the|in|near)\s|(?-i:[A-Z]))",
     re.I,
 )
+# "Boyfriend Jake and I are doing takeout", "Boss Dana says no": a partner or a boss
+# named right after the bare word is the speaker's.
+_BARE_OWN = re.compile(
+    r"^(?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?|hubby|boss|manager)"
+    r"(?=\s+(?-i:[A-Z])[a-z]+\b)",
+    re.I,
+)
+
+
+def owned_opening(sentence: str) -> str:
+    """ "Boyfriend Jake and I…" as "My boyfriend Jake and I…"."""
+    if _BARE_OWN.match(sentence):
+        return f"My {sentence[:1].lower()}{sentence[1:]}"
+    return sentence
+
+
 # "The divorce was finalized": in the speaker's own turn, the life event is theirs.
 # "The move to Johannesburg went smoothly" too.
 _THE_OWN_EVENT = re.compile(
@@ -103,9 +124,14 @@ _GERUND_SUBJECT = re.compile(
 
 # A list that describes the speaker, opening with an age or a state: "34, senior accountant
 # at Deloitte", "Married, three kids", "Engaged to my partner Tobi", "Divorced, one daughter".
+# "Single now, honestly fine", "Omnivore again": the state, and that it is new. "28 and
+# still can't cook rice": an age, and what the speaker makes of it.
 _DESCRIPTION = re.compile(
-    r"^(?:\d{1,3}\s*[,;—–-]|(?:married|engaged|divorced|separated|widowed|single|retired|"
-    r"vegan|vegetarian|pescatarian)(?=\s*[,;—–.]|\s+(?:to|with)\b|\s*$))",
+    r"^(?:\d{1,3}\s*[,;—–-]|(?:(?:not|no longer)\s+)?"
+    r"(?:married|engaged|divorced|separated|widowed|single|retired|"
+    r"vegan|vegetarian|pescatarian|omnivore|flexitarian)"
+    r"(?=\s*[,;—–.!]|\s+(?:to|with|now|again|and|anymore|any more)\b|\s*$)|"
+    r"\d{2}\s+and\s+(?:still|already|just|finally|never|not|yet|feeling|loving|counting)\b)",
     re.I,
 )
 
@@ -157,7 +183,9 @@ def without_subject(sentence: str, speaker: str) -> str:
         return restore_subject(sentence, speaker, dropped)
     lowered = sentence[0].lower() + sentence[1:]
     if describes_the_speaker(sentence):
-        # "Vegan for 5 years now, need a cake" → "…, needs a cake"
+        # "Vegan for 5 years now, need a cake" → "…, needs a cake"; "omnivore now" is one
+        article = re.match(r"(?:omnivore|flexitarian)\b", lowered)
+        lowered = ("an " if lowered[0] == "o" else "a ") + lowered if article else lowered
         return f"{speaker} is {agree(lowered, bare=False)}"
     if _OWN_FRAGMENT.match(sentence):  # "Last day at Microsoft was Friday"
         return f"{speaker}'s {lowered}"
@@ -189,12 +217,25 @@ def _lowerable(word: str) -> bool:
     return len(low) > 4 and low.endswith("ing") and word[1:].islower()
 
 
+# Past participles that, with the subject left out, say what was done to the speaker:
+# "Hired as sous chef", "Promoted to team lead", "Accepted into Columbia", "Laid off
+# today". Not "Hired a nanny" or "Promoted my podcast": an object follows those.
+_DONE_TO = re.compile(
+    rf"^(?:{ADVERBS})(?:hired|promoted|accepted|admitted|poached|headhunted|fired|"
+    r"diagnosed|laid off|let go|made redundant)\b"
+    r"(?=\s+(?:as|by|to|into|at|from|off|today|yesterday|this|last)\b|\s*[!.,]|\s*$)",
+    re.I,
+)
+
+
 def restore_subject(sentence: str, speaker: str, dropped: re.Match[str]) -> str:
     """``sentence`` with the speaker put back as the subject it dropped."""
     rest = sentence[0].lower() + sentence[1:]
     verb = dropped.group(2).casefold()
     if _DESCRIPTION.match(sentence):
         rest = "is " + rest  # "Engaged to my partner Tobi": a state, not an event
+    elif _DONE_TO.match(sentence):
+        rest = "was " + rest  # "Hired as sous chef!!": done to the speaker
     elif verb == "been":
         rest = "has " + rest
     elif verb.endswith("ing") or verb == "gonna":

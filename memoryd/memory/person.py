@@ -299,7 +299,11 @@ def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
             # "Jake and I have" → "Jake and Marek have": the name, and the plural verb.
             plural = _PLURAL_FORMS.get(match.group(0).casefold())
             replacement = f"{speaker} {plural}" if plural else speaker
-        out.append(sentence[last : match.start()])
+        before = sentence[last : match.start()]
+        if _is_singular_subject(match.group(0)) and not compound:
+            # "how do I set up Face ID" → "how does she set up Face ID"
+            before = _INVERTED.sub(lambda m: _INVERTED_FOR[m[1].casefold()] + m[2], before)
+        out.append(before)
         # A sentence-initial pronoun keeps its capital ("He", "Their").
         if match.start() == 0 or sentence[: match.start()].rstrip().endswith((".", "!", "?")):
             replacement = replacement[:1].upper() + replacement[1:]
@@ -315,6 +319,19 @@ def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
         text = text[:at] + agree(text[at:], bare=_is_bare(text, at), coordinated=only)
     return text
 
+
+# An auxiliary put before "I" in a question, and its form for one other person.
+_INVERTED = re.compile(r"\b(do|don't|don’t|dont|am|have|haven't|haven’t)(\s+)$", re.I)
+_INVERTED_FOR = {
+    "do": "does",
+    "don't": "doesn't",
+    "don’t": "doesn’t",
+    "dont": "doesn't",
+    "am": "is",
+    "have": "has",
+    "haven't": "hasn't",
+    "haven’t": "hasn’t",
+}
 
 _QUOTED = re.compile(
     r"(?<![\w'’])['‘][^'‘’\n]{1,80}?['’](?![\w'’])|\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”"

@@ -162,8 +162,9 @@ def _within(sentence: str) -> list[str] | None:
 # of themselves and answers with a name is "My favourite movie of all time is Blade Runner".
 _ASKED = (
     r"^(?:(?:so|ok|okay|and|oh)[,\s]+)?(?P<what>(?:my )?(?:new |current |all-time |main )?"
-    r"(?:favou?rite|fave) [a-z]+(?: [a-z]+)?|(?:my )?(?:current |new |main )(?:training )?goal)"
-    r"(?P<when> of all time| ever| these days| right now| now| at the moment)?"
+    r"(?:favou?rite|fave) [a-z]+(?: [a-z]+)?|(?:my )?(?:current |new |main )?(?:training )?goal)"
+    r"(?P<when> of all time| ever| these days| right now| now| at the moment| for now|"
+    r" this year)?"
 )
 _OWN_QUESTION = re.compile(_ASKED + r"\s*\?+$", re.I)
 # …or as a label: "Favourite band: Soda Stereo, always.", "New goal: the Berlin Marathon".
@@ -182,7 +183,8 @@ _NAMED_ANSWER = re.compile(
 )
 _GOAL_ANSWER = re.compile(
     r"^(?!(?i:not|no|nope|yes|yeah|maybe|probably|still|idk|dunno|hmm+|honestly|good|hard)\b)"
-    r"(?P<answer>[\w'’-]+(?: [\w'’-]+){0,5})(?P<rest>[,.!;].*|)$",
+    # (an emoji may close it: "bench 100kg by summer 💪")
+    r"(?P<answer>[\w'’-]+(?: [\w'’-]+){0,5})(?P<rest>[,.!;].*| +[^\w\s].*|)$",
 )
 
 

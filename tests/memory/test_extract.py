@@ -387,7 +387,7 @@ def test_what_the_writer_typed_in_lower_case_and_dates_and_numbers_in_a_sentence
     extract = OfflineExtractor().extract
     # typed without a capital, a reported sentence's first word is no name
     *_, cand = extract([_event("dropped my phone in a lake. replacement is an iPhone 15 lol")])
-    assert cand.text == "According to Caroline, replacement is an iPhone 15 lol"
+    assert cand.text == "According to Caroline, replacement is an iPhone 15"
     # a date that is the subject of its sentence takes no preposition
     (cand,) = extract([_event("Last Friday was my final day at Siemens.")])
     assert cand.text == "5 May 2023 was Caroline's final day at Siemens."
@@ -557,7 +557,7 @@ def test_questions_typed_without_their_mark_are_not_memories() -> None:
     assert texts("what settings should i change first") == []
     assert texts("hows the best way to migrate everything") == []
     assert texts("my gf leila wants a picnic for our anniversary, what food travels well") == [
-        "Caroline's gf leila wants a picnic for Caroline's anniversary."
+        "Caroline's girlfriend leila wants a picnic for Caroline's anniversary."
     ]
     # a relative clause or an exclamation after the comma stays with its statement
     assert texts("We moved to Lisbon, which is lovely") == [
@@ -587,14 +587,14 @@ def test_chat_interjections_and_unmarked_requests_leave_the_statement() -> None:
         "According to Caroline, Paolo is on vacation for 2 weeks and chen is covering"
     ]
     assert texts("ok im 35 as of tuesday lol, still lifting tho") == [
-        "Caroline is 35 as of tuesday lol, still lifting tho"
+        "Caroline is 35 as of Tuesday, still lifting though"
     ]
     # "help" and "whats a good…" after the comma ask; they are not the speaker's doing
     assert texts("my laptop keeps freezing when i plug in a monitor, help") == [
         "Caroline's laptop keeps freezing when she plugs in a monitor."
     ]
     assert texts("been vegan 3 yrs now, whats a good b12 supplement") == [
-        "Caroline has been vegan 3 yrs now."
+        "Caroline has been vegan 3 years now."
     ]
     assert texts("anyway whats a good song so i can argue properly") == []
     # a pseudo-cleft is a statement; so is a clause whose subject comes after commas
