@@ -133,10 +133,13 @@ def test_same_value_said_again_and_an_ended_fact(engine: MemoryEngine) -> None:
     assert [(c.attribute, c.to) for c in result.changes] == [("vehicle", "Tesla Model 3")]
 
 
+@pytest.mark.timeout(900)
 def test_the_dev_set_meets_its_goal_on_the_tuned_part(engine: MemoryEngine) -> None:
     """Each case on a fresh user: updates close the older fact at ingest, look-alikes
-    do not. (bench/truth.py prints the same on the kept-aside part, which is not tuned.)"""
+    do not. Every other tuned case, to keep the suite short (bench/truth.py runs them
+    all, and prints the same on the kept-aside part, which is not tuned)."""
     cases = [c for c in json.loads(CASES.read_text())["cases"] if c["split"].startswith("tune")]
+    cases = cases[::2]
     assert len(cases) >= 300
     caught = left_alone = updates = lookalikes = 0
     for case in cases:
