@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from memoryd.memory.fact_lexicon import LAPTOP, PHONE
+
 __all__ = ["asks", "said_in_passing", "statement_of"]
 
 # What a turn asks of the listener rather than says about anyone: questions, and requests
@@ -277,13 +279,37 @@ _WORKPLACE_IN_PASSING = re.compile(
 )
 
 
+# The speaker's phone or laptop, by its model: "How do I back up my chats on my OnePlus
+# 9?". Not where the question is about a change of device, or names two.
+_MODEL = r"(?: (?:\d+[a-z]?|[A-Z]\d+[a-z]?|Pro|Max|Ultra|Air|Plus|Mini|Lite|FE|Fold\d*|Flip\d*))+"
+_DEVICE_IN_PASSING = re.compile(
+    rf"\bmy (?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL})(?![\w-])", re.I
+)
+_DEVICE_CHANGE = re.compile(
+    r"\b(?:new|old|former|previous|sell|selling|sold|trade|trading|replace|replacing|switch\w*|"
+    r"upgrad\w*|broken|broke|dead|stolen|lost|instead|or|vs|versus|buy|buying|get|getting)\b",
+    re.I,
+)
+
+
+def _device_in_passing(asked: str) -> str | None:
+    found = list(_DEVICE_IN_PASSING.finditer(asked))
+    if len(found) != 1 or _DEVICE_CHANGE.search(asked):
+        return None
+    device = found[0]["device"]
+    kind = "phone" if PHONE.search(device) else "laptop"
+    vowel = device[:1].lower() in "aeio" and not device.lower().startswith("one")
+    article = "an" if vowel else "a"  # "an iPhone 12", "a OnePlus 9"
+    return f"My {kind} is {article} {device}."
+
+
 def said_in_passing(asked: str) -> str | None:
     """What a question or a request says of the speaker in passing, as a sentence: "my
     boss, Francesca," is "My boss is Francesca."; "my colleagues at Siemens" is "I work
-    at Siemens."."""
+    at Siemens."; "on my OnePlus 9" is "My phone is a OnePlus 9."."""
     found = _NAMED_IN_PASSING.search(asked)
     if found is None:
         at = _WORKPLACE_IN_PASSING.search(asked)
-        return f"I work at {at['org'].rstrip('.')}." if at else None
+        return f"I work at {at['org'].rstrip('.')}." if at else _device_in_passing(asked)
     name = found["name"].removesuffix("'s").removesuffix("’s")  # "my wife Ana's birthday"
     return f"My {found['rel'].casefold()} is {name}."

@@ -63,7 +63,9 @@ _PHATIC = re.compile(
 
 _PREPOSITION = re.compile(r"\b(?:on|in|as of) $", re.I)
 _GOVERNED = re.compile(
-    r"\b(?:of|since|from|until|till|by|before|after|during|for|through)\s$|"
+    # ("went through in June" is a phrasal verb, whose "in" stays)
+    r"\b(?:of|since|from|until|till|by|before|after|during|for|"
+    r"(?<!went )(?<!gone )(?<!goes )(?<!go )(?<!got )(?<!get )(?<!came )(?<!come )through)\s$|"
     # "to" governs a date a thing is moved to ("pushed back to next week", "from May to
     # next month"), not one a verb's "to" stands before ("the Pixel I switched to last
     # month": "…switched to in October 2024")
@@ -199,6 +201,14 @@ _BARE_TITLE = re.compile(
 )
 
 
+# What follows a title said to someone: a request or a question.
+_ADDRESSED = re.compile(
+    r"(?:please|pls|can|could|would|will|what|how|why|where|when|who|which|help|tell|give|"
+    r"show|make|let|do|don't|is|are|should|quick question|any)\b",
+    re.I,
+)
+
+
 def said_as_here(sentence: str) -> str:
     """ "Software engineer here, mostly backend" reads "I'm a software engineer, mostly
     backend", and so does "Software engineer, mostly backend"; a sentence that is not a
@@ -206,6 +216,8 @@ def said_as_here(sentence: str) -> str:
     found = _HERE.match(sentence)
     if found is None and not sentence.rstrip().endswith("?"):
         found = _BARE_TITLE.match(sentence)
+        if found and _ADDRESSED.match(sentence[found.end() :]):
+            return sentence  # "Teacher, please help me grade this": said to someone
     if found is None:
         return sentence
     what = found["what"]

@@ -21,7 +21,7 @@ from memoryd.memory.names import is_first_name
 # sets off what the thing is.
 _SETS_OFF = (
     r"(?:(?<!new phone)(?<!new laptop)(?<!new car)(?<!full name)(?<!middle name)(?<!real name)"
-    r"|(?![:,]\s*(?:an?\s+|the\s+)?(?-i:[A-Z0-9])))"
+    r"|(?![:,]\s*(?:an?\s+|the\s+)?(?-i:[A-Z0-9]|i[A-Z])))"
 )
 _CLAUSE = re.compile(
     rf"\s*(?:;|(?<!target)(?<!goal)(?<!challenge){_SETS_OFF}:|—|–|"

@@ -242,6 +242,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("occupation", rf"^{_ADV}(?:stepped into|stepped up into|moved into|took on|has taken on|landed|accepted|started|got|took|found|(?:swapped|traded|left|quit|gave up|ditched) .{{1,40}}? for) {_ART}(?:new |full-time |permanent )?(?P<value>[\w-]+(?: [\w-]+){{0,3}}?) (?:role|position|job)\b(?! offers?\b| interviews?\b| applications?\b)", "job"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:got|landed|started|took|accepted|has|found|began|starts) {_ART}(?:new |full-time |part-time |first |permanent )?(?:job|position|role|gig|career) as an? {_ROLE_NP}", "role"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:went back to work|returned to work|is back at work|is back to work|went back|is back|started back) as an? {_ROLE_NP}", "role"),  # noqa: E501
+    # "earns his living as a food photographer", "makes a living as a translator"
+    _frame("occupation", rf"^{_ADV}(?:earns|is earning|has been earning|makes|is making|has been making) (?:(?:his|her|their|a) |[\w-]+['’]s )?living (?:these days |now )?as an? {_ROLE_NP}", "role"),  # noqa: E501
     # "is teaching at the community college now as a nursing instructor"
     _frame("occupation", rf"^{_ADV}(?:is teaching|teaches|is working|works|is employed|is now working|started|is starting) (?:at|for|with|in) (?:the |a |an )?[\w&'’ .-]{{1,40}}? (?:now |these days |nowadays |full-time |part-time )?as an? {_ROLE_NP}", "job_as"),  # noqa: E501
     _frame("occupation", rf"^{_ADV}(?:works as|is working as|has been working as|have been working as|is now working as|now works as|works now as|started working as|got a job as|was hired as|got hired as|is employed as|is freelancing as|freelances as) {_ADV2}an? {_ROLE_NP}", "job_as"),  # noqa: E501
@@ -377,7 +379,7 @@ FRAMES: tuple[Frame, ...] = (
     ),
     # "bought new phone, a OnePlus 11"
     *(
-        _frame(kind, rf"^{_ADV}(?:got|bought|has|picked up) (?:a |my |(?:him|her|them)self a )?new {word}(?: now)?(?:,|:| -| —)? (?:an? |the )?(?:new |used )?(?=(?-i:[A-Z])){VALUE}", kind)  # noqa: E501
+        _frame(kind, rf"^{_ADV}(?:got|bought|has|picked up) (?:a |my |(?:him|her|them)self a )?new {word}(?: now)?(?:,|:| -| —)? (?:(?:it['’]s|it is|which is) )?(?:an? |the )?(?:new |used )?(?=(?-i:[A-Z]|i[A-Z])){VALUE}", kind)  # noqa: E501
         for kind, word in (("phone", "phone"), ("laptop", "laptop"), ("vehicle", "car"))
     ),
     # a clause of its own: "ditched the oneplus, on a galaxy s24 now"

@@ -101,6 +101,7 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
             owner = next((c for c in token.head.children if c.dep_ == "poss"), None)
             if owner is not None and means(owner, subject):
                 yield token  # "our Gdańsk flat", "my Honolulu kitchen"
+    yield from _around_own_home(doc, subject, places)
     if CASUAL.get() and not STAY.search(doc.text):
         yield from _typed_lower(doc, subject)
     if _NEW_HOME.search(doc.text) and not STAY.search(doc.text):
@@ -114,6 +115,36 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
         ]
         if len(lone) == 1 and _only_the_subject_acts(doc, subject, lone[0]):
             value = checked(PLACE_KIND, phrase(lone[0]).text)
+            if value is not None:
+                yield value
+
+
+def _around_own_home(doc: Any, subject: str, places: list[Token]) -> Iterator[str]:
+    """The one place of a sentence that speaks of the subject's own home and of nobody
+    else: "rent in Lisbon is insane, my flat is tiny", "sunset in Cape Town from my
+    balcony never gets old"."""
+    for sentence in doc.sents:
+        if STAY.search(sentence.text) or _WISHED_MOVE.search(sentence.text):
+            continue
+        if OTHER_PERSON["they"].search(sentence.text):
+            continue
+        homes = [
+            t
+            for t in sentence
+            if t.lemma_.lower() in _HOME_NOUN
+            and any(c.dep_ == "poss" and means(c, subject) for c in t.children)
+        ]
+        owned = bool(homes) and not NOT_SO.search(
+            # up to the home and the place ("…never gets old" after them says nothing)
+            doc[sentence.start : max([h.i for h in homes] + [p.i for p in places]) + 1].text
+        )
+        here = [
+            p
+            for p in places
+            if p.sent == sentence and p.dep_ == "pobj" and p.head.lower_ in ("in", "from")
+        ]
+        if owned and len({norm(phrase(p).text) for p in here}) == 1:
+            value = checked(PLACE_KIND, phrase(here[0]).text)
             if value is not None:
                 yield value
 

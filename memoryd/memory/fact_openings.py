@@ -58,13 +58,15 @@ _PAST = (
     r"was|meant|made|felt|gave|let|left|changed|turned out|proved|paid off|came with|came|"
     r"(?:has|have) (?:been|meant|made|cut|changed|given|let|paid off|turned|proved|saved|"
     r"freed|brought|helped|taught|spoiled|spoilt|ruined|changed|drained|exhausted)|cut|saved|"
-    r"freed|brought|helped"
+    r"freed|brought|helped|"
+    # any perfect: "Starting my PhD at Edinburgh has blown my budget"
+    r"(?:has|have) (?:[a-z]+ly )?[a-z]{3,}(?:ed|en|wn|ght)"
 )
 _OPENING = re.compile(
     # "The best part of working for Telefónica is…" says so too
     r"^(?:the (?:[a-z]+ )?(?:part|thing|bit) (?:of|about) )?"
     r"(?P<gerund>[A-Za-z][a-z]+ing)\s+(?P<rest>[^,;:—–!?]{2,80}?)\s+"
-    rf"(?:(?P<present>{_PRESENT})|(?P<past>{_PAST}))\b(?P<after>.*)$",
+    rf"(?:(?P<past>{_PAST})|(?P<present>{_PRESENT}))\b(?P<after>.*)$",
     re.S | re.I,
 )
 # Whom the rest of the sentence goes on to speak of: a name before its own noun or verb.
@@ -179,13 +181,22 @@ _AT_AGE = re.compile(
     r"(?:is|feels|lives|works|can't|cannot|has been|looks|seems))\b"
     r"(?! (?:going to|gonna|hoping|planning)\b)"
 )
-_SINCE_MOVE = re.compile(
+# "Since the move to Leeds last month, Ana's kitchen is tiny", "Since joining Talabat in
+# the summer Hassan's commute has changed": the event, of whom the rest goes on to name
+# (by name, or as the owner of what it speaks of).
+_SINCE = (
     r"^(?:Since|After|Ever since) (?:(?:the|(?P<owner>(?-i:[A-Z])[\w-]+)['’]s) (?:move|relocation|"
-    r"big move) to|moving to|relocating to) "
-    r"(?P<place>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?),? "
-    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?![\w'’-]) "
+    r"big move) to|(?P<moving>moving|relocating|moving over) to|(?P<joining>joining|starting at|"
+    r"starting with|starting work at|starting the (?:new )?job at)) "
+    r"(?P<place>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)"
+    # when, said after it: "last month", "in the summer", "in April 2023"
+    r"(?: (?:last|this) (?:week|month|year|spring|summer|autumn|fall|winter)|"
+    r" in (?:the )?(?:\w+ )?(?:\d{4}|spring|summer|autumn|fall|winter|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)(?: \d{4})?)?,? "
+    r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:['’]s (?P<owned>[a-z]+))?(?![\w'’-]) "
     r"(?!(?:would|will|might|could|should|may)\b)"
 )
+_SINCE_MOVE = re.compile(_SINCE)
 
 
 _SPELL = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
@@ -218,7 +229,8 @@ _SO_FAR: tuple[tuple[re.Pattern[str], str], ...] = (
     # "The divorce was finalized in October, and Anders is running the house"
     (
         re.compile(
-            r"^the divorce (?:was|is|got|has been|went) (?:finally |officially )?"
+            r"^(?:(?:after|since|now that) )?the divorce (?:was|is|got|has been|went) "
+            r"(?:finally |officially )?"
             r"(?:finali[sz]ed|final|through|done)\b",
             re.I,
         ),
@@ -262,6 +274,13 @@ def opening_clause(sentence: str) -> str | None:
     owned = (found["owned"] or "") if (found := _AT_AGE.match(said)) else ""
     if found and (not owned or _OWN_LIFE.match(owned.split()[-1])):
         return f"{found['name']} is {found['age']}"
-    if (found := _SINCE_MOVE.match(said)) and found["owner"] in (None, found["name"]):
+    found = _SINCE_MOVE.match(said)
+    if (
+        found
+        and found["owner"] in (None, found["name"])
+        and not _PERSON.match(found["owned"] or "")
+    ):
+        if found["joining"]:  # (not "Since the move to Leeds, Ana's sister is lonely")
+            return f"{found['name']} joined {found['place']}"
         return f"{found['name']} moved to {found['place']}"
     return _so_far(said) or _gerund_clause(said)

@@ -60,7 +60,7 @@ def canonical(value: str) -> str:
 # Where a title ends and the rest of the sentence starts ("an instructional designer she
 # misses the kids" in a run-on chat sentence).
 _AFTER_TITLE = frozenset(
-    "he she they i we who which that and but so "
+    "he she they i we who which that and but so rather instead now "
     # "a nurse doing night shifts", "a designer working remotely"
     "doing working covering pulling running specialising specializing focusing".split()
 )

@@ -349,9 +349,21 @@ _IT_IS = re.compile(
 )
 
 
+# "got a new laptop, it's a MacBook Air M2": the new thing, named in the next clause.
+_GOT_NEW = re.compile(
+    r"\b(?:got|bought|picked up|ordered|has|have)\b.*\bnew (?:phone|laptop|car)\s*[.!]*$", re.I
+)
+_IT_NAMED = re.compile(r"^(?:it['’]s|it is|which is|that's|that is) (?P<rest>.+)$", re.I)
+
+
 def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
     """ "Beatriz finished The Remains of the Day, and it's her new favourite book": the
-    favourite is what the previous clause was about."""
+    favourite is what the previous clause was about; "got a new laptop, it's a MacBook
+    Air M2": the laptop is the one named."""
+    it_named = _IT_NAMED.match(clause)
+    if it_named and _GOT_NEW.search(previous):
+        yield from _clause_facts(f"{previous.rstrip(' .!')}, {it_named['rest']}", subject)
+        return
     match = _IT_IS.match(clause)
     if match is None:
         return

@@ -1,0 +1,87 @@
+"""Facts said on the way to something else: in a question, in a fronted "since…", around
+the speaker's own home, in an appositive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from memoryd.events import Event
+from memoryd.memory.extract import OfflineExtractor
+from memoryd.memory.fact_followup import earlier_fact
+from memoryd.memory.facts import facts_of
+
+
+def texts(content: str, speaker: str = "Arjun") -> list[str]:
+    event = Event(
+        id="e", user_id="u", speaker=speaker, content=content, time=datetime(2024, 5, 1, tzinfo=UTC)
+    )
+    return [c.text for c in OfflineExtractor().extract([event])]
+
+
+def facts(text: str) -> set[tuple[str, str, str]]:
+    return {(f.subject, f.attribute, f.value) for f in facts_of(text) if not f.ends}
+
+
+def test_a_question_says_which_device_the_speaker_has() -> None:
+    assert texts("How do I back up WhatsApp chats on my OnePlus 9 before I reset it?") == [
+        "Arjun's phone is a OnePlus 9."
+    ]
+    assert texts("Can my MacBook Air M2 run Final Cut smoothly?") == [
+        "Arjun's laptop is a MacBook Air M2."
+    ]
+    # a change of device, two devices, or someone else's: nothing said in passing
+    assert texts("Should I sell my iPhone 12 or keep it?") == []
+    assert texts("How do I move photos from my iPhone 12 to my Pixel 8?") == []
+    assert texts("Is my sister's iPhone 12 compatible with this case?") == []
+
+
+def test_a_fronted_since_or_after_says_the_event() -> None:
+    assert ("ana", "residence", "leeds") in facts(
+        "Since the move to Leeds in April 2023, Ana's kitchen is tiny, just two burners."
+    )
+    assert ("hassan", "employer", "talabat") in facts(
+        "Since joining Talabat in the summer Hassan's commute has changed."
+    )
+    assert ("tomasz", "relationship", "divorced") in facts(
+        "After the divorce went through in June 2023, Tomasz is learning to cook for one."
+    )
+    assert ("kofi", "school", "university of edinburgh") in facts(
+        "Starting Kofi's PhD at the University of Edinburgh has blown Kofi's budget."
+    )
+    # whose move it was, the rest does not say: a sister's loneliness
+    assert facts("Since the move to Leeds, Ana's sister is lonely.") == set()
+    assert facts("Since Tom's move to Leeds, Ana has been lonely.") == set()
+
+
+def test_a_living_earned_and_a_phone_set_off_by_a_comma() -> None:
+    assert ("giorgos", "occupation", "food photographer") in facts(
+        "These days Giorgos earns his living as a food photographer rather than cooking."
+    )
+    assert ("minh", "phone", "iphone 15") in facts(
+        "Minh got a new phone, an iPhone 15, so Minh is learning iOS from scratch."
+    )
+    assert ("minh", "laptop", "macbook air m2") in facts(
+        "Minh finally got a new laptop, it's a MacBook Air M2."
+    )
+    assert ("minh's sister", "phone", "iphone 15") in facts(
+        "Minh's sister got a new phone, it's an iPhone 15."
+    )
+    assert facts("Minh got a new phone, it's great.") == set()
+
+
+def test_the_place_of_the_speakers_own_home_said_in_passing() -> None:
+    said = earlier_fact(
+        "Sunset in Cape Town from Isabel's balcony never gets old", "isabel", "residence", "berlin"
+    )
+    assert said is not None and said.value == "cape town"
+    said = earlier_fact("Rent in Lisbon is insane, Ana's flat is tiny", "ana", "residence", "porto")
+    assert said is not None and said.value == "lisbon"
+    # another's balcony, or a home with no place: nothing
+    assert (
+        earlier_fact("Isabel's sister's balcony in Rome is huge.", "isabel", "residence", "berlin")
+        is None
+    )
+    assert (
+        earlier_fact("Isabel's balcony has a view of the park.", "isabel", "residence", "berlin")
+        is None
+    )
