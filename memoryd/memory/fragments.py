@@ -78,16 +78,21 @@ _OWN_FRAGMENT = re.compile(
 # "Boyfriend Jake and I are doing takeout", "Boss Dana says no": a partner or a boss
 # named right after the bare word is the speaker's.
 _BARE_OWN = re.compile(
-    r"^(?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?|hubby|boss|manager)"
-    r"(?=\s+(?-i:[A-Z])[a-z]+\b)",
+    r"^(?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?|hubby|boss|manager|sis|bro|"
+    r"sister|brother|mom|mum|dad)"
+    # a name, or the verb of its own news: "Boyfriend got a job at Google"
+    r"(?=\s+(?-i:[A-Z])[a-z]+\b|\s+(?:is|was|got|has|just|finally|moved|started|quit|left|"
+    r"turned|bought|[a-z]+ed)\b)",
     re.I,
 )
 
 
 def owned_opening(sentence: str) -> str:
     """ "Boyfriend Jake and I…" as "My boyfriend Jake and I…"."""
-    if _BARE_OWN.match(sentence):
-        return f"My {sentence[:1].lower()}{sentence[1:]}"
+    if found := _BARE_OWN.match(sentence):
+        kin = {"sis": "sister", "bro": "brother"}.get(found.group(0).casefold())
+        rest = f"{kin}{sentence[found.end() :]}" if kin else f"{sentence[:1].lower()}{sentence[1:]}"
+        return f"My {rest}"
     return sentence
 
 

@@ -66,7 +66,11 @@ _ABOUT_ME = re.compile(
     r"about me\s*[:—–-]+\s*)(?=\S)",
     re.I,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# (a zero-width joiner between two symbols joins an emoji, "😮‍💨", and stays)
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u2028\u2029\ufeff]|"
+    r"(?<![^\w\s])\u200d|\u200d(?![^\w\s])"
+)
 
 
 def _ends_sentence(before: str, after: str = "") -> bool:

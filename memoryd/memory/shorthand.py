@@ -150,7 +150,7 @@ def spelled_out(text: str) -> str:
     text = _ARROW.sub(" to ", text)
     text = _EQUALS.sub(" is ", text)
     text = _AMPERSAND.sub(" and ", text)
-    text = _SHORT.sub(lambda m: _cased(m["word"], _WORDS[m["word"].casefold()]), text)
+    text = _SHORT.sub(_short, text)
     text = _LOWER.sub(_lowered, text)
     text = _AGE.sub(lambda m: f"{m['age']} years old", text)
     text = _KIN_SHORT.sub(lambda m: f"{m['own']} {_KIN[m['word'].casefold()]}", text)
@@ -183,6 +183,13 @@ def _numbered(found: re.Match[str]) -> str:
     joiner = "" if found["model"].casefold().endswith(" s") else " "
     model = found["model"][:-2] + " S" if joiner == "" else found["model"]
     return f"{model}{joiner}{tens + unit}"
+
+
+def _short(found: re.Match[str]) -> str:
+    word = _cased(found["word"], _WORDS[found["word"].casefold()])
+    if word.startswith("I ") and found.string[: found.start()].rstrip()[-1:].isalnum():
+        return f", {word}"  # "might go vegan idk": "might go vegan, I don't know"
+    return word
 
 
 def _keep_space(found: re.Match[str]) -> str:

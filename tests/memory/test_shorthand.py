@@ -95,6 +95,10 @@ def test_terse_fragments_are_the_speakers() -> None:
 
 def test_what_a_terse_fragment_is_not() -> None:
     assert texts("Nurse, can you help me?") == []  # said to someone
+    assert texts("Teacher, please help me grade this.") == []
+    # a bare kin word before its news: the relative's, not the speaker's
+    assert texts("bf got a job at Google!!") == ["Tariq's boyfriend got a job at Google!!"]
+    assert texts("sis moved to Leeds") == ["Tariq's sister moved to Leeds"]
     assert texts("Doctor said I need rest.") == ["Doctor said Tariq needs rest."]
     assert texts("Hired a nanny for the kids.") == [
         "Tariq hired a nanny for the kids."
