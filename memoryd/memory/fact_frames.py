@@ -133,6 +133,7 @@ _WORK_TALK = (
     r"\b(?:job|jobs|work|works|worked|working|joined|hired|role|team|pay|paid|salary|raise|"
     r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
     r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll|quit|resigned|notice|"
+    r"hackathon|standup|stand-up|all-hands|sprint|offsite|on-call|"
     # "at Stripe a month now since leaving Spotify": a place of work left for another
     r"(?:since|after) (?:leaving|quitting) (?=(?-i:[A-Z])))\b"
 )

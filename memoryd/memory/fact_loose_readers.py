@@ -64,7 +64,8 @@ _NEW_HOME = re.compile(
 
 _WORK = frozenset(
     """work job start join employ hire intern busy employer company firm workplace office
-    engineer developer all-hands standup shift payroll""".split()
+    engineer developer all-hands standup shift payroll coworker co-worker colleague
+    teammate hackathon sprint offsite""".split()
 )
 
 _SCHOOL_WORD = frozenset("study major majoring degree student program course".split())
@@ -447,7 +448,7 @@ def vehicles(doc: Any, subject: str) -> Iterator[Token | str]:
 _SCHOOL_CUE = frozenset(
     """sophomore freshman junior senior student study attend enroll transfer semester
     campus library orientation lecture admit master phd degree undergrad exam lecturer
-    professor class course coursework dorm tuition year""".split()
+    professor class course coursework dorm tuition year midterm midterms finals""".split()
 )
 
 

@@ -85,3 +85,15 @@ def test_the_place_of_the_speakers_own_home_said_in_passing() -> None:
         earlier_fact("Isabel's balcony has a view of the park.", "isabel", "residence", "berlin")
         is None
     )
+
+
+def test_work_said_through_a_coworker_or_a_hackathon() -> None:
+    said = earlier_fact(
+        "Maya needs a birthday gift idea for Maya's coworker at Shopify.",
+        "maya",
+        "employer",
+        "stripe",
+    )
+    assert said is not None and said.value == "shopify"
+    friend = "Maya needs a gift idea for her friend's coworker at Shopify."
+    assert earlier_fact(friend, "maya", "employer", "stripe") is None
