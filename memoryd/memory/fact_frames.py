@@ -306,11 +306,14 @@ FRAMES: tuple[Frame, ...] = (
     _frame("age", rf"^{_ADV}(?:blew out|blows out|is blowing out) {AGE} candles\b", "age"),
     _frame("age", rf"^{_POSS} age is (?:now )?{AGE}\b", "age"),
     # school
+    # "this semester I'm finally on the Middle East Technical University campus"; not a
+    # tour, a visit or a conference there
+    _frame("school", rf"^{_ADV}(?:is|has been) (?:now |finally |officially )?on (?:the )?(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de )?(?-i:[A-Z])[\w&'’.-]*){{0,5}}) campus\b(?!.*\b(?:tour|visit\w*|conference|interview|for (?:a|the) (?:day|weekend|talk|game|match))\b)", "school", context=r"\b(?:transfer\w*|semester|term|enrolled|classes|student)\b"),  # noqa: E501
     # "moved to ETH Zurich for the PhD", "headed to MIT for my master's"
     _frame("school", rf"^{_ADV}(?:moved|went|is off|headed|has moved|relocated) to {VALUE} for {_ART}(?:(?:his|her|their|a|an) )?(?:phd|ph\.d\.|doctorate|masters|master's|master’s|mba|degree|bachelor's|bachelor’s|undergrad|studies|grad school|msc|ma|ms|ba|bsc)\b", "school"),  # noqa: E501
     # "studies for midterms at Seoul National University": a school by its name
     _frame("school", rf"^{_ADV}(?:studies|is studying) (?:for |hard |late )(?:[\w'’-]+ ){{0,3}}?at {VALUE}", "school"),  # noqa: E501
-    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|got admitted to|was admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
+    _frame("school", rf"^{_ADV}(?:goes to|attends|is attending|studies at|is studying at|is (?:now |currently |officially )?enrolled (?:at|in)|enrolled at|enrolled in|transferred to|started at|started classes at|is a student at|started university at|started college at|got into|got accepted to|got accepted into|was accepted to|was accepted into|has been accepted into|has been accepted to|got admitted to|was admitted to|has been admitted to|started classes at|is going to|goes to school at|is at|is now at) {VALUE}", "school"),  # noqa: E501
     # "is at Georgia Tech for undergrad", "has been at UCL doing her master's"
     _frame("school", rf"^{_ADV}(?:is|has been) (?:now )?at (?P<value>(?-i:[A-Z])[\w&'’.-]+(?: (?:of |de |)?(?-i:[A-Z])[\w&'’.-]+){{0,4}}) (?:for|doing) (?:undergrad|grad school|(?:his|her|their|a) (?:undergrad|degree|masters?|master['’]s|phd|PhD|bachelor['’]s|mba|MBA|studies))(?=\s*(?:[.,!;]|$)|\s+(?:there|now|and|in|at|since|but)\b)", "any"),  # noqa: E501
     _frame("school", rf"^{_ADV}is (?:now )?an? (?:[\w-]+ ){{0,3}}(?:student|freshman|sophomore|junior|senior|undergrad|undergraduate|postgrad|candidate|(?:first|second|third|fourth|final)[- ]year(?: student)?) at {VALUE}", "enrolled"),  # noqa: E501

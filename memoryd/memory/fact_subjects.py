@@ -84,7 +84,9 @@ _TIME_LEAD = re.compile(
     # a date the rewrite wrote in, in any clause: "in the week of 5 February 2024 he…"
     r"^(?:(?:[Ii]n|[Oo]n|[Dd]uring) the (?:week|weekend|month) of |[Ii]n |[Oo]n )"
     rf"(?:\d{{1,2}} )?(?:{TIME_NAMES})(?: \d{{4}})?,?\s+(?=[A-Z]|(?:he|she|they)\s)|"
-    r"^(?:Since|As of|Starting|From|On|In|After|Before|Last|This|Next|Earlier|Back in|Over|By|"
+    # (after "so" or "and" a clause opens in lower case: "so this semester she is…")
+    r"^(?:Since|As of|Starting|From|On|In|After|Before|[Ll]ast|[Tt]his|[Nn]ext|Earlier|"
+    r"Back in|Over|By|"
     r"Today|Yesterday|[Rr]ecently|[Nn]ow|[Ff]inally|[Aa]lso|[Tt]hese days|[Nn]owadays|[Ll]ately|"
     r"[Cc]urrently|[Rr]ight now)\b"
     # a month or a day named is the time's, not the subject's: "Since April Ana Paula is…"

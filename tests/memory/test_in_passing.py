@@ -97,3 +97,15 @@ def test_work_said_through_a_coworker_or_a_hackathon() -> None:
     assert said is not None and said.value == "shopify"
     friend = "Maya needs a gift idea for her friend's coworker at Shopify."
     assert earlier_fact(friend, "maya", "employer", "stripe") is None
+
+
+def test_a_school_by_its_campus_and_an_admission_taken_up() -> None:
+    assert ("elif", "school", "middle east technical university") in facts(
+        "Elif's transfer went through, so this semester she is finally on the Middle East "
+        "Technical University campus in Ankara."
+    )
+    assert facts("Elif is on the Stanford campus for a conference this semester.") == set()
+    assert ("liam", "school", "trinity college dublin") in facts(
+        "Liam has been accepted into Trinity College Dublin as a transfer student and started "
+        "classes there."
+    )
