@@ -153,6 +153,11 @@ LECTURES = re.compile(
     re.I,
 )
 
+# What one is "married to" in a figure of speech: "married to my job".
+_NOT_SPOUSE = (
+    r"(?:job|work|career|craft|phone|desk|laptop|business|company|studies|art|music|gym|team)\b"
+)
+
 _RESIDENCE_VERB = (
     r"(?:lives|is living|is now living|are now living|is currently living|has been living|"
     r"has lived|resides|is residing|is based|is now based|"
@@ -207,10 +212,10 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:is|has been) {_ADV2}(?:an )?employee (?:of|at) (?!the (?:month|year|week)\b){_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:joined|has joined|started at|works at|works for) {_ART}(?:[a-z][\w-]* ){{0,3}}(?:startup|start-up|company|firm|agency|studio|lab|shop|business|nonprofit|non-profit) (?:called|named) (?P<value>(?-i:[A-Z])[\w&'’-]+(?:(?: &| and)? (?-i:[A-Z])[\w&'’-]+){{0,2}})", "any"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:handed in|gave|put in|submitted|tendered) {_ART}(?:two weeks' )?(?:notice|resignation) (?:at|to) {_ART}{VALUE}", "org", ends=True),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:started at|started with|began at|started over at|is now at|landed at) {VALUE}", "company"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:started at|began at|started over at|is now at|landed at) {VALUE}", "company"),  # noqa: E501
     # "switched to Verizon", "switched to decaf", "moved over to Linux": a carrier, a drink,
     # a tool, unless the text speaks of work ("switched to Stripe, new team is great")
-    _frame("employer", rf"^{_ADV}(?:switched to|moved over to|switched over to) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:switched to|moved over to|switched over to|started with) {VALUE}", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:got|landed|started|began|took|accepted|has|scored|snagged|started a|signed) {_ART}(?:new |dream |first |full-time |part-time )?{_JOB}(?: offer)? (?:at|with|for) {_ART}{VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:accepted|took|signed) {_ART}(?:job |new )?offer (?:from|at|with) {VALUE}", "org"),  # noqa: E501
     # "took the Sony offer", "accepted the Klarna job offer"
@@ -272,7 +277,7 @@ FRAMES: tuple[Frame, ...] = (
     # "teaches high-school chemistry"; not "teaches yoga on weekends" (a side line)
     _frame("occupation", rf"^{_ADV}(?:teaches|is teaching|has been teaching) (?P<value>(?:(?:high[- ]school|middle[- ]school|primary|elementary|secondary|year \d+|\w+th[- ]grade) )?(?:[a-z]+))\b(?!.*\b(?:weekends?|on the side|part[- ]time|evenings?|as a hobby|for fun|classes at)\b)", "taught"),  # noqa: E501
     # relationship
-    _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became|is getting|are getting) " + _ADV2 + r"(?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b", "any"),  # noqa: E501
+    _frame("relationship", r"^" + _ADV + r"(?:is|are|has been|have been|got|just got|finally got|is now|are now|became|is getting|are getting) " + _ADV2 + r"(?:happily |newly |officially )?(?P<value>single|married|engaged|divorced|separated|widowed|hitched|in a relationship|dating|seeing someone|taken)\b(?! to (?:(?:my|his|her|their|the) |[\w-]+['’]s )?" + _NOT_SPOUSE + ")", "any"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:tied the knot|said i do|eloped|got wed|were wed|married)\b", "any", fixed="married"),  # noqa: E501
     # "Geoffrey and Margaret were married on the fourteenth of May"
     _frame("relationship", rf"^{_ADV}(?:were|was) (?:finally |officially |quietly )?married (?:on|in|last|at|this|over)\b", "any", fixed="married"),  # noqa: E501
@@ -293,7 +298,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband|bf|gf|bae|hubby)\b", "any", fixed="in a relationship"),  # noqa: E501
     # "is engaged to Tom": engaged (who to is the partner, not the status)
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) engaged to (?-i:[A-Z])\w+", "any", fixed="engaged"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) married to (?-i:[A-Z])\w+", "any", fixed="married"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) married to (?![\w-]+['’]s {_NOT_SPOUSE})(?-i:[A-Z])\w+", "any", fixed="married"),  # noqa: E501
     # age
     _frame("age", rf"^{_ADV}(?:has|have|has made|made) {AGE} years(?=\s*(?:[.,!;]|$|and\b|now\b|already\b|today\b|yesterday\b))", "age"),  # noqa: E501
     # "hit the big 4-0 today"

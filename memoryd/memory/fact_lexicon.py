@@ -55,6 +55,15 @@ SCHOOL = re.compile(
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
     re.I,
 )
+# Apps and platforms people join, move to or start with as users ("joined Strava",
+# "moved over to Notion for notes"): no home, and an employer only where work is said.
+PLATFORM = re.compile(
+    r"^(?:strava|duolingo|notion|obsidian|evernote|todoist|discord|tiktok|instagram|facebook|"
+    r"twitter|threads|mastodon|bluesky|snapchat|pinterest|tinder|hinge|bumble|grindr|peloton|"
+    r"zwift|myfitnesspal|goodreads|letterboxd|whatsapp|telegram|signal|patreon|substack|github|"
+    r"linux|ubuntu|windows|android|ios|macos|chatgpt|reddit|monzo|revolut)$",
+    re.I,
+)
 NOT_EMPLOYER = re.compile(
     r"\b(?:club|gym|team|league|group|class|classes|choir|band|(?<!building )society|community|"
     r"orchestra|course|program|programme|party|church|chat|discord|server|family|crew|"

@@ -324,9 +324,13 @@ _NOT_A_NAME = frozenset(
 def kind_may_be_lower(kind: str, value: str) -> bool:
     """In casual text, a place or an organisation may be written in lower case, unless the
     value is a common word that names neither ("live in fear", "work at night")."""
+    first = value.casefold().split()[0]
     return kind in ("place", "org", "company") and not (
-        value.casefold().split()[0] in _NOT_A_NAME or _ARTICLE_NOUN.match(value)
+        first in _NOT_A_NAME or first in _DETERMINERS or _ARTICLE_NOUN.match(value)
     )
+
+
+_DETERMINERS = frozenset("the a an this that these those my our his her their its some".split())
 
 
 _WHEN = re.compile(

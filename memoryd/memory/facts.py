@@ -35,6 +35,7 @@ from memoryd.memory.fact_lexicon import (
     BORROWED,
     LIVED_IN_IDIOM,
     OTHER_PERSON,
+    PLATFORM,
     ROLE_HEADS,
     SCHOOL,
     in_an_idiom,
@@ -200,15 +201,29 @@ def _framed(subject: str, predicate: str, said: str) -> Iterator[Fact]:
             continue  # "a freshman at Rice" is a school, not an employer
         raw = frame.fixed if frame.fixed is not None else (match.groupdict().get("value") or "")
         value = raw if frame.fixed is not None else checked(frame, raw)
-        if value is None:
+        if value is None or _common_noun(frame, raw, predicate, match):
             continue
         attribute = _school_or_employer(frame, value, title)
+        if _a_platform(attribute, value):
+            continue  # "joined Strava", "moved over to Notion for notes"
         if attribute == "favourite":
             attribute = favourite(match["thing"])
         if attribute == "relationship" and frame.fixed is None:
             value = relationship(value)
         yield Fact(subject, attribute, canonical(value), value, frame.ends)
 
+
+def _common_noun(frame: Frame, raw: str, predicate: str, match: re.Match[str]) -> bool:
+    """Typed in lower case, "joined the call late": the article makes the place or
+    company a frame wants a common noun, not a name."""
+    if not CASUAL.get() or frame.fixed is not None or frame.kind not in _NAMED_KINDS:
+        return False
+    return raw[:1].islower() and bool(_COMMON_IN_CASUAL.search(predicate[: match.start("value")]))
+
+
+_NAMED_KINDS = frozenset(("place", "org", "company", "orgname"))
+# What stands before a word that makes it a common noun, not a name typed in lower case.
+_COMMON_IN_CASUAL = re.compile(r"\b(?:the|a|an|this|that|some|my|our|his|her|their|its)\s+$", re.I)
 
 # A place at a school turned down.
 _DECLINED = re.compile(
@@ -275,7 +290,24 @@ def _read(text: str) -> list[Fact]:
     attributes the frames found nothing of."""
     found = _facts_of(uncontracted(text))
     keys = {fact.key for fact in found}
-    return found + [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+    parsed = [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
+    return found + [f for f in parsed if not _a_platform(f.attribute, f.value)]
+
+
+def _a_platform(attribute: str, value: str) -> bool:
+    """An app or platform as a home, or as an employer where no work is said: "joined
+    Strava", "moved over to Notion for notes"."""
+    return bool(PLATFORM.match(value)) and (
+        attribute != "employer" or not _WORK_THERE.search(_TEXT.get())
+    )
+
+
+# Work said of a place one joined ("joined" alone is said of apps too).
+_WORK_THERE = re.compile(
+    r"\b(?:job|work|works|worked|working|hired|role|position|team|salary|offer|onboarding|"
+    r"colleagues?|coworkers?|as an? [a-z]+)\b",
+    re.I,
+)
 
 
 _SARCASTIC = re.compile(

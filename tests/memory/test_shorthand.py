@@ -129,3 +129,23 @@ def test_an_offer_taken_and_a_school_moved_to() -> None:
     assert ("school", "uba") in facts("Camila's first week at UBA done, lectures are packed")
     assert ("employer", "google") in facts("Camila's first week at Google done!")
     assert ("laptop", "framework 13") in facts("Framework 13 is Dev's daily driver now")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kwame moved to the back of the bus.",
+        "Kwame joined the call late.",
+        "Kwame is married to his job lol.",
+        "Kwame started with Duolingo this week.",
+        "Kwame moved over to Notion for notes.",
+        "Kwame joined Strava last month.",
+    ],
+)
+def test_everyday_lines_that_only_look_like_a_fact(text: str) -> None:
+    assert facts(text) == set()
+
+
+def test_an_app_is_an_employer_only_where_work_is_said() -> None:
+    assert ("employer", "strava") in facts("Kwame joined Strava as a backend engineer.")
+    assert ("relationship", "married") in facts("Kwame is married to Tom's brother Ben.")
