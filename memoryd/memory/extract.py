@@ -221,7 +221,7 @@ def said_as_here(sentence: str) -> str:
     if found is None:
         return sentence
     what = found["what"]
-    if re.match(r"(?:a|an|the|my|our)\b", what, re.I):
+    if re.search(r"\b(?:a|an|the|my|our)\b", what, re.I):
         return sentence  # "A nurse, a runner…": the article's own reading (``fragments``)
     if role(what) is None and not what.casefold().endswith((" major", " student")):
         return sentence

@@ -235,7 +235,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}(?:is|has been) (?:now )?(?:at|with) {VALUE}(?= now\b| these days\b| full[- ]time\b| since\b| for (?:about |almost |over |nearly |\w+ )?(?:a |a few |a couple of )?(?:years?|months?|weeks?|decades?)\b| (?:about |almost |over |nearly |just over |\d+ |\w+ )(?:a |a few |a couple of )?(?:years?|months?|weeks?|yrs?|mos?|wks?) now\b)", "company", context=_WORK_TALK),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:is|works|has been|is now) (?:now )?(?:on|in) (?:the|a) (?:[\w-]+ ){{0,3}}(?:team|department|squad|division) (?:at|of|for) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:transferred|moved|switched) (?:over )?to {VALUE}", "orgname"),
-    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|w/?|at) {VALUE}", "company", context=r"\b(?:jumped ship|new job|job offer|contract|hired|quit|left|notice|resign\w*|raise|salary|employer)\b"),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:signed|signed on|has signed) (?:with|w/?|at) {VALUE}", "company", context=r"\b(?:jumped ship|new job|job offer|contract|hired|quit|left|notice|resign\w*|raise|salary|employer|started|start date|first day|onboarding)\b"),  # noqa: E501
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
@@ -443,6 +443,11 @@ INVERTED: tuple[Frame, ...] = (
         _frame(kind, r"^(?:(?:this|my|the|(?-i:[A-Z])\w+'s) )?(?:new |trusty )?(?P<value>.{2,40}?) is (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new )?(?:daily driver|main (?:laptop|phone|machine|car|ride)|go-to (?:laptop|phone|machine|car))\b", kind)  # noqa: E501
         for kind in ("laptop", "phone", "vehicle")
     ),
+    # "Work finally gave Sven a MacBook Pro M3": the machine work issues is the one in use
+    *(
+        _frame(kind, r"^(?:work|(?:the |(?-i:[A-Z])\w+['’]s )(?:job|work|company|employer|office|firm)|IT) (?:finally |just |has |have )?(?:gave|issued|handed|given|issued) (?P<subject>(?-i:[A-Z])[\w-]+) an? (?:new |shiny |brand-new )?(?P<value>.{2,40}?)(?=[,.!;]| and\b|$)", kind)  # noqa: E501
+        for kind in ("laptop", "phone")
+    ),
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501
     _frame("residence", r"^home(?: base)? (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2}) (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+)\b", "any"),  # noqa: E501
     _frame("residence", r"^home (?:for|to) (?P<subject>(?-i:[A-Z])[\w-]+) (?:is|has been) (?:now |still |officially )?(?P<value>(?-i:[A-Z])[\w'’-]+(?:,? (?-i:[A-Z])[\w'’-]+){0,2})", "any"),  # noqa: E501
@@ -478,7 +483,7 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
-    _frame("school", _OWNER + r"(?:first |new )?(?:course|programme|program|semester|term|classes|lectures|seminars|midterms|finals|exams) at (?P<value>(?:the )?(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*){0,4})", "school"),  # noqa: E501
+    _frame("school", _OWNER + r"(?:first |new )?(?:course|programme|program|semester|term|classes|lectures|seminars|midterms|finals|exams) at (?P<value>(?:the )?(?-i:[A-Z])[\w&'’.-]*(?: (?:of |of the |de |de la |de los |de las |del |di |da |do |des |du |the )?(?-i:[A-Z])[\w&'’.-]*){0,4})", "school"),  # noqa: E501
     _frame("employer", _OWNER + rf"new (?:job|role|position|gig) (?:is )?(?:at|with) {VALUE}", "org"),  # noqa: E501
     # "my first Shopify paycheck came through", "my McGill student card came in the mail",
     # "since my switch to economics went through", "my new lease in Melbourne"
@@ -513,7 +518,7 @@ POSSESSED: tuple[Frame, ...] = (
         for kind in ("phone", "laptop", "vehicle")
     ),
     # "orientation at U of T, Kofi's new school": the place, named and then said what it is
-    _frame("school", r"\b(?:at|to) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |de |the )?(?-i:[A-Z])[\w&'’.-]*){0,4}), " + _OWNER + r"new (?:school|uni|university|college|campus)\b(?!['’])", "any"),  # noqa: E501
+    _frame("school", r"\b(?:at|to) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?:of |of the |de |de la |de los |de las |del |di |da |do |des |du |the )?(?-i:[A-Z])[\w&'’.-]*){0,4}), " + _OWNER + r"new (?:school|uni|university|college|campus)\b(?!['’])", "any"),  # noqa: E501
     _frame("employer", r"\b(?:at|to|with) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3}), " + _OWNER + r"new (?:employer|company|workplace|job)\b(?!['’])", "org"),  # noqa: E501
     # "Ngozi's Tecno Camon 19 keeps freezing": the phone or laptop someone has now
     *(

@@ -95,7 +95,7 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
         if pobj_of(token, ("in", "to")) and near(token, _HOME):
             yield token
         elif pobj_of(token, ("in",)) and token.head.head.lower_ == "here":
-            yield token  # "my flat here in Wrocław", "rent here in Warsaw"
+            yield _here_in(token)
         elif pobj_of(token, ("from", "in")) and _lives_there(token, subject):
             yield token  # "I'm from Lyon and still live there"
         elif token.dep_ == "compound" and token.head.lemma_.lower() in _HOME_NOUN:
@@ -118,6 +118,14 @@ def residences(doc: Any, subject: str) -> Iterator[Token | str]:
             value = checked(PLACE_KIND, phrase(lone[0]).text)
             if value is not None:
                 yield value
+
+
+def _here_in(token: Token) -> Token | str:
+    """ "my flat here in Wrocław", "the coffee is so cheap here in Istanbul": where the
+    speaker is, when nobody else is named (a stay was ruled out before)."""
+    if OTHER_PERSON["they"].search(token.sent.text):
+        return token  # whose it is, the reader of the token decides
+    return checked(PLACE_KIND, phrase(token).text) or token
 
 
 def _around_own_home(doc: Any, subject: str, places: list[Token]) -> Iterator[str]:

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import DIETS, RELATIVES
+from memoryd.memory.fact_lexicon import DIETS, OTHER_PERSON, RELATIVES
+from memoryd.memory.names import is_first_name
 
 __all__ = ["opening_clause"]
 
@@ -114,7 +115,14 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
     found = _OPENING.match(sentence.strip())
     if found and found.start("gerund") == 0 and not found["gerund"][:1].isupper():
         return None
-    if found is None or _UNREAL.search(found["after"]):
+    if found is None:
+        return None
+    # what the sentence goes on to say of a person it names is that person's: "Majoring in
+    # architecture means Mateus hasn't slept" negates the sleep, not the major
+    named_at = re.search(r"(?<![\w'’])(?-i:[A-Z])[\w-]+", found["after"])
+    before_name = found["after"][: named_at.start()] if named_at else found["after"]
+    unreal = [m.group(0).casefold() for m in _UNREAL.finditer(found["after"])]
+    if any(u not in _NEGATIONS for u in unreal) or _UNREAL.search(before_name):
         return None
     gerund = found["gerund"].casefold()
     if found["present"] and gerund in _STATES:
@@ -136,6 +144,28 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
     who = named["name"] if named is not None else whom
     return f"{who} {verb} {found['rest']}" if who else None
 
+
+# "As a vegetarian, barbecues are mostly Aisha eating grilled corn": the one person the
+# rest names is whom the opening describes, however the sentence is built.
+_AS_LOOSE = re.compile(
+    r"^As (?P<what>an? (?!(?:kid|child|teen|teenager|boy|girl|result|rule|whole|joke|former|"
+    r"ex|future|retired|matter|bonus|reminder|side note)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,2}),"
+    r" (?P<rest>.+)$"
+)
+
+
+def _as_of_the_one_named(said: str) -> str | None:
+    found = _AS_LOOSE.match(said)
+    if found is None or OTHER_PERSON["they"].search(found["rest"]) or _UNREAL.search(said):
+        return None
+    names = {n for n in re.findall(r"(?<![\w'’])(?-i:[A-Z])[a-z][\w-]*", found["rest"])}
+    named = [n for n in names if is_first_name(n)]
+    if len(named) != 1 or len(names) > 1:
+        return None  # nobody, or another name too
+    return f"{named[0]} is {found['what']}"
+
+
+_NEGATIONS = frozenset(("not", "never", "n't"))
 
 _REPORTED = re.compile(
     r"^According to (?P<name>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<rest>.+)$"
@@ -271,6 +301,8 @@ def opening_clause(sentence: str) -> str | None:
         return f"{found['name']} is {found['what']}"
     if found := _BEING.match(said):
         return f"{found['name']} is {found['what']}"
+    if said_as := _as_of_the_one_named(said):
+        return said_as
     owned = (found["owned"] or "") if (found := _AT_AGE.match(said)) else ""
     if found and (not owned or _OWN_LIFE.match(owned.split()[-1])):
         return f"{found['name']} is {found['age']}"

@@ -96,6 +96,9 @@ _STAY = re.compile(
     r"hospital|vacation|holiday|conference|layover|traffic)\b",
     re.I,
 )
+_UNTIL = re.compile(
+    r"\b(?:until|till|til|for the (?:week|month|summer)|for (?:a|two|three|\d+) weeks)\b", re.I
+)
 _DEGREE = ("master", "bachelor", "phd", "doctorate", "degree", "mba", "undergrad", "program")
 _JOB = frozenset("job gig position role offer post internship".split())
 _RACE_FRAME = Frame("training_goal", re.compile(""), "race")
@@ -236,6 +239,8 @@ def _home(
     elif lemma in ("live", "reside") and verb.tag_ in ("VBZ", "VBP", "VBN", "VBG"):
         place = place_in(preps, ("in",))
     elif lemma in ("buy", "sign", "rent", "close", "get", "find", "lease"):
+        if lemma in ("rent", "lease", "get", "find") and _UNTIL.search(span_text(verb)):
+            return  # "rented a flat in Kilimani till the 20th": a stay
         home = [o for o in objects if o.lemma_.lower() in _HOME and not _not_home(o)]
         inner = [p for o in home for p in o.children if p.dep_ == "prep"]
         place = place_in([*preps, *inner], ("in", "on")) if home else None

@@ -35,7 +35,7 @@ from memoryd.memory.fact_subjects import leading_subject, norm
 
 # Articles in any case; adjectives only in lower case ("New York" keeps its "New").
 _STRIP = re.compile(
-    r"^(?:(?:(?i:a|an|the|his|her|their|its|my|our)|new|old|used|brand-new|little|own)\s+)+"
+    r"^(?:(?:(?i:a|an|the|his|her|their|its|my|our)|new|old|used|brand-new|little|own|still)\s+)+"
 )
 _SPACES = re.compile(r"\s+")
 _PRONOUN_VALUE = frozenset("it that this them him her one there here home something".split())

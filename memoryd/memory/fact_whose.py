@@ -32,7 +32,10 @@ STAY = re.compile(
     r"weekend)|for the (?:summer|winter|holidays|season|semester)|this week|for work|"
     r"workshop|seminar|bootcamp|hackathon|meetup|offsite|retreat|summit|on the side|"
     r"side (?:gig|hustle|job)|second job|weekend (?:shift|job|gig)|part-time|freelanc\w*|"
-    r"(?:a|one|two|three|\d+|few) (?:days?|weeks?|nights?) in|(?:got|just|am|i'm) back from)\b",
+    r"(?:a|one|two|three|\d+|few) (?:days?|weeks?|nights?) in|(?:got|just|am|i'm) back from|"
+    # a stay that ends on a day: "rented a flat in Kilimani till the 20th"
+    r"(?:till|until|til) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)|end of (?:the )?(?:week|month)|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day))\b",
     re.I,
 )
 

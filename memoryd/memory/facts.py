@@ -52,6 +52,7 @@ from memoryd.memory.fact_pronouns import (
 )
 from memoryd.memory.fact_relative import owned_by_relative
 from memoryd.memory.fact_subjects import (
+    TIME_NAMES,
     given_to,
     leading_subject,
     norm,
@@ -90,14 +91,16 @@ class Fact:
 
 _JOINER = r"\b(?:and|so|but|then|because|after|when|since|until|once|as|now that|though|although)"
 _INNER = re.compile(
-    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?=(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:-[^\W\d_]+)*(?:['’]s)?\s)"
+    rf"{_JOINER}\s+(?=(?:he|she|they)\s)|(?:{_JOINER}\s+|\s)(?!(?:{TIME_NAMES})\b)"
+    r"(?=(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:-[^\W\d_]+)*(?:['’]s)?\s)"
 )
 # Before a subject, these make what follows a plan, a wish, a question or a supposition.
 _UNREAL = re.compile(
     r"\b(?:if|unless|whether|would|could|might|may|maybe|perhaps|wish|wishes|hope|hopes|"
     r"dream|dreams|want|wants|plan|plans|planning|thinking|considering|wonder|wonders|"
     r"asked|asks|imagine|suppose|pretend|not|never|n't|should|will|'ll|'d|someday|"
-    r"(?:people|everyone|everybody|they|others|folks|someone|somebody|most|many)(?: \w+){0,2} "
+    r"assumed|assuming|assumes|mistook|mistaking|mistaken|"
+    r"(?:people|everyone|everybody|they|others|folks|someone|somebody|most|many)(?: \w+){0,5} "
     r"(?:think|thinks|thought|thinking|believe|believes|believing|assume|assumes|assumed|"
     r"assuming|guess|guesses|guessing|guessed|say|says|said|saying|tell|told|telling|"
     r"mistake|mistakes|mistaking|mistook)|"
@@ -128,7 +131,8 @@ _VISIT = re.compile(
     r"trip|visit|holidays?|vacation|weekend|week|weeks|days|nights|meeting|wedding|funeral|"
     r"tour|course|seminar|retreat|festival|summit|residency|getaway|break)|visiting|"
     r"on (?:a |an |our |his |her |their |my )?(?:[\w-]+ )?(?:trip|vacation|holiday|tour|"
-    r"visit|layover|stopover)|business trip|work trip)\b",
+    r"visit|layover|stopover)|business trip|work trip|"
+    r"(?:till|until|til) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)|end of (?:the )?(?:week|month)))\b",
     re.I,
 )
 # What a later clause says the thing is: "Driving a Mazda CX-5 now, it's the dealership's
@@ -439,6 +443,8 @@ def _inverted(clause: str) -> Fact | None:
             value = match["value"].strip()
             if value.casefold() in _PRONOUN_VALUES:
                 return None  # "it's dethroned …": what "it" is, the clause before says
+            if frame.kind != "any" and (value := checked(frame, value) or "") == "":
+                continue  # "Work gave Sven a bonus": no laptop
             return Fact(subject, attribute, canonical(value), value)
     return None
 
