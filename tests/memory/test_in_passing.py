@@ -109,3 +109,42 @@ def test_a_school_by_its_campus_and_an_admission_taken_up() -> None:
         "Liam has been accepted into Trinity College Dublin as a transfer student and started "
         "classes there."
     )
+
+
+def test_what_others_assume_a_stay_that_ends_and_a_value_still_held() -> None:
+    assert (
+        facts("People at the party kept assuming Felix is a doctor because of the scrubs.") == set()
+    )
+    assert (
+        facts("Ngozi has rented a flat in Kilimani till the 20th, then it's home to Lagos.")
+        == set()
+    )
+    said = earlier_fact(
+        "Tariq can't believe how cheap the coffee is here in Istanbul.",
+        "tariq",
+        "residence",
+        "berlin",
+    )
+    assert said is not None and said.value == "istanbul"
+    assert (
+        earlier_fact("Tariq is here in Rome for a conference.", "tariq", "residence", "berlin")
+        is None
+    )
+
+
+def test_an_opening_of_whom_the_rest_names() -> None:
+    assert ("aisha", "diet", "vegetarian") in facts(
+        "As a vegetarian, barbecues are mostly Aisha eating grilled halloumi and corn."
+    )
+    assert facts("As a nurse, Aisha's mom worked nights.") == set()
+    assert facts("As a kid, Aisha loved trains.") == set()
+    assert ("mateus", "major", "architecture") in facts(
+        "Majoring in architecture means Mateus hasn't slept properly since September."
+    )
+    assert facts("Working for Google is Mateus's dream.") == set()
+    assert ("sven", "laptop", "macbook pro m3") in facts("Work finally gave Sven a MacBook Pro M3.")
+    assert facts("Work gave Sven a bonus.") == set()
+    assert facts("Coffee is Dev's daily driver now.") == set()
+    assert ("isabella", "school", "universidad de los andes") in facts(
+        "Isabella's first semester at Universidad de los Andes has been a blur."
+    )
