@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 ROLE_HEADS = frozenset(
-    """accountant actor actress administrator advisor adviser analyst anesthesiologist
+    """emt rn lpn cna cpa ceo cto cfo coo dj
+    accountant actor actress administrator advisor adviser analyst anesthesiologist
     animator architect artist assistant associate attorney auditor author baker banker
     barber barista bartender biologist bookkeeper builder butcher buyer captain cardiologist
     carpenter cashier caregiver ceo cfo cto coo chef chemist chiropractor cleaner clerk coach

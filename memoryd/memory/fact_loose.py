@@ -70,6 +70,13 @@ CHANGE = re.compile(
     re.I,
 )
 
+# A sentence told of a time before: "Before I moved to Berlin I lived in Kraków".
+_BYGONE = re.compile(
+    r"^(?:before|back in|back when|back then|years ago|when (?:i|he|she|they|[\w-]+) was)\b|"
+    r"\b(?:back then|at the time|in those days)\b",
+    re.I,
+)
+
 _MAJOR = Frame("major", re.compile(""), "academic")
 
 _ROLE = Frame("occupation", re.compile(""), "role")
@@ -129,8 +136,8 @@ def loose_value(doc: Any, subject: str, attribute: str, *, changed: bool) -> str
         token = found if not isinstance(found, str) else None
         value = found if isinstance(found, str) else _value(attribute, found)
         sentence = (token.sent if token is not None else doc).text
-        if value is None or (changed and not CHANGE.search(sentence)):
-            continue
+        if value is None or (changed and (not CHANGE.search(sentence) or _BYGONE.search(sentence))):
+            continue  # ("before I moved to Berlin I lived in Kraków": a past, told)
         owned = OWNED | BOSS if attribute == "manager" else OWNED
         if token is not None and not belongs(token, subject, owned):
             continue

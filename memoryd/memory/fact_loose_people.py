@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from memoryd.memory.fact_lexicon import RELATIONSHIP
+from memoryd.memory.fact_lexicon import OTHER_PERSON, RELATIONSHIP
 from memoryd.memory.fact_loose_readers import OWNER, SAID_TO_BE, said_of_owned
 from memoryd.memory.fact_parse_base import unreal
 from memoryd.memory.fact_subjects import norm
@@ -122,8 +122,13 @@ def relationships(doc: Any, subject: str) -> Iterator[str]:
         word = token.lower_.strip(".")
         if token.lemma_.lower() == "divorce" and _FINAL.search(token.sent.text):
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
-            if (owner is None or means(owner, subject)) and said_of(token, subject):
-                yield "divorced"  # "since the divorce was finalized"
+            unowned = owner is None and not OTHER_PERSON["they"].search(token.sent.text)
+            if (unowned or (owner is not None and means(owner, subject))) and said_of(
+                token, subject
+            ):
+                # "since the divorce was finalized"; not "after the divorce went through,
+                # my best friend Aisha seems happy": whose, the sentence leaves open
+                yield "divorced"
             continue
         if word in _COUPLE and said_of(token, subject):
             yield _COUPLE[word]  # "officially Mrs now", "he and his partner are a couple"

@@ -73,7 +73,9 @@ _OPENING = re.compile(
 # Whom the rest of the sentence goes on to speak of: a name before its own noun or verb.
 _WHOM = re.compile(
     r"(?<![\w'’])(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)"
-    r"(?:['’]s (?P<owned>[a-z][\w-]*)| (?:[a-z]+ly |already |still |just |now |never |also )?"
+    # ("Sam's best friend Aisha": the friend)
+    r"(?:['’]s (?:(?:best|little|older|younger|big|baby|twin|step|ex|new|old|late|dear)[- ])*"
+    r"(?P<owned>[a-z][\w-]*)| (?:[a-z]+ly |already |still |just |now |never |also )?"
     r"(?:is|has|was|had|does|did|doesn't|didn't|can|can't|got|[a-z]+s|[a-z]+ed)\b)"
 )
 # Whom the state does something to, right after the sentence's verb: "Living in Accra has

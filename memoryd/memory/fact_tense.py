@@ -129,7 +129,9 @@ def plain(predicate: str) -> str:
 # So is it after a noun that owns nothing said of it: "Isabela's major's mechanical
 # engineering", "name's Kate now".
 _IS_CONTRACTED = re.compile(
-    r"(\w)['’]s (a|an|the)\b|\b(major|name|nickname|goal|target|diet)['’]s\b"
+    # "my cousin's single now": a state, so "is"
+    r"(\w)['’]s (a|an|the|single|married|engaged|divorced|separated|widowed|vegan|vegetarian|"
+    r"pescatarian)\b|\b(major|name|nickname|goal|target|diet)['’]s\b"
     r"(?!\s+\w+\s+(?:is|are|was|were|has|have)\b)"
 )
 

@@ -431,6 +431,17 @@ _FIELD_SHORT = {
 }  # fmt: skip
 
 
+# One diet by its other names.
+_DIET_SAME = {
+    "veggie": "vegetarian",
+    "plant-based": "vegan",
+    "plant based": "vegan",
+    "pescetarian": "pescatarian",
+    "fully vegan": "vegan",
+    "strictly vegan": "vegan",
+}
+
+
 def same_value(attribute: str, a: str, b: str) -> bool:
     """Whether two canonical values name the same thing ("austin" and "austin texas" do;
     a different job title never does: a promotion is a change)."""
@@ -442,6 +453,8 @@ def same_value(attribute: str, a: str, b: str) -> bool:
         a, b = _FIELD_SHORT.get(a, a), _FIELD_SHORT.get(b, b)
         if a == b:
             return True  # "bio" and "biology"
+    if attribute == "diet" and _DIET_SAME.get(a, a) == _DIET_SAME.get(b, b):
+        return True  # "veggie" and "vegetarian", "plant-based" and "vegan"
     if attribute in ("occupation", "age", "relationship", "diet") or not a or not b:
         return False
     if a.startswith("no ") != b.startswith("no "):

@@ -294,6 +294,8 @@ def _read(text: str) -> list[Fact]:
     attributes the frames found nothing of."""
     found = _facts_of(uncontracted(text))
     keys = {fact.key for fact in found}
+    if _BYGONE.search(text) or _BYGONE_LEAD.search(text):
+        return found  # "Before Daniel, I reported to Olga": no parse of a past
     parsed = [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
     return found + [f for f in parsed if not _a_platform(f.attribute, f.value)]
 
@@ -353,7 +355,7 @@ def _read_clauses(text: str) -> list[Fact]:
             clause = they_as(group, clause)
         group = group_in(clause, subject)
         subject = whom_he_or_she_means(clause, subject, text)
-        stated = list(_clause_facts(clause, subject))
+        stated = [] if _BYGONE.search(clause) else list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
         for fact in stated:  # a later clause's value is the newer: "started as X and is now Y"
@@ -445,11 +447,33 @@ def _inverted(clause: str) -> Fact | None:
                 return None  # "it's dethroned …": what "it" is, the clause before says
             if frame.kind != "any" and (value := checked(frame, value) or "") == "":
                 continue  # "Work gave Sven a bonus": no laptop
+            if attribute in _OWNED and _LENT.search(_TEXT.get()):
+                continue  # "…gave me a MacBook, but only to test the app for a week"
             return Fact(subject, attribute, canonical(value), value)
     return None
 
 
+# A device or car had for a while: "only to test the new app for a week, then it goes back".
+_LENT = re.compile(
+    r"\b(?:for (?:a|the|one|two|three) (?:day|week|month)s?|to test|goes back|go back|"
+    r"give it back|temporar\w*|loan\w*|borrow\w*|rental|spare)\b",
+    re.I,
+)
+
 _PRONOUN_VALUES = frozenset("it it's its they they're that this which".split())
+
+
+# A clause set in the past: "Before Daniel, I reported to Olga at my old job".
+_BYGONE = re.compile(
+    r"^(?:before|back in|back when|back then|years ago)\b|"
+    r"\bat (?:my|his|her|their|[\w-]+['’]s) (?:old|previous|last|former|first) "
+    r"(?:job|company|work|workplace|employer|firm|office)\b",
+    re.I,
+)
+
+
+# …said at the head of a sentence, before its comma.
+_BYGONE_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:before|back in|back when|back then)\b[^,.!?]*,", re.I)
 
 
 def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:

@@ -121,6 +121,12 @@ _CUT = re.compile(r"^(?P<head>[^,;…]+?)\s*(?:,|;|\.{3}|…)\s*(?P<tail>\S.*)$"
 # A person the news may be of: "my son", "my best friend Tom", "our parents".
 _KIN = rf"(?:(?:{RELATIVES})s?|children|parents|client|teammate|stepson|stepdaughter|in-laws|baby)"
 _PERSON = rf"(?:my|our) (?:[a-z-]+ ){{0,2}}{_KIN}(?: (?-i:[A-Z])[a-z]+)?"
+_FOR_AN_EVENT = re.compile(
+    r"^for (?:(?:my|our|his|her|their|a|the|this|[\w-]+['’]s) )?(?:[\w'’-]+ ){0,3}?"
+    r"(?:wedding|party|birthday|dinner|event|bbq|barbecue|potluck|christmas|thanksgiving|"
+    r"reunion|show|play|gig|fundraiser|festival|weekend|night|game night|sleepover)\b",
+    re.I,
+)
 _FOR_WHOM = re.compile(rf"^for (?P<who>{_PERSON})\b", re.I)
 _APPOSED = re.compile(rf"^(?P<who>{_PERSON})\s*(?:,|$)", re.I)
 
@@ -240,8 +246,10 @@ def said_after(sentences: list[str]) -> list[str]:
             out.extend(within)  # "Turned 18 yesterday, my son, where did the time go."
             n += 1
             continue
-        if own and _TAKEN_BACK.match(after):
-            n += 2  # neither the news nor what takes it back is a memory
+        if own and (_TAKEN_BACK.match(after) or _FOR_AN_EVENT.match(after)):
+            # neither the news nor what takes it back is a memory; nor a role for one
+            # evening ("Hired as sous chef!! For my sister's wedding dinner, …")
+            n += 2
             continue
         instead = _INSTEAD.match(after) if own else None
         if own and instead is None and (for_whom := _FOR_WHOM.match(after)) is not None:

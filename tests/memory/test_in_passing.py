@@ -148,3 +148,34 @@ def test_an_opening_of_whom_the_rest_names() -> None:
     assert ("isabella", "school", "universidad de los andes") in facts(
         "Isabella's first semester at Universidad de los Andes has been a blur."
     )
+
+
+def test_look_alikes_built_on_this_rounds_readings() -> None:
+    assert (
+        facts(
+            "After the divorce went through in June, Sam's best friend Aisha finally seems happy again"
+        )
+        == set()
+    )
+    assert facts("Sam's cousin's single now.") == {("sam's cousin", "relationship", "single")}
+    assert (
+        facts("Before Daniel, Sam reported to Olga at Sam's old job, she was way stricter") == set()
+    )
+    assert (
+        facts("Work finally gave Sam a MacBook Pro M3, but only to test the app for a week")
+        == set()
+    )
+    assert ("sam", "occupation", "emt") in facts(
+        "Sam works as an EMT with the county ambulance service."
+    )
+    assert facts("Sam met the CEO today.") == set()
+
+
+def test_a_role_for_one_evening_is_no_job() -> None:
+    assert (
+        texts("hired as sous chef!! for my sister's wedding dinner, I'm in charge of the risotto")
+        == []
+    )
+    assert texts("Got promoted to team lead! For real this time.") == [
+        "Arjun got promoted to team lead!"
+    ]
