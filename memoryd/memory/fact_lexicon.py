@@ -56,6 +56,15 @@ SCHOOL = re.compile(
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
     re.I,
 )
+# A clause or sentence told of a time before: "Before Daniel, I reported to Olga at my old
+# job", "before I moved to Berlin I lived in Kraków, and rent was insane even back then".
+BYGONE = re.compile(
+    r"^(?:before|back in|back when|back then|years ago|when (?:i|he|she|they|[\w-]+) was)\b|"
+    r"\b(?:back then|at the time|in those days)\b|"
+    r"\bat (?:my|his|her|their|[\w-]+['’]s) (?:old|previous|last|former|first) "
+    r"(?:job|company|work|workplace|employer|firm|office)\b",
+    re.I,
+)
 # Apps and platforms people join, move to or start with as users ("joined Strava",
 # "moved over to Notion for notes"): no home, and an employer only where work is said.
 PLATFORM = re.compile(
@@ -200,8 +209,7 @@ BORROWED = re.compile(
 # Google" is still Ben's job).
 _MEN = "husband|boyfriend|brother|dad|father|son|uncle|nephew|grandpa|grandfather|guy|man|boy"
 _WOMEN = (
-    "wife|girlfriend|sister|mom|mum|mother|daughter|aunt|niece|grandma|grandmother|woman|"
-    "girl|lady"
+    "wife|girlfriend|sister|mom|mum|mother|daughter|aunt|niece|grandma|grandmother|woman|girl|lady"
 )
 _ANYONE = (
     "partner|fianc[ée]e?|friend|cousin|kid|child|colleague|coworker|co-worker|roommate|"

@@ -25,6 +25,7 @@ from memoryd.memory import fact_loose_people as people
 from memoryd.memory import fact_loose_readers as readers
 from memoryd.memory.fact_frames import Frame
 from memoryd.memory.fact_lexicon import (
+    BYGONE,
     DIET,
     DIET_FOR_A_WHILE,
     LAPTOP,
@@ -67,13 +68,6 @@ CHANGE = re.compile(
     r"overtook|dethroned|onboarding|orientation|just got|finally|ever since|full[- ]time|"
     r"signed up|registered|"
     r"next (?:goal|target|race|challenge))\b",
-    re.I,
-)
-
-# A sentence told of a time before: "Before I moved to Berlin I lived in Kraków".
-_BYGONE = re.compile(
-    r"^(?:before|back in|back when|back then|years ago|when (?:i|he|she|they|[\w-]+) was)\b|"
-    r"\b(?:back then|at the time|in those days)\b",
     re.I,
 )
 
@@ -136,7 +130,7 @@ def loose_value(doc: Any, subject: str, attribute: str, *, changed: bool) -> str
         token = found if not isinstance(found, str) else None
         value = found if isinstance(found, str) else _value(attribute, found)
         sentence = (token.sent if token is not None else doc).text
-        if value is None or (changed and (not CHANGE.search(sentence) or _BYGONE.search(sentence))):
+        if value is None or (changed and (not CHANGE.search(sentence) or BYGONE.search(sentence))):
             continue  # ("before I moved to Berlin I lived in Kraków": a past, told)
         owned = OWNED | BOSS if attribute == "manager" else OWNED
         if token is not None and not belongs(token, subject, owned):

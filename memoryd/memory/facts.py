@@ -33,6 +33,7 @@ from memoryd.memory.fact_frames import (
 )
 from memoryd.memory.fact_lexicon import (
     BORROWED,
+    BYGONE,
     LIVED_IN_IDIOM,
     OTHER_PERSON,
     PLATFORM,
@@ -294,7 +295,7 @@ def _read(text: str) -> list[Fact]:
     attributes the frames found nothing of."""
     found = _facts_of(uncontracted(text))
     keys = {fact.key for fact in found}
-    if _BYGONE.search(text) or _BYGONE_LEAD.search(text):
+    if BYGONE.search(text) or _BYGONE_LEAD.search(text):
         return found  # "Before Daniel, I reported to Olga": no parse of a past
     parsed = [f for f in (Fact(*p) for p in parsed_facts(text)) if f.key not in keys]
     return found + [f for f in parsed if not _a_platform(f.attribute, f.value)]
@@ -355,7 +356,7 @@ def _read_clauses(text: str) -> list[Fact]:
             clause = they_as(group, clause)
         group = group_in(clause, subject)
         subject = whom_he_or_she_means(clause, subject, text)
-        stated = [] if _BYGONE.search(clause) else list(_clause_facts(clause, subject))
+        stated = [] if BYGONE.search(clause) else list(_clause_facts(clause, subject))
         if not stated and previous and subject:
             stated = list(_anaphora(clause, previous, subject))
         for fact in stated:  # a later clause's value is the newer: "started as X and is now Y"
@@ -461,15 +462,6 @@ _LENT = re.compile(
 )
 
 _PRONOUN_VALUES = frozenset("it it's its they they're that this which".split())
-
-
-# A clause set in the past: "Before Daniel, I reported to Olga at my old job".
-_BYGONE = re.compile(
-    r"^(?:before|back in|back when|back then|years ago)\b|"
-    r"\bat (?:my|his|her|their|[\w-]+['’]s) (?:old|previous|last|former|first) "
-    r"(?:job|company|work|workplace|employer|firm|office)\b",
-    re.I,
-)
 
 
 # …said at the head of a sentence, before its comma.
