@@ -106,7 +106,7 @@ _THE_OWN_EVENT = re.compile(
 )
 # Words that may open a sentence in lower case when it is reported ("According to X, the").
 _LOWERABLE = frozenset(
-    "the a an this that these those it its there here some all everything nothing "
+    "the a an this that these those it its it's there there's here some all everything nothing "
     "everyone nobody something one today tomorrow yesterday he she they his her their "
     "him them".split()
 )
@@ -135,7 +135,7 @@ _DESCRIPTION = re.compile(
     r"^(?:\d{1,3}\s*[,;—–-]|(?:(?:not|no longer)\s+)?"
     r"(?:married|engaged|divorced|separated|widowed|single|retired|"
     r"vegan|vegetarian|pescatarian|omnivore|flexitarian)"
-    r"(?=\s*[,;—–.!]|\s+(?:to|with|now|again|and|anymore|any more)\b|\s*$)|"
+    r"(?=\s*[,;—–.!]|\s+(?:to|with|now|again|and|&|anymore|any more)(?=[\s,;.!?]|$)|\s*$)|"
     r"\d{2}\s+and\s+(?:still|already|just|finally|never|not|yet|feeling|loving)\b)",
     re.I,
 )

@@ -131,7 +131,8 @@ _FILLER = re.compile(r"(?:,\s*)?(?<![\w'’-])(?:u+m+|u+h+|e+r+m+|h+m+)(?![\w'�
 _ASIDE = re.compile(r"(?<=\w) (?:btw|tbh|ngl|fyi|imo|imho|fwiw|lol|lmao|haha+)(?=[,.!?]|$| )", re.I)
 # "fav band = Arctic Monkeys", "bf Jake & I", "switched majors → linguistics".
 _EQUALS = re.compile(r"(?<=\w)(?: = ?| ?= )(?=\w)")
-_AMPERSAND = re.compile(r"(?<=\w) & (?=\w)")
+# ("the kids & work" keeps its "&": the rewrite would take "and work" for a verb)
+_AMPERSAND = re.compile(r"(?<=\w) & (?=(?:I|me|my)\b)")
 _ARROW = re.compile(r"\s*(?:→|->|=>)\s*")
 
 
@@ -146,7 +147,7 @@ def spelled_out(text: str) -> str:
     """``text`` with chat shorthand spelled out and fillers of speech dropped."""
     text = _FILLER.sub(_keep_space, text)
     text = _MODEL_NUMBER.sub(_numbered, text)
-    text = _ASIDE.sub("", text)
+    text = _ASIDE.sub(_aside, text)
     text = _ARROW.sub(" to ", text)
     text = _EQUALS.sub(" is ", text)
     text = _AMPERSAND.sub(" and ", text)
@@ -183,6 +184,17 @@ def _numbered(found: re.Match[str]) -> str:
     joiner = "" if found["model"].casefold().endswith(" s") else " "
     model = found["model"][:-2] + " S" if joiner == "" else found["model"]
     return f"{model}{joiner}{tens + unit}"
+
+
+def _aside(found: re.Match[str]) -> str:
+    """An aside in the middle of a sentence goes; one after its first word stays ("And
+    btw - Gina…" would read "And - Gina…")."""
+    before = re.split(r"[.!?]\s+", found.string[: found.start()])[-1]
+    said = [w for w in re.findall(r"[\w'’]+", before) if w.casefold() not in _OPENERS]
+    return "" if len(said) >= 2 else found.group(0)
+
+
+_OPENERS = frozenset("oh and so but ok okay also well anyway hey".split())
 
 
 def _short(found: re.Match[str]) -> str:

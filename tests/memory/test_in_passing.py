@@ -152,9 +152,7 @@ def test_an_opening_of_whom_the_rest_names() -> None:
 
 def test_look_alikes_built_on_this_rounds_readings() -> None:
     assert (
-        facts(
-            "After the divorce went through in June, Sam's best friend Aisha finally seems happy again"
-        )
+        facts("After the divorce went through in June, Sam's best friend Aisha seems happy again")
         == set()
     )
     assert facts("Sam's cousin's single now.") == {("sam's cousin", "relationship", "single")}

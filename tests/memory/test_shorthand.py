@@ -73,7 +73,7 @@ def test_terse_fragments_are_the_speakers() -> None:
         "Tariq is a history major, reading 300 pages/week"
     ]
     assert texts("28 and still can't cook rice") == ["Tariq is 28 and still can't cook rice"]
-    assert texts("single & fine w/ it") == ["Tariq is single and fine with it"]
+    assert texts("single & fine w/ it") == ["Tariq is single & fine with it"]
     assert texts("not vegan anymore. omnivore now") == [
         "Tariq is not vegan anymore.",
         "Tariq is an omnivore now",
