@@ -130,8 +130,9 @@ def plain(predicate: str) -> str:
 # engineering", "name's Kate now".
 _IS_CONTRACTED = re.compile(
     # "my cousin's single now": a state, so "is"
-    r"(\w)['’]s (a|an|the|single|married|engaged|divorced|separated|widowed|vegan|vegetarian|"
-    r"pescatarian)\b|\b(major|name|nickname|goal|target|diet)['’]s\b"
+    r"(\w)['’]s (a|an|the|(?:single|married|engaged|divorced|separated|widowed|vegan|vegetarian|"
+    r"pescatarian)(?=\s*(?:[,.;:!?]|$)|\s+(?:now|again|too|since|for|and|these days|anymore)\b))"
+    r"\b|\b(major|name|nickname|goal|target|diet)['’]s\b"
     r"(?!\s+\w+\s+(?:is|are|was|were|has|have)\b)"
 )
 

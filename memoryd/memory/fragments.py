@@ -34,6 +34,8 @@ _PAST_OR_VERB_START = re.compile(
 # "Last day at Microsoft was Friday", "New job starts Monday".
 _NOUN_FRAGMENT = re.compile(
     r"^(?:(?:[a-z]+ly|now|finally|just|still)\s+)*(?:a|an)\s+\w|"
+    # "officially Mrs now", "Mrs Okafor now!": a married name taken
+    r"^(?:(?:[a-z]+ly|finally|just)\s+)*(?:Mrs|Ms)\.?(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+now\b|"
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
     # "42 as of yesterday", "Thirty as of yesterday!"
     r"^(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?)\s+"

@@ -156,6 +156,7 @@ def test_look_alikes_built_on_this_rounds_readings() -> None:
         == set()
     )
     assert facts("Sam's cousin's single now.") == {("sam's cousin", "relationship", "single")}
+    assert facts("Having Sam's vegan friend over for dinner friday.") == set()
     assert (
         facts("Before Daniel, Sam reported to Olga at Sam's old job, she was way stricter") == set()
     )

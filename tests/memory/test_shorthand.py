@@ -74,6 +74,9 @@ def test_terse_fragments_are_the_speakers() -> None:
     ]
     assert texts("28 and still can't cook rice") == ["Tariq is 28 and still can't cook rice"]
     assert texts("single & fine w/ it") == ["Tariq is single & fine with it"]
+    assert texts("officially Mrs now haha, the wedding was perfect") == [
+        "Tariq is officially Mrs now, the wedding was perfect"
+    ]
     assert texts("not vegan anymore. omnivore now") == [
         "Tariq is not vegan anymore.",
         "Tariq is an omnivore now",
