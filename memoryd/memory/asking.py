@@ -281,9 +281,12 @@ _WORKPLACE_IN_PASSING = re.compile(
 
 # The speaker's phone or laptop, by its model: "How do I back up my chats on my OnePlus
 # 9?". Not where the question is about a change of device, or names two.
-_MODEL = r"(?: (?:\d+[a-z]?|[A-Z]\d+[a-z]?|Pro|Max|Ultra|Air|Plus|Mini|Lite|FE|Fold\d*|Flip\d*))+"
+_MODEL = (
+    r"(?: (?:\d{1,2}[a-z]?|[A-Z]\d{1,2}[a-z]?|Pro|Max|Ultra|Air|Plus|Mini|Lite|FE|Fold\d*|"
+    r"Flip\d*))+"
+)
 _DEVICE_IN_PASSING = re.compile(
-    rf"\bmy (?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL})(?![\w-])", re.I
+    rf"\bmy (?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL})(?![\w%-])", re.I
 )
 _DEVICE_CHANGE = re.compile(
     r"\b(?:new|old|former|previous|sell|selling|sold|trade|trading|replace|replacing|switch\w*|"

@@ -193,11 +193,17 @@ _HERE = re.compile(
 
 # "line cook, off at 11pm most nights", "paramedic now, first shift done", "history major,
 # reading 300 pages a week": a title or a major alone, as a terse turn opens with who the
-# speaker is. A comma, "now" or "again" must follow; "Doctor said…" names another.
+# speaker is. "now" must follow, or a comma and what the speaker does ("counting pills",
+# "off at 11pm", "mom of two"); "Doctor said…", "Officer, I swear…" name another.
 _BARE_TITLE = re.compile(
-    r"^(?P<what>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?P<sep>\s*[,;—–]\s*|\s+(?=now\b|again\b)|"
-    r"\s*[!.]+\s*$)",
+    r"^(?P<what>(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)(?P<sep>\s*,\s*(?=[a-z]+ing\b|"
+    r"off (?:at|till|until)\b|(?:mom|mum|dad|parent|wife|husband) of\b|\d)|\s+(?=now\b))",
     re.I,
+)
+# Whom one visits, not what one is: "Dentist now, then lunch".
+_VISITED = frozenset(
+    "dentist doctor vet hairdresser barber therapist physio physiotherapist optician "
+    "dermatologist gp chiropractor orthodontist counsellor counselor".split()
 )
 
 
@@ -224,6 +230,8 @@ def said_as_here(sentence: str) -> str:
     if re.search(r"\b(?:a|an|the|my|our)\b", what, re.I):
         return sentence  # "A nurse, a runner…": the article's own reading (``fragments``)
     if role(what) is None and not what.casefold().endswith((" major", " student")):
+        return sentence
+    if what.casefold().split()[-1] in _VISITED:
         return sentence
     what = what[:1].lower() + what[1:]
     article = "an" if what[:1] in "aeiou" else "a"

@@ -132,7 +132,7 @@ def _frame(attribute: str, rx: str, kind: str = "any", *, ends: bool = False,
 _WORK_TALK = (
     r"\b(?:job|jobs|work|works|worked|working|joined|hired|role|team|pay|paid|salary|raise|"
     r"office|boss|manager|company|employer|position|colleagues?|coworkers?|offer|onboarding|"
-    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll|quit|resigned|notice|"
+    r"401k|pension|benefits|promotion|promoted|timesheets?|billable|payroll|resigned|"
     r"hackathon|standup|stand-up|all-hands|sprint|offsite|on-call|"
     # "at Stripe a month now since leaving Spotify": a place of work left for another
     r"(?:since|after) (?:leaving|quitting) (?=(?-i:[A-Z])))\b"
@@ -445,7 +445,7 @@ INVERTED: tuple[Frame, ...] = (
     ),
     # "Work finally gave Sven a MacBook Pro M3": the machine work issues is the one in use
     *(
-        _frame(kind, r"^(?:work|(?:the |(?-i:[A-Z])\w+['’]s )(?:job|work|company|employer|office|firm)|IT) (?:finally |just |has |have )?(?:gave|issued|handed|given|issued) (?P<subject>(?-i:[A-Z])[\w-]+) an? (?:new |shiny |brand-new )?(?P<value>.{2,40}?)(?=[,.!;]| and\b|$)(?!.*\b(?:for (?:a|the|one|two|three) (?:day|week|month)s?|to test|goes back|go back|give it back|temporar\w*|loan\w*|borrow\w*|spare)\b)", kind)  # noqa: E501
+        _frame(kind, r"^(?:work|(?:the |(?-i:[A-Z])\w+['’]s )(?:job|work|company|employer|office|firm)|IT) (?:finally |just |has |have )?(?:gave|issued|handed|given) (?P<subject>(?-i:[A-Z])[\w-]+) an? (?:new |shiny |brand-new )?(?P<value>.{2,40}?)(?=[,.!;]| and\b|$)(?!.*\b(?:for (?:a|the|one|two|three) (?:day|week|month)s?|to test|goes back|go back|give it back|temporar\w*|loan\w*|borrow\w*|spare)\b)", kind)  # noqa: E501
         for kind in ("laptop", "phone")
     ),
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501

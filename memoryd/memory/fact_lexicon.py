@@ -56,11 +56,19 @@ SCHOOL = re.compile(
     r"Dartmouth|Northwestern|Georgetown|Rutgers|Purdue|Juilliard|Sorbonne)\b",
     re.I,
 )
+# What a training goal names.
+RACE = re.compile(
+    r"\b(?:marathon|half|triathlon|ultra|ironman|10k|5k|century|deadlift|squat|bench|"
+    r"swim|race)\b",
+    re.I,
+)
 # A clause or sentence told of a time before: "Before Daniel, I reported to Olga at my old
 # job", "before I moved to Berlin I lived in Kraków, and rent was insane even back then".
 BYGONE = re.compile(
-    r"^(?:before|back in|back when|back then|years ago|when (?:i|he|she|they|[\w-]+) was)\b|"
-    r"\b(?:back then|at the time|in those days)\b|"
+    r"^(?:back in|back when|back then|years ago|when (?:i|he|she|they|[\w-]+) was)\b|"
+    # "before I moved to Berlin I lived in Kraków" (not "Before Christmas I moved to Lisbon")
+    r"^before (?:i|we|he|she|they|[\w-]+) (?:moved|started|joined|got|switched|left|met)\b|"
+    r"\b(?:back then|in those days)\b|"
     r"\bat (?:my|his|her|their|[\w-]+['’]s) (?:old|previous|last|former|first) "
     r"(?:job|company|work|workplace|employer|firm|office)\b",
     re.I,

@@ -31,6 +31,7 @@ from memoryd.memory.fact_lexicon import (
     LAPTOP,
     OTHER_PERSON,
     PHONE,
+    RACE,
     VEHICLE,
 )
 from memoryd.memory.fact_parse_base import (
@@ -46,7 +47,6 @@ from memoryd.memory.fact_whose import (
     NOT_NAME,
     NOT_SO,
     OWNED,
-    RACE,
     VEHICLE_KIND,
     belongs,
     doer,

@@ -160,6 +160,8 @@ def _as_of_the_one_named(said: str) -> str | None:
     found = _AS_LOOSE.match(said)
     if found is None or OTHER_PERSON["they"].search(found["rest"]) or _UNREAL.search(said):
         return None
+    if re.search(r"(?<![\w'’])(?-i:[A-Z])[a-z][\w-]*['’]s\b", found["rest"]):
+        return None  # "As a vegan, dinners at Tom's place are tricky": Tom's place
     names = {n for n in re.findall(r"(?<![\w'’])(?-i:[A-Z])[a-z][\w-]*", found["rest"])}
     named = [n for n in names if is_first_name(n)]
     if len(named) != 1 or len(names) > 1:
@@ -218,7 +220,7 @@ _AT_AGE = re.compile(
 # (by name, or as the owner of what it speaks of).
 _SINCE = (
     r"^(?:Since|After|Ever since) (?:(?:the|(?P<owner>(?-i:[A-Z])[\w-]+)['’]s) (?:move|relocation|"
-    r"big move) to|(?P<moving>moving|relocating|moving over) to|(?P<joining>joining|starting at|"
+    r"big move) to|(?:moving|relocating|moving over) to|(?P<joining>joining|starting at|"
     r"starting with|starting work at|starting the (?:new )?job at)) "
     r"(?P<place>(?-i:[A-Z])[\w&'’-]+(?: (?-i:[A-Z])[\w&'’-]+)?)"
     # when, said after it: "last month", "in the summer", "in April 2023"

@@ -63,11 +63,6 @@ OWN_UNSAID = frozenset("work job goal target focus".split())
 
 BOSS = frozenset("boss manager lead supervisor replacement".split())
 
-RACE = re.compile(
-    r"\b(?:marathon|half|triathlon|ultra|ironman|10k|5k|century|deadlift|squat|bench|"
-    r"swim|race)\b",
-    re.I,
-)
 
 NOT_SO = re.compile(
     r"\b(?:not|n't|never|if|would|might|will|wants? to|wish|hopes? to|plans? to|"

@@ -245,7 +245,8 @@ def _school_or_employer(frame: Frame, value: str, title: str | None) -> str:
     job title names a post there."""
     school = frame.attribute == "employer" and not frame.ends and title is None
     text = _TEXT.get()
-    if school and (SCHOOL.search(value) or LECTURES.search(text)) and not WORK_TALK.search(text):
+    by_lectures = LECTURES.search(text) and re.fullmatch(r"[A-Z]{2,6}", value)  # "UBA"
+    if school and (SCHOOL.search(value) or by_lectures) and not WORK_TALK.search(text):
         return "school"
     return frame.attribute
 
@@ -465,7 +466,7 @@ _PRONOUN_VALUES = frozenset("it it's its they they're that this which".split())
 
 
 # …said at the head of a sentence, before its comma.
-_BYGONE_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:before|back in|back when|back then)\b[^,.!?]*,", re.I)
+_BYGONE_LEAD = re.compile(r"(?:^|[.!?]\s+)(?:back in|back when|back then)\b[^,.!?]*,", re.I)
 
 
 def _clause_facts(clause: str, inherited: str | None) -> Iterator[Fact]:

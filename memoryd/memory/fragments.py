@@ -70,7 +70,9 @@ _OWN_FRAGMENT = re.compile(
     r"^(?:week|day|month)\s+(?:one|two|1|2)\s+(?:at|with|of)\b|"
     # "New MacBook Air M2 arrived today"; not "New iPhone is out" (news of a product)
     rf"^new\s+(?=(?:{PHONE.pattern}|{LAPTOP.pattern}|{VEHICLE.pattern}))"
-    r"(?!.*\b(?:is out|are out|launch\w*|announced|released|drops?|dropped|comes out)\b)|"
+    r"(?=.*\b(?:arrived|came|delivered|showed up|is here|in hand|unboxed|picked up|got)\b)"
+    r"(?!.*\b(?:is out|are out|launch\w*|announced|released|drops?|dropped|comes out|reviews?|"
+    r"prices?|leaks?|rumou?rs?|specs|ads?)\b)|"
     r"^(?:all-time\s+)?(?:favou?rite|fave)\s+\w+(?:\s+(?:of all time|ever|right now|these days))?"
     r"\s+(?:is|are)\b|"
     # "Home is a small flat in Leeds", not "Home is where the heart is"
@@ -80,7 +82,7 @@ _OWN_FRAGMENT = re.compile(
 # "Boyfriend Jake and I are doing takeout", "Boss Dana says no": a partner or a boss
 # named right after the bare word is the speaker's.
 _BARE_OWN = re.compile(
-    r"^(?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?|hubby|boss|manager|sis|bro|"
+    r"^(?:boyfriend|girlfriend|husband|wife|partner|fianc[ée]e?|hubby|boss|manager|sis|"
     r"sister|brother|mom|mum|dad)"
     # a name, or the verb of its own news: "Boyfriend got a job at Google"
     r"(?=\s+(?-i:[A-Z])[a-z]+\b|\s+(?:is|was|got|has|just|finally|moved|started|quit|left|"
@@ -92,7 +94,7 @@ _BARE_OWN = re.compile(
 def owned_opening(sentence: str) -> str:
     """ "Boyfriend Jake and I…" as "My boyfriend Jake and I…"."""
     if found := _BARE_OWN.match(sentence):
-        kin = {"sis": "sister", "bro": "brother"}.get(found.group(0).casefold())
+        kin = {"sis": "sister"}.get(found.group(0).casefold())
         rest = f"{kin}{sentence[found.end() :]}" if kin else f"{sentence[:1].lower()}{sentence[1:]}"
         return f"My {rest}"
     return sentence
@@ -138,7 +140,9 @@ _DESCRIPTION = re.compile(
     r"(?:married|engaged|divorced|separated|widowed|single|retired|"
     r"vegan|vegetarian|pescatarian|omnivore|flexitarian)"
     r"(?=\s*[,;—–.!]|\s+(?:to|with|now|again|and|&|anymore|any more)(?=[\s,;.!?]|$)|\s*$)|"
-    r"\d{2}\s+and\s+(?:still|already|just|finally|never|not|yet|feeling|loving)\b)",
+    # (not "50 and still no offer", "20 and still waiting on the plumber")
+    r"\d{2}\s+and\s+(?:still (?:can't|cannot|don't|do not|haven't|have no|single|look|feel|"
+    r"love)|feeling|loving)\b)",
     re.I,
 )
 
@@ -228,7 +232,7 @@ def _lowerable(word: str) -> bool:
 # "Hired as sous chef", "Promoted to team lead", "Accepted into Columbia", "Laid off
 # today". Not "Hired a nanny" or "Promoted my podcast": an object follows those.
 _DONE_TO = re.compile(
-    rf"^(?:{ADVERBS})(?:hired|promoted|accepted|admitted|poached|headhunted|fired|"
+    rf"^(?:{ADVERBS})(?:hired|promoted|accepted|admitted|poached|headhunted|"
     r"diagnosed|laid off|let go|made redundant)\b"
     r"(?=\s+(?:as|by|to|into|at|from|off|today|yesterday|this|last)\b|\s*[!.,]|\s*$)",
     re.I,

@@ -321,13 +321,13 @@ def _rewrite(sentence: str, speaker: str, rewriter: _Rewriter) -> str:
 
 
 # An auxiliary put before "I" in a question, and its form for one other person.
-_INVERTED = re.compile(r"\b(do|don't|don’t|dont|am|have|haven't|haven’t)(\s+)$", re.I)
+# ("am" is left alone: "At 7 am I leave" is a time)
+_INVERTED = re.compile(r"\b(do|don't|don’t|dont|have|haven't|haven’t)(\s+)$", re.I)
 _INVERTED_FOR = {
     "do": "does",
     "don't": "doesn't",
     "don’t": "doesn’t",
     "dont": "doesn't",
-    "am": "is",
     "have": "has",
     "haven't": "hasn't",
     "haven’t": "hasn’t",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import RELATIVES
+from memoryd.memory.fact_lexicon import RACE, RELATIVES
 
 __all__ = ["said_after"]
 
@@ -127,6 +127,7 @@ _FOR_AN_EVENT = re.compile(
     r"reunion|show|play|gig|fundraiser|festival|weekend|night|game night|sleepover)\b",
     re.I,
 )
+_A_ROLE = re.compile(r"\b(?:hired|promoted|job|gig|role|position|as an?)\b", re.I)
 _FOR_WHOM = re.compile(rf"^for (?P<who>{_PERSON})\b", re.I)
 _APPOSED = re.compile(rf"^(?P<who>{_PERSON})\s*(?:,|$)", re.I)
 
@@ -172,7 +173,7 @@ _ASKED = (
     r"(?P<when> of all time| ever| these days| right now| now| at the moment| for now|"
     r" this year)?"
 )
-_OWN_QUESTION = re.compile(_ASKED + r"\s*\?+$", re.I)
+_OWN_QUESTION = re.compile(r"(?!(?:goal|my goal)\s*\?)" + _ASKED + r"\s*\?+$", re.I)
 # …or as a label: "Favourite band: Soda Stereo, always.", "New goal: the Berlin Marathon".
 _OWN_LABEL = re.compile(_ASKED + r"\s*[:—–]\s*(?P<said>\S.*)$", re.I)
 # The answer is a name, title-cased ("Blade Runner", "The Lord of the Rings"); a goal's
@@ -210,19 +211,21 @@ def _answered_own_questions(sentences: list[str]) -> list[str]:
 
 
 def _said_as_labelled(sentence: str) -> str:
-    """"Favourite band: Soda Stereo, always." is "My favourite band is Soda Stereo,
+    """ "Favourite band: Soda Stereo, always." is "My favourite band is Soda Stereo,
     always." (once the next sentence has had its say: "My daughter's" gives it away)."""
     labelled = _OWN_LABEL.match(sentence.strip())
     return (_answered(labelled, labelled["said"]) or sentence) if labelled else sentence
 
 
 def _answered(asked: re.Match[str], answer_said: str) -> str | None:
-    """"My favourite movie of all time is Blade Runner, no contest.", from the question
+    """ "My favourite movie of all time is Blade Runner, no contest.", from the question
     (or label) and its answer; None when the answer is no name or thing."""
     goal = "goal" in asked["what"].casefold()
     answer = (_GOAL_ANSWER if goal else _NAMED_ANSWER).match(answer_said)
     if answer is None or answer_said.endswith("?"):
         return None
+    if asked["what"].casefold() in ("goal", "my goal") and not RACE.search(answer["answer"]):
+        return None  # "Goal: finish the quarterly report": no training goal said
     what = re.sub(r"^my ", "", asked["what"], flags=re.I)
     named = answer["answer"]
     if re.search(r" (?-i:[a-z])", named) and not re.search(r" (?-i:[A-Z])", named):
@@ -246,7 +249,8 @@ def said_after(sentences: list[str]) -> list[str]:
             out.extend(within)  # "Turned 18 yesterday, my son, where did the time go."
             n += 1
             continue
-        if own and (_TAKEN_BACK.match(after) or _FOR_AN_EVENT.match(after)):
+        one_evening = _FOR_AN_EVENT.match(after) and _A_ROLE.search(sentence)
+        if own and (_TAKEN_BACK.match(after) or one_evening):
             # neither the news nor what takes it back is a memory; nor a role for one
             # evening ("Hired as sous chef!! For my sister's wedding dinner, …")
             n += 2

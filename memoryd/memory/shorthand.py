@@ -35,7 +35,6 @@ _WORDS = {
     "tho": "though",
     "bc": "because",
     "b/c": "because",
-    "cuz": "because",
     "coz": "because",
     "rn": "right now",
     "atm": "at the moment",
@@ -64,7 +63,9 @@ _LOWER = re.compile(
 )
 _LOWER_FOR = {"r": "are", "u": "you", "ur": "your", "prob": "probably", "def": "definitely"}
 # An age typed short: "28yo", "34 y/o".
-_AGE = re.compile(r"\b(?P<age>\d{1,3}) ?(?:yo|y/o|y\.o\.)(?![\w/])", re.I)
+_AGE = re.compile(
+    r"\b(?P<age>\d{1,3}) ?(?:yo|y/o|y\.o\.)(?![\w/])(?P<noun> +[a-z]+\b(?<!and)(?<!now))?", re.I
+)
 # Kin words shortened after a possessive: "my sis moved to Leeds" is the sister's news.
 _KIN = {"sis": "sister", "bro": "brother", "bestie": "best friend", "roomie": "roommate"}
 _DAYS = {
@@ -109,17 +110,18 @@ _KIN_SHORT = re.compile(
 )
 # A day or month after a word of time, or a month before a day's number: "last sat",
 # "since oct", "by june", "on tues", "oct 3".
-_TIME_WORD = (
-    r"last|next|this|on|since|from|until|till|til|by|before|after|every|as of|start(?:s|ed|ing)?"
-)
+_TIME_WORD = r"last|next|this|on|every|as of|start(?:s|ed|ing)?"
+# Full names typed in lower case after any word of time ("since june", "by friday").
+_FULL_AFTER = r"since|from|until|till|til|by|before|after"
 _WHEN = re.compile(
     rf"\b(?P<lead>(?:{_TIME_WORD}) )(?P<word>"
     + "|".join([*_DAYS, *_MONTHS, *_FULL_NAMES])
     + r")\b(?!['’])|"
+    rf"\b(?P<lead3>(?:{_FULL_AFTER}) )(?P<full>(?-i:" + "|".join(_FULL_NAMES) + r"))\b(?!['’])|"
     # a month, not a day, after "in" and its kin ("in oct"; "in sun" is no Sunday)
-    r"\b(?P<lead2>(?:in|early|late|mid|end of) )(?P<month>"
+    r"\b(?P<lead2>(?:in|early|late|mid|end of) )(?P<month>(?-i:"
     + "|".join([*_MONTHS, *(n.casefold() for n in _MONTHS.values())])
-    + r")\b(?!['’])",
+    + r"))\b(?!['’])",
     re.I,
 )
 _MONTH_DAY = re.compile(
@@ -153,7 +155,7 @@ def spelled_out(text: str) -> str:
     text = _AMPERSAND.sub(" and ", text)
     text = _SHORT.sub(_short, text)
     text = _LOWER.sub(_lowered, text)
-    text = _AGE.sub(lambda m: f"{m['age']} years old", text)
+    text = _AGE.sub(_aged, text)
     text = _KIN_SHORT.sub(lambda m: f"{m['own']} {_KIN[m['word'].casefold()]}", text)
     text = _WHEN.sub(_dated, text)
     text = _MONTH_DAY.sub(lambda m: f"{_MONTHS[m['word'].casefold()]} {m['day']}", text)
@@ -169,7 +171,9 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 # twenty four".
 _MODEL_NUMBER = re.compile(
     r"\b(?P<model>iphone|pixel|galaxy s|galaxy a|galaxy note|xps|tesla model)\s+"
-    rf"(?P<tens>{'|'.join(_TENS)})?(?:[- ]?(?P<unit>{'|'.join(_UNITS)}))?\b",
+    rf"(?P<tens>{'|'.join(_TENS)})?(?:[- ]?(?P<unit>{'|'.join(_UNITS)}))?\b"
+    # not a count: "had my iphone three years now"
+    r"(?! (?:years?|months?|weeks?|days?|times|of|more|or)\b)",
     re.I,
 )
 
@@ -197,7 +201,16 @@ def _aside(found: re.Match[str]) -> str:
 _OPENERS = frozenset("oh and so but ok okay also well anyway hey".split())
 
 
+def _aged(found: re.Match[str]) -> str:
+    """ "28yo" is "28 years old"; "my 3 yo son", "a 3-year-old son"."""
+    if found["noun"]:
+        return f"{found['age']}-year-old{found['noun']}"
+    return f"{found['age']} years old"
+
+
 def _short(found: re.Match[str]) -> str:
+    if found["word"].isupper() and len(found["word"]) > 1:
+        return found["word"]  # "BC", "GF", "ATM", "RN": a name or an initialism
     word = _cased(found["word"], _WORDS[found["word"].casefold()])
     if word.startswith("I ") and found.string[: found.start()].rstrip()[-1:].isalnum():
         return f", {word}"  # "might go vegan idk": "might go vegan, I don't know"
@@ -209,6 +222,8 @@ def _keep_space(found: re.Match[str]) -> str:
     in dublin" → "the move is done, I'm in dublin"); one that ends a sentence keeps its
     mark; at the start, or after a mark, it leaves nothing."""
     said = found.group(0)
+    if re.search(r"\b[A-Z]{2,}\b", said):
+        return said  # "transferred to UH": a name, not "uh"
     if said.rstrip().endswith("."):
         return ". "
     before = found.string[: found.start()].rstrip()
@@ -228,6 +243,8 @@ _NO_PAUSE_AFTER = frozenset(
 
 
 def _dated(found: re.Match[str]) -> str:
+    if found["full"]:
+        return f"{found['lead3']}{_FULL_NAMES[found['full']]}"
     if found["month"]:
         month = found["month"].casefold()
         return f"{found['lead2']}{_MONTHS.get(month) or _FULL_NAMES[month]}"

@@ -152,3 +152,37 @@ def test_everyday_lines_that_only_look_like_a_fact(text: str) -> None:
 def test_an_app_is_an_employer_only_where_work_is_said() -> None:
     assert ("employer", "strava") in facts("Kwame joined Strava as a backend engineer.")
     assert ("relationship", "married") in facts("Kwame is married to Tom's brother Ben.")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Dentist again tomorrow, ugh",
+        "Officer, I swear it wasn't me",
+        "Electrician.",
+        "New Pixel 9 reviews are brutal",
+        "50 and still no offer, job hunting sucks",
+        "Is it bad to leave my iPhone 100% charged overnight?",
+        "Goal: finish the quarterly report by Friday",
+        "Switched to Verizon, didn't notice any difference",
+        "As a vegan, dinners at Tom's place are tricky",
+    ],
+)
+def test_a_reviewers_counter_examples_state_nothing(content: str) -> None:
+    assert [facts(text) for text in texts(content)] in ([], [set()])
+
+
+def test_initialisms_names_and_news_around_the_new_readings_stay() -> None:
+    assert spelled_out("Moved to BC last year, the ATM ate my card") == (
+        "Moved to BC last year, the ATM ate my card"
+    )
+    assert spelled_out("Got flowers from Jan today, transferred to UH") == (
+        "Got flowers from Jan today, transferred to UH"
+    )
+    assert spelled_out("my 3 yo son, had my iphone three years") == (
+        "my 3-year-old son, had my iphone three years"
+    )
+    assert texts("At 7 am I leave for work") == ["At 7 am Tariq leaves for work"]
+    moved = "Finally moved to Austin. For our first weekend here we just unpacked boxes."
+    assert ("residence", "austin") in facts(texts(moved)[0])
+    assert ("residence", "lisbon") in facts(texts("Before Christmas I moved to Lisbon")[0])
