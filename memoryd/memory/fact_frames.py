@@ -445,7 +445,7 @@ INVERTED: tuple[Frame, ...] = (
     ),
     # "Work finally gave Sven a MacBook Pro M3": the machine work issues is the one in use
     *(
-        _frame(kind, r"^(?:work|(?:the |(?-i:[A-Z])\w+['’]s )(?:job|work|company|employer|office|firm)|IT) (?:finally |just |has |have )?(?:gave|issued|handed|given) (?P<subject>(?-i:[A-Z])[\w-]+) an? (?:new |shiny |brand-new )?(?P<value>.{2,40}?)(?=[,.!;]| and\b|$)(?!.*\b(?:for (?:a|the|one|two|three) (?:day|week|month)s?|to test|goes back|go back|give it back|temporar\w*|loan\w*|borrow\w*|spare)\b)", kind)  # noqa: E501
+        _frame(kind, r"^(?:work|(?:the |(?-i:[A-Z])\w+['’]s )(?:job|work|company|employer|office|firm)|IT) (?:finally |just |has |have )?(?:gave|issued|handed|given) (?P<subject>(?-i:[A-Z])[\w-]+) an? (?:new |shiny |brand-new )?(?P<value>.{2,40}?)(?=[,.!;]| and\b|$)", kind)  # noqa: E501
         for kind in ("laptop", "phone")
     ),
     _frame("vehicle", r"^(?P<value>no car)(?: (?:for|at all for) (?P<subject>(?-i:[A-Z])[\w-]+))\b", "any"),  # noqa: E501

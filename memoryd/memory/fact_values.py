@@ -142,7 +142,12 @@ def role(value: str) -> str | None:
     if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
         return None  # "an Austin resident" says where someone lives, not their job
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
-        "list", "wrist", "twist", "artist-in-residence", "volunteer", "career"
+        "list",
+        "wrist",
+        "twist",
+        "artist-in-residence",
+        "volunteer",
+        "career",
     )
     determiner = len(words) < 2 or words[1].casefold() in ("a", "an", "the", "my", "his", "her")
     if words[0].casefold() in _DOING and determiner:
@@ -306,6 +311,8 @@ def read_as_typed(text: str) -> Iterator[None]:
         yield
     finally:
         CASUAL.reset(token)
+
+
 _NOT_A_NAME = frozenset(
     """work home school bed church class night nights weekends weekend it there here fear
     peace hope tears love life town bed time times first last least most all once trouble
@@ -326,11 +333,12 @@ def kind_may_be_lower(kind: str, value: str) -> bool:
     value is a common word that names neither ("live in fear", "work at night")."""
     first = value.casefold().split()[0]
     return kind in ("place", "org", "company") and not (
-        first in _NOT_A_NAME or first in _DETERMINERS or _ARTICLE_NOUN.match(value)
+        first in _NOT_A_NAME or first in DETERMINERS or _ARTICLE_NOUN.match(value)
     )
 
 
-_DETERMINERS = frozenset("the a an this that these those my our his her their its some".split())
+# Words before a noun that make it a common one ("joined the call", "moved to the back").
+DETERMINERS = frozenset("the a an this that these those my our his her their its some".split())
 
 
 _WHEN = re.compile(
@@ -394,7 +402,7 @@ def checked(frame: Frame, value: str) -> str | None:
 
 
 def favourite(thing: str) -> str:
-    """"favourite TV show" and "favourite show" are one attribute: its head noun."""
+    """ "favourite TV show" and "favourite show" are one attribute: its head noun."""
     words = [w for w in norm(thing).split() if w not in _NOT_THING]
     head = words[-1] if words else norm(thing)
     if len(words) > 1:

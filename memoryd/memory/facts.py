@@ -63,6 +63,7 @@ from memoryd.memory.fact_tense import plain, uncontracted
 from memoryd.memory.fact_unreal import in_fiction, not_the_speakers, real_part
 from memoryd.memory.fact_values import (
     CASUAL,
+    DETERMINERS,
     canonical,
     checked,
     favourite,
@@ -223,12 +224,11 @@ def _common_noun(frame: Frame, raw: str, predicate: str, match: re.Match[str]) -
     company a frame wants a common noun, not a name."""
     if not CASUAL.get() or frame.fixed is not None or frame.kind not in _NAMED_KINDS:
         return False
-    return raw[:1].islower() and bool(_COMMON_IN_CASUAL.search(predicate[: match.start("value")]))
+    before = predicate[: match.start("value")].split()
+    return raw[:1].islower() and bool(before) and before[-1].casefold() in DETERMINERS
 
 
 _NAMED_KINDS = frozenset(("place", "org", "company", "orgname"))
-# What stands before a word that makes it a common noun, not a name typed in lower case.
-_COMMON_IN_CASUAL = re.compile(r"\b(?:the|a|an|this|that|some|my|our|his|her|their|its)\s+$", re.I)
 
 # A place at a school turned down.
 _DECLINED = re.compile(
@@ -449,16 +449,17 @@ def _inverted(clause: str) -> Fact | None:
                 return None  # "it's dethroned …": what "it" is, the clause before says
             if frame.kind != "any" and (value := checked(frame, value) or "") == "":
                 continue  # "Work gave Sven a bonus": no laptop
-            if attribute in _OWNED and _LENT.search(_TEXT.get()):
+            if attribute in _OWNED and (BORROWED.search(_TEXT.get()) or _LENT.search(_TEXT.get())):
                 continue  # "…gave me a MacBook, but only to test the app for a week"
             return Fact(subject, attribute, canonical(value), value)
     return None
 
 
-# A device or car had for a while: "only to test the new app for a week, then it goes back".
+# A device had for a while, beyond what ``BORROWED`` says: "only to test the new app for a
+# week, then it goes back".
 _LENT = re.compile(
-    r"\b(?:for (?:a|the|one|two|three) (?:day|week|month)s?|to test|goes back|go back|"
-    r"give it back|temporar\w*|loan\w*|borrow\w*|rental|spare)\b",
+    r"\b(?:for (?:a|the|one) (?:day|week|month)|to test|goes back|go back|give it back|"
+    r"temporar\w*|loan\w*|spare|for (?:two|three) months?)\b",
     re.I,
 )
 

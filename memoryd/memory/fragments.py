@@ -10,6 +10,7 @@ import functools
 import re
 
 from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
+from memoryd.memory.shorthand import KIN
 from memoryd.memory.verbs import (
     ADVERBS,
     ALSO_IMPERATIVE,
@@ -94,7 +95,7 @@ _BARE_OWN = re.compile(
 def owned_opening(sentence: str) -> str:
     """ "Boyfriend Jake and I…" as "My boyfriend Jake and I…"."""
     if found := _BARE_OWN.match(sentence):
-        kin = {"sis": "sister"}.get(found.group(0).casefold())
+        kin = KIN.get(found.group(0).casefold())  # "sis": "sister"
         rest = f"{kin}{sentence[found.end() :]}" if kin else f"{sentence[:1].lower()}{sentence[1:]}"
         return f"My {rest}"
     return sentence

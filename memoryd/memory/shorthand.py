@@ -67,7 +67,7 @@ _AGE = re.compile(
     r"\b(?P<age>\d{1,3}) ?(?:yo|y/o|y\.o\.)(?![\w/])(?P<noun> +[a-z]+\b(?<!and)(?<!now))?", re.I
 )
 # Kin words shortened after a possessive: "my sis moved to Leeds" is the sister's news.
-_KIN = {"sis": "sister", "bro": "brother", "bestie": "best friend", "roomie": "roommate"}
+KIN = {"sis": "sister", "bro": "brother", "bestie": "best friend", "roomie": "roommate"}
 _DAYS = {
     "mon": "Monday",
     "tue": "Tuesday",
@@ -106,7 +106,7 @@ _SHORT = re.compile(
     re.I,
 )
 _KIN_SHORT = re.compile(
-    r"\b(?P<own>my|his|her|our|their|[\w]+['’]s) (?P<word>" + "|".join(_KIN) + r")\b", re.I
+    r"\b(?P<own>my|his|her|our|their|[\w]+['’]s) (?P<word>" + "|".join(KIN) + r")\b", re.I
 )
 # A day or month after a word of time, or a month before a day's number: "last sat",
 # "since oct", "by june", "on tues", "oct 3".
@@ -156,7 +156,7 @@ def spelled_out(text: str) -> str:
     text = _SHORT.sub(_short, text)
     text = _LOWER.sub(_lowered, text)
     text = _AGE.sub(_aged, text)
-    text = _KIN_SHORT.sub(lambda m: f"{m['own']} {_KIN[m['word'].casefold()]}", text)
+    text = _KIN_SHORT.sub(lambda m: f"{m['own']} {KIN[m['word'].casefold()]}", text)
     text = _WHEN.sub(_dated, text)
     text = _MONTH_DAY.sub(lambda m: f"{_MONTHS[m['word'].casefold()]} {m['day']}", text)
     return re.sub(r"[ \t]+(?=,)", "", re.sub(r"[ \t]{2,}", " ", text)).strip()
