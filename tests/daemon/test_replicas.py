@@ -63,8 +63,19 @@ async def test_replicas_split_users_and_hand_them_over_on_leaving(
     )
     await broker.record_snapshots(settings)
     engine = MemoryEngine(QdrantEdgeStore(settings.edge_path()), HashEmbedder())
+    # Each replica has its own name, as separate processes would (the default, host and
+    # pid, is one name for every daemon in this process, and leases count replicas by name).
     daemons = list(
-        await asyncio.gather(*(start_daemon(settings, engine, close_engine=False) for _ in "abc"))
+        await asyncio.gather(
+            *(
+                start_daemon(
+                    settings.model_copy(update={"replica_id": f"replica-{name}"}),
+                    engine,
+                    close_engine=False,
+                )
+                for name in "abc"
+            )
+        )
     )
     try:
         # Given three replicas that split the users between them
