@@ -259,8 +259,8 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
     found = pattern.search(value)
     if found is None or _someone_elses(value[: found.start()]):
         return None
-    if _WANTED.search(value[: found.start()]):
-        return None  # "has been eyeing the Framework laptop": not had yet
+    if _wanted(pattern, value):
+        return None
     kept = [value[found.start() : found.end()]]
     for n, word in enumerate(value[found.end() :].split()):
         # "iPhone 15", "MacBook Pro 14"; not "galaxy s24 ultra 2 days ago"
@@ -269,6 +269,12 @@ def _device(pattern: re.Pattern[str], value: str) -> str | None:
             break
         kept.append(word)
     return " ".join(kept)
+
+
+def _wanted(pattern: re.Pattern[str], value: str) -> bool:
+    """ "been eyeing the Framework laptop", "looking at a Rivian": a make looked at, not had."""
+    found = pattern.search(value)
+    return found is not None and _WANTED.search(value[: found.start()]) is not None
 
 
 # A model's word as typed in lower case: letters with a digit ("x1", "m3", "s24") or one
@@ -390,7 +396,11 @@ def checked(frame: Frame, value: str) -> str | None:
         "doer": lambda: _DOER.get(value.casefold()),
         "demonym": lambda: home_of(value),
         "owner": lambda: f"{value} owner",
-        "vehicle": lambda: None if _someone_elses(value) else _first_found(VEHICLE, value),
+        "vehicle": lambda: (
+            None
+            if _someone_elses(value) or _wanted(VEHICLE, value)
+            else _first_found(VEHICLE, value)
+        ),
         "phone": lambda: _device(PHONE, value),
         "laptop": lambda: _device(LAPTOP, value),
         "academic": lambda: _academic(value),

@@ -27,7 +27,9 @@ _PAST_OR_VERB_START = re.compile(
     r"love|loving|been|am|have|need|want|hope|wish|plan|can't|cannot|gonna|going|heading|"
     r"thinking|working|trying|planning|studying|training|writing|taking|looking|learning|"
     r"getting|starting|moving|living|doing|making|reading|teaching|building|using|riding|"
-    r"driving|running|eating|dating|seeing|renting|commuting|majoring|rocking)\b)"
+    r"driving|running|eating|dating|seeing|renting|commuting|majoring|rocking|"
+    # "Hit 35 today": before a number "hit" reports what was reached, not a request
+    r"hit(?=\s+(?:the big\s+)?\d{1,3}\b))\b)"
     r"(?!\s+me\b)",  # not "Wish me luck": a request of the listener
     re.I,
 )

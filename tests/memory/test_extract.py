@@ -542,6 +542,13 @@ def test_telling_asides_and_a_statement_after_a_request() -> None:
 def test_an_age_in_words_as_a_fragment_is_the_speakers() -> None:
     texts = [c.text for c in OfflineExtractor().extract([_event("Thirty as of yesterday!")])]
     assert texts == ["Caroline is thirty as of 7 May 2023!"]
+    # "hit" before a number reports an age reached; before anything else it may be a request
+    for said, text in (
+        ("Hit 35 today.", "Caroline hit 35 on 8 May 2023."),
+        ("Just hit 40!", "Caroline just hit 40!"),
+    ):
+        assert [c.text for c in OfflineExtractor().extract([_event(said)])] == [text]
+    assert OfflineExtractor().extract([_event("Hit the gym at 6.")]) == []
 
 
 def test_shouted_sentences_and_diet_fragments_read_as_typed() -> None:

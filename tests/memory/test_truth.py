@@ -423,6 +423,8 @@ def test_what_only_looks_like_a_new_value_states_nothing() -> None:
     # a phone retired (not its owner), a laptop only looked at, a count that is no age
     assert facts_of("Sam finally retired the 12, the new camera is unreal.") == []
     assert facts_of("Sam has been eyeing the Framework laptop for months.") == []
+    assert facts_of("Sam has been eyeing the rivian r1t sooo hard lately.") == []
+    assert facts_of("Sam has a Rivian R1T.") == [Fact("sam", "vehicle", "rivian r1t", "Rivian R1T")]
     assert facts_of("Sam is trying to get to work on time.") == []
     assert facts_of("Sam hit 10 pull-ups last week.") == []
     # a time of day, not a company; a company named with digits still is one
