@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from memoryd.memory.fact_frames import Frame, age_number
 from memoryd.memory.fact_lexicon import (
     ACADEMIC,
+    DIET,
     LAPTOP,
     NOT_CURRENT_ROLE,
     NOT_EMPLOYER,
@@ -125,6 +126,11 @@ _DOER = {
 }  # fmt: skip
 
 
+# A word that says whose: "'s" cut off, a name's possessive, a possessive pronoun (not
+# "a teacher's aide": a common noun's possessive is part of some titles).
+_SOMEONES = re.compile(r"['’]s|(?-i:[A-Z])[\w-]*['’]s|my|his|her|their|our|your", re.I)
+
+
 def role(value: str) -> str | None:
     words = _STOP_TAIL.sub("", value).split()
     cut = next((i for i, w in enumerate(words) if i and w.casefold() in _AFTER_TITLE), None)
@@ -133,8 +139,10 @@ def role(value: str) -> str | None:
     words = words[:cut] if cut is not None else words
     if not words or any(w.casefold().strip("-") in NOT_CURRENT_ROLE for w in words):
         return None
-    if words[0] in ("s", "'s", "’s"):
-        return None  # "is Nadia's new manager": a possessive's tail, not a job title
+    if words[0] in ("s", "'s", "’s") or any(_SOMEONES.fullmatch(w) for w in words):
+        # "is Nadia's new manager": a possessive's tail; "is 45 Ben's doctor wants…":
+        # someone's doctor is no job title of theirs
+        return None
     while len(words) > 1 and words[0].casefold() in ("now", "a", "an", "officially", "finally"):
         words = words[1:]  # "now a designer" is "designer"
     head = words[-1].casefold()
@@ -336,10 +344,14 @@ _NOT_A_NAME = frozenset(
 
 def kind_may_be_lower(kind: str, value: str) -> bool:
     """In casual text, a place or an organisation may be written in lower case, unless the
-    value is a common word that names neither ("live in fear", "work at night")."""
+    value is a common word that names neither ("live in fear", "work at night", "quit
+    keto")."""
     first = value.casefold().split()[0]
     return kind in ("place", "org", "company") and not (
-        first in _NOT_A_NAME or first in DETERMINERS or _ARTICLE_NOUN.match(value)
+        first in _NOT_A_NAME
+        or first in DETERMINERS
+        or _ARTICLE_NOUN.match(value)
+        or DIET.fullmatch(value)
     )
 
 
