@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import LAPTOP, PHONE
+from memoryd.memory.fact_lexicon import LAPTOP, PHONE, VEHICLE
 
 __all__ = ["asks", "said_in_passing", "statement_of"]
 
@@ -90,6 +90,12 @@ _TAG = re.compile(
     r"^(?P<said>.+?)\s*(?:,(?!\d)|—|–| - )\s*(?P<tag>(?:[^,—–]|(?<=\d),(?=\d))+\?)\s*$"
 )
 
+# A tag typed without its comma: "im 17 so i can't open it myself yet right?"
+_BARE_TAG = re.compile(
+    r"^(?P<said>.+?)\s+(?P<tag>(?:right|yeah|yea|correct|no|innit|eh|ya know|you know)\?+)\s*$",
+    re.I,
+)
+
 
 def statement_of(sentence: str) -> str | None:
     """What ``sentence`` states: itself, or for a statement with a question tagged on
@@ -112,7 +118,7 @@ def statement_of(sentence: str) -> str | None:
         # request takes as so is said
         said = leant["said"].rstrip(" ?!.,")
         return said[:1].upper() + said[1:] + "."
-    tagged = _TAG.match(sentence.strip())
+    tagged = _TAG.match(sentence.strip()) or _BARE_TAG.match(sentence.strip())
     if tagged is None or not _a_statement(tagged["said"]):
         return None
     return _stated(tagged["said"], tagged["tag"])
@@ -279,15 +285,31 @@ _WORKPLACE_IN_PASSING = re.compile(
 )
 
 
-# The speaker's phone or laptop, by its model: "How do I back up my chats on my OnePlus
-# 9?". Not where the question is about a change of device, or names two.
+# The speaker's phone, laptop or car, by its model: "How do I back up my chats on my
+# OnePlus 9?", "How often should I rotate the tires on my Honda Civic?", "Which case fits
+# my new Pixel 8?". Not where the question is about a change of device, or names two.
 _MODEL = (
     r"(?: (?:\d{1,2}[a-z]?|[A-Z]\d{1,2}[a-z]?|Pro|Max|Ultra|Air|Plus|Mini|Lite|FE|Fold\d*|"
     r"Flip\d*))+"
 )
-_DEVICE_IN_PASSING = re.compile(
-    rf"\bmy (?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL})(?![\w%-])", re.I
+# Car makers whose names are no other word ("my golf clubs", "my charger" are not cars),
+# and the model named after the make, in any case ("my subaru outback").
+_CAR_MAKES = (
+    r"tesla|honda|toyota|ford|bmw|audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|nissan|"
+    r"hyundai|kia|chevy|chevrolet|jeep|volvo|porsche|lexus|rivian|polestar|peugeot|renault|"
+    r"skoda|škoda|fiat|cadillac|mitsubishi|opel|vauxhall|citroen|citroën|dacia|suzuki|"
+    r"land rover|range rover|alfa romeo|maruti|mahindra|perodua|proton|byd"
 )
+_DEVICE_IN_PASSING = re.compile(
+    rf"\bmy (?P<new>new )?(?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL}|"
+    rf"(?:{_CAR_MAKES})(?! (?:order|pre-?order|reservation|delivery|test|rental|quote|stock|"
+    r"shares|app|account|dealer\w*|interview|job|internship|offer|application|recruiter|"
+    r"contract|colleagues?|team|office|manager|boss|hr|onboarding)\b)"
+    r"(?: (?!(?:or|and|to|for|with|in|on|at|is|was|has|that|this|but)\b)"
+    r"[A-Za-z][\w-]*\d?)?)(?![\w%-])",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
 _DEVICE_CHANGE = re.compile(
     r"\b(?:new|old|former|previous|sell|selling|sold|trade|trading|replace|replacing|switch\w*|"
     r"upgrad\w*|broken|broke|dead|stolen|lost|instead|or|vs|versus|buy|buying|get|getting)\b",
@@ -297,10 +319,30 @@ _DEVICE_CHANGE = re.compile(
 
 def _device_in_passing(asked: str) -> str | None:
     found = list(_DEVICE_IN_PASSING.finditer(asked))
-    if len(found) != 1 or _DEVICE_CHANGE.search(asked):
+    if len(found) != 1:
+        return None
+    # "my new Pixel 8" says it is had now; any other word of a change makes it a question
+    # about the change ("Should I sell my iPhone 12?")
+    said = (
+        asked[: found[0].start("new")] + asked[found[0].end("new") :] if found[0]["new"] else asked
+    )
+    if _DEVICE_CHANGE.search(said):
         return None
     device = found[0]["device"]
-    kind = "phone" if PHONE.search(device) else "laptop"
+    kind = "phone" if PHONE.search(device) else "laptop" if LAPTOP.search(device) else "car"
+    if kind == "car":
+        make, _, model = device.partition(" ")
+        if model and not (model[:1].isupper() or VEHICLE.fullmatch(model) or _DIGIT.search(model)):
+            device = make  # "my Tesla make it": a verb, not the model
+        # as a careful writer spells it: "Subaru Outback", "Mazda CX-5"
+        device = " ".join(
+            w
+            if w[:1].isupper()
+            else w.upper()
+            if _DIGIT.search(w) or w in ("vw", "bmw", "byd")
+            else w.capitalize()
+            for w in device.split()
+        )
     vowel = device[:1].lower() in "aeio" and not device.lower().startswith("one")
     article = "an" if vowel else "a"  # "an iPhone 12", "a OnePlus 9"
     return f"My {kind} is {article} {device}."

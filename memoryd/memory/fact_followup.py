@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from memoryd.memory.fact_contrast import contrasted
@@ -99,7 +99,7 @@ def _later_facts(text: str, subject: str, known: Sequence[Known], at: datetime) 
         if fact.ends or fact.subject != subject:
             continue
         if fact.attribute == "age":
-            aged = _aged(text, subject, fact.value, (at - k.since).days)
+            aged = _aged(text, subject, fact.value, (at - k.since).days, at.date())
             if aged is not None:
                 found.append(Fact(subject, "age", aged, aged))
             continue
@@ -388,7 +388,7 @@ def _own_age(before: str, subject: str) -> bool:
     return said is not None
 
 
-def _aged(text: str, subject: str, old: str, days: int) -> str | None:
+def _aged(text: str, subject: str, old: str, days: int, today: date | None = None) -> str | None:
     """The one age in ``text`` a year or more past ``old`` and no further on than the time
     between them allows, said as the subject's age ("turned 34", "birthday today, 34",
     "her 18th on Saturday", "I'm 34 now") and of nobody and nothing else ("my son turned
@@ -408,7 +408,40 @@ def _aged(text: str, subject: str, old: str, days: int) -> str | None:
                 continue
             if _own_age(before, subject) or (birthday and not _AGED_THING.search(before)):
                 found.add(str(n))
+    if not found and days <= 365 and _own_birthday_now(text, subject, today):
+        # "it's my birthday today" within a year of "I'm 17": one birthday since, 18
+        found.add(str(int(old) + 1))
     return found.pop() if len(found) == 1 else None
+
+
+def _own_birthday_now(text: str, subject: str, today: date | None) -> bool:
+    """Whether ``text`` says the subject's birthday is today or has just passed (not one
+    to come, nor someone else's). A date said with it ("it's Ana's birthday on 26 August
+    2023", as "today" is written down) must not be after ``today``."""
+    who = re.escape(subject)
+    said = re.compile(
+        rf"\b(?:it['’]?s|it is|today is|today['’]s) {who}['’]s birthday\b|"
+        rf"\b{who} (?:celebrated|had|spent) {who}['’]s birthday\b|"
+        rf"\b{who}['’]s birthday (?:was|is) (?:today|yesterday)\b",
+        re.I,
+    )
+    for sentence in _SENTENCE.split(text):
+        found = said.search(sentence)
+        if found is None or _NOT_NOW.search(sentence):
+            continue
+        on = _ON_DATE.match(sentence, found.end())
+        if on is not None:
+            try:
+                when = datetime.strptime(on["date"], "%d %B %Y").date()
+            except ValueError:
+                continue
+            if today is None or when > today:
+                continue  # "it's Ana's birthday on Friday": one to come
+        return True
+    return False
+
+
+_ON_DATE = re.compile(r" on (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})")
 
 
 def followed_keys(subjects: Sequence[str]) -> list[str]:

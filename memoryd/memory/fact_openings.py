@@ -228,9 +228,22 @@ _SINCE = (
     r" in (?:the )?(?:\w+ )?(?:\d{4}|spring|summer|autumn|fall|winter|January|February|March|"
     r"April|May|June|July|August|September|October|November|December)(?: \d{4})?)?,? "
     r"(?P<name>(?-i:[A-Z])[\w-]+(?: (?-i:[A-Z])[\w-]+)?)(?:['’]s (?P<owned>[a-z]+))?(?![\w'’-]) "
-    r"(?!(?:would|will|might|could|should|may)\b)"
+    r"(?!(?:would|will|might|could|should|may|and|or)\b)"
 )
 _SINCE_MOVE = re.compile(_SINCE)
+# "Since changing Kwame's major to political science, Kwame has to…", "After trading the
+# Civic in for a RAV4 Aaliyah wants…": a change of the person the rest names, said as
+# the time since which something holds.
+_SINCE_CHANGE = re.compile(
+    r"^(?:Since|After|Ever since) (?P<gerund>moving|relocating|joining|starting|leaving|"
+    r"quitting|changing|switching|transferring|trading|selling|buying|getting|becoming|"
+    r"turning|graduating|going|enrolling) "
+)
+# Where the change ends and the person it is of is named (the first that fits).
+_THEN_NAMED = re.compile(
+    r",? (?P<name>(?-i:[A-Z])[\w-]+)(?:['’]s (?P<owned>[a-z]+))?(?![\w'’-]) "
+    r"(?!(?:would|will|might|could|should|may|and|or)\b)"
+)
 
 
 _SPELL = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
@@ -319,4 +332,35 @@ def opening_clause(sentence: str) -> str | None:
         if found["joining"]:  # (not "Since the move to Leeds, Ana's sister is lonely")
             return f"{found['name']} joined {found['place']}"
         return f"{found['name']} moved to {found['place']}"
-    return _so_far(said) or _gerund_clause(said)
+    return _since_change(said) or _so_far(said) or _gerund_clause(said)
+
+
+_WHEN_WORD = re.compile(
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+)
+
+
+def _since_change(said: str) -> str | None:
+    opening = _SINCE_CHANGE.match(said)
+    if opening is None:
+        return None
+    for found in _THEN_NAMED.finditer(said, opening.end() + 2):
+        rest = said[opening.end() : found.start()]
+        if len(rest) > 60 or re.search(r"[,;:—–!?]", rest):
+            return None
+        owners = {m["name"] for m in _OWN.finditer(rest)}
+        # a name the rest shows as one ("changing Kwame's major…, Kwame"), or a known one
+        if not (is_first_name(found["name"]) or found["name"] in owners):
+            continue  # "Since trading in the Civic for…": not yet
+        if _PERSON.match(found["owned"] or "") or owners - {found["name"]}:
+            return None  # "Since joining Meta, Sam's wife…"; "Since getting Tom's car"
+        others = {
+            n
+            for n in re.findall(r"(?<![\w'’])(?-i:[A-Z])[a-z][\w-]*", rest)
+            if is_first_name(n) and not _WHEN_WORD.fullmatch(n)
+        }
+        if OTHER_PERSON["they"].search(rest) or others - {found["name"]}:
+            return None  # "Since my sister moved…", "Since joining Google Tom and Sam…"
+        return f"{found['name']} {_past(opening['gerund'])} {rest}"
+    return None

@@ -43,6 +43,7 @@ _COMPOUND = re.compile(
 )
 _PLURAL_FORMS = {"i have": "have", "i've": "have", "i am": "are", "i'm": "are", "i was": "were"}
 _WE = re.compile(r"\b[Ww]e(?:'re|'ve|'ll|'d)?\b")
+_PAIR = re.compile(r"\band (?:I|me)\b|\b(?:I|me) and\b")
 _COUPLE = re.compile(
     r"\b(?:married|engaged|divorced|wedding|honeymoon|broke up|split up|separated|dating|"
     r"anniversary|tied the knot|eloped|been together|together (?:since|for)|met someone|"
@@ -81,6 +82,8 @@ class _Rewriter:
         self.named = False
         self.we_named = False
         self.plural = bool(_WE.search(sentence))
+        # "Sofia and I said our vows": "our" is the pair's
+        self.pair = bool(_PAIR.search(sentence))
         own = self.pronouns.possessive if self.pronouns else "their"
         partner = _PARTNER.search(sentence)
         named = _WE_ARE.search(sentence)
@@ -163,7 +166,7 @@ class _Rewriter:
         if low in ("us",):
             return "them" if self.plural else self._name_or(p.object if p else "them")
         if low in ("our", "ours", "ourselves"):
-            if self.plural and self.named:
+            if (self.plural or self.pair) and self.named:
                 return {"our": "their", "ours": "theirs"}.get(low, "themselves")
             return self._possessive()
         return low
