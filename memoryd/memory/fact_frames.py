@@ -179,6 +179,9 @@ _HIRED = r"(?:got hired|was hired|has been hired|were hired|got recruited|was re
 FRAMES: tuple[Frame, ...] = (
     # residence
     _frame("residence", rf"^{_ADV}(?:unpacked|has unpacked|signed a lease|signed the lease|settled in|got settled|found a place|bought a (?:house|flat|place|condo|home)).{{0,40}}? (?:out |up |down )?here in {VALUE}", "place"),  # noqa: E501
+    # "is finally done unpacking in Austin", "got the last of the boxes unpacked in Leeds"
+    _frame("residence", rf"^{_ADV}(?:is |has )?(?:(?:finally|just|all|almost|nearly) )*(?:done|finished) unpacking (?:[\w'’ ]{{1,30}}? )?(?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}got (?:the last of |all of |all )?[\w'’ ]{{0,30}}?(?:boxes|stuff|things|bags|belongings) unpacked (?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:with [\w'’ ]{{1,30}}? )?(?:just |right |somewhere |not far )?(?:in|at|near|outside|on) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} in {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} (?:in|near|outside) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:has|have) been (?:living )?in {VALUE}(?= for (?:years|ages|a long time|a decade|decades|\d+ years|over a year|most of))", "place"),  # noqa: E501
@@ -290,12 +293,13 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:are|is) no longer together\b|^{_ADV}(?:are|is) not together any ?more\b|^{_ADV}(?:aren't|aren’t|isn't|isn’t) together any ?more\b", "any", fixed="single"),  # noqa: E501
     # "Elena and Yusuf hit three months together": a time together counted
     _frame("relationship", rf"^{_ADV}(?:hit|reached|celebrated|just hit|just celebrated|are coming up on) (?:\w+ )?(?:months?|years?|weeks?) together\b(?! at\b)", "any", fixed="in a relationship", context=r"\b(?:anniversary|dating|date|boyfriend|girlfriend|partner|love|couple|relationship|gift|romantic|met)\b"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:made it official|made things official|made it facebook official|are official|are exclusive|became exclusive|are officially (?:together|a couple|an item))\b", "any", fixed="in a relationship", context=r"\b(?:met|dating|date|boyfriend|girlfriend|partner|together|someone|relationship|couple|seeing)\b"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:made it official|made things official|made it facebook official|are official|are exclusive|became exclusive|are officially (?:together|a couple|an item))\b", "any", fixed="in a relationship", context=r"\b(?:met|dating|date|boyfriend|girlfriend|partner|together|someone|relationship|couple|seeing)\b|^(?-i:[A-Z])[\w-]+ and (?-i:[A-Z])[\w-]+ (?:finally |officially |just )?made (?:it|things) official(?=\s*(?:[.!]|$)| (?:on|last|this|yesterday|today|in|at|after)\b)"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is|are) (?:not|n't) (?:seeing|dating) anyone\b|^{_ADV}(?:isn't|aren't|is not|are not) (?:seeing|dating) anyone\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is dating|started dating|is seeing|has been seeing|is in a relationship with|is going out with|started seeing|has been dating) (?P<value>(?-i:[A-Z])\w+)", "any", fixed="in a relationship"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|wife|husband|bf|gf|bae|hubby)\b", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|bf|gf|bae)\b", "any", fixed="in a relationship"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got) (?:now |finally )?an? (?:new )?(?:wife|husband|hubby)\b", "any", fixed="married"),  # noqa: E501
     # "is engaged to Tom": engaged (who to is the partner, not the status)
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) engaged to (?-i:[A-Z])\w+", "any", fixed="engaged"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) married to (?![\w-]+['’]s {_NOT_SPOUSE})(?-i:[A-Z])\w+", "any", fixed="married"),  # noqa: E501
@@ -432,6 +436,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given|(?-i:[A-Z])[a-z]+) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
+    # "uses her full name, Abdul-Malik, these days"
+    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to )?(?:uses|use|using|is using) (?:his|her|their|[\w-]+['’]s) (?:full|real|legal|birth|given|proper) name,? (?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|is known to (?:[\w'’]+ ){{1,3}}as|(?:prefers|would prefer|should prefer|would rather|wishes|wants) (?:henceforth |from now on )?to be (?:addressed|called|known) as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?:(?:his|her|their|[\w-]+['’]s) (?:[\w-]+ )?name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -440,7 +446,7 @@ FRAMES: tuple[Frame, ...] = (
 # Frames whose subject stands after the verb: "<value> is <subject>'s new manager".
 INVERTED: tuple[Frame, ...] = (
     *(
-        _frame(kind, r"^(?:(?:this|my|the|(?-i:[A-Z])\w+'s) )?(?:new |trusty )?(?P<value>.{2,40}?) is (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new )?(?:daily driver|main (?:laptop|phone|machine|car|ride)|go-to (?:laptop|phone|machine|car))\b", kind)  # noqa: E501
+        _frame(kind, r"^(?:(?:this|my|the|(?-i:[A-Z])\w+'s) )?(?:new |trusty )?(?P<value>.{2,40}?) is (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new )?(?:daily driver|daily(?= now\b| these days\b|\s*[,.!;]|\s*$)|main (?:laptop|phone|machine|car|ride)|go-to (?:laptop|phone|machine|car))\b", kind)  # noqa: E501
         for kind in ("laptop", "phone", "vehicle")
     ),
     # "Work finally gave Sven a MacBook Pro M3": the machine work issues is the one in use
@@ -479,7 +485,7 @@ POSSESSED: tuple[Frame, ...] = (
     # "Fatima's team at Deloitte is doing Secret Santa": where she works
     _frame("employer", _OWNER + r"(?:(?:quarterly |weekly |monthly |annual |yearly )?(?:all-hands|standup|stand-up|performance review)|team|office|department|colleagues|coworkers|co-workers|boss|manager|desk) at (?!(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Halloween)\b)(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,3})(?=\s+(?:is|are|was|were|has|have|had|does|did|threw|won|just|keeps|loves|hates)\b)", "org"),  # noqa: E501
     # "Aiko's first week as a UX researcher"
-    _frame("occupation", _OWNER + r"(?:first|1st) (?:full )?(?:day|week|month|shift|year|term|semester) as an? (?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= has| have| was| is| went| at| in| with| for|[,.!;—–]|$)", "job_as"),  # noqa: E501
+    _frame("occupation", _OWNER + r"(?:first|1st) (?:full |big |real |official |proper )?(?:day|week|month|shift|year|term|semester|project|client|case|patient|assignment|sprint|paycheck|paycheque|payslip|review) as an? (?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= has| have| was| is| went| starts| started| begins| began| at| in| with| for|[,.!;—–]|$)", "job_as"),  # noqa: E501
     _frame("occupation", _OWNER + r"promotion to (?:an? )?(?P<value>(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)(?= got| was| is| came| went|[,.!]|$)", "role"),  # noqa: E501
     # "Matteo's PhD at LSE"; not "Sam's PhD in physics", nor "Sam's semester in Berlin"
     _frame("school", _OWNER + rf"(?:first |new )?(?:phd|mba|master's|masters|degree|doctorate) at (?=(?-i:[A-Z])){VALUE}", "any"),  # noqa: E501
@@ -490,6 +496,9 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("employer", _OWNER + r"(?:first|new) (?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?) (?:paycheck|pay cheque|paycheque|payslip|salary|badge|onboarding|all-hands|standup|stand-up|team offsite)\b", "org"),  # noqa: E501
     _frame("school", _OWNER + r"(?:new )?(?P<value>(?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*)?) (?:student card|student ID|student id|ID card|id card|acceptance letter|student email|course schedule|class schedule)\b", "any"),  # noqa: E501
     _frame("major", _OWNER + r"(?:switch|change|transfer|move) (?:of majors? )?(?:over )?to (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?)(?= went| was| is| has| got|[,.!]|$)", "academic"),  # noqa: E501
+    _frame("residence", _OWNER + r"(?:mailing |postal |home |permanent |current )?address is (?:now |officially )?in (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)(?= now\b| these days\b|\s*[,.!;]|\s*$)", "place"),  # noqa: E501
+    # "Soo-ah's reporting line goes to Jiyeon now"
+    _frame("manager", _OWNER + r"(?:new )?reporting line (?:now )?(?:goes|runs|is) (?:now )?(?:straight )?(?:to|into|up to) (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("residence", _OWNER + r"new (?:lease|landlord|neighbou?rhood|address|place|commute) (?:is )?in (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "place"),  # noqa: E501
     _frame("training_goal", _OWNER + r"(?:new |current |main )?(?:training |fitness |gym )?(?:goal|target|aim) (?:now |these days )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail|lift|deadlift|squat|bench) )?(?:an? |the )?(?P<value>[^,.;!?]{2,40}?)(?=[,.;!?]|$| before\b| by\b)", "feat"),  # noqa: E501
     # "Mei's employer, Shopee, gives…"; "Mei's paycheck comes from Grab"
@@ -514,7 +523,7 @@ POSSESSED: tuple[Frame, ...] = (
     # "Hana's new manager, Pieter, prefers…", "Hana's new Xiaomi 14 has…"
     _frame("manager", _OWNER + r"new (?:manager|boss|team lead|lead|supervisor|line manager),? (?P<value>(?:(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Miss)\.? )?(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     *(
-        _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
+        _frame(kind, _OWNER + r"new (?P<value>(?-i:[A-Z0-9]|i[A-Z])[\w.-]*(?: (?-i:[A-Z0-9])[\w.-]*){0,3})", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
     ),
     # "orientation at U of T, Kofi's new school": the place, named and then said what it is
@@ -533,7 +542,7 @@ POSSESSED: tuple[Frame, ...] = (
     _frame("manager", r"(?:^|(?<=\s))(?!(?:Ask|Tell|Call|Email|Message|Thank|Thanks|Meet|Met|Text|Ping|Hi|Hey|Dear|Like|With|And|But|So|Then)\b)(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?), (?P<name>(?-i:[A-Z])[a-z]+)(?:'s|’s) (?:new |current |direct )?(?:boss|manager|supervisor|team lead|line manager)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501
     # "Eilidh's favourite novel, Middlemarch, for the fourth time"
     _frame("favourite", _OWNER + r"(?:all-time |current )?(?:favou?rite|fave?) (?P<thing>[a-z]+(?: [a-z]+)?), (?P<value>(?-i:[A-Z0-9])[^,;()]{0,60}?)(?=,|\s*[.;)]|$)", "any"),  # noqa: E501
-    _frame("relationship", _OWNER + r"divorce (?:(?:is|was|has been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|thru|done)|(?:finally |officially )?(?:went|came|has gone) (?:through|thru))\b", "any", fixed="divorced"),  # noqa: E501
+    _frame("relationship", _OWNER + r"divorce (?:papers |decree )?(?:(?:is|was|were|has been|have been|got|just got) (?:now |finally |officially )*(?:finali[sz]ed|final|official|through|thru|done)|(?:finally |officially )?(?:went|came|has gone) (?:through|thru))\b", "any", fixed="divorced"),  # noqa: E501
     _frame("vehicle", _OWNER + rf"new (?:car|ride|vehicle) is (?:an? )?{VALUE}", "vehicle"),
     # "Daniel's girlfriend Sophie": a partner named says where the relationship stands.
     _frame("relationship", _OWNER + r"(?:girlfriend|boyfriend) (?=(?-i:[A-Z]))", "any", fixed="in a relationship"),  # noqa: E501

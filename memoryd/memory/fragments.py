@@ -40,6 +40,8 @@ _NOUN_FRAGMENT = re.compile(
     # "officially Mrs now", "Mrs Okafor now!": a married name taken
     r"^(?:(?:[a-z]+ly|finally|just)\s+)*(?:Mrs|Ms)\.?(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+now\b|"
     r"^(?:(?:[a-z]+ly|now|finally|just)\s+)+\d{1,3}\b|"
+    # "Finally done unpacking in Austin", "Done with keto"
+    r"^(?:(?:[a-z]+ly|finally|just|almost|nearly|all)\s+)*done\s+(?:[a-z]{3,}ing|with)\b|"
     # "42 as of yesterday", "Thirty as of yesterday!"
     r"^(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?)\s+"
     r"(?:as of|now|today)\b|^\d{1,3} years old\s*[.!]*$|"
@@ -108,7 +110,7 @@ def owned_opening(sentence: str) -> str:
 _THE_OWN_EVENT = re.compile(
     r"^(?:the\s+)?(?=(?:divorce|separation|move|relocation|promotion|adoption)"
     r"(?:\s+(?:to|from|into|back to|out of)\s+(?:[\w-]+\s+){1,3}?)?"
-    r"\s*(?:is|was|got|has been|went|came)\b)",
+    r"\s*(?:is|was|got|has been|went|came)\b|divorce papers (?:were|are|have been|got)\b)",
     re.I,
 )
 # Words that may open a sentence in lower case when it is reported ("According to X, the").
@@ -219,6 +221,14 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
+# Adverbs that open a sentence: "Finally", "Honestly", "Basically" (not "Italy", "Emily").
+_SENTENCE_ADVERB = re.compile(
+    r"finally|honestly|actually|officially|recently|totally|absolutely|seriously|apparently|"
+    r"hopefully|luckily|sadly|clearly|obviously|definitely|probably|currently|really|frankly|"
+    r"[a-z]{2,}(?:ally|fully|ously|ively|ently|antly|ately|edly|ingly)"
+)
+
+
 def _lowerable(word: str) -> bool:
     """Whether a sentence's first word keeps no capital inside "According to X, …": a
     function word ("Not decided yet", "Your empathy …") or a gerund ("Living in …"), not
@@ -228,6 +238,8 @@ def _lowerable(word: str) -> bool:
         return False
     if low in _LOWERABLE or low in _stop_words():
         return not word.isupper() or len(word) == 1
+    if _SENTENCE_ADVERB.fullmatch(low) and word[1:].islower():
+        return True  # "According to Priya, finally done unpacking"
     return len(low) > 4 and low.endswith("ing") and word[1:].islower()
 
 

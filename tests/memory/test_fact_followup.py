@@ -427,3 +427,15 @@ def test_a_favourite_put_in_the_known_ones_place_ends_it() -> None:
     assert later(sister, "favourite book", "Pride and Prejudice") == []
     maybe = "Dune might overtake Pride and Prejudice as Sam's favourite."
     assert later(maybe, "favourite book", "Pride and Prejudice") == []
+
+
+def test_a_birthday_without_a_number_is_one_year_on_within_a_year() -> None:
+    # T0 + 200 days is 28 July 2024
+    assert later("Its Sam's birthday on 28 July 2024 so Sam can open it.", "age", "17") == [
+        ("age", "18", False)
+    ]
+    assert later("Sam celebrated Sam's birthday with pizza.", "age", "17") == [("age", "18", False)]
+    # one to come, someone else's, or more than a year on (how many birthdays is not said)
+    assert later("It's Sam's birthday on 2 August 2024.", "age", "17") == []
+    assert later("It's Sam's mom's birthday today.", "age", "17") == []
+    assert later("Sam celebrated Sam's birthday with pizza.", "age", "17", days=500) == []

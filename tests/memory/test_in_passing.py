@@ -178,3 +178,84 @@ def test_a_role_for_one_evening_is_no_job() -> None:
     assert texts("Got promoted to team lead! For real this time.") == [
         "Arjun got promoted to team lead!"
     ]
+
+
+def test_a_question_says_which_car_the_speaker_has() -> None:
+    assert texts("How often should I rotate the tires on my Honda Civic?") == [
+        "Arjun's car is a Honda Civic."
+    ]
+    assert texts("how often should i change the oil on my new subaru outback?") == [
+        "Arjun's car is a Subaru Outback."
+    ]
+    assert texts("Which case fits my new Pixel 8?") == ["Arjun's phone is a Pixel 8."]
+    assert texts("Can my Tesla make it from Paris to Lyon on one charge?") == [
+        "Arjun's car is a Tesla."
+    ]
+    # a car on order, a job at a car maker, a sale, someone else's: no car of the speaker's
+    assert texts("Is my Tesla order delayed?") == []
+    assert texts("Can you help me prep for my Toyota interview?") == []
+    assert texts("Should I sell my Honda Civic or keep it?") == []
+    assert texts("Is my sister's Honda Civic safe in snow?") == []
+    # a tag typed without its comma leaves the statement
+    assert texts("im 17 so i can't open the account myself yet right?") == [
+        "Arjun is 17 so he can't open the account himself yet."
+    ]
+
+
+def test_a_change_said_as_the_time_since_which_something_holds() -> None:
+    assert ("kwame", "major", "political science") in facts(
+        "Since changing Kwame's major to political science, Kwame has to pick a thesis topic."
+    )
+    assert ("priya", "diet", "vegan") in facts("Since going vegan in March, Priya has more energy.")
+    assert ("sam", "relationship", "engaged") in facts("Since getting engaged, Sam is busy.")
+    # whose change it was, the rest does not say; a plan
+    assert facts("Since joining Google Tom and Sam rarely meet.") == set()
+    assert facts("Since leaving Deloitte Sam's wife is happier.") == {
+        ("sam", "relationship", "married")  # (that, the wife says)
+    }
+    assert facts("After quitting Google, Sam would travel more.") == set()
+
+
+def test_this_rounds_readings_of_everyday_updates() -> None:
+    assert ("chloé", "occupation", "ux researcher") in facts(
+        "Chloé's first big project as a UX researcher starts Monday."
+    )
+    assert ("amara", "phone", "iphone 15") in facts("Amara's new iPhone 15 arrived.")
+    assert ("tomasz", "residence", "wrocław") in facts(
+        "Tomasz's mailing address is in Wrocław now."
+    )
+    assert ("soo-ah", "manager", "jiyeon") in facts(
+        "After the reorg Soo-ah's reporting line goes to Jiyeon."
+    )
+    assert ("wiremu", "phone", "iphone 15 pro") in facts(
+        "The S21 is in a drawer and the iPhone 15 Pro is Wiremu's daily now."
+    )
+    assert ("malik", "name", "abdul-malik") in facts(
+        "Malik uses Malik's full name, Abdul-Malik, so please call him that."
+    )
+    assert ("mateo", "relationship", "married") in facts("Mateo has a wife now.")
+    assert ("ananya", "relationship", "in a relationship") in facts(
+        "Rohan and Ananya made it official last weekend."
+    )
+    assert ("yuki", "relationship", "divorced") in facts(
+        "Yuki's divorce papers were finalized in August."
+    )
+    assert ("priya", "residence", "austin") in facts("Priya is finally done unpacking in Austin!")
+    # look-alikes: a business made official, a sister's address, unpacking on a trip
+    assert facts("Tom and Ananya made it official: the company is launched.") == set()
+    assert facts("Tomasz's sister's address is in Wrocław.") == set()
+    assert facts("Priya is done unpacking in Paris for the conference.") == set()
+    # a diet is no employer; someone's doctor is no job
+    assert [f.attribute for f in facts_of("Omar quit keto in November.")] == ["diet"]
+    assert ("björn", "occupation", "45 's doctor") not in facts(
+        "Now that Björn is 45 Björn's doctor wants him to get a colonoscopy."
+    )
+
+
+def test_a_pair_owns_what_our_names() -> None:
+    assert texts("Sofia and I said our vows in front of both families.", "Mateo") == [
+        "Sofia and Mateo said their vows in front of both families."
+    ]
+    assert texts("Finally done unpacking in Austin! The heat is no joke.", "Priya")[0] == (
+        "Priya is finally done unpacking in Austin!"
+    )
