@@ -402,7 +402,7 @@ FRAMES: tuple[Frame, ...] = (
     ),
     # "dropped the S21 in a lake. replacement is an iPhone 15"
     *(
-        _frame(kind, rf"^(?:(?:the|{_POSS}) )?(?:replacement|new one|upgrade) is (?:now )?(?:an? )?{VALUE}", kind)  # noqa: E501
+        _frame(kind, rf"^(?:(?:the|{_POSS}) )?(?:replacement|new one|upgrade) (?:is (?:now )?|(?:arrived|came|showed up|turned up)(?: [^:,;—–]{{0,30}}?)?(?::|,| -| —| –) )(?:an? )?{VALUE}", kind)  # noqa: E501
         for kind in ("phone", "laptop", "vehicle")
     ),
     # manager

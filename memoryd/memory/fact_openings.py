@@ -151,22 +151,36 @@ def _gerund_clause(sentence: str, whom: str | None = None) -> str | None:
 # rest names is whom the opening describes, however the sentence is built.
 _AS_LOOSE = re.compile(
     r"^As (?P<what>an? (?!(?:kid|child|teen|teenager|boy|girl|result|rule|whole|joke|former|"
-    r"ex|future|retired|matter|bonus|reminder|side note)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,2}),"
+    r"ex|future|retired|matter|bonus|reminder|side note)\b)[a-z][\w-]*(?: [a-z][\w-]*){0,2})"
+    # the comma may be left out before a name: "As an econ major Kwame should know better"
+    r"(?:,|(?= (?-i:[A-Z])[a-z]))"
     r" (?P<rest>.+)$"
+)
+
+
+_AS_IF = re.compile(
+    r"\b(?:would|could|might|if|dream\w*|wish\w*|someday|one day|says|said|thinks|thought|"
+    r"claims|reckons|told|pretend\w*|imagine)\b|['’]d\b",
+    re.I,
 )
 
 
 def _as_of_the_one_named(said: str) -> str | None:
     found = _AS_LOOSE.match(said)
-    if found is None or OTHER_PERSON["they"].search(found["rest"]) or _UNREAL.search(said):
-        return None
+    if found is None or OTHER_PERSON["they"].search(found["rest"]) or _AS_IF.search(said):
+        return None  # (what one "should" do as a nurse still says one is a nurse)
     if re.search(r"(?<![\w'’])(?-i:[A-Z])[a-z][\w-]*['’]s\b", found["rest"]):
         return None  # "As a vegan, dinners at Tom's place are tricky": Tom's place
     names = {n for n in re.findall(r"(?<![\w'’])(?-i:[A-Z])[a-z][\w-]*", found["rest"])}
-    named = [n for n in names if is_first_name(n)]
+    # a known given name, or the one name the rest opens on as its subject ("Kwame should")
+    named = [n for n in names if is_first_name(n) or re.match(rf"{n} {_VERB_NEXT}", found["rest"])]
     if len(named) != 1 or len(names) > 1:
         return None  # nobody, or another name too
     return f"{named[0]} is {found['what']}"
+
+
+# (a modal or an adverb of the person's habits: "As a tourist Lisbon is cheap" names a city)
+_VERB_NEXT = r"(?:should|shouldn't|can|can't|must|never|always|still|often|usually)\b"
 
 
 _NEGATIONS = frozenset(("not", "never", "n't"))

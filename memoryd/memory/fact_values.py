@@ -156,6 +156,24 @@ def role(value: str) -> str | None:
         "artist-in-residence",
         "volunteer",
         "career",
+        # what one is like or does, not a job
+        "tourist",
+        "optimist",
+        "pessimist",
+        "realist",
+        "idealist",
+        "perfectionist",
+        "minimalist",
+        "purist",
+        "finalist",
+        "cyclist",
+        "motorist",
+        "racist",
+        "sexist",
+        "extremist",
+        "loyalist",
+        "atheist",
+        "buddhist",
     )
     determiner = len(words) < 2 or words[1].casefold() in ("a", "an", "the", "my", "his", "her")
     if words[0].casefold() in _DOING and determiner:

@@ -393,6 +393,15 @@ _IT_IS = re.compile(
 _GOT_NEW = re.compile(
     r"\b(?:got|bought|picked up|ordered|has|have)\b.*\bnew (?:phone|laptop|car)\s*[.!]*$", re.I
 )
+_REPLACEMENT_CAME = re.compile(
+    r"\b(?:replacement|new one|upgrade) (?:arrived|came|showed up|turned up)\b[^:]{0,30}$", re.I
+)
+_GAVE_IN = re.compile(
+    r"\b(?:bit the bullet|took the plunge|caved|splurged|made the switch|made the jump|"
+    r"pulled the trigger)\s*[.!]*$",
+    re.I,
+)
+_A_THING = re.compile(r"^(?:an? )?(?-i:[A-Z]|i[A-Z])[\w.-]*(?: [\w.-]+){0,4}\s*[.!]*$")
 _IT_NAMED = re.compile(r"^(?:it['’]s|it is|which is|that's|that is) (?P<rest>.+)$", re.I)
 
 
@@ -403,6 +412,14 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
     it_named = _IT_NAMED.match(clause)
     if it_named and _GOT_NEW.search(previous):
         yield from _clause_facts(f"{previous.rstrip(' .!')}, {it_named['rest']}", subject)
+        return
+    if _REPLACEMENT_CAME.search(previous) and _A_THING.match(clause):
+        # "the replacement arrived yesterday: a MacBook Air M2"
+        yield from _clause_facts(f"{previous.rstrip(' .!')}: {clause}", subject)
+        return
+    if _GAVE_IN.search(previous) and _A_THING.match(clause) and subject in norm(previous):
+        # "so Ngozi bit the bullet: a Galaxy S23": what was got, named after the colon
+        yield from _frame_facts(subject, f"got {clause}")
         return
     match = _IT_IS.match(clause)
     if match is None:

@@ -29,7 +29,11 @@ _PAST_OR_VERB_START = re.compile(
     r"getting|starting|moving|living|doing|making|reading|teaching|building|using|riding|"
     r"driving|running|eating|dating|seeing|renting|commuting|majoring|rocking|"
     # "Hit 35 today": before a number "hit" reports what was reached, not a request
-    r"hit(?=\s+(?:the big\s+)?\d{1,3}\b))\b)"
+    r"hit(?=\s+(?:the big\s+)?\d{1,3}\b)|"
+    # "Set it up last night and moved everything across": a past, told (not "Set a timer")
+    r"(?:" + "|".join(sorted(ALSO_IMPERATIVE)) + r")(?=[^.!?]*\b(?:yesterday|last (?:night|"
+    r"week|month|year|weekend)|ago|this morning|earlier today|on \d{1,2} [A-Z][a-z]+ \d{4})\b|"
+    r"[^.!?]* and (?:then )?[a-z]{3,}ed\b))\b)"
     r"(?!\s+me\b)",  # not "Wish me luck": a request of the listener
     re.I,
 )

@@ -259,3 +259,22 @@ def test_a_pair_owns_what_our_names() -> None:
     assert texts("Finally done unpacking in Austin! The heat is no joke.", "Priya")[0] == (
         "Priya is finally done unpacking in Austin!"
     )
+
+
+def test_what_was_got_named_after_a_colon_and_an_opening_role_without_its_comma() -> None:
+    assert ("bao", "laptop", "macbook air m2") in facts(
+        "The XPS hinge snapped, and Bao's replacement arrived yesterday: a MacBook Air M2."
+    )
+    assert ("ngozi", "phone", "galaxy s23") in facts(
+        "The screen cracked for the last time, so Ngozi bit the bullet: a Galaxy S23."
+    )
+    assert facts("Ngozi took the plunge: a flat in Leeds.") == set()
+    assert ("kwame", "major", "econ") in facts("As an econ major Kwame should know better.")
+    assert ("kwame", "diet", "vegan") in facts("As a vegan, Kwame never eats cheese.")
+    # a kid is no role; a tourist is nobody's job, and Lisbon nobody
+    assert facts("As a kid Kwame loved trains.") == set()
+    assert facts("As a tourist Lisbon is cheap.") == set()
+    assert texts("Set it up last night and moved everything across.", "Ngozi") == [
+        "Ngozi set it up on 30 April 2024 and moved everything across."
+    ]
+    assert texts("Set a timer for ten minutes.") == []
