@@ -242,7 +242,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}", "org", ends=True),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}(?![\w'’.&-])(?!,? (?:at home|behind|on the (?:bus|train|plane|table|counter)|in (?:the|my|his|her|their|a) (?:car|cab|taxi|uber|bag|pocket|locker|office|room|kitchen)|unlocked|open|running|on charge|charging)\b)", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|lost) {_ART}(?:old )?{_JOB}\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:has |have )?(?:switched|changed) (?:jobs|companies|employers)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
@@ -348,6 +348,8 @@ FRAMES: tuple[Frame, ...] = (
     _frame("major", rf"^{_ADV}(?:is|am) (?:now )?in {_ART}(?:first|second|third|fourth|fifth|final|last|\d(?:st|nd|rd|th)) year (?:of|studying|in) (?!(?:marriage|teaching|dating|working|the|a|an|my|his|her|their|our|being|living|retirement|parenthood)\b){VALUE}", "field"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is|are) (?:now |officially )?(?:in|into|enrolled in) the (?P<value>[\w -]{{2,40}}?) (?:program|programme|course|degree|track)\b", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved|transferred) (?:majors? |programs? )?(?:from [\w\s-]+? )?(?:to|into) {VALUE}", "academic"),  # noqa: E501
+    # "has officially moved over to computer science", where study is spoken of
+    _frame("major", rf"^{_ADV}(?:has |have )?(?:officially |finally |just |now )?(?:switched|changed|moved|transferred) over (?:from [\w\s-]+? )?(?:to|into) {VALUE}", "academic", context=_STUDY_TALK + r"|\badvisor\b"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:declared|picked|chose) {_ART}(?:major in |major of )?{VALUE}(?: as (?:his|her|their) major| major)?", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}(?:is studying|studies|is majoring in|is doing a degree in|is reading) (?!for\b|at\b|hard\b|abroad\b){VALUE}", "academic"),  # noqa: E501
     _frame("major", rf"^{_ADV}is (?:now )?an? (?P<value>[a-z][\w-]*(?: [a-z][\w-]*)?) major\b", "field"),  # noqa: E501

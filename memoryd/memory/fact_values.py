@@ -243,7 +243,11 @@ _CLOCK = re.compile(
 def _not_place(value: str) -> bool:
     # "is in a Kia Sportage these days": a car (though "moved to Lincoln" is a city)
     a_car = _A_THING.match(value) is not None and VEHICLE.search(value) is not None
-    return bool(PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value) or a_car)
+    # "moved over to computer science": a field of study, said in lower case
+    field = value.islower() and ACADEMIC.search(value.split()[-1]) is not None
+    return bool(
+        PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value) or a_car or field
+    )
 
 
 # A school no town shares its name with.

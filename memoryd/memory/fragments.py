@@ -167,8 +167,9 @@ def dropped_subject(sentence: str) -> re.Match[str] | None:
     if _TITLE_SUBJECT.match(sentence):
         return None
     dropped = _PAST_OR_VERB_START.match(sentence)
-    if dropped and dropped.group(2).casefold().endswith("ing") and not dropped.group(1):
-        if _GERUND_SUBJECT.match(sentence):
+    if dropped and dropped.group(2).casefold().endswith("ing"):
+        # (after an adverb too: "Quarterly planning at Nubank is eating my week")
+        if _GERUND_SUBJECT.match(sentence[dropped.start(2) :]):
             return None
     return dropped
 

@@ -278,3 +278,20 @@ def test_what_was_got_named_after_a_colon_and_an_opening_role_without_its_comma(
         "Ngozi set it up on 30 April 2024 and moved everything across."
     ]
     assert texts("Set a timer for ten minutes.") == []
+
+
+def test_an_object_left_at_home_a_field_moved_to_and_a_gerund_after_an_adverb() -> None:
+    # a phone left at home is no employer left (it closed the phone said before)
+    assert (
+        facts("Giulio is using Giulio's dad's iPhone because he left Giulio's at home today.")
+        == set()
+    )
+    assert facts_of("Giulio left Google in March.")[0].ends
+    # a field of study is no place
+    assert facts(
+        "Now that Fatima has officially moved over to computer science, Fatima's advisor "
+        "wants her in discrete math next term."
+    ) == {("fatima", "major", "computer science")}
+    assert texts("Quarterly planning at Nubank is eating my entire week again.", "Mateus") == [
+        "Quarterly planning at Nubank is eating Mateus's entire week again."
+    ]
