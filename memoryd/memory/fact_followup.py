@@ -201,6 +201,23 @@ _REPLACED: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
         # "compared to my IKEA days", "than my old Fiat Panda did": a name or a make
         ("my|his|her|their|[\\w-]+['’]s", " days\\b", frozenset({"employer", "school"})),
         ("(?:my|his|her|their|the|[\\w-]+['’]s) (?:old|former)", "", _OWNED),
+        # "than my old Denver place did", "my old Deloitte team", "my old UCLA dorm"
+        (
+            "(?:my|his|her|their|[\\w-]+['’]s) (?:old|former|previous)",
+            " (?:place|flat|apartment|house|home|neighbou?rhood|commute|landlord)\\b",
+            frozenset({"residence"}),
+        ),
+        (
+            "(?:my|his|her|their|[\\w-]+['’]s) (?:old|former|previous)",
+            " (?:job|team|office|colleagues|coworkers|co-workers|boss|manager|role|badge|"
+            "laptop|desk)\\b",
+            frozenset({"employer"}),
+        ),
+        (
+            "(?:my|his|her|their|[\\w-]+['’]s) (?:old|former|previous)",
+            " (?:dorm|campus|classmates|professors|roommates?|library|lectures)\\b",
+            frozenset({"school"}),
+        ),
         ("left", ",? (?:last|this|in|and|for good|to move|now)", frozenset({"home"})),
     )
 )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from memoryd.memory.fact_frames import WORK_TALK
+from memoryd.memory.fact_frames import WORK_TALK, Frame
 from memoryd.memory.fact_implied import NOT_HAD
 from memoryd.memory.fact_lexicon import (
     BORROWED,
@@ -268,7 +268,33 @@ def _work_is_subject(verb: Token) -> bool:
 _POST = frozenset("role job position title career shift day week stint gig".split())
 
 
-def roles(doc: Any, subject: str) -> Iterator[Token]:
+# "Twelve-hour shifts as a nurse are wrecking my back", "that's life as a line cook": a
+# working life said in passing (of the one the sentence is about, not "my mum's shifts").
+_LIFE_AS = re.compile(
+    r"(?<!his )(?<!her )(?<!their )\b(?:shifts?|life|days|nights|years|career|"
+    r"rounds) as an? (?P<role>(?:[a-z][\w-]* ){0,2}[a-z][\w-]*)(?=\s*[,.;!—–]|\s+(?:are|is|was|"
+    r"were|has|have|keeps?|kept|means?|meant|makes?|made|leaves?|left|and|but|so|I|he|she)\b)"
+)
+
+
+def _life_as(doc: Any, subject: str) -> Iterator[str]:
+    text = doc.text
+    for found in _LIFE_AS.finditer(text):
+        before = text[max(0, found.start() - 40) : found.start()]
+        owner = _OWNER_BEFORE.search(before)
+        if OTHER_PERSON["they"].search(before) or (owner and norm(owner["name"]) != subject):
+            continue  # "my sister's long shifts as a nurse", "Tom's night shifts as a…"
+        value = checked(_ROLE_FRAME, found["role"])
+        if value is not None:
+            yield value
+
+
+_ROLE_FRAME = Frame("occupation", re.compile(""), "role")
+_OWNER_BEFORE = re.compile(r"(?P<name>(?-i:[A-Z])[\w-]+)['’]s (?:[\w-]+ ){0,2}$")
+
+
+def roles(doc: Any, subject: str) -> Iterator[Token | str]:
+    yield from _life_as(doc, subject)
     for token in doc:
         if token.pos_ not in ("NOUN", "PROPN"):
             continue

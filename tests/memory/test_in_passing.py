@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from memoryd.events import Event
 from memoryd.memory.extract import OfflineExtractor
-from memoryd.memory.fact_followup import earlier_fact
+from memoryd.memory.fact_followup import earlier_fact, replaced_value
 from memoryd.memory.facts import facts_of
 
 
@@ -295,3 +295,35 @@ def test_an_object_left_at_home_a_field_moved_to_and_a_gerund_after_an_adverb() 
     assert texts("Quarterly planning at Nubank is eating my entire week again.", "Mateus") == [
         "Quarterly planning at Nubank is eating Mateus's entire week again."
     ]
+
+
+def test_a_working_life_said_in_passing_and_an_old_home_named_by_the_newer() -> None:
+    said = earlier_fact(
+        "Dmitri's hands are covered in burns from the line — that's life as a line cook.",
+        "dmitri",
+        "occupation",
+        "food truck owner",
+        100,
+    )
+    assert said is not None and said.value == "line cook"
+    said = earlier_fact(
+        "Twelve-hour shifts as a nurse are destroying Kwame's lower back.",
+        "kwame",
+        "occupation",
+        "nursing teacher",
+        100,
+    )
+    assert said is not None and said.value == "nurse"
+    # someone else's shifts
+    assert (
+        earlier_fact("Tom's night shifts as a nurse are long.", "kwame", "occupation", "chef", 100)
+        is None
+    )
+    assert (
+        replaced_value(
+            "The new apartment gets better light than Priya's old Denver place did.", "residence"
+        )
+        == "Denver"
+    )
+    assert replaced_value("Sam misses Sam's old Deloitte team.", "employer") == "Deloitte"
+    assert replaced_value("Sam's old Denver place was bigger.", "employer") is None
