@@ -88,7 +88,8 @@ _CUES = {
         r"flat|place|house|condo|studio|stay\w*|rent|lease|landlord|balcony|neighbou?rhood|"
         r"unpack\w*|kitchen|bedroom|commute|street|here in|(?:is|am|are) in)\b",
         "employer": r"\b(?:work\w*|job|employer|company|firm|join\w*|hired|start\w*|onboarding|"
-        r"badge|laptop|email|contract|offer|payroll|all-hands|shift|office|busy)\b|"
+        r"badge|laptop|email|contract|offer|payroll|all-hands|shift|office|busy|appraisals?|"
+        r"performance reviews?|reorg|layoffs|planning|standups?|retros?|on-call|sprints?)\b|"
         r"\b(?:with|at|for) (?-i:[A-Z])",
         "occupation": r"\b(?:as an?|being an?|promot\w*|hired|work\w*|job|role)\b",
         "major": r"\b(?:major\w*|stud(?:y|ying|ies)|degree|program\w*|"
@@ -102,7 +103,8 @@ _CUES = {
         "name": _NAME_CUE.pattern,
         "school": r"\b(?:sophomore|freshman|junior|senior|student|stud(?:y|ying|ies)|attend\w*|"
         r"enrol\w*|transfer\w*|semester|campus|library|orientation|lecture\w*|admitted|"
-        r"master's|masters|phd|degree|undergrad)\b",
+        r"master's|masters|phd|degree|undergrad|finals|midterms|exams?|dorm|dining hall|"
+        r"tuition|registrar|professors?)\b",
     }.items()
 }
 

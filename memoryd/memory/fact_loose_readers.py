@@ -20,10 +20,12 @@ from memoryd.memory.fact_lexicon import (
     LAPTOP,
     OTHER_PERSON,
     PHONE,
+    SCHOOL,
     VEHICLE,
 )
 from memoryd.memory.fact_parse_base import (
     GENDER,
+    ORG_KIND,
     PLACE_KIND,
     antecedent,
     phrase,
@@ -215,7 +217,48 @@ def _only_the_subject_acts(doc: Any, subject: str, place: Token) -> bool:
     return not (verb.pos_ in ("VERB", "AUX") and unreal(verb))
 
 
-def employers(doc: Any, subject: str) -> Iterator[Token]:
+# The routine of a workplace or a school, said in passing in the speaker's own message:
+# "Quarterly planning at Nubank is eating my week", "Infosys is doing another round of
+# appraisals", "the dining hall food at McGill", "the UCLA library closes at midnight".
+# Read only as the value a newer one replaces (no change is said), and only where no one
+# else is spoken of.
+_WORK_ROUTINE = frozenset(
+    "planning all-hands standup retro appraisal review reorg layoff on-call sprint".split()
+)
+_EMPLOYER_DOES = frozenset("appraisal review reorg layoff bonus raise promotion".split())
+_CAMPUS_THING = frozenset("library dining dorm campus finals midterms registrar".split())
+
+
+_HEARSAY = re.compile(
+    r"\b(?:read|heard|hear|saw|news|reports?|reported|article|apparently|rumou?rs?|says?|said)\b",
+    re.I,
+)
+
+
+def _routine_of(doc: Any, subject: str, attribute: str) -> Iterator[str]:
+    if OTHER_PERSON["they"].search(doc.text) or _HEARSAY.search(doc.text):
+        return  # someone else's, or news ("I read that Infosys is doing layoffs")
+    for token in doc:
+        if not is_proper(token) or norm(token.text) == subject or is_first_name(token.text):
+            continue
+        if attribute == "employer":
+            at_routine = pobj_of(token, ("at",)) and near(token, _WORK_ROUTINE, steps=2)
+            does = token.dep_ == "nsubj" and token.head.lemma_.lower() in ("do", "run", "hold")
+            if at_routine or (
+                does and any(t.lemma_.lower() in _EMPLOYER_DOES for t in token.head.subtree)
+            ):
+                if (value := checked(ORG_KIND, phrase(token).text)) is not None:
+                    yield value
+        elif (pobj_of(token, ("at",)) and near(token, _CAMPUS_THING, steps=2)) or (
+            token.dep_ == "compound"
+            and token.head.lemma_.lower() in _CAMPUS_THING
+            and SCHOOL.search(token.text)
+        ):
+            yield phrase(token).text
+
+
+def employers(doc: Any, subject: str) -> Iterator[Token | str]:
+    yield from _routine_of(doc, subject, "employer")
     for token in doc:
         if not is_proper(token):
             continue
@@ -486,9 +529,10 @@ _SCHOOL_CUE = frozenset(
 )
 
 
-def schools(doc: Any, subject: str) -> Iterator[Token]:
+def schools(doc: Any, subject: str) -> Iterator[Token | str]:
     """ "a sophomore at UC Davis", "transferred to UCLA", "the library at Universidad de
     los Andes": a name at or to a place of study."""
+    yield from _routine_of(doc, subject, "school")
     for token in doc:
         if is_proper(token) and token.dep_ != "compound" and pobj_of(token, ("at", "to", "into")):
             if near(token, _SCHOOL_CUE, steps=3) and norm(token.text) != subject:

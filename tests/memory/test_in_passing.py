@@ -327,3 +327,37 @@ def test_a_working_life_said_in_passing_and_an_old_home_named_by_the_newer() -> 
     )
     assert replaced_value("Sam misses Sam's old Deloitte team.", "employer") == "Deloitte"
     assert replaced_value("Sam's old Denver place was bigger.", "employer") is None
+
+
+def test_a_workplace_or_a_school_named_through_its_routine() -> None:
+    def said(text: str, subject: str, attribute: str, newer: str) -> str | None:
+        found = earlier_fact(text, subject, attribute, newer, 100)
+        return found.value if found is not None else None
+
+    assert said(
+        "Quarterly planning at Nubank is eating Mateus's entire week again.",
+        "mateus",
+        "employer",
+        "mercado libre",
+    ) == ("nubank")
+    assert (
+        said(
+            "Infosys is doing another round of appraisals, fingers crossed for Rahul.",
+            "rahul",
+            "employer",
+            "zerodha",
+        )
+        == "infosys"
+    )
+    assert (
+        said(
+            "According to Hamza, the UCLA library closes at midnight during finals week.",
+            "hamza",
+            "school",
+            "berkeley",
+        )
+        == "ucla"
+    )
+    # news, or someone else's school
+    assert said("Rahul read that Infosys is doing layoffs.", "rahul", "employer", "zerodha") is None
+    assert said("Hamza's sister says the UCLA library is great.", "hamza", "school", "x") is None
