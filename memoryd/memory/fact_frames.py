@@ -242,7 +242,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}(?![\w'’.&-])(?!,? (?:at home|behind|on the (?:bus|train|plane|table|counter)|in (?:the|my|his|her|their|a) (?:car|cab|taxi|uber|bag|pocket|locker|office|room|kitchen)|unlocked|open|running|on charge|charging)\b)", "org", ends=True),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}(?![\w'’&-]|\.\w)(?!,? (?:at home|behind|on the (?:bus|train|plane|table|counter)|in (?:the|my|his|her|their|a) (?:car|cab|taxi|uber|bag|pocket|locker|office|room|kitchen)|unlocked|open|running|on charge|charging)\b)", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|lost) {_ART}(?:old )?{_JOB}\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:has |have )?(?:switched|changed) (?:jobs|companies|employers)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501

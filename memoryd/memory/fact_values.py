@@ -240,11 +240,20 @@ _CLOCK = re.compile(
 )
 
 
+# A field of study as a whole word ("walmart" ends like "art" and is none).
+_FIELD_WORD = re.compile(
+    r"engineering|science|sciences|studies|[a-z]+ology|[a-z]{3,}ics|law|medicine|nursing|"
+    r"history|literature|arts?|design|architecture|philosophy|business|finance|accounting|"
+    r"management|chemistry|biology|mathematics|maths?|pharmacy|education|journalism|"
+    r"theology|music|film|linguistics|administration"
+)
+
+
 def _not_place(value: str) -> bool:
     # "is in a Kia Sportage these days": a car (though "moved to Lincoln" is a city)
     a_car = _A_THING.match(value) is not None and VEHICLE.search(value) is not None
     # "moved over to computer science": a field of study, said in lower case
-    field = value.islower() and ACADEMIC.search(value.split()[-1]) is not None
+    field = value.islower() and _FIELD_WORD.fullmatch(value.split()[-1]) is not None
     return bool(
         PHONE.search(value) or LAPTOP.search(value) or _FIELD.search(value) or a_car or field
     )

@@ -287,6 +287,9 @@ def test_an_object_left_at_home_a_field_moved_to_and_a_gerund_after_an_adverb() 
         == set()
     )
     assert facts_of("Giulio left Google in March.")[0].ends
+    assert facts_of("Oluwaseun officially resigned from Andela.")[0].ends
+    # a store in lower case is still a workplace ("walmart" only ends like "art")
+    assert facts("Dana got hired at walmart, starting Monday") == {("dana", "employer", "walmart")}
     # a field of study is no place
     assert facts(
         "Now that Fatima has officially moved over to computer science, Fatima's advisor "
