@@ -219,42 +219,78 @@ def _only_the_subject_acts(doc: Any, subject: str, place: Token) -> bool:
 
 # The routine of a workplace or a school, said in passing in the speaker's own message:
 # "Quarterly planning at Nubank is eating my week", "Infosys is doing another round of
-# appraisals", "the dining hall food at McGill", "the UCLA library closes at midnight".
-# Read only as the value a newer one replaces (no change is said), and only where no one
-# else is spoken of.
+# appraisals", "Shopify standup in 5", "the UCLA library closes at midnight". Read only as
+# the value a newer one replaces (no change is said), and only where no one else is
+# spoken of.
 _WORK_ROUTINE = frozenset(
-    "planning all-hands standup retro appraisal review reorg layoff on-call sprint".split()
+    """planning all-hands hands standup stand-up retro appraisal review reorg layoff on-call
+    sprint offsite hackathon hack break""".split()
 )
 _EMPLOYER_DOES = frozenset("appraisal review reorg layoff bonus raise promotion".split())
 _CAMPUS_THING = frozenset("library dining dorm campus finals midterms registrar".split())
-
-
 _HEARSAY = re.compile(
     r"\b(?:read|heard|hear|saw|news|reports?|reported|article|apparently|rumou?rs?|says?|said)\b",
     re.I,
 )
+_ORG_NAME = r"((?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,2})"
+
+
+_HOLIDAY = (
+    r"(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Hanukkah|Halloween|New Year|Ramadan|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December|Home|Night|Noon)\b"
+)
+
+
+def _said_of_work(subject: str) -> re.Pattern[str]:
+    """Where the speaker's workplace is the setting of what is said: "At Shopee we have a
+    planning week" (written "At Shopee Mei and others have…"), "Deloitte has me working
+    till 9", "hitting 2 years at Flutterwave"."""
+    who = re.escape(subject)
+    return re.compile(
+        rf"(?:^|[—–-] )at (?!{_HOLIDAY}){_ORG_NAME},? (?:{who} and|we)\b|"
+        rf"\b{_ORG_NAME} (?:has|had|keeps|kept|is keeping) {who} (?:working|on call|doing)\b|"
+        rf"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years?|yrs) "
+        rf"(?:at|with) {_ORG_NAME}",
+        re.I,
+    )
 
 
 def _routine_of(doc: Any, subject: str, attribute: str) -> Iterator[str]:
     if OTHER_PERSON["they"].search(doc.text) or _HEARSAY.search(doc.text):
         return  # someone else's, or news ("I read that Infosys is doing layoffs")
+    if attribute == "employer":
+        for found in _said_of_work(subject).finditer(doc.text):
+            org = next(g for g in found.groups() if g)
+            if not SCHOOL.search(org) and (value := checked(ORG_KIND, org)) is not None:
+                yield value
     for token in doc:
         if not is_proper(token) or norm(token.text) == subject or is_first_name(token.text):
             continue
-        if attribute == "employer":
-            at_routine = pobj_of(token, ("at",)) and near(token, _WORK_ROUTINE, steps=2)
-            does = token.dep_ == "nsubj" and token.head.lemma_.lower() in ("do", "run", "hold")
-            if at_routine or (
-                does and any(t.lemma_.lower() in _EMPLOYER_DOES for t in token.head.subtree)
-            ):
-                if (value := checked(ORG_KIND, phrase(token).text)) is not None:
-                    yield value
-        elif (pobj_of(token, ("at",)) and near(token, _CAMPUS_THING, steps=2)) or (
-            token.dep_ == "compound"
-            and token.head.lemma_.lower() in _CAMPUS_THING
-            and SCHOOL.search(token.text)
-        ):
+        if attribute == "employer" and _at_work(token):
+            if (value := checked(ORG_KIND, phrase(token).text)) is not None:
+                yield value
+        elif attribute == "school" and _at_school(token):
             yield phrase(token).text
+
+
+def _at_work(token: Token) -> bool:
+    if pobj_of(token, ("at",)) and near(token, _WORK_ROUTINE, steps=2):
+        return True  # "quarterly planning at Nubank"
+    if token.dep_ == "compound" and token.head.lemma_.lower() in _WORK_ROUTINE:
+        return True  # "Shopify standup in 5"
+    does = token.dep_ == "nsubj" and token.head.lemma_.lower() in ("do", "run", "hold")
+    return does and any(t.lemma_.lower() in _EMPLOYER_DOES for t in token.head.subtree)
+
+
+def _at_school(token: Token) -> bool:
+    if pobj_of(token, ("at",)) and near(token, _CAMPUS_THING, steps=2):
+        return True  # "the dining hall at McGill"
+    return (
+        token.dep_ == "compound"
+        and token.head.lemma_.lower() in _CAMPUS_THING
+        and SCHOOL.search(token.text) is not None
+    )  # "the UCLA library"
 
 
 def employers(doc: Any, subject: str) -> Iterator[Token | str]:

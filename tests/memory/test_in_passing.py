@@ -361,6 +361,25 @@ def test_a_workplace_or_a_school_named_through_its_routine() -> None:
         )
         == "ucla"
     )
+    assert (
+        said("At Shopee Mei and others have a quarterly planning week.", "mei", "employer", "grab")
+        == "shopee"
+    )
+    assert said("Deloitte has Aisha working till 9 again.", "aisha", "employer", "kpmg") == (
+        "deloitte"
+    )
+    assert (
+        said(
+            "Aisha is writing a post about hitting 2 years at Flutterwave.",
+            "aisha",
+            "employer",
+            "paystack",
+        )
+        == "flutterwave"
+    )
+    # a holiday, a place of study
+    assert said("At Christmas Sam and others eat turkey.", "sam", "employer", "google") is None
+    assert said("At Harvard Sam and others have finals.", "sam", "employer", "google") is None
     # news, or someone else's school
     assert said("Rahul read that Infosys is doing layoffs.", "rahul", "employer", "zerodha") is None
     assert said("Hamza's sister says the UCLA library is great.", "hamza", "school", "x") is None
