@@ -243,6 +243,9 @@ def said_as_here(sentence: str) -> str:
     return f"I'm {article} {what}, {rest[:1].lower() + rest[1:]}"
 
 
+_HERE_IN = re.compile(r"\b(?:out |up |down )?here in (?-i:[A-Z])[\w'’-]+")
+
+
 class OfflineExtractor:
     """Sentence selection by memorability signals, pronoun and date rewriting."""
 
@@ -268,7 +271,9 @@ class OfflineExtractor:
             # rewrite names the speaker, so it is about them as much as an "I" would be
             score = max(score, memorability(f"I {sentence[:1].lower()}{sentence[1:]}"))
         if score < self.min_score and not sentence.rstrip().endswith("?"):
-            if facts_of(rewritten):
+            # a fact, or where the speaker is said in passing ("the winters here in Sapporo
+            # are brutal"): what a later move is read against
+            if facts_of(rewritten) or _HERE_IN.search(sentence):
                 return self.min_score
         return score
 

@@ -201,6 +201,17 @@ _REPLACED: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = tuple(
         # "compared to my IKEA days", "than my old Fiat Panda did": a name or a make
         ("my|his|her|their|[\\w-]+['’]s", " days\\b", frozenset({"employer", "school"})),
         ("(?:my|his|her|their|the|[\\w-]+['’]s) (?:old|former)", "", _OWNED),
+        # "the Hamburg lease ended", "higher than it was back in Kraków"
+        (
+            "the|my|his|her|their|our|[\\w-]+['’]s",
+            " (?:lease|flat|apartment|rental) (?:ended|is over|was over|ran out|expired|is up)",
+            frozenset({"residence"}),
+        ),
+        (
+            "than (?:it|they|we|I|he|she) (?:was|were|had|paid) back in|than back in",
+            "",
+            frozenset({"residence"}),
+        ),
         # "than my old Denver place did", "my old Deloitte team", "my old UCLA dorm"
         (
             "(?:my|his|her|their|[\\w-]+['’]s) (?:old|former|previous)",

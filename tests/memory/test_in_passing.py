@@ -383,3 +383,16 @@ def test_a_workplace_or_a_school_named_through_its_routine() -> None:
     # news, or someone else's school
     assert said("Rahul read that Infosys is doing layoffs.", "rahul", "employer", "zerodha") is None
     assert said("Hamza's sister says the UCLA library is great.", "hamza", "school", "x") is None
+
+
+def test_where_the_speaker_is_said_in_passing_is_kept_and_an_old_home_named() -> None:
+    assert texts(
+        "The winters here in Sapporo are brutal. Any tips for keeping a flat warm?", "Hiroshi"
+    ) == ["According to Hiroshi, the winters here in Sapporo are brutal."]
+    assert texts("It's hot here.") == []
+    said = "Update from Lukas: the Hamburg lease ended in June and he is now registered in Leipzig."
+    assert replaced_value(said, "residence") == "Hamburg"
+    assert (
+        replaced_value("Rent here in Warsaw is way higher than it was back in Kraków.", "residence")
+        == "Kraków"
+    )
