@@ -147,6 +147,12 @@ _STUDY_TALK = (
     r"degree|course|courses|coursework|exams?|tuition|grad|undergrad|transcript|faculty)\b"
 )
 
+# A name signed with, in or out of quotes: "'Ben'", not "Best regards".
+_SIGNED = (
+    r"['‘’\"]?(?!(?:Best|Kind|Warm|Regards|Cheers|Thanks|Sincerely|Yours|Love)\b)"
+    r"(?P<value>(?-i:[A-Z])[\w-]+)['’\"]?(?=\s*(?:[,.!;]|$)| (?:and|since|now|at|on)\b)"
+)
+
 # What only a school has (a workplace has classes and a campus too).
 LECTURES = re.compile(
     r"\b(?:lectures?|lecturers?|semester|professors?|midterms|exams|coursework|tuition|dorm)\b",
@@ -438,6 +444,9 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given|(?-i:[A-Z])[a-z]+) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
+    # "changed my email signature to 'Robert'", "my new signature just says 'Ben'"
+    _frame("name", rf"^{_ADV}(?:changed|updated|switched) (?:(?:his|her|their|[\w-]+['’]s) )?(?:email |e-mail |work )?signature to {_SIGNED}", "any"),  # noqa: E501
+    _frame("name", rf"^{_POSS} (?:new )?(?:email |e-mail |work )?signature (?:now )?(?:just )?(?:says|reads) {_SIGNED}", "any"),  # noqa: E501
     # "uses her full name, Abdul-Malik, these days"
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to )?(?:uses|use|using|is using) (?:his|her|their|[\w-]+['’]s) (?:full|real|legal|birth|given|proper) name,? (?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|is known to (?:[\w'’]+ ){{1,3}}as|(?:prefers|would prefer|should prefer|would rather|wishes|wants) (?:henceforth |from now on )?to be (?:addressed|called|known) as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?:(?:his|her|their|[\w-]+['’]s) (?:[\w-]+ )?name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -510,7 +519,7 @@ POSSESSED: tuple[Frame, ...] = (
     # "the reorg moved Sven under Mei Lin"
     _frame("manager", r"\b(?:moved|put|placed|shifted|transferred) (?P<name>(?-i:[A-Z])[\w'’-]+) under (?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     # "Please call Katherine Katherine in your replies, not Kate": the name asked for
-    _frame("name", r"^(?:(?:please|pls|just|so|and)[,]? )*call (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+) (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tomorrow|Tonight|Today|Christmas|Easter|January|February|March|April|May|June|July|August|September|October|November|December)\b)(?P<value>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+)(?![\w'’-])(?! (?-i:[A-Z]))", "any"),  # noqa: E501
+    _frame("name", r"^(?:(?:please|pls|just|so|and|actually|also|oh|ok|okay|hey|btw)[,]? )*call (?P<name>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+) (?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tomorrow|Tonight|Today|Christmas|Easter|January|February|March|April|May|June|July|August|September|October|November|December)\b)(?P<value>(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]+)(?![\w'’-])(?! (?-i:[A-Z]))", "any"),  # noqa: E501
     # "a surprise party for Oksana's 45th!": a birthday without the word
     _frame("age", r"\b(?:party|cake|dinner|celebration|bash|card|cards|present|gift) for " + _OWNER + r"(?P<value>[1-9]\d)(?:st|nd|rd|th)\b(?! (?!birthday\b)[a-z])", "age"),  # noqa: E501
     # "the letting agent for Priya's Glasgow flat"; "Tunde's first winter here in Minneapolis"

@@ -218,10 +218,12 @@ def _names_known(text: str, known: str) -> bool:
 # once the one overtaken is known, the other is the favourite of the same kind.
 _OVERTAKEN = re.compile(
     r"(?P<new>(?-i:[A-Z0-9'‘\"])[^,;:—–!?]{0,60}?) (?:has |have )?(?:now |officially |finally |"
-    r"just |totally )?(?:overtaken|overtook|dethroned|replaced|beaten|beat|knocked|displaced|"
-    r"unseated|edged out|pushed) (?P<old>[^,;:—–!?]{1,60}?) (?:off (?:the )?(?:top|throne|"
-    r"top spot)|as (?:[\w'’-]+ )?(?:all-time |new |current |absolute )?(?:favou?rite|fave|"
-    r"number one|no\. ?1|#1))"
+    r"just |totally |completely )?(?:overtaken|overtook|dethroned|replaced|beaten|beat|knocked|"
+    r"displaced|unseated|edged out|pushed) (?P<old>[^,;:—–!?]{1,60}?) (?:off (?:the )?(?:top|"
+    r"throne|top spot)|as (?:[\w'’-]+ )?(?:all-time |new |current |absolute )?(?:favou?rite|"
+    r"fave|number one|no\. ?1|#1)|"
+    # "Ramen has completely dethroned sushi for Lucas; …"
+    r"for (?P<for>(?-i:[A-Z])[\w'’-]+)(?=\s*[;,.!—–]|\s*$| now\b| these days\b))"
 )
 _OVERTAKEN_FOR = re.compile(
     r" as (?:(?P<owner>[\w'’-]+?)['’]s )?(?:all-time |new |current |absolute )?"
@@ -249,7 +251,7 @@ def new_favourite(text: str, subject: str, known: str) -> str | None:
             return found["new"].strip(" '‘’\"")
     for found in _OVERTAKEN.finditer(text):
         owner = _OVERTAKEN_FOR.search(found.group(0)[found.end("old") - found.start() :])
-        whose = owner["owner"] if owner is not None else None
+        whose = owner["owner"] if owner is not None else found["for"]
         if (whose and norm(whose) != subject) or _HEARSAY.search(found["new"]):
             continue  # "Eliza's sister says Emma has overtaken…": not hers
         if _UNSURE.search(found.group(0)) or _NOBODY.search(found["new"]):

@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 
 from memoryd.events import Event
 from memoryd.memory.extract import OfflineExtractor
-from memoryd.memory.fact_followup import earlier_fact, replaced_value
+from memoryd.memory.fact_followup import Known, earlier_fact, later_facts, replaced_value
 from memoryd.memory.facts import facts_of
+from memoryd.memory.models import StatedFact
+
+T0, T1 = datetime(2024, 1, 10, tzinfo=UTC), datetime(2024, 6, 1, tzinfo=UTC)
 
 
 def texts(content: str, speaker: str = "Arjun") -> list[str]:
@@ -396,3 +399,19 @@ def test_where_the_speaker_is_said_in_passing_is_kept_and_an_old_home_named() ->
         replaced_value("Rent here in Warsaw is way higher than it was back in Kraków.", "residence")
         == "Kraków"
     )
+
+
+def test_a_name_signed_with_and_a_favourite_dethroned_for_someone() -> None:
+    assert ("robert", "name", "robert") in facts(
+        "Robert changed Robert's email signature to 'Robert' and the team started using it."
+    )
+    assert ("benjamin", "name", "ben") in facts("Benjamin's new email signature just says 'Ben'.")
+    assert facts("Robert's signature says 'Best regards'.") == set()
+    assert ("alejandro", "name", "ale") in facts("Actually please call Alejandro Ale from now on.")
+    fact = StatedFact(subject="lucas", attribute="favourite food", value="sushi", display="sushi")
+    known = [Known(fact, T0)]
+    assert [
+        (f.attribute, f.value)
+        for f in later_facts("Ramen has completely dethroned sushi for Lucas.", "lucas", known, T1)
+    ] == [("favourite food", "ramen")]
+    assert later_facts("Ramen has completely dethroned sushi for Tom.", "lucas", known, T1) == []
