@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 
 from memoryd.memory.fact_lexicon import DIETS, OTHER_PERSON, RELATIVES
+from memoryd.memory.fact_values import FEAT
 from memoryd.memory.names import is_first_name
 
 __all__ = ["opening_clause"]
@@ -319,6 +320,13 @@ def _so_far(said: str) -> str | None:
     return None
 
 
+# What the speaker aims at next, with the speaker left out: "Next up: a half marathon under
+# two hours", "Next up is pulling 405 on deadlift by New Year's".
+_NEXT_UP = re.compile(
+    r"^Next (?:up|target|goal|challenge|race)(?: is|:| -| —)\s+(?P<goal>[^,;.!?]{3,60})", re.I
+)
+
+
 def opening_clause(sentence: str) -> str | None:
     """What ``sentence``'s opening says of the person it names, as a plain clause; None
     when it opens no such way, or says a past or a plan."""
@@ -327,6 +335,9 @@ def opening_clause(sentence: str) -> str | None:
         # "According to Tunde, being in Austin means…": the one who said it is whom the
         # gerund is of, when the rest names no one
         rest = reported["rest"][:1].upper() + reported["rest"][1:]
+        next_up = _NEXT_UP.match(rest)  # "According to Paloma, next up: a half marathon"
+        if next_up and FEAT.search(next_up["goal"]):
+            return f"{reported['name']}'s new goal is {next_up['goal']}"
         return opening_clause(rest) or _gerund_clause(rest, whom=reported["name"])
     if (found := _AS_ROLE.match(said)) and (not found["owned"] or _OWN_LIFE.match(found["owned"])):
         return f"{found['name']} is {found['what']}"

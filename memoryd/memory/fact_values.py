@@ -326,7 +326,7 @@ _SOMEONES_ROOM = re.compile(r"[\w-]+['’]s\s+(?-i:[a-z])")
 # Words before a make that say it is looked at, not had.
 _WANTED = re.compile(r"\b(?:been|eyeing|looking|considering|wanting|saving)\b", re.I)
 # A training goal is a feat: a number, a race or a lift ("10 pull-ups", "a muscle-up").
-_FEAT = re.compile(
+FEAT = re.compile(
     r"\d|\b(?:pull[- ]?ups?|push[- ]?ups?|chin[- ]?ups?|muscle[- ]?ups?|deadlift|squat|bench|press|"
     r"marathon|half|10k|5k|ultra|triathlon|ironman|plank|mile|handstand|splits|race)\b",
     re.I,
@@ -381,9 +381,15 @@ def kind_may_be_lower(kind: str, value: str) -> bool:
     return kind in ("place", "org", "company") and not (
         first in _NOT_A_NAME
         or first in DETERMINERS
+        or first in _PREPOSITIONS  # "quit in the week of 13 March"
         or _ARTICLE_NOUN.match(value)
         or DIET.fullmatch(value)
     )
+
+
+_PREPOSITIONS = frozenset(
+    "in on at for by from with to of during after before since until this last next".split()
+)
 
 
 # Words before a noun that make it a common one ("joined the call", "moved to the back").
@@ -449,7 +455,7 @@ def checked(frame: Frame, value: str) -> str | None:
         "academic": lambda: _academic(value),
         "race": lambda: _first_found(_RACE, value, whole=True),
         "taught": lambda: f"{value} teacher" if _academic(value) else None,
-        "feat": lambda: value if _FEAT.search(value) else None,
+        "feat": lambda: value if FEAT.search(value) else None,
     }
     return checks[kind]() if kind in checks else value
 

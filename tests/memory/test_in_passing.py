@@ -415,3 +415,14 @@ def test_a_name_signed_with_and_a_favourite_dethroned_for_someone() -> None:
         for f in later_facts("Ramen has completely dethroned sushi for Lucas.", "lucas", known, T1)
     ] == [("favourite food", "ramen")]
     assert later_facts("Ramen has completely dethroned sushi for Tom.", "lucas", known, T1) == []
+
+
+def test_a_next_goal_with_the_speaker_left_out_and_no_employer_in_a_time() -> None:
+    assert ("paloma", "training_goal", "half marathon under two hours") in facts(
+        "According to Paloma, next up: a half marathon under two hours."
+    )
+    assert facts("According to Malik, next up is dinner.") == set()
+    assert (
+        facts("Ingrid's sous-chef quit in the week of 13 March, so Ingrid is covering shifts.")
+        == set()
+    )
