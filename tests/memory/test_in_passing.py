@@ -426,3 +426,14 @@ def test_a_next_goal_with_the_speaker_left_out_and_no_employer_in_a_time() -> No
         facts("Ingrid's sous-chef quit in the week of 13 March, so Ingrid is covering shifts.")
         == set()
     )
+
+
+def test_a_focus_shifted_to_a_feat_is_the_new_goal_and_to_anything_else_is_none() -> None:
+    assert ("camila", "training_goal", "losing 8 kilos") in facts(
+        "Camila has shifted Camila's focus from lifting heavy to losing 8 kilos before summer."
+    )
+    assert ("kofi", "training_goal", "running the accra half marathon") in facts(
+        "Kofi has switched Kofi's training goal to running the Accra half marathon."
+    )
+    assert facts("Kofi has shifted his focus to his kids.") == set()
+    assert facts("Kofi has shifted his focus to work.") == set()
