@@ -292,22 +292,26 @@ _MODEL = (
     r"(?: (?:\d{1,2}[a-z]?|[A-Z]\d{1,2}[a-z]?|Pro|Max|Ultra|Air|Plus|Mini|Lite|FE|Fold\d*|"
     r"Flip\d*))+"
 )
-# Car makers whose names are no other word ("my golf clubs", "my charger" are not cars),
-# and the model named after the make, in any case ("my subaru outback").
+# Car makers whose names are no other word ("my golf clubs", "my charger", "my proton
+# pump inhibitor" are no cars: fact_lexicon.VEHICLE also lists models and common nouns).
 _CAR_MAKES = (
     r"tesla|honda|toyota|ford|bmw|audi|mercedes(?:-benz)?|volkswagen|vw|subaru|mazda|nissan|"
     r"hyundai|kia|chevy|chevrolet|jeep|volvo|porsche|lexus|rivian|polestar|peugeot|renault|"
     r"skoda|škoda|fiat|cadillac|mitsubishi|opel|vauxhall|citroen|citroën|dacia|suzuki|"
-    r"land rover|range rover|alfa romeo|maruti|mahindra|perodua|proton|byd"
+    r"land rover|range rover|alfa romeo|maruti|mahindra|perodua|byd"
 )
 _DEVICE_IN_PASSING = re.compile(
-    rf"\bmy (?P<new>new )?(?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL}|"
-    rf"(?:{_CAR_MAKES})(?! (?:order|pre-?order|reservation|delivery|test|rental|quote|stock|"
-    r"shares|app|account|dealer\w*|interview|job|internship|offer|application|recruiter|"
-    r"contract|colleagues?|team|office|manager|boss|hr|onboarding)\b)"
-    r"(?: (?!(?:or|and|to|for|with|in|on|at|is|was|has|that|this|but)\b)"
-    r"[A-Za-z][\w-]*\d?)?)(?![\w%-])",
+    rf"\bmy (?P<new>new )?(?P<device>(?:{PHONE.pattern}|{LAPTOP.pattern}){_MODEL})(?![\w%-])",
     re.I,
+)
+_CAR_IN_PASSING = re.compile(
+    rf"\bmy (?P<new>new )?(?P<make>{_CAR_MAKES})(?P<rest>(?: [\w'’-]+){{0,2}})(?![\w-])", re.I
+)
+# After a make, words that leave it the car ("my Honda needs premium gas", "my Tesla make it
+# to Lyon"); any other word is a thing of that make ("my Honda lawnmower", "my Tesla order").
+_AFTER_A_CAR = frozenset(
+    """is was has had needs need keeps keep won't can't doesn't isn't wouldn't make run go get
+    to for with in on at or and that this but be still really""".split()
 )
 _DIGIT = re.compile(r"\d")
 _DEVICE_CHANGE = re.compile(
@@ -318,34 +322,46 @@ _DEVICE_CHANGE = re.compile(
 
 
 def _device_in_passing(asked: str) -> str | None:
-    found = list(_DEVICE_IN_PASSING.finditer(asked))
-    if len(found) != 1:
+    devices = list(_DEVICE_IN_PASSING.finditer(asked))
+    cars = list(_CAR_IN_PASSING.finditer(asked))
+    if len(devices) + len(cars) != 1:
         return None
+    found = devices[0] if devices else cars[0]
     # "my new Pixel 8" says it is had now; any other word of a change makes it a question
     # about the change ("Should I sell my iPhone 12?")
-    said = (
-        asked[: found[0].start("new")] + asked[found[0].end("new") :] if found[0]["new"] else asked
-    )
+    said = asked[: found.start("new")] + asked[found.end("new") :] if found["new"] else asked
     if _DEVICE_CHANGE.search(said):
         return None
-    device = found[0]["device"]
-    kind = "phone" if PHONE.search(device) else "laptop" if LAPTOP.search(device) else "car"
-    if kind == "car":
-        make, _, model = device.partition(" ")
-        if model and not (model[:1].isupper() or VEHICLE.fullmatch(model) or _DIGIT.search(model)):
-            device = make  # "my Tesla make it": a verb, not the model
-        # as a careful writer spells it: "Subaru Outback", "Mazda CX-5"
-        device = " ".join(
-            w
-            if w[:1].isupper()
-            else w.upper()
-            if _DIGIT.search(w) or w in ("vw", "bmw", "byd")
-            else w.capitalize()
-            for w in device.split()
-        )
+    if devices:
+        device = found["device"]
+        kind = "phone" if PHONE.search(device) else "laptop"
+    else:
+        kind, device = "car", _car(found["make"], found["rest"].split())
+        if not device:
+            return None
     vowel = device[:1].lower() in "aeio" and not device.lower().startswith("one")
     article = "an" if vowel else "a"  # "an iPhone 12", "a OnePlus 9"
     return f"My {kind} is {article} {device}."
+
+
+def _car(make: str, after: list[str]) -> str:
+    """The car "my <make> …" names, spelled as a careful writer would ("Subaru Outback",
+    "Mazda CX-5", "Tesla Model 3"), or "" where the make names a thing of its own."""
+    words = [make]
+    if after and (after[0][:1].isupper() or VEHICLE.fullmatch(after[0]) or _DIGIT.search(after[0])):
+        words.append(after[0])  # the model
+        if len(after) > 1 and _DIGIT.search(after[1]) and len(after[1]) <= 4:
+            words.append(after[1])  # "Model 3"
+    elif after and after[0].casefold().strip("'’") not in _AFTER_A_CAR:
+        return ""  # "my Honda lawnmower", "my Toyota interview"
+    return " ".join(
+        w
+        if w[:1].isupper()
+        else w.upper()
+        if _DIGIT.search(w) or w in ("vw", "bmw", "byd")
+        else w.capitalize()
+        for w in words
+    )
 
 
 def said_in_passing(asked: str) -> str | None:

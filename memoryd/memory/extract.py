@@ -243,7 +243,7 @@ def said_as_here(sentence: str) -> str:
     return f"I'm {article} {what}, {rest[:1].lower() + rest[1:]}"
 
 
-_HERE_IN = re.compile(r"\b(?:out |up |down )?here in (?-i:[A-Z])[\w'’-]+")
+_HERE_IN = re.compile(r"\b(?i:(?:out |up |down )?here in) [A-Z][\w'’-]+")
 
 
 class OfflineExtractor:

@@ -416,7 +416,7 @@ def _own_age(before: str, subject: str) -> bool:
     return said is not None
 
 
-def _aged(text: str, subject: str, old: str, days: int, today: date | None = None) -> str | None:
+def _aged(text: str, subject: str, old: str, days: int, today: date) -> str | None:
     """The one age in ``text`` a year or more past ``old`` and no further on than the time
     between them allows, said as the subject's age ("turned 34", "birthday today, 34",
     "her 18th on Saturday", "I'm 34 now") and of nobody and nothing else ("my son turned
@@ -442,7 +442,7 @@ def _aged(text: str, subject: str, old: str, days: int, today: date | None = Non
     return found.pop() if len(found) == 1 else None
 
 
-def _own_birthday_now(text: str, subject: str, today: date | None) -> bool:
+def _own_birthday_now(text: str, subject: str, today: date) -> bool:
     """Whether ``text`` says the subject's birthday is today or has just passed (not one
     to come, nor someone else's). A date said with it ("it's Ana's birthday on 26 August
     2023", as "today" is written down) must not be after ``today``."""
@@ -455,21 +455,28 @@ def _own_birthday_now(text: str, subject: str, today: date | None) -> bool:
     )
     for sentence in _SENTENCE.split(text):
         found = said.search(sentence)
-        if found is None or _NOT_NOW.search(sentence):
-            continue
+        if found is None or _NOT_NOW.search(sentence) or _TO_COME.match(sentence, found.end()):
+            continue  # "it's Ana's birthday tomorrow", "… on Friday", "… in two weeks"
         on = _ON_DATE.match(sentence, found.end())
         if on is not None:
             try:
                 when = datetime.strptime(on["date"], "%d %B %Y").date()
             except ValueError:
                 continue
-            if today is None or when > today:
-                continue  # "it's Ana's birthday on Friday": one to come
+            if when > today:
+                continue  # a date written down for a day to come
         return True
     return False
 
 
 _ON_DATE = re.compile(r" on (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})")
+# A day named after the birthday that is not a full date already past, or one to come.
+_TO_COME = re.compile(
+    r" (?:on (?!\d{1,2} [A-Z][a-z]+ \d{4})|tomorrow|soon|next|in (?:a|an|\d+|two|three|four|"
+    r"five|six|a few|a couple of) (?:days?|weeks?)|this (?:weekend|week|month|friday|saturday|"
+    r"sunday)|coming up|is coming)",
+    re.I,
+)
 
 
 def followed_keys(subjects: Sequence[str]) -> list[str]:

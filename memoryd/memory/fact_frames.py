@@ -147,9 +147,16 @@ _STUDY_TALK = (
     r"degree|course|courses|coursework|exams?|tuition|grad|undergrad|transcript|faculty)\b"
 )
 
+# The speaker's own boxes ("the last of my boxes", written "the last of Priya's boxes"):
+# not "his mum's stuff", nor a stay ("unpacking at the hotel in Paris").
+_OWN_BOXES = (
+    r"(?:the last of |all of |all )?(?:the |(?P<whose>(?-i:[A-Z])[\w-]+)['’]s )?(?:last )?"
+    r"(?:boxes|box|stuff|things|bags|belongings)"
+)
 # A name signed with, in or out of quotes: "'Ben'", not "Best regards".
 _SIGNED = (
-    r"['‘’\"]?(?!(?:Best|Kind|Warm|Regards|Cheers|Thanks|Sincerely|Yours|Love)\b)"
+    r"['‘’\"]?(?!(?:Best|Kind|Warm|Warmly|Regards|Cheers|Thanks|Thank|Sincerely|Yours|Love|"
+    r"Respectfully|Arial|Helvetica|Calibri|Times|Bold|Italic)\b)"
     r"(?P<value>(?-i:[A-Z])[\w-]+)['’\"]?(?=\s*(?:[,.!;]|$)| (?:and|since|now|at|on)\b)"
 )
 
@@ -186,8 +193,8 @@ FRAMES: tuple[Frame, ...] = (
     # residence
     _frame("residence", rf"^{_ADV}(?:unpacked|has unpacked|signed a lease|signed the lease|settled in|got settled|found a place|bought a (?:house|flat|place|condo|home)).{{0,40}}? (?:out |up |down )?here in {VALUE}", "place"),  # noqa: E501
     # "is finally done unpacking in Austin", "got the last of the boxes unpacked in Leeds"
-    _frame("residence", rf"^{_ADV}(?:is |has )?(?:(?:finally|just|all|almost|nearly) )*(?:done|finished) unpacking (?:[\w'’ ]{{1,30}}? )?(?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
-    _frame("residence", rf"^{_ADV}got (?:the last of |all of |all )?[\w'’ ]{{0,30}}?(?:boxes|stuff|things|bags|belongings) unpacked (?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:is |has )?(?:(?:finally|just|all|almost|nearly) )*(?:done|finished) unpacking (?:{_OWN_BOXES} )?(?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}got {_OWN_BOXES} unpacked (?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:with [\w'’ ]{{1,30}}? )?(?:just |right |somewhere |not far )?(?:in|at|near|outside|on) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} in {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} (?:in|near|outside) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}(?:has|have) been (?:living )?in {VALUE}(?= for (?:years|ages|a long time|a decade|decades|\d+ years|over a year|most of))", "place"),  # noqa: E501
@@ -248,7 +255,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("employer", rf"^{_ADV}{_HIRED} (?:at|by) {VALUE}", "org"),
     _frame("employer", rf"^{_ADV}(?:is|works as|started as|is now|got a job as|has been) an? (?:[a-z][\w-]*\s+){{0,3}}(?P<role>[a-z][\w-]*) (?:at|for|with) {VALUE}", "org"),  # noqa: E501
     _frame("employer", rf"^{_POSS} (?:new )?(?:employer|company|workplace) is (?:now )?{VALUE}", "org"),  # noqa: E501
-    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) {_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}(?![\w'’&-]|\.\w)(?!,? (?:at home|behind|on the (?:bus|train|plane|table|counter)|in (?:the|my|his|her|their|a) (?:car|cab|taxi|uber|bag|pocket|locker|office|room|kitchen)|unlocked|open|running|on charge|charging)\b)", "org", ends=True),  # noqa: E501
+    _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|was laid off from|got laid off from|was let go from|got fired from|retired from|is leaving|has left) (?!.{{0,40}}?\b(?:at home|on the (?:bus|train|plane|table|counter)|in (?:the|my|his|her|their|a) (?:car|cab|taxi|uber|bag|pocket|locker|room|kitchen)|unlocked|open|running|on charge|charging)\b){_ART}(?:{_JOB} )?(?:(?:at|with) )?{VALUE}", "org", ends=True),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:quit|left|resigned from|lost) {_ART}(?:old )?{_JOB}\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:has |have )?(?:switched|changed) (?:jobs|companies|employers)\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("employer", rf"^{_ADV}(?:no longer works|doesn't work|does not work) (?:at|for) {VALUE}", "org", ends=True),  # noqa: E501
@@ -299,13 +306,13 @@ FRAMES: tuple[Frame, ...] = (
     _frame("relationship", rf"^{_ADV}(?:are|is) no longer together\b|^{_ADV}(?:are|is) not together any ?more\b|^{_ADV}(?:aren't|aren’t|isn't|isn’t) together any ?more\b", "any", fixed="single"),  # noqa: E501
     # "Elena and Yusuf hit three months together": a time together counted
     _frame("relationship", rf"^{_ADV}(?:hit|reached|celebrated|just hit|just celebrated|are coming up on) (?:\w+ )?(?:months?|years?|weeks?) together\b(?! at\b)", "any", fixed="in a relationship", context=r"\b(?:anniversary|dating|date|boyfriend|girlfriend|partner|love|couple|relationship|gift|romantic|met)\b"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:made it official|made things official|made it facebook official|are official|are exclusive|became exclusive|are officially (?:together|a couple|an item))\b", "any", fixed="in a relationship", context=r"\b(?:met|dating|date|boyfriend|girlfriend|partner|together|someone|relationship|couple|seeing)\b|^(?-i:[A-Z])[\w-]+ and (?-i:[A-Z])[\w-]+ (?:finally |officially |just )?made (?:it|things) official(?=\s*(?:[.!]|$)| (?:on|last|this|yesterday|today|in|at|after)\b)"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:made it official|made things official|made it facebook official|are official|are exclusive|became exclusive|are officially (?:together|a couple|an item))\b", "any", fixed="in a relationship", context=r"\b(?:met|dating|date|boyfriend|girlfriend|partner|together|someone|relationship|couple|seeing)\b|^(?-i:[A-Z])[\w-]+ and (?-i:[A-Z])[\w-]+ (?:finally |officially |just )?made (?:it|things) official(?=\s*(?:[.!]|$)| (?:on|last|this|yesterday|today|in|at|after)\b)(?![^.!?]*\b(?:company|business|papers|deal|contract|merger|partnership|launch\w*|startup|signed|shop|store|firm)\b)"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is|are) (?:not|n't) (?:seeing|dating) anyone\b|^{_ADV}(?:isn't|aren't|is not|are not) (?:seeing|dating) anyone\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:called off|broke off|ended|cancelled|canceled) {_ART}engagement\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:broke up|split up|called it quits|ended things|separated|split)\b", "any", fixed="single"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:is dating|started dating|is seeing|has been seeing|is in a relationship with|is going out with|started seeing|has been dating) (?P<value>(?-i:[A-Z])\w+)", "any", fixed="in a relationship"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got|found|met) (?:now |finally )?an? (?:new )?(?:boyfriend|girlfriend|partner|fianc[ée]e?|bf|gf|bae)\b", "any", fixed="in a relationship"),  # noqa: E501
-    _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got) (?:now |finally )?an? (?:new )?(?:wife|husband|hubby)\b", "any", fixed="married"),  # noqa: E501
+    _frame("relationship", rf"^{_ADV}(?:has|got|has got|have got|'s got) (?:now |finally )?an? (?:new )?(?:wife|husband|hubby)(?![\w-])", "any", fixed="married"),  # noqa: E501
     # "is engaged to Tom": engaged (who to is the partner, not the status)
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) engaged to (?-i:[A-Z])\w+", "any", fixed="engaged"),  # noqa: E501
     _frame("relationship", rf"^{_ADV}(?:got|is|has been|became) married to (?![\w-]+['’]s {_NOT_SPOUSE})(?-i:[A-Z])\w+", "any", fixed="married"),  # noqa: E501
@@ -432,7 +439,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}the (?:new |main |next |big )?(?:training )?(?:goal|target) (?:now )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail) )?{_ART}{VALUE}", "feat"),  # noqa: E501
     # "has shifted my focus from lifting heavy to losing 8 kilos", "switched my training goal
     # to running the Accra half marathon"
-    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:shifted|switched|changed|moved) (?:(?:his|her|their|[\w-]+['’]s) )?(?:training |gym |fitness )?(?:focus|goal|target)(?: from [\w\s-]{{2,40}}?)? to (?!(?:his|her|their|my|family|work|kids|school)\b){VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:shifted|switched|changed|moved) (?:(?:his|her|their|(?P<whose>[\w-]+)['’]s) )?(?:training |gym |fitness )?(?:focus|goal|target)(?: from [\w\s-]{{2,40}}?)? to (?!(?:his|her|their|my|family|work|kids|school)\b){VALUE}", "feat"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     # "now he is chasing a 100 kg bench press instead", "has set her sights on a full Ironman"
     _frame("training_goal", rf"^{_ADV}(?:is (?:now )?chasing|is going after|(?:has |have )?set (?:his|her|their|[\w-]+['’]s) sights on) {_ART}(?:new |first |next )?{VALUE}", "feat"),  # noqa: E501
@@ -448,10 +455,10 @@ FRAMES: tuple[Frame, ...] = (
     # name
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to start |decided )?(?:going|to go) by (?:(?:his|her|their|[\w-]+['’]s) (?:full|middle|real|legal|first|birth|given|(?-i:[A-Z])[a-z]+) name,? )?(?!(?:train|bus|car|plane|bike|boat|foot|ferry|rail|road|air|taxi|uber|lyft|subway|metro|tube|coach|eurostar)\b)(?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     # "changed my email signature to 'Robert'", "my new signature just says 'Ben'"
-    _frame("name", rf"^{_ADV}(?:changed|updated|switched) (?:(?:his|her|their|[\w-]+['’]s) )?(?:email |e-mail |work )?signature to {_SIGNED}", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:changed|updated|switched) (?:(?:his|her|their|(?P<whose>[\w-]+)['’]s) )?(?:email |e-mail |work )?signature to {_SIGNED}", "any"),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new )?(?:email |e-mail |work )?signature (?:now )?(?:just )?(?:says|reads) {_SIGNED}", "any"),  # noqa: E501
     # "uses her full name, Abdul-Malik, these days"
-    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to )?(?:uses|use|using|is using) (?:his|her|their|[\w-]+['’]s) (?:full|real|legal|birth|given|proper) name,? (?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
+    _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to )?(?:uses|use|using|is using) (?:his|her|their|(?P<whose>[\w-]+)['’]s) (?:full|real|legal|birth|given|proper) name,? (?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|is known to (?:[\w'’]+ ){{1,3}}as|(?:prefers|would prefer|should prefer|would rather|wishes|wants) (?:henceforth |from now on )?to be (?:addressed|called|known) as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?:(?:his|her|their|[\w-]+['’]s) (?:[\w-]+ )?name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:changed|legally changed|is changing|updated) {_ART}(?:last |first |sur|family |maiden )?name\b", "any", ends=True, fixed=""),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new |real |full |preferred )?(?:name|nickname) is (?:now )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501

@@ -62,6 +62,14 @@ RACE = re.compile(
     r"swim|race)\b",
     re.I,
 )
+# A feat of training said as one ("a half marathon under two hours", "pulling 405 on
+# deadlift", "10 pull-ups"); not "the 2024 budget" nor "the second half of the season".
+RACE_OR_LIFT = re.compile(
+    r"\b(?:(?:half )?marathon|triathlon|ultra(?:marathon)?|ironman|10k|5k|century|deadlift|"
+    r"squat|bench(?: press)?|pull-?ups?|push-?ups?|chin-?ups?|muscle-?ups?|plank|handstand|"
+    r"sub-\d[\w:.]*|\d+ ?(?:kg|kilos?|lbs?|pounds|km|miles?))\b",
+    re.I,
+)
 # A clause or sentence told of a time before: "Before Daniel, I reported to Olga at my old
 # job", "before I moved to Berlin I lived in Kraków, and rent was insane even back then".
 BYGONE = re.compile(
@@ -79,7 +87,8 @@ PLATFORM = re.compile(
     r"^(?:strava|duolingo|notion|obsidian|evernote|todoist|discord|tiktok|instagram|facebook|"
     r"twitter|threads|mastodon|bluesky|snapchat|pinterest|tinder|hinge|bumble|grindr|peloton|"
     r"zwift|myfitnesspal|goodreads|letterboxd|whatsapp|telegram|signal|patreon|substack|github|"
-    r"linux|ubuntu|windows|android|ios|macos|chatgpt|reddit|monzo|revolut)$",
+    r"linux|ubuntu|windows|android|ios|macos|chatgpt|reddit|monzo|revolut|zoom|slack|teams|"
+    r"webex|skype)$",
     re.I,
 )
 NOT_EMPLOYER = re.compile(

@@ -20,6 +20,7 @@ from memoryd.memory.fact_lexicon import (
     LAPTOP,
     OTHER_PERSON,
     PHONE,
+    PLATFORM,
     SCHOOL,
     VEHICLE,
 )
@@ -31,7 +32,7 @@ from memoryd.memory.fact_parse_base import (
     phrase,
     unreal,
 )
-from memoryd.memory.fact_subjects import norm
+from memoryd.memory.fact_subjects import TIME_NAMES, norm
 from memoryd.memory.fact_values import CASUAL, checked
 from memoryd.memory.fact_whose import (
     EMPLOYER_NOUN,
@@ -232,44 +233,52 @@ _HEARSAY = re.compile(
     r"\b(?:read|heard|hear|saw|news|reports?|reported|article|apparently|rumou?rs?|says?|said)\b",
     re.I,
 )
-_ORG_NAME = r"((?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,2})"
-
-
-_HOLIDAY = (
-    r"(?:Christmas|Easter|Thanksgiving|Diwali|Eid|Hanukkah|Halloween|New Year|Ramadan|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-    r"May|June|July|August|September|October|November|December|Home|Night|Noon)\b"
+# A place passed by or stayed at: "walked past the Harvard campus on holiday".
+_PASSING_BY = re.compile(
+    r"\b(?:holiday|vacation|trip|visit\w*|tour\w*|past|passed|conference|open day)\b", re.I
 )
+_ORG_NAME = r"((?-i:[A-Z])[\w&'’.-]*(?: (?-i:[A-Z])[\w&'’.-]*){0,2})"
+_WORK_WORD = re.compile(r"\b(?:linkedin|work|job|anniversary|team|colleagues?|career)\b", re.I)
 
 
 def _said_of_work(subject: str) -> re.Pattern[str]:
     """Where the speaker's workplace is the setting of what is said: "At Shopee we have a
     planning week" (written "At Shopee Mei and others have…"), "Deloitte has me working
-    till 9", "hitting 2 years at Flutterwave"."""
+    till 9"."""
     who = re.escape(subject)
     return re.compile(
-        rf"(?:^|[—–-] )at (?!{_HOLIDAY}){_ORG_NAME},? (?:{who} and|we)\b|"
-        rf"\b{_ORG_NAME} (?:has|had|keeps|kept|is keeping) {who} (?:working|on call|doing)\b|"
-        rf"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years?|yrs) "
-        rf"(?:at|with) {_ORG_NAME}",
+        rf"(?:^|[—–-] )at (?!(?:{TIME_NAMES})\b){_ORG_NAME},? (?:{who} and others|we)\b|"
+        rf"\b{_ORG_NAME} (?:has|had|keeps|kept|is keeping) {who} (?:working(?! out)|on call)\b",
         re.I,
     )
 
 
+# "hitting 2 years at Flutterwave", where work is spoken of (not "10 years at Lake Como")
+_YEARS_AT = re.compile(
+    rf"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:years?|yrs) (?:at|with) "
+    rf"{_ORG_NAME}"
+)
+
+
 def _routine_of(doc: Any, subject: str, attribute: str) -> Iterator[str]:
-    if OTHER_PERSON["they"].search(doc.text) or _HEARSAY.search(doc.text):
-        return  # someone else's, or news ("I read that Infosys is doing layoffs")
+    text = doc.text
+    if OTHER_PERSON["they"].search(text) or _HEARSAY.search(text) or _PASSING_BY.search(text):
+        return  # someone else's, news ("I read that Infosys is doing layoffs"), a visit
     if attribute == "employer":
-        for found in _said_of_work(subject).finditer(doc.text):
-            org = next(g for g in found.groups() if g)
-            if not SCHOOL.search(org) and (value := checked(ORG_KIND, org)) is not None:
+        said = [next(g for g in f.groups() if g) for f in _said_of_work(subject).finditer(text)]
+        if _WORK_WORD.search(text):
+            said += [found.group(1) for found in _YEARS_AT.finditer(text)]
+        for org in said:
+            if SCHOOL.search(org) or PLATFORM.match(org):
+                continue
+            if (value := checked(ORG_KIND, org)) is not None:
                 yield value
     for token in doc:
         if not is_proper(token) or norm(token.text) == subject or is_first_name(token.text):
             continue
-        if attribute == "employer" and _at_work(token):
+        if attribute == "employer" and _at_work(token) and not PLATFORM.match(token.text):
             if (value := checked(ORG_KIND, phrase(token).text)) is not None:
-                yield value
+                yield value  # (not "my Zoom standup")
         elif attribute == "school" and _at_school(token):
             yield phrase(token).text
 
@@ -350,15 +359,23 @@ _POST = frozenset("role job position title career shift day week stint gig".spli
 # "Twelve-hour shifts as a nurse are wrecking my back", "that's life as a line cook": a
 # working life said in passing (of the one the sentence is about, not "my mum's shifts").
 _LIFE_AS = re.compile(
-    r"(?<!his )(?<!her )(?<!their )\b(?:shifts?|life|days|nights|years|career|"
-    r"rounds) as an? (?P<role>(?:[a-z][\w-]* ){0,2}[a-z][\w-]*)(?=\s*[,.;!—–]|\s+(?:are|is|was|"
+    r"(?<!his )(?<!her )(?<!their )\b(?i:shifts?|life|days|nights|years|career|rounds) as an? "
+    r"(?P<role>(?:[a-z][\w-]* ){0,2}[a-z][\w-]*)(?=\s*[,.;!—–]|\s+(?:are|is|was|"
     r"were|has|have|keeps?|kept|means?|meant|makes?|made|leaves?|left|and|but|so|I|he|she)\b)"
+)
+# A working life imagined, not had: "can't imagine life as a doctor", "would love life as…"
+_IMAGINED = re.compile(
+    r"\b(?:imagine|would|could|might|if|dream\w*|wish\w*|someday|one day|want\w*|hope\w*|"
+    r"plan\w*|never)\b|n['’]t\b",
+    re.I,
 )
 
 
 def _life_as(doc: Any, subject: str) -> Iterator[str]:
     text = doc.text
     for found in _LIFE_AS.finditer(text):
+        if _IMAGINED.search(text[: found.start()]):
+            continue
         before = text[max(0, found.start() - 40) : found.start()]
         owner = _OWNER_BEFORE.search(before)
         if OTHER_PERSON["they"].search(before) or (owner and norm(owner["name"]) != subject):

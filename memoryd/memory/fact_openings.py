@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 
-from memoryd.memory.fact_lexicon import DIETS, OTHER_PERSON, RELATIVES
-from memoryd.memory.fact_values import FEAT
+from memoryd.memory.fact_lexicon import DIETS, OTHER_PERSON, RACE_OR_LIFT, RELATIVES
+from memoryd.memory.fact_subjects import TIME_NAMES
 from memoryd.memory.names import is_first_name
 
 __all__ = ["opening_clause"]
@@ -256,8 +256,9 @@ _SINCE_CHANGE = re.compile(
 )
 # Where the change ends and the person it is of is named (the first that fits).
 _THEN_NAMED = re.compile(
-    r",? (?P<name>(?-i:[A-Z])[\w-]+)(?:['’]s (?P<owned>[a-z]+))?(?![\w'’-]) "
-    r"(?!(?:would|will|might|could|should|may|and|or)\b)"
+    r",? (?P<name>(?-i:[A-Z])[\w-]+)(?:['’]s (?P<owned>[a-z]+))?(?![\w'’-])"
+    # (the space after is looked at, not taken: the next name may follow at once)
+    r"(?= (?!(?:would|will|might|could|should|may|and|or)\b))"
 )
 
 
@@ -336,7 +337,7 @@ def opening_clause(sentence: str) -> str | None:
         # gerund is of, when the rest names no one
         rest = reported["rest"][:1].upper() + reported["rest"][1:]
         next_up = _NEXT_UP.match(rest)  # "According to Paloma, next up: a half marathon"
-        if next_up and FEAT.search(next_up["goal"]):
+        if next_up and RACE_OR_LIFT.search(next_up["goal"]):
             return f"{reported['name']}'s new goal is {next_up['goal']}"
         return opening_clause(rest) or _gerund_clause(rest, whom=reported["name"])
     if (found := _AS_ROLE.match(said)) and (not found["owned"] or _OWN_LIFE.match(found["owned"])):
@@ -360,10 +361,7 @@ def opening_clause(sentence: str) -> str | None:
     return _since_change(said) or _so_far(said) or _gerund_clause(said)
 
 
-_WHEN_WORD = re.compile(
-    r"January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-)
+_WHEN_WORD = re.compile(TIME_NAMES)
 
 
 def _since_change(said: str) -> str | None:

@@ -147,6 +147,8 @@ def role(value: str) -> str | None:
         words = words[1:]  # "now a designer" is "designer"
     head = words[-1].casefold()
     head = head.rsplit("-", 1)[-1] if head.rsplit("-", 1)[-1] in ROLE_HEADS else head  # "sous-chef"
+    if head == "model" and VEHICLE.search(" ".join(words[:-1])):
+        return None  # "a Tesla Model 3": a car
     if head in ("resident", "residents", "local", "locals") and any(w[:1].isupper() for w in words):
         return None  # "an Austin resident" says where someone lives, not their job
     suffix = head.endswith(("ologist", "ician", "grapher", "eer", "ist")) and head not in (
@@ -174,6 +176,10 @@ def role(value: str) -> str | None:
         "loyalist",
         "atheist",
         "buddhist",
+        "juror",
+        "witness",
+        "passenger",
+        "spectator",
     )
     determiner = len(words) < 2 or words[1].casefold() in ("a", "an", "the", "my", "his", "her")
     if words[0].casefold() in _DOING and determiner:
@@ -215,7 +221,8 @@ _NO_JOB = frozenset(
     """volunteer vegetarian vegan pescatarian beginner member parent grandparent
     grandmother grandfather mother father homeowner owner runner commuter customer
     newcomer passenger tenant renter resident citizen immigrant expat foreigner
-    civilian fan player winner loser learner reader viewer listener user""".split()
+    civilian fan player winner loser learner reader viewer listener user juror witness
+    spectator voter donor""".split()
 )
 
 
@@ -326,7 +333,7 @@ _SOMEONES_ROOM = re.compile(r"[\w-]+['’]s\s+(?-i:[a-z])")
 # Words before a make that say it is looked at, not had.
 _WANTED = re.compile(r"\b(?:been|eyeing|looking|considering|wanting|saving)\b", re.I)
 # A training goal is a feat: a number, a race or a lift ("10 pull-ups", "a muscle-up").
-FEAT = re.compile(
+_FEAT = re.compile(
     r"\d|\b(?:pull[- ]?ups?|push[- ]?ups?|chin[- ]?ups?|muscle[- ]?ups?|deadlift|squat|bench|press|"
     r"marathon|half|10k|5k|ultra|triathlon|ironman|plank|mile|handstand|splits|race)\b",
     re.I,
@@ -455,7 +462,7 @@ def checked(frame: Frame, value: str) -> str | None:
         "academic": lambda: _academic(value),
         "race": lambda: _first_found(_RACE, value, whole=True),
         "taught": lambda: f"{value} teacher" if _academic(value) else None,
-        "feat": lambda: value if FEAT.search(value) else None,
+        "feat": lambda: value if _FEAT.search(value) else None,
     }
     return checks[kind]() if kind in checks else value
 

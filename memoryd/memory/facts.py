@@ -205,6 +205,9 @@ def _framed(subject: str, predicate: str, said: str) -> Iterator[Fact]:
         title = match.groupdict().get("role")
         if title is not None and (role(title) is None or title.casefold() in _NOT_WORK_ROLES):
             continue  # "a freshman at Rice" is a school, not an employer
+        whose = match.groupdict().get("whose")
+        if whose and norm(whose) != subject:
+            continue  # "Sam changed Tom's email signature": Tom's, not Sam's
         raw = frame.fixed if frame.fixed is not None else (match.groupdict().get("value") or "")
         value = raw if frame.fixed is not None else checked(frame, raw)
         if value is None or _common_noun(frame, raw, predicate, match):
@@ -393,15 +396,17 @@ _IT_IS = re.compile(
 _GOT_NEW = re.compile(
     r"\b(?:got|bought|picked up|ordered|has|have)\b.*\bnew (?:phone|laptop|car)\s*[.!]*$", re.I
 )
-_REPLACEMENT_CAME = re.compile(
-    r"\b(?:replacement|new one|upgrade) (?:arrived|came|showed up|turned up)\b[^:]{0,30}$", re.I
-)
 _GAVE_IN = re.compile(
     r"\b(?:bit the bullet|took the plunge|caved|splurged|made the switch|made the jump|"
     r"pulled the trigger)\s*[.!]*$",
     re.I,
 )
-_A_THING = re.compile(r"^(?:an? )?(?-i:[A-Z]|i[A-Z])[\w.-]*(?: [\w.-]+){0,4}\s*[.!]*$")
+# A thing named and nothing more: "a MacBook Air M2", "a Galaxy S23" (not "a Tesla is way
+# too pricey", nor "a Pixel 8 for Tom").
+_A_THING = re.compile(
+    r"^(?:an? )?(?-i:[A-Z]|i[A-Z])[\w.-]*"
+    r"(?: (?:(?-i:[A-Z0-9])[\w.-]*|[a-z]*\d[\w-]*|pro|max|air|mini|ultra|plus))*\s*[.!]*$"
+)
 _IT_NAMED = re.compile(r"^(?:it['’]s|it is|which is|that's|that is) (?P<rest>.+)$", re.I)
 
 
@@ -413,14 +418,15 @@ def _anaphora(clause: str, previous: str, subject: str) -> Iterator[Fact]:
     if it_named and _GOT_NEW.search(previous):
         yield from _clause_facts(f"{previous.rstrip(' .!')}, {it_named['rest']}", subject)
         return
-    if _REPLACEMENT_CAME.search(previous) and _A_THING.match(clause):
-        # "the replacement arrived yesterday: a MacBook Air M2"
-        yield from _clause_facts(f"{previous.rstrip(' .!')}: {clause}", subject)
-        return
-    if _GAVE_IN.search(previous) and _A_THING.match(clause) and subject in norm(previous):
-        # "so Ngozi bit the bullet: a Galaxy S23": what was got, named after the colon
-        yield from _frame_facts(subject, f"got {clause}")
-        return
+    if _A_THING.match(clause):
+        # "the replacement arrived yesterday: a MacBook Air M2": the frames read the two
+        # clauses as one; "so Ngozi bit the bullet: a Galaxy S23": what was got
+        joined = list(_clause_facts(f"{previous.rstrip(' .!')}: {clause}", subject))
+        if not joined and _GAVE_IN.search(previous) and subject in norm(previous):
+            joined = list(_frame_facts(subject, f"got {clause}"))
+        yield from joined
+        if joined:
+            return
     match = _IT_IS.match(clause)
     if match is None:
         return

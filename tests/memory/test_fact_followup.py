@@ -437,5 +437,7 @@ def test_a_birthday_without_a_number_is_one_year_on_within_a_year() -> None:
     assert later("Sam celebrated Sam's birthday with pizza.", "age", "17") == [("age", "18", False)]
     # one to come, someone else's, or more than a year on (how many birthdays is not said)
     assert later("It's Sam's birthday on 2 August 2024.", "age", "17") == []
+    assert later("It's Sam's birthday on Friday.", "age", "17") == []
+    assert later("It's Sam's birthday tomorrow.", "age", "17") == []
     assert later("It's Sam's mom's birthday today.", "age", "17") == []
     assert later("Sam celebrated Sam's birthday with pizza.", "age", "17", days=500) == []

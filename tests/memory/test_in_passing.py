@@ -201,6 +201,10 @@ def test_a_question_says_which_car_the_speaker_has() -> None:
     assert texts("Can you help me prep for my Toyota interview?") == []
     assert texts("Should I sell my Honda Civic or keep it?") == []
     assert texts("Is my sister's Honda Civic safe in snow?") == []
+    # a thing of that make, or a drug
+    assert texts("How do I fix my Honda lawnmower?") == []
+    assert texts("Can I take ibuprofen with my proton pump inhibitor?") == []
+    assert texts("Does my Tesla Model 3 need winter tyres?") == ["Arjun's car is a Tesla Model 3."]
     # a tag typed without its comma leaves the statement
     assert texts("im 17 so i can't open the account myself yet right?") == [
         "Arjun is 17 so he can't open the account himself yet."
@@ -264,6 +268,21 @@ def test_this_rounds_readings_of_everyday_updates(text: str, fact: tuple[str, st
         "Priya is done unpacking in Paris for the conference.",
         # someone's doctor is no job
         "Now that Björn is 45 Björn's doctor wants him to get a colonoscopy.",
+        # a stay, someone else's things, a husband to come, someone else's goal or name
+        "Sam is done unpacking at the hotel in Paris.",
+        "Sam got his mum's stuff unpacked in Leeds.",
+        "Tom and Ana made it official on Friday, they signed the company papers.",
+        "Sam has a husband-to-be.",
+        "Sam has switched Tom's training goal to a 5k.",
+        "Sam changed Tom's email signature to 'Robert'.",
+        "Sam uses Tom's full name, Thomas, at work.",
+        "Sam changed his email signature to Warmly.",
+        # a thing left somewhere, a role that is no job, a thing not had, a car's model
+        "Sam left Slack open.",
+        "Sam's first case as a juror starts Monday.",
+        "Sam caved: a Tesla is way too pricey.",
+        "Sam pulled the trigger: a Pixel 8 for Tom!",
+        "According to Sam, next up is the 2024 budget.",
     ],
 )
 def test_this_rounds_look_alikes_state_nothing_of_the_speaker(text: str) -> None:
@@ -392,14 +411,20 @@ def test_a_workplace_or_a_school_named_through_its_routine() -> None:
     )
     assert (
         said(
-            "Aisha is writing a post about hitting 2 years at Flutterwave.",
+            "Aisha is writing a LinkedIn post about hitting 2 years at Flutterwave.",
             "aisha",
             "employer",
             "paystack",
         )
         == "flutterwave"
     )
-    # a holiday, a place of study
+    # a holiday, a place of study, a visit, an app, a workout, friends on a trip
+    assert said("Sam and Ana celebrated 10 years at Lake Como.", "sam", "employer", "x") is None
+    assert said("Sam walked past the Harvard campus on holiday.", "sam", "school", "x") is None
+    assert said("Sam's Zoom standup ran long.", "sam", "employer", "google") is None
+    assert said("Peloton has Sam working out every morning.", "sam", "employer", "x") is None
+    assert said("At Costco, Sam and Ana bought hummus.", "sam", "employer", "google") is None
+    assert said("Sam can't imagine life as a doctor.", "sam", "occupation", "teacher") is None
     assert said("At Christmas Sam and others eat turkey.", "sam", "employer", "google") is None
     assert said("At Harvard Sam and others have finals.", "sam", "employer", "google") is None
     # news, or someone else's school
