@@ -330,8 +330,9 @@ def employers(doc: Any, subject: str) -> Iterator[Token | str]:
 # How long someone has been at a place: a job, not a stop on the way.
 _SINCE = re.compile(
     r"\b(?:since (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w*|since \d{4}|"
-    r"since (?:last|the) (?:month|year|spring|summer|fall|autumn|winter)|for (?:a|\d+|two|three|"
-    r"four|five|six|several|a few|a couple of) (?:months?|years?))\b",
+    r"since (?:last|the) (?:month|year|spring|summer|fall|autumn|winter)|(?:for )?(?:a|\d+|two|"
+    r"three|four|five|six|several|a few|a couple(?: of)?) (?:months?|years?)(?= now\b)|for (?:a|"
+    r"\d+|two|three|four|five|six|several|a few|a couple of) (?:months?|years?))\b",
     re.I,
 )
 

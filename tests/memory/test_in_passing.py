@@ -481,3 +481,14 @@ def test_a_focus_shifted_to_a_feat_is_the_new_goal_and_to_anything_else_is_none(
     )
     assert facts("Kofi has shifted his focus to his kids.") == set()
     assert facts("Kofi has shifted his focus to work.") == set()
+
+
+def test_a_few_months_now_at_a_place_is_a_workplace_held() -> None:
+    fact = StatedFact(subject="sofia", attribute="employer", value="spotify", display="Spotify")
+    known = [Known(fact, T0)]
+    text = "Sofia left spotify in January, been at Klarna a couple months now and loving it."
+    assert [(f.attribute, f.value) for f in later_facts(text, "sofia", known, T1)] == [
+        ("employer", "klarna")
+    ]
+    # hours or weeks somewhere is a stay
+    assert later_facts("Sofia has been at the beach a couple weeks now.", "sofia", known, T1) == []
