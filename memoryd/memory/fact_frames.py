@@ -193,7 +193,7 @@ FRAMES: tuple[Frame, ...] = (
     # residence
     _frame("residence", rf"^{_ADV}(?:unpacked|has unpacked|signed a lease|signed the lease|settled in|got settled|found a place|bought a (?:house|flat|place|condo|home)).{{0,40}}? (?:out |up |down )?here in {VALUE}", "place"),  # noqa: E501
     # "is finally done unpacking in Austin", "got the last of the boxes unpacked in Leeds"
-    _frame("residence", rf"^{_ADV}(?:is |has )?(?:(?:finally|just|all|almost|nearly) )*(?:done|finished) unpacking (?:{_OWN_BOXES} )?(?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
+    _frame("residence", rf"^{_ADV}(?:is |has )?(?:(?:finally|just|all|almost|nearly) )*(?:done|finished) unpacking (?:{_OWN_BOXES} )?(?:in (?:the|his|her|their|[\w-]+['’]s) new (?:apartment|flat|place|house|home|condo) )?(?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}got {_OWN_BOXES} unpacked (?:here |over here |out here |up here )?in {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} (?:with [\w'’ ]{{1,30}}? )?(?:just |right |somewhere |not far )?(?:in|at|near|outside|on) {VALUE}", "place"),  # noqa: E501
     _frame("residence", rf"^{_ADV}{_RESIDENCE_VERB} in {_ART}(?:[a-z][\w-]* ){{0,2}}{_HOME} (?:in|near|outside) {VALUE}", "place"),  # noqa: E501
@@ -457,6 +457,8 @@ FRAMES: tuple[Frame, ...] = (
     # "changed my email signature to 'Robert'", "my new signature just says 'Ben'"
     _frame("name", rf"^{_ADV}(?:changed|updated|switched) (?:(?:his|her|their|(?P<whose>[\w-]+)['’]s) )?(?:email |e-mail |work )?signature to {_SIGNED}", "any"),  # noqa: E501
     _frame("name", rf"^{_POSS} (?:new )?(?:email |e-mail |work )?signature (?:now )?(?:just )?(?:says|reads) {_SIGNED}", "any"),  # noqa: E501
+    # "I'd actually prefer Kate from now on"
+    _frame("name", rf"^{_ADV}(?:would |'d )?(?:actually |really |now )?prefers? (?:to go by |to be called |being called )?(?P<value>(?-i:[A-Z])[\w-]+)(?= from now on\b| going forward\b| instead\b)", "given"),  # noqa: E501
     # "uses her full name, Abdul-Malik, these days"
     _frame("name", rf"^{_ADV}(?:has |have )?(?:started |begun |decided to )?(?:uses|use|using|is using) (?:his|her|their|(?P<whose>[\w-]+)['’]s) (?:full|real|legal|birth|given|proper) name,? (?P<value>(?-i:[A-Z])[\w-]+)(?!['’\w])", "any"),  # noqa: E501
     _frame("name", rf"^{_ADV}(?:goes by|now goes by|prefers to be called|prefers now to be called|is called|is now called|is known as|is known to (?:[\w'’]+ ){{1,3}}as|(?:prefers|would prefer|should prefer|would rather|wishes|wants) (?:henceforth |from now on )?to be (?:addressed|called|known) as|changed (?:his|her|their) name to|legally changed (?:his|her|their) name to|prefers the name) (?:(?:his|her|their|[\w-]+['’]s) (?:[\w-]+ )?name,? )?(?P<value>(?-i:[A-Z])[\w'’-]+(?: (?-i:[A-Z])[\w'’-]+)?)", "any"),  # noqa: E501
@@ -484,7 +486,7 @@ INVERTED: tuple[Frame, ...] = (
     _frame("favourite", r"^(?:.{1,40}? (?:but|and) (?=(?-i:[A-Z0-9]))|(?:honestly|frankly|seriously|okay|ok|well|so|yeah|wow|ngl|tbh|somehow|apparently)[,!]? )?(?P<value>\S.*?) (?:has |have )?(?:officially |now |finally |just )?(?:(?:quite |well and truly |completely |totally )?(?:replaced|took over from|taken over from|overtook|overtaken|beat out|beaten|dethroned|knocked out|edged out|displaced|supplanted|usurped|unseated|ousted|toppled)) .{1,40}? as (?P<subject>.+?)(?:'s|’s) (?:new |current |all-time )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1|top) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
     # "philosophy is Arjun's major now"
     _frame("major", r"^(?P<value>[\w&-]+(?: [\w&-]+){0,3}?) (?:is|has become|became) (?:now |officially )?(?P<subject>(?-i:[A-Z])[\w-]+)(?:'s|’s) (?:new |current )?major(?=\s*(?:[.,!;]|$)|\s+(?:now|these days|and|but|since)\b)", "academic"),  # noqa: E501
-    _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|fave?|go-to) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
+    _frame("favourite", r"^(?P<value>.+?) (?:is|are|has become|have become|became) (?:now |definitely )?(?P<subject>.+?)(?:'s|’s) (?:new |current |all-time |absolute )?(?:favou?rite|fave?|go-to|number one|number-one|no\. ?1|#1) (?P<thing>[a-z]+(?: [a-z]+)?)\b", "any"),  # noqa: E501
 )
 
 # Frames whose subject is the verb's object: "switched Eli to Oakwood Montessori".

@@ -463,6 +463,9 @@ def checked(frame: Frame, value: str) -> str | None:
         "race": lambda: _first_found(_RACE, value, whole=True),
         "taught": lambda: f"{value} teacher" if _academic(value) else None,
         "feat": lambda: value if _FEAT.search(value) else None,
+        # a name asked to be called by, typed with its capital ("prefer tea from now on" is
+        # no name, though Tea is one)
+        "given": lambda: value if value[:1].isupper() else None,
     }
     return checks[kind]() if kind in checks else value
 

@@ -47,14 +47,16 @@ _PAIR = re.compile(r"\band (?:I|me)\b|\b(?:I|me) and\b")
 _COUPLE = re.compile(
     r"\b(?:married|engaged|divorced|wedding|honeymoon|broke up|split up|separated|dating|"
     r"anniversary|tied the knot|eloped|been together|together (?:since|for)|met someone|"
-    r"seeing each other|(?:been |started )?(?:seeing|dating) (?-i:[A-Z]))",
+    r"seeing each other|(?:been |started )?(?:seeing|dating) (?-i:[A-Z])|"
+    r"(?:seeing|dating) (?:a|this) (?:guy|girl|woman|man|lady|someone) (?:named|called))",
     re.I,
 )
 # The partner "we" includes, when the sentence names them: "I've been seeing Marco … and
 # we've decided to make it official" is Elena and Marco.
 _PARTNER = re.compile(
     r"\b(?:seeing|dating|married|engaged to|boyfriend|girlfriend|partner|husband|wife|"
-    r"fianc[ée]e?)\s+(?P<name>(?-i:[A-Z])[^\W\d_]+)\b(?!['’]s)",
+    r"fianc[ée]e?)\s+(?:(?:a|this) (?:guy|girl|woman|man|lady|someone) (?:named|called) )?"
+    r"(?P<name>(?-i:[A-Z])[^\W\d_]+)\b(?!['’]s)",
     re.I,
 )
 # Who "we" is, when the sentence says: "We're separated now, me and my business partner".

@@ -253,6 +253,12 @@ def test_a_change_said_as_the_time_since_which_something_holds() -> None:
         ),
         ("Yuki's divorce papers were finalized in August.", ("yuki", "relationship", "divorced")),
         ("Priya is finally done unpacking in Austin!", ("priya", "residence", "austin")),
+        (
+            "Aarav just finished unpacking in their new apartment in Austin.",
+            ("aarav", "residence", "austin"),
+        ),
+        ("Honestly tacos are Kenji's number one food now.", ("kenji", "favourite food", "tacos")),
+        ("Katarzyna would actually prefer Kate from now on.", ("katarzyna", "name", "kate")),
     ],
 )
 def test_this_rounds_readings_of_everyday_updates(text: str, fact: tuple[str, str, str]) -> None:
@@ -283,6 +289,7 @@ def test_this_rounds_readings_of_everyday_updates(text: str, fact: tuple[str, st
         "Sam caved: a Tesla is way too pricey.",
         "Sam pulled the trigger: a Pixel 8 for Tom!",
         "According to Sam, next up is the 2024 budget.",
+        "Katarzyna would prefer tea from now on.",
     ],
 )
 def test_this_rounds_look_alikes_state_nothing_of_the_speaker(text: str) -> None:
@@ -492,3 +499,13 @@ def test_a_few_months_now_at_a_place_is_a_workplace_held() -> None:
     ]
     # hours or weeks somewhere is a stay
     assert later_facts("Sofia has been at the beach a couple weeks now.", "sofia", known, T1) == []
+
+
+def test_a_partner_met_by_name_is_whom_we_means() -> None:
+    assert texts(
+        "I've been seeing a guy named Tom for a couple of months and we made it official.",
+        "Nadia",
+    ) == [
+        "Nadia has been seeing a guy named Tom for a couple of months and she and Tom made it "
+        "official."
+    ]
