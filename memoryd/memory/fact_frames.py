@@ -439,7 +439,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}the (?:new |main |next |big )?(?:training )?(?:goal|target) (?:now )?is (?:now )?(?:to (?:hit|get|do|run|finish|nail) )?{_ART}{VALUE}", "feat"),  # noqa: E501
     # "has shifted my focus from lifting heavy to losing 8 kilos", "switched my training goal
     # to running the Accra half marathon"
-    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:shifted|switched|changed|moved) (?:(?:his|her|their|(?P<whose>[\w-]+)['’]s) )?(?:training |gym |fitness )?(?:focus|goal|target)(?: from [\w\s-]{{2,40}}?)? to (?!(?:his|her|their|my|family|work|kids|school)\b){VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:shifted|switched|changed|moved) (?:(?:his|her|their|(?P<whose>[\w-]+)['’]s) )?(?:training |gym |fitness )?(?:focus|goal|target)(?: from [\w\s-]{{2,40}}?)? to (?!(?:his|her|their|my|family|work|kids|school)\b){VALUE}", "training"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is aiming|aims|is shooting|is gunning) for {_ART}(?:new |first |next )?{VALUE}", "goal"),  # noqa: E501
     # "now he is chasing a 100 kg bench press instead", "has set her sights on a full Ironman"
     _frame("training_goal", rf"^{_ADV}(?:is (?:now )?chasing|is going after|(?:has |have )?set (?:his|her|their|[\w-]+['’]s) sights on) {_ART}(?:new |first |next )?{VALUE}", "feat"),  # noqa: E501
@@ -448,7 +448,7 @@ FRAMES: tuple[Frame, ...] = (
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:signed up|is signed up|registered|entered) for {_ART}(?:first |next |upcoming |big )?{VALUE}", "race"),  # noqa: E501
     _frame("training_goal", rf"^{_POSS} (?:new |current |big |main |next )?(?:training |fitness |running |race |gym |lifting )?(?:goal|target) (?:(?:at|in|for) the (?:gym|track|pool|box|weight room) )?(?:now |rn |this year |these days |right now |at the moment |currently |for (?:this|next) (?:year|season|spring|summer|fall|autumn|winter) |(?:in|for) \d{{4}} )?is (?:now )?(?:to (?:run|do|finish|complete) )?{_ART}{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|changed|moved on|pivoted) (?:from [\w\s-]+? )?to training for {_ART}{VALUE}", "goal"),  # noqa: E501
-    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "feat"),  # noqa: E501
+    _frame("training_goal", rf"^{_ADV}(?:has |have )?(?:switched|shifted|changed|turned|moved) {_ART}(?:whole |main |full |entire |training )*focus to {_ART}(?:first |next |upcoming |big )?{VALUE}", "training"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) {_ADV2}(?:deep |knee-deep |well |heavily |fully )?(?:into|in the middle of) (?:the )?training for {_ART}(?:first |next |upcoming |big )?{VALUE}", "goal"),  # noqa: E501
     _frame("training_goal", rf"^{_ADV}(?:is|are) (?:now )?(?:focusing|focused|concentrating) on (?P<value>(?:deadlifting|squatting|benching|bench pressing|running|lifting|hitting|a|an) [\w\s-]{{2,30}}?)(?=\s*[.!,]|$| now\b| instead\b| rather\b)", "any"),  # noqa: E501
     _frame("training_goal", rf"^(?:{_POSS} )?(?:next|new) (?:target|goal|challenge|race)(?: is)?:? {_ART}{VALUE}", "goal"),  # noqa: E501

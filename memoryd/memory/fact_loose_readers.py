@@ -247,7 +247,9 @@ def _said_of_work(subject: str) -> re.Pattern[str]:
     till 9"."""
     who = re.escape(subject)
     return re.compile(
-        rf"(?:^|[—–-] )at (?!(?:{TIME_NAMES})\b){_ORG_NAME},? (?:{who} and others|we)\b|"
+        # ("we" as the rewrite has it: "and others", "and her team"; not "Sam and Ana")
+        rf"(?:^|[—–-] )at (?!(?:{TIME_NAMES})\b){_ORG_NAME},? (?:{who} and (?:others|(?:his|her|"
+        rf"their) [a-z]+)|we)\b|"
         rf"\b{_ORG_NAME} (?:has|had|keeps|kept|is keeping) {who} (?:working(?! out)|on call)\b",
         re.I,
     )

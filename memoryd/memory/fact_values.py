@@ -340,6 +340,14 @@ _FEAT = re.compile(
 )
 
 
+_TRAINING = re.compile(
+    r"\b(?:cutting|bulking|fat|muscle|strength|cardio|mobility|flexibility|endurance|weight|"
+    r"lifting|running|swimming|cycling|climbing|yoga|sprint\w*|hypertrophy|powerlifting|"
+    r"conditioning|toning|stretching)\b",
+    re.I,
+)
+
+
 def _someone_elses(words: str) -> bool:
     """ "bought my dad a Chromebook", "his mum's old iPhone 8": a thing of someone else's
     (said before the make it names)."""
@@ -463,6 +471,8 @@ def checked(frame: Frame, value: str) -> str | None:
         "race": lambda: _first_found(_RACE, value, whole=True),
         "taught": lambda: f"{value} teacher" if _academic(value) else None,
         "feat": lambda: value if _FEAT.search(value) else None,
+        # what a focus shifts to: a feat, or a way of training ("cutting fat", "mobility")
+        "training": lambda: value if _FEAT.search(value) or _TRAINING.search(value) else None,
         # a name asked to be called by, typed with its capital ("prefer tea from now on" is
         # no name, though Tea is one)
         "given": lambda: value if value[:1].isupper() else None,

@@ -486,6 +486,9 @@ def test_a_focus_shifted_to_a_feat_is_the_new_goal_and_to_anything_else_is_none(
     assert ("kofi", "training_goal", "running the accra half marathon") in facts(
         "Kofi has switched Kofi's training goal to running the Accra half marathon."
     )
+    assert ("vikram", "training_goal", "cutting fat") in facts(
+        "Vikram has shifted Vikram's focus to cutting fat and getting under 80 kg bodyweight."
+    )
     assert facts("Kofi has shifted his focus to his kids.") == set()
     assert facts("Kofi has shifted his focus to work.") == set()
 
